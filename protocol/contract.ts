@@ -1,0 +1,100 @@
+/**
+ * The hosting contract (sans-I/O).
+ *
+ * A protocol node — a ZooKeeper server, a client, or a trivial test node — is a state machine. Its
+ * host hands it one input at a time together with the node's *local* clock reading, and the node
+ * answers with a list of effects. The node never performs I/O, never reads a clock and never draws
+ * randomness on its own: everything arrives as an input, everything leaves as an effect.
+ *
+ * The simulator (`sim/`) is one host. A real host (sockets, real timers, files) implements the same
+ * contract: deliver `message`, fire `timer`, complete `disk` operations, and carry out the effects.
+ *
+ * Rules every node follows:
+ * - `step` is deterministic: the same sequence of (input, now) gives the same effects.
+ * - Iteration over Maps/Sets must be in a defined order (insertion order or sorted).
+ * - Everything in a `Message`, a log record, a snapshot or a metadata value is plain data
+ *   (JSON-serialisable; `bigint` is not allowed — zxids are numbers, see `protocol/zxid.ts`).
+ * - Objects handed to the host in effects are owned by the host afterwards: a node must not mutate
+ *   a message, a log record or a snapshot after emitting it.
+ */
+
+/** Node address: `s1`..`s255` for servers (the number is the ZooKeeper myid), `c1`.. for clients. */
+export type NodeId = string;
+
+/** A message between nodes. `type` names it in the trace and in timeline filters. */
+export interface Message {
+  readonly type: string;
+  readonly [field: string]: unknown;
+}
+
+/**
+ * What survives a crash: the txn log records that were fsynced (or a torn prefix of the ones that
+ * were not), every completed snapshot, and every completed metadata write.
+ */
+export interface DurableState {
+  /** Txn log records in append order. Opaque to the host. */
+  readonly log: readonly unknown[];
+  /** Completed snapshots in the order they were taken; the newest is last. Opaque to the host. */
+  readonly snapshots: readonly unknown[];
+  /** Small metadata files (`acceptedEpoch`, `currentEpoch`, ...). */
+  readonly meta: Readonly<Record<string, unknown>>;
+}
+
+/** Operations on a node's own disk. */
+export type DiskOp =
+  /** Write records to the end of the txn log. Buffered: NOT durable until a later `fsync`
+   *  completes. Completes at once (no completion input is sent). */
+  | { readonly op: 'append'; readonly records: readonly unknown[] }
+  /** Make every record appended before this op durable. Completes after the disk's fsync latency. */
+  | { readonly op: 'fsync' }
+  /** Atomically replace a metadata file (write temp, fsync, rename). Durable when it completes. */
+  | { readonly op: 'writeMeta'; readonly key: string; readonly value: unknown }
+  /** Write a snapshot file. Durable when it completes. */
+  | { readonly op: 'snapshot'; readonly snapshot: unknown }
+  /** Cut the txn log to its first `length` records. Durable when it completes. */
+  | { readonly op: 'truncate'; readonly length: number };
+
+/** Inputs a host hands to a node. */
+export type Input =
+  /** The process starts. `restart` is false on the first boot (durable state empty). */
+  | { readonly kind: 'start'; readonly durable: DurableState; readonly restart: boolean }
+  /** A message from a peer arrived. */
+  | { readonly kind: 'message'; readonly from: NodeId; readonly msg: Message }
+  /** A timer set with `setTimer` fired. */
+  | { readonly kind: 'timer'; readonly timer: string }
+  /** The application (a workload, a scenario, a user) asks this node to do something: for a client
+   *  node a ZooKeeper API call, for a server an admin command. Answered by a `reply` effect. */
+  | { readonly kind: 'request'; readonly id: number; readonly op: unknown }
+  /** A disk operation (other than `append`) completed. */
+  | { readonly kind: 'disk'; readonly id: number; readonly op: DiskOp['op'] }
+  /** The connection to `peer` broke (its process died and the OS closed the socket). Delivered
+   *  like a message: late, or never if the network between the two is cut. */
+  | { readonly kind: 'peerDown'; readonly peer: NodeId };
+
+/** Effects a node returns; the host carries them out. */
+export type Effect =
+  | { readonly kind: 'send'; readonly to: NodeId; readonly msg: Message }
+  /** Fire `timer` after `afterMs` of the node's local time. Replaces a pending timer of that name. */
+  | { readonly kind: 'setTimer'; readonly timer: string; readonly afterMs: number }
+  | { readonly kind: 'cancelTimer'; readonly timer: string }
+  | { readonly kind: 'disk'; readonly id: number; readonly op: DiskOp }
+  /** The answer to a `request` input. */
+  | { readonly kind: 'reply'; readonly id: number; readonly result: unknown }
+  /** A structured trace event (state change, vote, commit, ...). The host adds time and node id. */
+  | { readonly kind: 'trace'; readonly event: string; readonly data?: Readonly<Record<string, unknown>> };
+
+/** A protocol node. `now` is the node's local clock in milliseconds (it may drift or jump). */
+export interface ProtocolNode {
+  readonly id: NodeId;
+  step(input: Input, now: number): Effect[];
+}
+
+/** Creates a fresh process for a node: at first boot and at every restart after a crash. */
+export type NodeFactory = (id: NodeId) => ProtocolNode;
+
+/** An empty disk. */
+export const EMPTY_DURABLE: DurableState = Object.freeze({
+  log: Object.freeze([]) as readonly unknown[],
+  snapshots: Object.freeze([]) as readonly unknown[],
+  meta: Object.freeze({}),
+});
