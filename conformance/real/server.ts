@@ -1,0 +1,278 @@
+/**
+ * Starts and stops a private, standalone, real ZooKeeper 3.8 server (Debian's `zookeeper` package)
+ * on 127.0.0.1, a free port and a fresh temp dir, configured as `shared/conformance/FORMAT.md`
+ * says the goldens were recorded: tickTime 2000, extendedTypesEnabled (TTL nodes), every
+ * four-letter word allowed, container manager every 500 ms with maxNeverUsedIntervalMs 0 (JVM
+ * properties: ZooKeeper ignores them as zoo.cfg keys).
+ *
+ * Never touches a system ZooKeeper on 2181. The JVM runs under a tiny `sh` guard that kills it
+ * when our stdin pipe closes, so the JVM dies with this Node process even on SIGKILL.
+ *
+ * Settings that do not change client-visible behaviour are tuned for a fast start and fast
+ * writes: no AdminServer (it would also fight over port 8080), forceSync=no (no fsync per txn),
+ * a small heap, C1 only, serial GC.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { srvr, type SrvrInfo } from './fourlw.ts';
+
+export const DEFAULT_ZOOKEEPER_JAR = '/usr/share/java/zookeeper.jar';
+
+export interface RealServerConfig {
+  /** zoo.cfg tickTime (ms). Session timeouts are negotiated within [2, 20] x tickTime. */
+  tickTime?: number;
+  /** `user:base64(sha1(user:password))` for the `super` digest identity (a JVM property). */
+  superDigest?: string;
+  /** -Dznode.container.checkIntervalMs (default 500). */
+  containerCheckIntervalMs?: number;
+  /** Extra zoo.cfg lines (key -> value). */
+  extraCfg?: Readonly<Record<string, string | number | boolean>>;
+  /** Extra JVM arguments. */
+  jvmArgs?: readonly string[];
+  java?: string;
+  zookeeperJar?: string;
+  /** Give up if the server does not answer `srvr` within this long (ms). */
+  startTimeoutMs?: number;
+  /** Keep the temp dir (config, data, server log) after stop, for debugging. */
+  keepDir?: boolean;
+}
+
+export interface RealServer {
+  readonly host: string;
+  readonly port: number;
+  /** `host:port` */
+  readonly address: string;
+  readonly dir: string;
+  /** Wall time from spawning the JVM to the first good `srvr` answer (ms). */
+  readonly startMs: number;
+  /** What `srvr` answered when the server came up. */
+  readonly info: SrvrInfo;
+  readonly tickTime: number;
+  /** Kills the JVM and removes the temp dir. Safe to call twice. */
+  stop(): Promise<void>;
+}
+
+/** Whether a real ZooKeeper can be started here; `reason` says what is missing. */
+export function realZookeeperAvailable(cfg: Pick<RealServerConfig, 'java' | 'zookeeperJar'> = {}): {
+  ok: boolean;
+  reason?: string;
+} {
+  const jar = cfg.zookeeperJar ?? process.env.ZABSIM_ZOOKEEPER_JAR ?? DEFAULT_ZOOKEEPER_JAR;
+  if (!fs.existsSync(jar)) {
+    return { ok: false, reason: `no ZooKeeper jar at ${jar} (install the Debian package: scripts/install-system-deps.sh)` };
+  }
+  const java = cfg.java ?? process.env.ZABSIM_JAVA ?? 'java';
+  const found =
+    java.includes('/')
+      ? fs.existsSync(java)
+      : (process.env.PATH ?? '').split(':').some((d) => d && fs.existsSync(path.join(d, java)));
+  if (!found) return { ok: false, reason: `no '${java}' on PATH (ZooKeeper needs a JVM)` };
+  return { ok: true };
+}
+
+const live = new Set<ChildProcess>();
+let exitHookInstalled = false;
+function installExitHook(): void {
+  if (exitHookInstalled) return;
+  exitHookInstalled = true;
+  // Last resort when a caller forgot stop(): the guard shell kills the JVM when its stdin closes.
+  process.on('exit', () => {
+    for (const c of live) c.kill('SIGKILL');
+  });
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.unref();
+    s.on('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const addr = s.address();
+      const port = typeof addr === 'object' && addr ? addr.port : 0;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** JVM flags that shorten start-up for a tiny, short-lived server. */
+export const FAST_JVM_ARGS: readonly string[] = [
+  '-Xms16m',
+  '-Xmx192m',
+  '-XX:TieredStopAtLevel=1',
+  '-XX:+UseSerialGC',
+  '-XX:-UsePerfData',
+  '-Xss512k',
+];
+
+function zooCfg(dataDir: string, port: number, tickTime: number, extra: RealServerConfig['extraCfg']): string {
+  const lines: Record<string, string | number | boolean> = {
+    tickTime,
+    dataDir,
+    clientPort: port,
+    clientPortAddress: '127.0.0.1',
+    extendedTypesEnabled: true,
+    '4lw.commands.whitelist': '*',
+    'admin.enableServer': false,
+    forceSync: 'no',
+    preAllocSize: 1024,
+    ...extra,
+  };
+  return Object.entries(lines)
+    .map(([k, v]) => `${k}=${v}`)
+    .join('\n') + '\n';
+}
+
+export async function startRealServer(cfg: RealServerConfig = {}): Promise<RealServer> {
+  const avail = realZookeeperAvailable(cfg);
+  if (!avail.ok) throw new Error(avail.reason);
+  let lastErr: unknown;
+  // A port picked as free can be taken before the JVM binds it: retry with another.
+  for (let attempt = 0; attempt < 3; attempt++) {
+    try {
+      return await startOnce(cfg, await freePort());
+    } catch (e) {
+      lastErr = e;
+    }
+  }
+  throw lastErr instanceof Error ? lastErr : new Error(String(lastErr));
+}
+
+async function startOnce(cfg: RealServerConfig, port: number): Promise<RealServer> {
+  installExitHook();
+  const tickTime = cfg.tickTime ?? 2000;
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'zabsim-zk-'));
+  const dataDir = path.join(dir, 'data');
+  fs.mkdirSync(dataDir);
+  fs.writeFileSync(path.join(dir, 'zoo.cfg'), zooCfg(dataDir, port, tickTime, cfg.extraCfg));
+  const jar = cfg.zookeeperJar ?? process.env.ZABSIM_ZOOKEEPER_JAR ?? DEFAULT_ZOOKEEPER_JAR;
+  const java = cfg.java ?? process.env.ZABSIM_JAVA ?? 'java';
+  const props = [
+    `-Dznode.container.checkIntervalMs=${cfg.containerCheckIntervalMs ?? 500}`,
+    '-Dznode.container.maxNeverUsedIntervalMs=0',
+    '-Dzookeeper.admin.enableServer=false',
+    ...(cfg.superDigest ? [`-Dzookeeper.DigestAuthenticationProvider.superDigest=${cfg.superDigest}`] : []),
+  ];
+  // Debian's jar carries its dependencies in its manifest Class-Path, so CONFDIR:jar is enough.
+  const args = [
+    ...FAST_JVM_ARGS,
+    ...props,
+    ...(cfg.jvmArgs ?? []),
+    '-cp',
+    `${dir}:${jar}`,
+    'org.apache.zookeeper.server.quorum.QuorumPeerMain',
+    path.join(dir, 'zoo.cfg'),
+  ];
+  const logFd = fs.openSync(path.join(dir, 'server.log'), 'w');
+  // Guard: start the JVM, report its pid, wait for stdin EOF (stop() or our death), kill it.
+  const guard = 'java="$1"; shift; "$java" "$@" >&3 2>&3 & j=$!; echo "$j"; cat >/dev/null; kill -9 "$j" 2>/dev/null; wait "$j" 2>/dev/null; exit 0';
+  const t0 = Date.now();
+  const child = spawn('sh', ['-c', guard, 'zk-guard', java, ...args], {
+    stdio: ['pipe', 'pipe', 'ignore', logFd],
+  });
+  fs.closeSync(logFd);
+  live.add(child);
+  let exited = false;
+  const exitPromise = new Promise<void>((res) =>
+    child.on('exit', () => {
+      exited = true;
+      live.delete(child);
+      res();
+    }),
+  );
+  let jvmPid = 0;
+  child.stdout!.on('data', (d: Buffer) => {
+    const n = parseInt(d.toString().trim(), 10);
+    if (Number.isFinite(n) && !jvmPid) jvmPid = n;
+  });
+  child.stdin!.on('error', () => {});
+
+  let stopped = false;
+  const stop = async (): Promise<void> => {
+    if (stopped) return;
+    stopped = true;
+    child.stdin!.end();
+    const timeout = sleep(3000).then(() => 'timeout');
+    if ((await Promise.race([exitPromise.then(() => 'ok'), timeout])) === 'timeout') {
+      if (jvmPid) {
+        try {
+          process.kill(jvmPid, 'SIGKILL');
+        } catch {
+          /* already gone */
+        }
+      }
+      child.kill('SIGKILL');
+      await exitPromise;
+    }
+    if (!cfg.keepDir) fs.rmSync(dir, { recursive: true, force: true });
+  };
+
+  const deadline = t0 + (cfg.startTimeoutMs ?? 30_000);
+  let info: SrvrInfo | undefined;
+  while (!info) {
+    if (exited || jvmExited(jvmPid)) {
+      const log = readTail(path.join(dir, 'server.log'));
+      await stop();
+      throw new Error(`real ZooKeeper exited during start-up (port ${port})${log ? `: ${log}` : ''}`);
+    }
+    if (Date.now() > deadline) {
+      await stop();
+      throw new Error(`real ZooKeeper did not answer srvr on 127.0.0.1:${port} within ${cfg.startTimeoutMs ?? 30_000} ms`);
+    }
+    try {
+      info = await srvr('127.0.0.1', port);
+    } catch {
+      await sleep(25);
+    }
+  }
+  const startMs = Date.now() - t0;
+  return {
+    host: '127.0.0.1',
+    port,
+    address: `127.0.0.1:${port}`,
+    dir,
+    startMs,
+    info,
+    tickTime,
+    stop,
+  };
+}
+
+function jvmExited(pid: number): boolean {
+  if (!pid) return false;
+  try {
+    // A dead JVM stays a zombie until the guard shell reaps it: look at its state too.
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return /\) Z /.test(stat);
+  } catch {
+    try {
+      process.kill(pid, 0);
+      return false;
+    } catch {
+      return true;
+    }
+  }
+}
+
+function readTail(file: string): string {
+  try {
+    const t = fs.readFileSync(file, 'utf8').trim();
+    return t.slice(-600).replace(/\s+/g, ' ');
+  } catch {
+    return '';
+  }
+}
+
+/** Starts a server, hands it to `fn`, and always stops it. */
+export async function withRealServer<T>(cfg: RealServerConfig, fn: (s: RealServer) => Promise<T>): Promise<T> {
+  const s = await startRealServer(cfg);
+  try {
+    return await fn(s);
+  } finally {
+    await s.stop();
+  }
+}

@@ -1,0 +1,214 @@
+/**
+ * ZooKeeper 3.8 client wire records: opcodes (ZooDefs.OpCode), error codes (KeeperException.Code),
+ * and the request/response record layouts of `zookeeper.jute` that the conformance client uses.
+ */
+import { JuteReader, JuteWriter } from './jute.ts';
+
+export const OpCode = {
+  notification: 0,
+  create: 1,
+  delete: 2,
+  exists: 3,
+  getData: 4,
+  setData: 5,
+  getACL: 6,
+  setACL: 7,
+  getChildren: 8,
+  sync: 9,
+  ping: 11,
+  getChildren2: 12,
+  check: 13,
+  multi: 14,
+  create2: 15,
+  checkWatches: 17,
+  removeWatches: 18,
+  createContainer: 19,
+  createTTL: 21,
+  auth: 100,
+  getEphemerals: 103,
+  getAllChildrenNumber: 104,
+  addWatch: 106,
+  closeSession: -11,
+  error: -1,
+} as const;
+
+/** Reserved xids: the server marks watch notifications, ping and auth replies with these. */
+export const XID_NOTIFICATION = -1;
+export const XID_PING = -2;
+export const XID_AUTH = -4;
+
+/** Error code -> upper-case name, as KeeperException.Code spells it. */
+const ERROR_NAMES: ReadonlyMap<number, string> = new Map([
+  [0, 'OK'],
+  [-1, 'SYSTEMERROR'],
+  [-2, 'RUNTIMEINCONSISTENCY'],
+  [-3, 'DATAINCONSISTENCY'],
+  [-4, 'CONNECTIONLOSS'],
+  [-5, 'MARSHALLINGERROR'],
+  [-6, 'UNIMPLEMENTED'],
+  [-7, 'OPERATIONTIMEOUT'],
+  [-8, 'BADARGUMENTS'],
+  [-12, 'UNKNOWNSESSION'],
+  [-13, 'NEWCONFIGNOQUORUM'],
+  [-14, 'RECONFIGINPROGRESS'],
+  [-100, 'APIERROR'],
+  [-101, 'NONODE'],
+  [-102, 'NOAUTH'],
+  [-103, 'BADVERSION'],
+  [-108, 'NOCHILDRENFOREPHEMERALS'],
+  [-110, 'NODEEXISTS'],
+  [-111, 'NOTEMPTY'],
+  [-112, 'SESSIONEXPIRED'],
+  [-113, 'INVALIDCALLBACK'],
+  [-114, 'INVALIDACL'],
+  [-115, 'AUTHFAILED'],
+  [-118, 'SESSIONMOVED'],
+  [-119, 'NOTREADONLY'],
+  [-120, 'EPHEMERALONLOCALSESSION'],
+  [-121, 'NOWATCHER'],
+  [-122, 'REQUESTTIMEOUT'],
+  [-123, 'RECONFIGDISABLED'],
+  [-124, 'SESSIONCLOSEDREQUIRESASLAUTH'],
+  [-125, 'QUOTAEXCEEDED'],
+  [-127, 'THROTTLEDOP'],
+]);
+
+export function errorName(code: number): string {
+  return ERROR_NAMES.get(code) ?? `ERROR(${code})`;
+}
+
+export const AUTH_FAILED = -115;
+
+/** Watch event types (Watcher.Event.EventType) and connection states (KeeperState). */
+const EVENT_TYPES: ReadonlyMap<number, string> = new Map([
+  [-1, 'None'],
+  [1, 'NodeCreated'],
+  [2, 'NodeDeleted'],
+  [3, 'NodeDataChanged'],
+  [4, 'NodeChildrenChanged'],
+  [5, 'DataWatchRemoved'],
+  [6, 'ChildWatchRemoved'],
+  [7, 'PersistentWatchRemoved'],
+]);
+const KEEPER_STATES: ReadonlyMap<number, string> = new Map([
+  [-1, 'Unknown'],
+  [0, 'Disconnected'],
+  [3, 'SyncConnected'],
+  [4, 'AuthFailed'],
+  [5, 'ConnectedReadOnly'],
+  [6, 'SaslAuthenticated'],
+  [-112, 'Expired'],
+  [7, 'Closed'],
+]);
+export const eventTypeName = (t: number): string => EVENT_TYPES.get(t) ?? `EventType(${t})`;
+export const keeperStateName = (s: number): string => KEEPER_STATES.get(s) ?? `KeeperState(${s})`;
+
+export interface WireStat {
+  czxid: bigint;
+  mzxid: bigint;
+  ctime: bigint;
+  mtime: bigint;
+  version: number;
+  cversion: number;
+  aversion: number;
+  ephemeralOwner: bigint;
+  dataLength: number;
+  numChildren: number;
+  pzxid: bigint;
+}
+
+export function readStat(r: JuteReader): WireStat {
+  return {
+    czxid: r.long(),
+    mzxid: r.long(),
+    ctime: r.long(),
+    mtime: r.long(),
+    version: r.int(),
+    cversion: r.int(),
+    aversion: r.int(),
+    ephemeralOwner: r.long(),
+    dataLength: r.int(),
+    numChildren: r.int(),
+    pzxid: r.long(),
+  };
+}
+
+export interface WireAcl {
+  perms: number;
+  scheme: string;
+  id: string;
+}
+
+export function writeAcl(w: JuteWriter, a: WireAcl): void {
+  w.int(a.perms).ustring(a.scheme).ustring(a.id);
+}
+
+export function readAcl(r: JuteReader): WireAcl {
+  const perms = r.int();
+  const scheme = r.ustring() ?? '';
+  const id = r.ustring() ?? '';
+  return { perms, scheme, id };
+}
+
+export interface WatcherEvent {
+  type: number;
+  state: number;
+  path: string;
+}
+
+export function readWatcherEvent(r: JuteReader): WatcherEvent {
+  return { type: r.int(), state: r.int(), path: r.ustring() ?? '' };
+}
+
+/** CreateRequest / CreateTTLRequest body (the TTL field only for opcode createTTL). */
+export function writeCreate(
+  w: JuteWriter,
+  path: string,
+  data: Uint8Array | null,
+  acl: readonly WireAcl[],
+  flags: number,
+  ttl?: number,
+): JuteWriter {
+  w.ustring(path).buffer(data).vector(acl, writeAcl).int(flags);
+  if (ttl !== undefined) w.long(BigInt(ttl));
+  return w;
+}
+
+/** One sub-result of a MultiResponse. `type` is the MultiHeader type (-1 for an error). */
+export interface MultiSubResult {
+  type: number;
+  err: number;
+  path?: string;
+  stat?: WireStat;
+}
+
+/** MultiResponse: (MultiHeader, body)* terminated by a header with done=true. */
+export function readMultiResponse(r: JuteReader): MultiSubResult[] {
+  const out: MultiSubResult[] = [];
+  for (;;) {
+    const type = r.int();
+    const done = r.bool();
+    const err = r.int();
+    if (done) return out;
+    switch (type) {
+      case OpCode.create:
+        out.push({ type, err, path: r.ustring() ?? '' });
+        break;
+      case OpCode.create2:
+        out.push({ type, err, path: r.ustring() ?? '', stat: readStat(r) });
+        break;
+      case OpCode.setData:
+        out.push({ type, err, stat: readStat(r) });
+        break;
+      case OpCode.delete:
+      case OpCode.check:
+        out.push({ type, err });
+        break;
+      case OpCode.error:
+        out.push({ type, err: r.int() });
+        break;
+      default:
+        throw new Error(`multi reply: unexpected sub-result type ${type}`);
+    }
+  }
+}
