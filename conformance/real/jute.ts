@@ -54,6 +54,11 @@ export class JuteWriter {
     return this;
   }
 
+  /** Already-encoded bytes (a nested record). */
+  raw(b: Uint8Array): this {
+    return this.push(Buffer.from(b));
+  }
+
   toBuffer(): Buffer {
     return Buffer.concat(this.chunks, this.size);
   }
