@@ -1,0 +1,103 @@
+/**
+ * Ensemble configuration (the zoo.cfg knobs the protocol reads) and test-only bug flags.
+ *
+ * Defaults are ZooKeeper 3.8's: tickTime 2000 ms, initLimit 10, syncLimit 5, session timeouts in
+ * [2, 20] x tickTime, a committed-log window of 500 txns (ZKDatabase.commitLogCount) and a snapshot
+ * every ~snapCount txns (ZooKeeper randomises the point in [snapCount/2, snapCount]; we take it
+ * from a seeded roll made by the caller, see `snapEvery`).
+ */
+
+/** Historical bugs that can be re-introduced (default: all off = ZooKeeper 3.8 fixed behaviour). */
+export interface BugFlags {
+  /** ZOOKEEPER-3911: ack NEWLEADER before the DIFF proposals are logged. */
+  readonly ackNewLeaderBeforeLogging?: boolean;
+  /** ZOOKEEPER-4646: send the NEWLEADER ack before the log fsync completes. */
+  readonly ackNewLeaderBeforeFsync?: boolean;
+  /** ZOOKEEPER-4643: write currentEpoch before the synced txns are persisted. */
+  readonly currentEpochBeforeLogging?: boolean;
+  /** ZOOKEEPER-4685: ack proposals received during sync before acking NEWLEADER. */
+  readonly ackProposalsBeforeNewLeader?: boolean;
+  /** ZOOKEEPER-4394: a COMMIT between NEWLEADER and UPTODATE for an unknown zxid kills the learner. */
+  readonly commitBeforeUptodateCrashes?: boolean;
+  /** ZOOKEEPER-1154: the leader sends DIFF (not TRUNC) to a peer ahead of it in the same epoch. */
+  readonly diffInsteadOfTrunc?: boolean;
+  /** ZOOKEEPER-2845: a leader going LOOKING keeps its uncommitted logged txns without reloading. */
+  readonly keepUncommittedOnLooking?: boolean;
+  /** Follower acks a proposal as soon as it is appended (before fsync completes). */
+  readonly ackBeforeFsync?: boolean;
+}
+
+export interface QuorumConfig {
+  /** Voting member ids (myid). */
+  readonly participants: readonly number[];
+  /** Observer ids. */
+  readonly observers: readonly number[];
+  readonly tickTime: number;
+  readonly initLimit: number;
+  readonly syncLimit: number;
+  readonly minSessionTimeout: number;
+  readonly maxSessionTimeout: number;
+  /** Txns in the leader's in-memory committed log used for DIFF (ZooKeeper: commitLogCount). */
+  readonly commitLogCount: number;
+  /** Take a snapshot after this many logged txns (ZooKeeper: snapCount, default 100000). */
+  readonly snapCount: number;
+  /** Container/TTL sweep period in ms (ZooKeeper: znode.container.checkIntervalMs, 60 s). */
+  readonly containerCheckIntervalMs: number;
+  /** Whether TTL nodes are allowed (extendedTypesEnabled). */
+  readonly extendedTypesEnabled: boolean;
+  /** Sync every learner with SNAP (ZooKeeper: forceSnapSync, a test knob). */
+  readonly forceSnapSync: boolean;
+  /** FLE knobs forwarded to the election. */
+  readonly finalizeWaitMs: number;
+  readonly maxNotificationIntervalMs: number;
+  readonly bugs: BugFlags;
+}
+
+export const DEFAULT_TICK_TIME = 2000;
+
+/** Builds a config with ZooKeeper 3.8 defaults; `overrides` win. */
+export function quorumConfig(
+  participants: readonly number[],
+  overrides: Partial<QuorumConfig> = {},
+): QuorumConfig {
+  const tickTime = overrides.tickTime ?? DEFAULT_TICK_TIME;
+  return {
+    participants: [...participants].sort((a, b) => a - b),
+    observers: [],
+    tickTime,
+    initLimit: 10,
+    syncLimit: 5,
+    minSessionTimeout: 2 * tickTime,
+    maxSessionTimeout: 20 * tickTime,
+    commitLogCount: 500,
+    snapCount: 100_000,
+    containerCheckIntervalMs: 60_000,
+    extendedTypesEnabled: true,
+    forceSnapSync: false,
+    finalizeWaitMs: 200,
+    maxNotificationIntervalMs: 60_000,
+    bugs: {},
+    ...overrides,
+  };
+}
+
+/** Strict majority of the voting members (observers never count). */
+export function isQuorum(cfg: QuorumConfig, ids: Iterable<number>): boolean {
+  let n = 0;
+  for (const id of ids) if (cfg.participants.includes(id)) n++;
+  return n * 2 > cfg.participants.length;
+}
+
+export function serverNodeId(sid: number): string {
+  return 's' + sid;
+}
+
+/** `s3` -> 3; NaN for anything that is not a server address. */
+export function sidOf(node: string): number {
+  return node.startsWith('s') ? Number(node.slice(1)) : NaN;
+}
+
+/** Clamp a requested session timeout into [min, max] as ZooKeeperServer does. */
+export function negotiateSessionTimeout(cfg: QuorumConfig, requested: number): number {
+  return Math.min(Math.max(requested, cfg.minSessionTimeout), cfg.maxSessionTimeout);
+}

@@ -1,0 +1,121 @@
+/**
+ * A server's ZKDatabase: the in-memory state machine, its last applied zxid, the committed-log
+ * window used for DIFF, and a mirror of what the on-disk txn log holds (so TRUNC knows how many
+ * records to keep). Rebuilt from disk alone at every start, exactly as ZooKeeper's loadDataBase:
+ * newest valid snapshot, then every logged txn after it — including txns that were logged but never
+ * committed (that is why TRUNC exists).
+ */
+import type { DurableState } from '../contract.ts';
+import type { TxnEntry } from '../zab/messages.ts';
+
+/** What Zab replicates into: the DataTree plus session table, opaque here. */
+export interface StateMachine {
+  /** Apply a committed txn; returns what the local request path needs to answer a client. */
+  applyTxn(entry: TxnEntry): unknown;
+  /** Plain-data image of the whole state (a fuzzy snapshot is not modelled: it is exact). */
+  serialize(): unknown;
+}
+
+/** Builds a state machine, empty (`null`) or from a snapshot image. */
+export type StateMachineFactory = (image: unknown | null) => StateMachine;
+
+/** What a snapshot file holds. */
+export interface SnapshotFile {
+  readonly zxid: number;
+  readonly image: unknown;
+}
+
+/** Meta key recording a TRUNC: snapshots taken before it that are newer than `zxid` are void.
+ *  (ZooKeeper deletes such snapshot files; our DiskOp set cannot delete, so we mark them.) */
+export const META_TRUNCATED = 'truncated';
+export interface TruncMark {
+  readonly zxid: number;
+  readonly snapshots: number;
+}
+
+export class ZkDatabase {
+  sm: StateMachine;
+  lastProcessedZxid = 0;
+  /** ZooKeeper's committedLog: the last `commitLogCount` applied txns. */
+  committedLog: TxnEntry[] = [];
+  /** Mirror of the on-disk txn log, in file order (durable or merely appended). */
+  log: TxnEntry[] = [];
+  /** Mirror of the snapshot files on disk (completed or requested). */
+  snapshots: SnapshotFile[] = [];
+  trunc: TruncMark | undefined;
+
+  constructor(
+    private readonly factory: StateMachineFactory,
+    private readonly commitLogCount: number,
+  ) {
+    this.sm = factory(null);
+  }
+
+  /** Rebuild from disk (restart) — or an empty database on first boot. */
+  load(durable: DurableState): TxnEntry[] {
+    this.log = [...(durable.log as readonly TxnEntry[])];
+    this.snapshots = [...(durable.snapshots as readonly SnapshotFile[])];
+    this.trunc = durable.meta[META_TRUNCATED] as TruncMark | undefined;
+    return this.reload();
+  }
+
+  /** Rebuild memory from the disk mirror (after a TRUNC, as ZKDatabase.truncateLog does). */
+  reload(): TxnEntry[] {
+    const snaps = this.snapshots;
+    const trunc = this.trunc;
+    let base: SnapshotFile | null = null;
+    for (let i = snaps.length - 1; i >= 0; i--) {
+      const s = snaps[i]!;
+      if (trunc && i < trunc.snapshots && s.zxid > trunc.zxid) continue;
+      base = s;
+      break;
+    }
+    this.sm = this.factory(base ? base.image : null);
+    this.lastProcessedZxid = base ? base.zxid : 0;
+    this.committedLog = [];
+    const replayed: TxnEntry[] = [];
+    for (const e of this.log) {
+      if (e.zxid <= this.lastProcessedZxid) continue;
+      this.apply(e);
+      replayed.push(e);
+    }
+    return replayed;
+  }
+
+  /** Apply one txn in zxid order and remember it in the committed-log window. */
+  apply(e: TxnEntry): unknown {
+    const result = this.sm.applyTxn(e);
+    this.lastProcessedZxid = e.zxid;
+    this.committedLog.push(e);
+    if (this.committedLog.length > this.commitLogCount * 2) {
+      this.committedLog = this.committedLog.slice(this.committedLog.length - this.commitLogCount);
+    }
+    return result;
+  }
+
+  /** The window as ZooKeeper exposes it (at most commitLogCount entries). */
+  window(): readonly TxnEntry[] {
+    const n = this.committedLog.length;
+    return n <= this.commitLogCount ? this.committedLog : this.committedLog.slice(n - this.commitLogCount);
+  }
+
+  /** Replace everything with a leader's snapshot (SNAP sync). The log on disk is kept. */
+  installSnapshot(zxid: number, image: unknown): void {
+    this.sm = this.factory(image);
+    this.lastProcessedZxid = zxid;
+    this.committedLog = [];
+  }
+
+  lastLoggedZxid(): number {
+    const n = this.log.length;
+    const logged = n > 0 ? this.log[n - 1]!.zxid : 0;
+    return Math.max(logged, this.lastProcessedZxid);
+  }
+
+  /** Number of log records to keep so that the last one is <= zxid. */
+  truncateLength(zxid: number): number {
+    let n = this.log.length;
+    while (n > 0 && this.log[n - 1]!.zxid > zxid) n--;
+    return n;
+  }
+}

@@ -1,0 +1,325 @@
+/**
+ * QuorumPeer: one ZooKeeper server as a sans-I/O `ProtocolNode`. It owns the disk (txn log with
+ * group commit, snapshots, acceptedEpoch/currentEpoch), runs Fast Leader Election while LOOKING
+ * and hosts one Zab role (Leader or Learner) otherwise; the client-serving layer answers clients.
+ */
+import type { DiskOp, DurableState, Effect, Input, Message, NodeId, ProtocolNode } from '../contract.ts';
+import type { QuorumConfig } from '../config.ts';
+import { serverNodeId, sidOf } from '../config.ts';
+import { FastLeaderElection } from '../election/index.ts';
+import type { Notification, ServerState, Vote } from '../election/index.ts';
+import { epochOf } from '../zxid.ts';
+import { Leader } from '../zab/leader.ts';
+import { Learner } from '../zab/learner.ts';
+import { isQuorumPacket } from '../zab/messages.ts';
+import type { TxnEntry } from '../zab/messages.ts';
+import type { PeerServices, ServingHooks } from '../zab/services.ts';
+import { ZkDatabase } from './database.ts';
+import type { SnapshotFile, StateMachineFactory } from './database.ts';
+
+/** The client-facing layer the peer hosts (see serving.ts). */
+export interface ServingLayer extends ServingHooks {
+  /** Stop serving: close every client connection (the ZooKeeperServer shuts down). */
+  stop(): void;
+  onClientMessage(from: NodeId, msg: Message): void;
+  onClientDown(peer: NodeId): void;
+  onTimer(timer: string): void;
+  handles(msg: Message): boolean;
+}
+
+export interface PeerOptions {
+  readonly cfg: QuorumConfig;
+  readonly stateMachine: StateMachineFactory;
+  readonly serving: (peer: QuorumPeer) => ServingLayer;
+}
+
+export const META_ACCEPTED = 'acceptedEpoch';
+export const META_CURRENT = 'currentEpoch';
+
+export class QuorumPeer implements ProtocolNode, PeerServices {
+  readonly sid: number;
+  readonly node: NodeId;
+  readonly cfg: QuorumConfig;
+  readonly db: ZkDatabase;
+  readonly serving: ServingLayer;
+  now = 0;
+  acceptedEpoch = 0;
+  currentEpoch = 0;
+  state: ServerState = 'LOOKING';
+  leader: Leader | null = null;
+  learner: Learner | null = null;
+  private election: FastLeaderElection;
+  private out: Effect[] = [];
+  private nextDiskId = 1;
+  private readonly diskDone = new Map<number, () => void>();
+  private logQueue: { entries: readonly TxnEntry[]; cb: () => void }[] = [];
+  private fsyncInFlight = false;
+  private loggedSinceSnap = 0;
+  private connCounter = 0;
+  private started = false;
+
+  constructor(
+    readonly id: NodeId,
+    private readonly opts: PeerOptions,
+  ) {
+    this.sid = sidOf(id);
+    this.node = id;
+    this.cfg = opts.cfg;
+    this.db = new ZkDatabase(opts.stateMachine, opts.cfg.commitLogCount);
+    this.election = this.newElection();
+    this.serving = opts.serving(this);
+  }
+
+  private newElection(): FastLeaderElection {
+    const c = this.cfg;
+    return new FastLeaderElection({
+      myid: this.sid,
+      participants: c.participants,
+      observers: c.observers,
+      finalizeWaitMs: c.finalizeWaitMs,
+      maxNotificationIntervalMs: c.maxNotificationIntervalMs,
+    });
+  }
+
+  step(input: Input, now: number): Effect[] {
+    this.out = [];
+    this.now = now;
+    switch (input.kind) {
+      case 'start':
+        this.start(input.durable);
+        break;
+      case 'message':
+        this.onMessage(input.from, input.msg);
+        break;
+      case 'timer':
+        this.onTimer(input.timer);
+        break;
+      case 'disk': {
+        const cb = this.diskDone.get(input.id);
+        if (cb) {
+          this.diskDone.delete(input.id);
+          cb();
+        }
+        break;
+      }
+      case 'peerDown':
+        this.leader?.onPeerDown(input.peer);
+        this.learner?.onPeerDown(input.peer);
+        this.serving.onClientDown(input.peer);
+        break;
+      case 'request':
+        this.out.push({ kind: 'reply', id: input.id, result: this.admin(input.op) });
+        break;
+    }
+    this.flushLog();
+    const out = this.out;
+    this.out = [];
+    return out;
+  }
+
+  // ------------------------------------------------------------------ lifecycle
+
+  private start(durable: DurableState): void {
+    if (this.started) return;
+    this.started = true;
+    this.db.load(durable);
+    const meta = durable.meta;
+    this.acceptedEpoch = typeof meta[META_ACCEPTED] === 'number' ? (meta[META_ACCEPTED] as number) : 0;
+    // ZooKeeper derives a missing currentEpoch from the last logged zxid.
+    this.currentEpoch =
+      typeof meta[META_CURRENT] === 'number' ? (meta[META_CURRENT] as number) : epochOf(this.db.lastProcessedZxid);
+    this.lookForLeader();
+  }
+
+  private lookForLeader(): void {
+    this.setState('LOOKING');
+    this.push(this.election.lookForLeader(this.db.lastProcessedZxid, this.currentEpoch, this.now));
+    this.checkOutcome();
+  }
+
+  private checkOutcome(): void {
+    if (this.state !== 'LOOKING') return;
+    const outcome = this.election.takeOutcome();
+    if (!outcome) return;
+    this.election.setCurrent(outcome.state, outcome.vote);
+    this.setState(outcome.state);
+    if (outcome.state === 'LEADING') this.leader = new Leader(this);
+    else this.learner = new Learner(this, outcome.vote.leader, outcome.state === 'OBSERVING');
+  }
+
+  private setState(state: ServerState): void {
+    this.state = state;
+    this.trace('state', state === 'LOOKING' ? { state } : { state, epoch: this.acceptedEpoch });
+  }
+
+  abandon(reason: string): void {
+    if (this.state === 'LOOKING') return;
+    this.trace('zab.abandon', { reason });
+    this.leader?.close();
+    this.learner?.close();
+    this.leader = null;
+    this.learner = null;
+    this.serving.stop();
+    // ZOOKEEPER-2845 fix: forget the in-memory tree and reload it from disk, so the election
+    // advertises exactly what the log holds.
+    if (!this.cfg.bugs.keepUncommittedOnLooking) this.db.reload();
+    this.lookForLeader();
+  }
+
+  /** After sync, advertise the new epoch in election answers (ZOOKEEPER-1732). */
+  servingStarted(): void {
+    const epoch = this.leader ? this.leader.epoch : this.currentEpoch;
+    const leaderSid = this.leader ? this.sid : (this.learner?.leaderSid ?? this.sid);
+    const vote: Vote = { leader: leaderSid, zxid: this.db.lastProcessedZxid, electionEpoch: this.electionRound(), peerEpoch: epoch };
+    this.election.setCurrent(this.state, vote);
+  }
+
+  private electionRound(): number {
+    const e = this.election as unknown as { logicalclock?: number };
+    return typeof e.logicalclock === 'number' ? e.logicalclock : 0;
+  }
+
+  // ------------------------------------------------------------------ dispatch
+
+  private onMessage(from: NodeId, msg: Message): void {
+    if (msg.type === 'NOTIFICATION') {
+      this.push(this.election.onNotification(from, msg as Notification, this.now));
+      this.checkOutcome();
+      return;
+    }
+    if (isQuorumPacket(msg)) {
+      if (this.leader) this.leader.onPacket(from, msg);
+      else if (this.learner) this.learner.onPacket(from, msg);
+      else if (msg.type === 'FOLLOWERINFO' || msg.type === 'OBSERVERINFO') {
+        // Not leading: nobody listens on the quorum port, the connection is refused.
+        this.send(from, { type: 'QCLOSE', conn: msg.conn });
+      }
+      return;
+    }
+    if (this.serving.handles(msg)) this.serving.onClientMessage(from, msg);
+  }
+
+  private onTimer(timer: string): void {
+    if (timer.startsWith('fle.')) {
+      this.push(this.election.onTimer(timer, this.now));
+      this.checkOutcome();
+    } else if (timer.startsWith('zab.')) {
+      this.leader?.onTimer(timer);
+      this.learner?.onTimer(timer);
+    } else {
+      this.serving.onTimer(timer);
+    }
+  }
+
+  /** Admin commands (a server's `request` input): `srvr` as the 4lw does, `dump` for tests. */
+  private admin(op: unknown): unknown {
+    const cmd = typeof op === 'object' && op !== null ? (op as { cmd?: unknown }).cmd : op;
+    switch (cmd) {
+      case 'srvr':
+        return {
+          state: this.state,
+          zxid: this.db.lastProcessedZxid,
+          acceptedEpoch: this.acceptedEpoch,
+          currentEpoch: this.currentEpoch,
+          leader: this.leader ? this.sid : (this.learner?.leaderSid ?? null),
+          serving: this.isServing(),
+        };
+      case 'log':
+        return { log: this.db.log.map((e) => e.zxid), lastProcessed: this.db.lastProcessedZxid };
+      default:
+        return { error: `unknown admin command ${String(cmd)}` };
+    }
+  }
+
+  isServing(): boolean {
+    return (this.leader?.established ?? false) || (this.learner?.serving ?? false);
+  }
+
+  // ------------------------------------------------------------------ services for the roles
+
+  send(to: NodeId, msg: Message): void {
+    this.out.push({ kind: 'send', to, msg });
+  }
+  setTimer(timer: string, afterMs: number): void {
+    this.out.push({ kind: 'setTimer', timer, afterMs });
+  }
+  cancelTimer(timer: string): void {
+    this.out.push({ kind: 'cancelTimer', timer });
+  }
+  trace(event: string, data?: Record<string, unknown>): void {
+    this.out.push(data === undefined ? { kind: 'trace', event } : { kind: 'trace', event, data });
+  }
+  private push(effects: Effect[]): void {
+    for (const e of effects) this.out.push(e);
+  }
+
+  disk(op: DiskOp, done?: () => void): void {
+    const id = this.nextDiskId++;
+    this.out.push({ kind: 'disk', id, op });
+    if (op.op === 'append') done?.();
+    else if (done) this.diskDone.set(id, done);
+  }
+
+  writeEpoch(kind: 'accepted' | 'current', epoch: number, done?: () => void): void {
+    if (kind === 'accepted') this.acceptedEpoch = epoch;
+    else this.currentEpoch = epoch;
+    this.disk({ op: 'writeMeta', key: kind === 'accepted' ? META_ACCEPTED : META_CURRENT, value: epoch }, () => {
+      this.trace(kind === 'accepted' ? 'epoch.accepted' : 'epoch.current', { epoch });
+      done?.();
+    });
+  }
+
+  logTxns(entries: readonly TxnEntry[], onDurable: () => void): void {
+    this.logQueue.push({ entries, cb: onDurable });
+  }
+
+  /**
+   * Group commit (SyncRequestProcessor): everything queued while no fsync is running is appended
+   * and fsynced together at the end of the step; what arrives during an fsync waits for the next.
+   */
+  private flushLog(): void {
+    if (this.fsyncInFlight || this.logQueue.length === 0) return;
+    const batch = this.logQueue;
+    this.logQueue = [];
+    const records: TxnEntry[] = [];
+    for (const b of batch) for (const e of b.entries) records.push(e);
+    for (const e of records) {
+      this.db.log.push(e);
+      this.trace('log.append', { zxid: e.zxid });
+    }
+    this.disk({ op: 'append', records });
+    this.fsyncInFlight = true;
+    this.disk({ op: 'fsync' }, () => {
+      this.fsyncInFlight = false;
+      for (const e of records) this.trace('log.durable', { zxid: e.zxid });
+      for (const b of batch) b.cb();
+    });
+    this.loggedSinceSnap += records.length;
+    if (this.loggedSinceSnap >= this.cfg.snapCount) {
+      this.loggedSinceSnap = 0;
+      this.takeSnapshot();
+    }
+  }
+
+  takeSnapshot(done?: () => void): void {
+    const file: SnapshotFile = { zxid: this.db.lastProcessedZxid, image: this.db.sm.serialize() };
+    this.db.snapshots.push(file);
+    this.trace('snapshot', { zxid: file.zxid });
+    this.disk({ op: 'snapshot', snapshot: file }, done);
+  }
+
+  applyCommitted(entry: TxnEntry): void {
+    const result = this.db.apply(entry);
+    const hdr = (entry.txn as { hdr?: { type?: unknown } } | null)?.hdr;
+    this.trace('apply', { zxid: entry.zxid, type: hdr?.type ?? 'opaque' });
+    this.serving.applied(entry, result);
+  }
+
+  newConn(peerSid: number): string {
+    return `${this.sid}>${peerSid}#${++this.connCounter}@${this.now}`;
+  }
+
+  serverNode(sid: number): NodeId {
+    return serverNodeId(sid);
+  }
+}

@@ -1,0 +1,406 @@
+/**
+ * The LEADING role: ZooKeeper's Leader + one LearnerHandler per connected learner, as one state
+ * machine. Phases: discovery (FOLLOWERINFO -> epoch = max(acceptedEpoch)+1 -> LEADERINFO),
+ * ACKEPOCH quorum, synchronization (DIFF/TRUNC/SNAP + NEWLEADER per learner, quorum of NEWLEADER
+ * acks), then broadcast (PROPOSAL/ACK/COMMIT in zxid order, INFORM to observers) with the ping loop
+ * that deposes a leader without a synced quorum.
+ */
+import type { NodeId } from '../contract.ts';
+import { isQuorum, serverNodeId } from '../config.ts';
+import { counterOf, epochOf, makeZxid, MAX_COUNTER } from '../zxid.ts';
+import type { AckEpoch, FollowerInfo, QuorumPacket, TxnEntry } from './messages.ts';
+import type { PeerServices } from './services.ts';
+import { planSync } from './syncPlan.ts';
+
+type Stage = 'info' | 'epochAck' | 'sync' | 'newLeaderAcked' | 'running';
+
+interface Handler {
+  readonly sid: number;
+  readonly node: NodeId;
+  readonly conn: string;
+  readonly observer: boolean;
+  stage: Stage;
+  ackEpoch?: AckEpoch;
+  tickOfNextAckDeadline: number;
+  /** Receives proposals/commits (set by startForwarding). */
+  forwarding: boolean;
+  /** zxid -> local time sent, for proposals not yet acked (LearnerHandler.SyncLimitCheck). */
+  unacked: Map<number, number>;
+}
+
+interface Outstanding {
+  readonly entry: TxnEntry;
+  readonly acks: Set<number>;
+}
+
+export const INIT_TIMER = 'zab.init';
+export const PING_TIMER = 'zab.ping';
+
+export class Leader {
+  readonly handlers = new Map<number, Handler>();
+  /** sid -> acceptedEpoch of participants that sent FOLLOWERINFO (and me). */
+  private readonly connecting = new Map<number, number>();
+  private readonly electing = new Set<number>();
+  private readonly newLeaderAcks = new Set<number>();
+  private maxAcceptedEpoch: number;
+  epoch = -1;
+  private epochChosen = false;
+  private epochAcked = false;
+  established = false;
+  private closed = false;
+  lastProposed = 0;
+  lastCommitted = 0;
+  private readonly outstanding = new Map<number, Outstanding>();
+  /** zxid -> callbacks to run once it is committed (sync()). */
+  private readonly pendingSyncs = new Map<number, (() => void)[]>();
+  private tick = 0;
+  private tickSkip = true;
+  /** The leader's own (currentEpoch, lastZxid), fixed at lead() start (leaderStateSummary). */
+  private readonly myCurrentEpoch: number;
+  private readonly myLastZxid: number;
+
+  constructor(private readonly p: PeerServices) {
+    this.myCurrentEpoch = p.currentEpoch;
+    this.myLastZxid = p.db.lastProcessedZxid;
+    this.maxAcceptedEpoch = p.acceptedEpoch;
+    this.connecting.set(p.sid, p.acceptedEpoch);
+    p.setTimer(INIT_TIMER, p.cfg.initLimit * p.cfg.tickTime);
+    this.tryChooseEpoch();
+  }
+
+  // ------------------------------------------------------------------ inputs
+
+  onPacket(from: NodeId, m: QuorumPacket): void {
+    if (this.closed) return;
+    if (m.type === 'FOLLOWERINFO' || m.type === 'OBSERVERINFO') return this.onInfo(from, m);
+    const h = this.handlerFor(from, m.conn);
+    if (!h) return;
+    h.tickOfNextAckDeadline = this.tick + this.p.cfg.syncLimit;
+    switch (m.type) {
+      case 'ACKEPOCH':
+        return this.onAckEpoch(h, m);
+      case 'ACK':
+        return this.onAck(h, m.zxid);
+      case 'PINGREPLY':
+        this.p.serving.touch(m.sessions);
+        return;
+      case 'REQUEST':
+        this.p.serving.forwarded(h.sid, m.request);
+        return;
+      case 'REVALIDATE': {
+        const valid = this.p.serving.revalidate(h.sid, m.sessionId, m.timeout);
+        this.p.send(h.node, { type: 'REVALIDATE', conn: h.conn, sessionId: m.sessionId, timeout: m.timeout, valid });
+        return;
+      }
+      case 'QCLOSE':
+        this.dropHandler(h, 'learner closed');
+        return;
+      default:
+        return;
+    }
+  }
+
+  onPeerDown(peer: NodeId): void {
+    for (const h of this.handlers.values()) if (h.node === peer) this.dropHandler(h, 'peer down');
+  }
+
+  onTimer(timer: string): void {
+    if (this.closed) return;
+    if (timer === INIT_TIMER) {
+      const phase = !this.epochChosen ? 'epoch' : !this.epochAcked ? 'ackepoch' : 'newleader';
+      this.p.abandon(`timeout waiting for ${phase} quorum`);
+    } else if (timer === PING_TIMER) {
+      this.pingLoop();
+    }
+  }
+
+  /** Leave leadership: close every learner connection (they see EOF at once). */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.p.cancelTimer(INIT_TIMER);
+    this.p.cancelTimer(PING_TIMER);
+    for (const h of this.handlers.values()) this.p.send(h.node, { type: 'QCLOSE', conn: h.conn });
+    this.handlers.clear();
+  }
+
+  // ------------------------------------------------------------------ discovery
+
+  private onInfo(from: NodeId, m: FollowerInfo): void {
+    const old = this.handlers.get(m.sid);
+    if (old) this.dropHandler(old, 'replaced by a new connection');
+    const observer = m.type === 'OBSERVERINFO' || !this.p.cfg.participants.includes(m.sid);
+    const h: Handler = {
+      sid: m.sid,
+      node: from,
+      conn: m.conn,
+      observer,
+      stage: 'info',
+      tickOfNextAckDeadline: this.tick + this.p.cfg.initLimit + this.p.cfg.syncLimit,
+      forwarding: false,
+      unacked: new Map(),
+    };
+    this.handlers.set(m.sid, h);
+    const accepted = epochOf(m.zxid);
+    if (!this.epochChosen) {
+      // getEpochToPropose: every learner's acceptedEpoch raises the bar; only voters count.
+      this.maxAcceptedEpoch = Math.max(this.maxAcceptedEpoch, accepted);
+      if (!observer) this.connecting.set(m.sid, accepted);
+      this.tryChooseEpoch();
+    } else {
+      this.sendLeaderInfo(h);
+    }
+  }
+
+  private tryChooseEpoch(): void {
+    if (this.epochChosen || !isQuorum(this.p.cfg, this.connecting.keys())) return;
+    this.epochChosen = true;
+    this.epoch = this.maxAcceptedEpoch + 1;
+    this.lastProposed = makeZxid(this.epoch, 0);
+    this.p.writeEpoch('accepted', this.epoch, () => {
+      if (this.closed) return;
+      this.p.setTimer(INIT_TIMER, this.p.cfg.initLimit * this.p.cfg.tickTime);
+      this.electing.add(this.p.sid);
+      for (const h of this.handlers.values()) this.sendLeaderInfo(h);
+    });
+  }
+
+  private sendLeaderInfo(h: Handler): void {
+    if (h.stage !== 'info') return;
+    h.stage = 'epochAck';
+    this.p.send(h.node, { type: 'LEADERINFO', conn: h.conn, zxid: makeZxid(this.epoch, 0) });
+  }
+
+  private onAckEpoch(h: Handler, m: AckEpoch): void {
+    if (h.stage !== 'epochAck') return;
+    // waitForEpochAck: a learner more recent than me cannot be synced by me. ZooKeeper throws in
+    // that learner's handler thread, which closes its connection; without a quorum the leader then
+    // times out and gives up.
+    if (m.currentEpoch !== -1 && this.isMoreRecent(m.currentEpoch, m.lastZxid)) {
+      this.p.trace('zab.learnerAhead', { peer: h.sid, epoch: m.currentEpoch, zxid: m.lastZxid });
+      this.dropHandler(h, 'follower is ahead of the leader');
+      return;
+    }
+    h.ackEpoch = m;
+    h.stage = 'sync';
+    if (this.epochAcked) return this.syncLearner(h);
+    if (!h.observer) this.electing.add(h.sid);
+    if (!isQuorum(this.p.cfg, this.electing)) return;
+    this.epochAcked = true;
+    this.p.writeEpoch('current', this.epoch, () => {
+      if (this.closed) return;
+      this.p.setTimer(INIT_TIMER, this.p.cfg.initLimit * this.p.cfg.tickTime);
+      this.newLeaderAcks.add(this.p.sid);
+      for (const x of [...this.handlers.values()]) if (x.stage === 'sync') this.syncLearner(x);
+      this.tryEstablish();
+    });
+  }
+
+  private isMoreRecent(epoch: number, zxid: number): boolean {
+    return epoch > this.myCurrentEpoch || (epoch === this.myCurrentEpoch && zxid > this.myLastZxid);
+  }
+
+  // ------------------------------------------------------------------ synchronization
+
+  private syncLearner(h: Handler): void {
+    if (!this.epochAcked || h.stage !== 'sync' || !h.ackEpoch || !this.handlers.has(h.sid)) return;
+    const db = this.p.db;
+    const peerLast = h.ackEpoch.lastZxid;
+    const plan = planSync(peerLast, db.window(), db.lastProcessedZxid, this.p.cfg.forceSnapSync, this.p.cfg.bugs);
+    if (plan.mode === 'SNAP') {
+      this.p.send(h.node, { type: 'SNAP', conn: h.conn, zxid: plan.zxid, snapshot: db.sm.serialize() });
+    } else {
+      this.p.send(h.node, { type: plan.mode, conn: h.conn, zxid: plan.zxid });
+    }
+    for (const e of plan.entries) {
+      this.p.send(h.node, { type: 'PROPOSAL', conn: h.conn, entry: e });
+      this.p.send(h.node, { type: 'COMMIT', conn: h.conn, zxid: e.zxid });
+    }
+    this.p.trace('sync.send', { peer: h.sid, mode: plan.mode, from: peerLast, to: plan.upTo });
+    this.startForwarding(h, plan.upTo);
+    this.p.send(h.node, { type: 'NEWLEADER', conn: h.conn, zxid: makeZxid(this.epoch, 0) });
+  }
+
+  /** Leader.startForwarding: proposals still outstanding go to a joining participant. */
+  private startForwarding(h: Handler, upTo: number): void {
+    if (!h.observer && this.lastProposed > upTo) {
+      for (const o of this.outstanding.values()) {
+        if (o.entry.zxid <= upTo) continue;
+        this.p.send(h.node, { type: 'PROPOSAL', conn: h.conn, entry: o.entry });
+        h.unacked.set(o.entry.zxid, this.p.now);
+      }
+    }
+    h.forwarding = true;
+  }
+
+  private onAck(h: Handler, zxid: number): void {
+    if (h.stage === 'sync' && zxid !== makeZxid(this.epoch, 0)) {
+      // LearnerHandler: the first packet after NEWLEADER must be its ACK.
+      this.dropHandler(h, 'next packet was supposed to be the NEWLEADER ack');
+      return;
+    }
+    if (counterOf(zxid) === 0) {
+      // NEWLEADER ack (or the ack of UPTODATE, which carries the same zxid and is ignored).
+      if (h.stage !== 'sync' || zxid !== makeZxid(this.epoch, 0)) return;
+      h.stage = 'newLeaderAcked';
+      if (this.established) return this.sendUpToDate(h);
+      if (!h.observer) this.newLeaderAcks.add(h.sid);
+      this.tryEstablish();
+      return;
+    }
+    h.unacked.delete(zxid);
+    if (h.observer) return;
+    this.processAck(h.sid, zxid);
+  }
+
+  private tryEstablish(): void {
+    if (this.established || !this.epochAcked || !this.newLeaderAcks.has(this.p.sid)) return;
+    if (!isQuorum(this.p.cfg, this.newLeaderAcks)) return;
+    this.established = true;
+    this.p.cancelTimer(INIT_TIMER);
+    const zxid = makeZxid(this.epoch, 0);
+    this.lastCommitted = zxid;
+    // startZkServer sets the tree's lastProcessedZxid to (epoch, 0).
+    this.p.db.lastProcessedZxid = zxid;
+    this.p.trace('leader.established', { epoch: this.epoch, zxid, quorum: [...this.newLeaderAcks].sort((a, b) => a - b) });
+    this.p.serving.start('leader');
+    for (const h of this.handlers.values()) if (h.stage === 'newLeaderAcked') this.sendUpToDate(h);
+    this.tick = 0;
+    this.tickSkip = true;
+    this.p.setTimer(PING_TIMER, this.p.cfg.tickTime / 2);
+  }
+
+  private sendUpToDate(h: Handler): void {
+    h.stage = 'running';
+    this.p.send(h.node, { type: 'UPTODATE', conn: h.conn, zxid: makeZxid(this.epoch, 0) });
+  }
+
+  // ------------------------------------------------------------------ broadcast
+
+  /**
+   * Propose a txn built for the next zxid. Returns the zxid, or null when the counter would roll
+   * over: ZooKeeper then shuts the leader down to force an election (a new epoch resets the counter).
+   */
+  propose(build: (zxid: number) => unknown): number | null {
+    if (!this.established || this.closed) return null;
+    const zxid = this.lastProposed + 1;
+    if (counterOf(zxid) >= MAX_COUNTER) {
+      this.p.abandon('zxid lower 32 bits have rolled over, forcing re-election');
+      return null;
+    }
+    this.lastProposed = zxid;
+    const entry: TxnEntry = { zxid, txn: build(zxid) };
+    this.outstanding.set(zxid, { entry, acks: new Set() });
+    this.p.trace('propose', { zxid });
+    for (const h of this.handlers.values()) {
+      if (!h.forwarding || h.observer) continue;
+      this.p.send(h.node, { type: 'PROPOSAL', conn: h.conn, entry });
+      h.unacked.set(zxid, this.p.now);
+    }
+    this.p.logTxns([entry], () => {
+      if (!this.closed) this.processAck(this.p.sid, zxid);
+    });
+    return zxid;
+  }
+
+  private processAck(sid: number, zxid: number): void {
+    if (zxid <= this.lastCommitted) return;
+    const o = this.outstanding.get(zxid);
+    if (!o) return;
+    o.acks.add(sid);
+    this.p.trace('ack', { zxid, from: sid });
+    this.tryCommit();
+  }
+
+  /** Commit strictly in zxid order: only the oldest outstanding proposal may commit. */
+  private tryCommit(): void {
+    for (const [zxid, o] of this.outstanding) {
+      if (!isQuorum(this.p.cfg, o.acks)) return;
+      this.outstanding.delete(zxid);
+      this.lastCommitted = zxid;
+      this.p.trace('commit', { zxid });
+      for (const h of this.handlers.values()) {
+        if (!h.forwarding) continue;
+        if (h.observer) this.p.send(h.node, { type: 'INFORM', conn: h.conn, entry: o.entry });
+        else this.p.send(h.node, { type: 'COMMIT', conn: h.conn, zxid });
+      }
+      this.p.applyCommitted(o.entry);
+      const waiting = this.pendingSyncs.get(zxid);
+      if (waiting) {
+        this.pendingSyncs.delete(zxid);
+        for (const cb of waiting) cb();
+      }
+      if (this.closed) return;
+    }
+  }
+
+  /** sync(): run `cb` once everything proposed so far has committed (Leader.processSync). */
+  whenCommitted(cb: () => void): void {
+    if (this.outstanding.size === 0) return cb();
+    const list = this.pendingSyncs.get(this.lastProposed);
+    if (list) list.push(cb);
+    else this.pendingSyncs.set(this.lastProposed, [cb]);
+  }
+
+  /** Answer a learner's forwarded sync on its connection, after `whenCommitted`. */
+  syncReplyTo(sid: number, request: unknown): void {
+    const h = this.handlers.get(sid);
+    if (!h) return;
+    const conn = h.conn;
+    this.whenCommitted(() => {
+      const now = this.handlers.get(sid);
+      if (now && now.conn === conn) this.p.send(now.node, { type: 'SYNC', conn, request });
+    });
+  }
+
+  // ------------------------------------------------------------------ liveness
+
+  private pingLoop(): void {
+    const cfg = this.p.cfg;
+    if (!this.tickSkip) this.tick++;
+    if (!this.tickSkip) this.p.serving.tick();
+    if (this.closed) return;
+    const synced = [this.p.sid];
+    for (const h of this.handlers.values()) if (this.tick <= h.tickOfNextAckDeadline) synced.push(h.sid);
+    if (!this.tickSkip && !isQuorum(cfg, synced)) {
+      this.p.abandon('not sufficient followers synced');
+      return;
+    }
+    this.tickSkip = !this.tickSkip;
+    const limit = cfg.syncLimit * cfg.tickTime;
+    for (const h of [...this.handlers.values()]) {
+      let oldest = Infinity;
+      for (const t of h.unacked.values()) {
+        oldest = t;
+        break;
+      }
+      if (this.p.now - oldest > limit) {
+        this.dropHandler(h, 'proposal not acked within syncLimit');
+        continue;
+      }
+      if (h.stage === 'running') this.p.send(h.node, { type: 'PING', conn: h.conn, zxid: this.lastProposed });
+    }
+    this.p.setTimer(PING_TIMER, cfg.tickTime / 2);
+  }
+
+  private handlerFor(from: NodeId, conn: string): Handler | undefined {
+    for (const h of this.handlers.values()) if (h.node === from && h.conn === conn) return h;
+    return undefined;
+  }
+
+  private dropHandler(h: Handler, reason: string): void {
+    if (this.handlers.get(h.sid) !== h) return;
+    this.handlers.delete(h.sid);
+    this.p.send(h.node, { type: 'QCLOSE', conn: h.conn });
+    this.p.trace('zab.learnerDropped', { peer: h.sid, reason });
+  }
+
+  /** Sids currently receiving proposals (for admin/state queries). */
+  forwardingSids(): number[] {
+    return [...this.handlers.values()].filter((h) => h.forwarding).map((h) => h.sid).sort((a, b) => a - b);
+  }
+
+  leaderNode(): NodeId {
+    return serverNodeId(this.p.sid);
+  }
+}

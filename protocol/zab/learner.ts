@@ -1,0 +1,406 @@
+/**
+ * The FOLLOWING / OBSERVING role: ZooKeeper's Learner (registerWithLeader, syncWithLeader) and
+ * Follower/Observer processing loops.
+ *
+ * ZooKeeper's learner thread blocks on the synchronous disk writes of the sync phase (acceptedEpoch,
+ * truncation, snapshot, logging the DIFF, currentEpoch); packets keep arriving in the socket buffer
+ * meanwhile. We model that with `blocked` + `inbox`: while a blocking write is in flight, packets
+ * queue and are processed, in order, when it completes.
+ */
+import type { NodeId } from '../contract.ts';
+import { serverNodeId } from '../config.ts';
+import { epochOf, makeZxid } from '../zxid.ts';
+import { META_TRUNCATED } from '../server/database.ts';
+import type { QuorumPacket, TxnEntry } from './messages.ts';
+import type { PeerServices } from './services.ts';
+
+export const READ_TIMER = 'zab.read';
+export const CONNECT_TIMER = 'zab.connect';
+/** ZooKeeper's leaderConnectDelayDuringRetryMs. */
+export const CONNECT_RETRY_MS = 100;
+
+type Phase = 'connecting' | 'leaderInfo' | 'sync' | 'afterNewLeader' | 'broadcast';
+
+export class Learner {
+  readonly leaderNode: NodeId;
+  private conn: string;
+  private phase: Phase = 'connecting';
+  private closed = false;
+  private blocked = false;
+  private inbox: QuorumPacket[] = [];
+  private connectDeadline: number;
+  private newEpoch = -1;
+  private snapshotNeeded = true;
+  private writeToTxnLog = false;
+  /** Sync-phase proposals not yet logged (packetsNotCommitted). */
+  private notCommitted: TxnEntry[] = [];
+  /** Sync-phase commits to apply after UPTODATE (packetsCommitted). */
+  private committed: number[] = [];
+  /** Proposals logged at NEWLEADER: acked after UPTODATE (requestsToAck). */
+  private toAck: number[] = [];
+  /** Logged (or being logged) but not yet committed, in zxid order (pendingTxns). */
+  private pending: TxnEntry[] = [];
+  lastQueued = 0;
+
+  constructor(
+    private readonly p: PeerServices,
+    readonly leaderSid: number,
+    readonly observer: boolean,
+  ) {
+    this.leaderNode = serverNodeId(leaderSid);
+    this.conn = p.newConn(leaderSid);
+    this.connectDeadline = p.now + p.cfg.initLimit * p.cfg.tickTime;
+    this.connect();
+  }
+
+  private connect(): void {
+    this.p.send(this.leaderNode, {
+      type: this.observer ? 'OBSERVERINFO' : 'FOLLOWERINFO',
+      conn: this.conn,
+      sid: this.p.sid,
+      zxid: makeZxid(this.p.acceptedEpoch, 0),
+    });
+    this.p.setTimer(READ_TIMER, this.readTimeout());
+  }
+
+  private readTimeout(): number {
+    const cfg = this.p.cfg;
+    return (this.phase === 'afterNewLeader' || this.phase === 'broadcast' ? cfg.syncLimit : cfg.initLimit) * cfg.tickTime;
+  }
+
+  // ------------------------------------------------------------------ inputs
+
+  onPacket(from: NodeId, m: QuorumPacket): void {
+    if (this.closed || from !== this.leaderNode || m.conn !== this.conn) return;
+    if (m.type === 'QCLOSE' && this.phase === 'connecting') return this.refused();
+    this.p.setTimer(READ_TIMER, this.readTimeout());
+    if (this.blocked) {
+      this.inbox.push(m);
+      return;
+    }
+    this.handle(m);
+  }
+
+  onTimer(timer: string): void {
+    if (this.closed) return;
+    if (timer === READ_TIMER) this.p.abandon('leader silent for too long');
+    else if (timer === CONNECT_TIMER) this.connect();
+  }
+
+  onPeerDown(peer: NodeId): void {
+    if (!this.closed && peer === this.leaderNode) this.p.abandon('leader connection broken');
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.p.cancelTimer(READ_TIMER);
+    this.p.cancelTimer(CONNECT_TIMER);
+    this.p.send(this.leaderNode, { type: 'QCLOSE', conn: this.conn });
+  }
+
+  get serving(): boolean {
+    return this.phase === 'broadcast' && !this.closed;
+  }
+
+  /** Connection refused (the leader is not leading yet): retry, as connectToLeader does. */
+  private refused(): void {
+    if (this.p.now + CONNECT_RETRY_MS >= this.connectDeadline) {
+      this.p.abandon('could not connect to leader');
+      return;
+    }
+    this.conn = this.p.newConn(this.leaderSid);
+    this.p.setTimer(CONNECT_TIMER, CONNECT_RETRY_MS);
+  }
+
+  private block(): () => void {
+    this.blocked = true;
+    return () => {
+      if (this.closed) return;
+      this.blocked = false;
+      while (!this.blocked && !this.closed && this.inbox.length > 0) this.handle(this.inbox.shift()!);
+    };
+  }
+
+  private handle(m: QuorumPacket): void {
+    switch (this.phase) {
+      case 'connecting':
+        if (m.type === 'LEADERINFO') return this.onLeaderInfo(m.zxid);
+        return;
+      case 'leaderInfo':
+        if (m.type === 'DIFF' || m.type === 'TRUNC' || m.type === 'SNAP') return this.onSyncStart(m);
+        return this.p.abandon(`unexpected ${m.type} before sync`);
+      case 'sync':
+      case 'afterNewLeader':
+        return this.onSyncPacket(m);
+      case 'broadcast':
+        return this.onBroadcast(m);
+    }
+  }
+
+  // ------------------------------------------------------------------ discovery
+
+  private onLeaderInfo(zxid: number): void {
+    this.phase = 'leaderInfo';
+    this.p.cancelTimer(CONNECT_TIMER);
+    const newEpoch = epochOf(zxid);
+    this.newEpoch = newEpoch;
+    const ack = (currentEpoch: number) =>
+      this.p.send(this.leaderNode, {
+        type: 'ACKEPOCH',
+        conn: this.conn,
+        currentEpoch,
+        lastZxid: this.p.db.lastProcessedZxid,
+      });
+    if (newEpoch > this.p.acceptedEpoch) {
+      const current = this.p.currentEpoch;
+      const unblock = this.block();
+      this.p.writeEpoch('accepted', newEpoch, () => {
+        if (this.closed) return;
+        ack(current);
+        unblock();
+      });
+    } else if (newEpoch === this.p.acceptedEpoch) {
+      // Already accepted this epoch (an earlier attempt): -1 tells the leader not to compare.
+      ack(-1);
+    } else {
+      this.p.abandon(`leader epoch ${newEpoch} is less than accepted epoch ${this.p.acceptedEpoch}`);
+    }
+  }
+
+  // ------------------------------------------------------------------ synchronization
+
+  private onSyncStart(m: QuorumPacket): void {
+    const db = this.p.db;
+    this.phase = 'sync';
+    if (m.type === 'DIFF') {
+      this.snapshotNeeded = false;
+      this.writeToTxnLog = true;
+      this.lastQueued = db.lastProcessedZxid;
+    } else if (m.type === 'SNAP') {
+      db.installSnapshot(m.zxid, m.snapshot);
+      this.p.trace('sync.snap', { zxid: m.zxid });
+      this.lastQueued = m.zxid;
+    } else if (m.type === 'TRUNC') {
+      const zxid = m.zxid;
+      const length = db.truncateLength(zxid);
+      const unblock = this.block();
+      // Mark snapshots newer than the cut as void first (ZooKeeper deletes those files).
+      const mark = { zxid, snapshots: db.snapshots.length };
+      this.p.disk({ op: 'writeMeta', key: META_TRUNCATED, value: mark });
+      db.trunc = mark;
+      db.log.length = length;
+      this.p.trace('log.truncate', { zxid });
+      this.p.disk({ op: 'truncate', length }, () => {
+        if (this.closed) return;
+        db.reload();
+        this.lastQueued = db.lastProcessedZxid;
+        unblock();
+      });
+    }
+  }
+
+  private onSyncPacket(m: QuorumPacket): void {
+    const bugs = this.p.cfg.bugs;
+    switch (m.type) {
+      case 'PROPOSAL': {
+        this.lastQueued = m.entry.zxid;
+        if (this.phase === 'sync' && bugs.ackProposalsBeforeNewLeader && this.writeToTxnLog && !this.observer) {
+          // ZOOKEEPER-4685: log and ack it at once, before the NEWLEADER ack.
+          return this.logProposal(m.entry, true);
+        }
+        this.notCommitted.push(m.entry);
+        return;
+      }
+      case 'COMMIT': {
+        if (!this.writeToTxnLog) {
+          const head = this.notCommitted[0];
+          if (head && head.zxid === m.zxid) {
+            this.notCommitted.shift();
+            this.p.applyCommitted(head);
+          }
+          return;
+        }
+        if (this.phase === 'afterNewLeader' && bugs.commitBeforeUptodateCrashes) {
+          // ZOOKEEPER-4394: the commit is processed at once and finds no pending txn.
+          if (!this.pending.some((e) => e.zxid === m.zxid)) {
+            this.p.trace('zab.error', { reason: 'commit for unknown zxid before UPTODATE', zxid: m.zxid });
+            return this.p.abandon('commit before UPTODATE');
+          }
+        }
+        this.committed.push(m.zxid);
+        return;
+      }
+      case 'INFORM': {
+        this.lastQueued = m.entry.zxid;
+        if (!this.writeToTxnLog) this.p.applyCommitted(m.entry);
+        else {
+          this.notCommitted.push(m.entry);
+          this.committed.push(m.entry.zxid);
+        }
+        return;
+      }
+      case 'NEWLEADER':
+        return this.onNewLeader(m.zxid);
+      case 'UPTODATE':
+        return this.onUpToDate();
+      case 'PING':
+        return;
+      default:
+        return;
+    }
+  }
+
+  /**
+   * NEWLEADER: snapshot if SNAP/TRUNC, log and fsync the sync proposals, write currentEpoch, ack.
+   * Each step waits for the previous one's disk write; the bug flags reorder them.
+   */
+  private onNewLeader(zxid: number): void {
+    if (this.phase !== 'sync') return;
+    const bugs = this.p.cfg.bugs;
+    const unblock = this.block();
+    const toLog = this.notCommitted;
+    this.notCommitted = [];
+    const ack = () => {
+      if (this.closed) return;
+      this.p.send(this.leaderNode, { type: 'ACK', conn: this.conn, zxid });
+      this.p.trace('zab.ackNewLeader', { zxid });
+    };
+    const writeEpoch = (then: () => void) => this.p.writeEpoch('current', this.newEpoch, then);
+    const logAll = (then: () => void) => {
+      this.writeToTxnLog = true;
+      if (toLog.length === 0) return then();
+      for (const e of toLog) {
+        this.pending.push(e);
+        this.toAck.push(e.zxid);
+      }
+      if (bugs.ackNewLeaderBeforeFsync) {
+        this.p.logTxns(toLog, () => {});
+        return then();
+      }
+      this.p.logTxns(toLog, then);
+    };
+    const snapshot = (then: () => void) => (this.snapshotNeeded ? this.p.takeSnapshot(then) : then());
+    this.phase = 'afterNewLeader';
+    this.p.setTimer(READ_TIMER, this.readTimeout());
+    if (bugs.ackNewLeaderBeforeLogging) {
+      // ZOOKEEPER-3911: ack first; the DIFF proposals are only logged later.
+      return snapshot(() =>
+        writeEpoch(() => {
+          ack();
+          logAll(() => {});
+          unblock();
+        }),
+      );
+    }
+    if (bugs.currentEpochBeforeLogging) {
+      // ZOOKEEPER-4643: currentEpoch is durable before the synced txns are.
+      return snapshot(() =>
+        writeEpoch(() =>
+          logAll(() => {
+            ack();
+            unblock();
+          }),
+        ),
+      );
+    }
+    snapshot(() =>
+      logAll(() =>
+        writeEpoch(() => {
+          ack();
+          unblock();
+        }),
+      ),
+    );
+  }
+
+  private onUpToDate(): void {
+    if (this.phase !== 'afterNewLeader') return;
+    this.phase = 'broadcast';
+    this.p.send(this.leaderNode, { type: 'ACK', conn: this.conn, zxid: makeZxid(this.newEpoch, 0) });
+    this.p.serving.start(this.observer ? 'observer' : 'follower');
+    if (!this.observer) {
+      for (const z of this.toAck) this.p.send(this.leaderNode, { type: 'ACK', conn: this.conn, zxid: z });
+    }
+    this.toAck = [];
+    const rest = this.notCommitted;
+    this.notCommitted = [];
+    if (this.observer) {
+      // Observer: proposals+commits from the sync are applied in order.
+      for (const e of rest) this.logProposal(e, false);
+    } else {
+      for (const e of rest) this.logProposal(e, true);
+    }
+    const commits = this.committed;
+    this.committed = [];
+    for (const z of commits) this.commit(z);
+  }
+
+  // ------------------------------------------------------------------ broadcast
+
+  private onBroadcast(m: QuorumPacket): void {
+    switch (m.type) {
+      case 'PROPOSAL':
+        if (this.observer) return;
+        this.lastQueued = m.entry.zxid;
+        return this.logProposal(m.entry, true);
+      case 'COMMIT':
+        return this.commit(m.zxid);
+      case 'INFORM':
+        this.lastQueued = m.entry.zxid;
+        this.p.logTxns([m.entry], () => {});
+        this.p.applyCommitted(m.entry);
+        return;
+      case 'PING':
+        this.p.send(this.leaderNode, { type: 'PINGREPLY', conn: this.conn, sessions: this.p.serving.drainTouched() });
+        return;
+      case 'SYNC':
+        this.p.serving.syncReply(m.request);
+        return;
+      case 'REVALIDATE':
+        this.p.serving.revalidated(m.sessionId, m.valid === true);
+        return;
+      case 'QCLOSE':
+        return this.p.abandon('leader closed the connection');
+      default:
+        return;
+    }
+  }
+
+  /** Log a proposal; a follower acks it once it is durable (SendAckRequestProcessor). */
+  private logProposal(e: TxnEntry, ack: boolean): void {
+    this.pending.push(e);
+    const conn = this.conn;
+    const sendAck = () => {
+      if (!this.closed && ack && conn === this.conn) this.p.send(this.leaderNode, { type: 'ACK', conn, zxid: e.zxid });
+    };
+    if (this.p.cfg.bugs.ackBeforeFsync) {
+      this.p.logTxns([e], () => {});
+      sendAck();
+      return;
+    }
+    this.p.logTxns([e], sendAck);
+  }
+
+  /** FollowerZooKeeperServer.commit: the committed zxid must be the oldest pending txn. */
+  private commit(zxid: number): void {
+    const head = this.pending[0];
+    if (!head) return; // already applied (e.g. via SNAP) — nothing pending
+    if (head.zxid !== zxid) {
+      this.p.trace('zab.error', { reason: 'commit out of order', zxid, pending: head.zxid });
+      this.p.abandon('committing a zxid that is not the next pending txn');
+      return;
+    }
+    this.pending.shift();
+    this.p.applyCommitted(head);
+  }
+
+  /** A write/sync/session request to forward to the leader. */
+  forward(request: unknown): void {
+    if (!this.closed) this.p.send(this.leaderNode, { type: 'REQUEST', conn: this.conn, request });
+  }
+
+  revalidate(sessionId: string, timeout: number): void {
+    if (!this.closed) this.p.send(this.leaderNode, { type: 'REVALIDATE', conn: this.conn, sessionId, timeout });
+  }
+}

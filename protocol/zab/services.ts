@@ -1,0 +1,61 @@
+/**
+ * What the Zab roles (leader, learner) need from the QuorumPeer that hosts them. The peer owns the
+ * effect list of the current step, the disk, the database and the client-serving layer; roles only
+ * decide.
+ */
+import type { DiskOp, Message, NodeId } from '../contract.ts';
+import type { QuorumConfig } from '../config.ts';
+import type { ZkDatabase } from '../server/database.ts';
+import type { TxnEntry } from './messages.ts';
+
+/** What the client-serving layer exposes to the roles (implemented in protocol/server). */
+export interface ServingHooks {
+  /** This server starts answering clients (leader established / learner got UPTODATE). */
+  start(role: 'leader' | 'follower' | 'observer'): void;
+  /** A committed txn was applied here: answer the local client waiting for it, fire watches. */
+  applied(entry: TxnEntry, result: unknown): void;
+  /** Leader: a learner forwarded a write/sync/session request. */
+  forwarded(fromSid: number, request: unknown): void;
+  /** Leader: a learner asks whether a session may move to it. */
+  revalidate(fromSid: number, sessionId: string, timeout: number): boolean;
+  /** Leader: sessions a learner's clients touched (PING reply). */
+  touch(sessions: readonly (readonly [string, number])[]): void;
+  /** Learner: sessions touched since the last PING reply, emptied by the call. */
+  drainTouched(): (readonly [string, number])[];
+  /** Learner: the leader answered a forwarded sync. */
+  syncReply(request: unknown): void;
+  /** Learner: the leader answered REVALIDATE. */
+  revalidated(sessionId: string, valid: boolean): void;
+  /** Leader: the ping loop ticked (session expiry runs on ticks). */
+  tick(): void;
+}
+
+export interface PeerServices {
+  readonly sid: number;
+  readonly node: NodeId;
+  readonly cfg: QuorumConfig;
+  readonly db: ZkDatabase;
+  readonly serving: ServingHooks;
+  /** Local clock of the step being processed. */
+  readonly now: number;
+  readonly acceptedEpoch: number;
+  readonly currentEpoch: number;
+  send(to: NodeId, msg: Message): void;
+  setTimer(timer: string, afterMs: number): void;
+  cancelTimer(timer: string): void;
+  trace(event: string, data?: Record<string, unknown>): void;
+  /** Issue a disk op; `done` runs when it completes (for `append`: at once). */
+  disk(op: DiskOp, done?: () => void): void;
+  /** Persist acceptedEpoch / currentEpoch (writeMeta), then run `done`. */
+  writeEpoch(kind: 'accepted' | 'current', epoch: number, done?: () => void): void;
+  /** Append txns to the log and fsync them (group commit); `onDurable` runs once they are durable. */
+  logTxns(entries: readonly TxnEntry[], onDurable: () => void): void;
+  /** Write a snapshot of the current tree, then run `done`. */
+  takeSnapshot(done?: () => void): void;
+  /** Apply a committed txn to the tree (in zxid order) and tell the serving layer. */
+  applyCommitted(entry: TxnEntry): void;
+  /** Leave the current role and go back to LOOKING. */
+  abandon(reason: string): void;
+  /** A fresh connection id (see messages.ts). */
+  newConn(peerSid: number): string;
+}
