@@ -1,0 +1,147 @@
+/**
+ * `npm run sim -- SCENARIO.ts [--seed N] [--trace OUT.jsonl] [--json]`
+ *
+ * Loads a scenario module (its default export, see sim/scenario.ts), runs it, prints a summary and
+ * the trace sha256. Exit status: 0 all expectations hold, 1 an expectation failed or the run broke,
+ * 2 bad usage. Errors are one line on stderr, never a stack trace.
+ */
+import { closeSync, existsSync, openSync, writeSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { runScenario, scenarioProblem, type Scenario } from '../sim/scenario.ts';
+import { formatTime } from '../sim/time.ts';
+
+const USAGE = 'usage: npm run sim -- SCENARIO.ts [--seed N] [--trace OUT.jsonl] [--json]';
+
+class UsageError extends Error {}
+
+interface Args {
+  file: string;
+  seed?: number;
+  trace?: string;
+  json: boolean;
+}
+
+function parseArgs(argv: readonly string[]): Args {
+  let file: string | undefined;
+  let seed: number | undefined;
+  let trace: string | undefined;
+  let json = false;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i] as string;
+    const value = (): string => {
+      const v = argv[++i];
+      if (v === undefined || v.startsWith('--')) throw new UsageError(`${a} needs a value`);
+      return v;
+    };
+    if (a === '--seed') {
+      const v = value();
+      if (!/^\d+$/.test(v) || !Number.isSafeInteger(Number(v))) throw new UsageError(`--seed must be a non-negative integer, got '${v}'`);
+      seed = Number(v);
+    } else if (a === '--trace') trace = value();
+    else if (a === '--json') json = true;
+    else if (a === '--help' || a === '-h') throw new UsageError(USAGE);
+    else if (a.startsWith('-')) throw new UsageError(`unknown option ${a}`);
+    else if (file === undefined) file = a;
+    else throw new UsageError(`unexpected argument ${a}`);
+  }
+  if (file === undefined) throw new UsageError('no scenario file given');
+  return { file, json, ...(seed === undefined ? {} : { seed }), ...(trace === undefined ? {} : { trace }) };
+}
+
+async function load(file: string): Promise<Scenario> {
+  const path = resolve(file);
+  if (!existsSync(path)) throw new UsageError(`scenario file not found: ${file}`);
+  let mod: { default?: unknown };
+  try {
+    mod = (await import(pathToFileURL(path).href)) as { default?: unknown };
+  } catch (e) {
+    throw new Error(`cannot load ${file}: ${e instanceof Error ? e.message : String(e)}`);
+  }
+  const problem = scenarioProblem(mod.default);
+  if (problem !== null) throw new UsageError(`${file}: ${problem}`);
+  return mod.default as Scenario;
+}
+
+/** Buffered JSONL writer: few large writes instead of one per record. */
+function jsonlFile(path: string): { write: (line: string) => void; close: () => void } {
+  let fd: number;
+  try {
+    fd = openSync(path, 'w');
+  } catch (e) {
+    throw new UsageError(`cannot write trace file ${path}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
+  }
+  let buf = '';
+  return {
+    write(line) {
+      buf += line + '\n';
+      if (buf.length > 1 << 20) {
+        writeSync(fd, buf);
+        buf = '';
+      }
+    },
+    close() {
+      if (buf.length > 0) writeSync(fd, buf);
+      closeSync(fd);
+    },
+  };
+}
+
+async function main(): Promise<number> {
+  const args = parseArgs(process.argv.slice(2));
+  const scenario = await load(args.file);
+  const out = args.trace === undefined ? null : jsonlFile(args.trace);
+  let result;
+  try {
+    result = runScenario(scenario, {
+      ...(args.seed === undefined ? {} : { seed: args.seed }),
+      ...(out === null ? {} : { trace: { sink: (_r: unknown, line: string) => out.write(line) } }),
+    });
+  } catch (e) {
+    throw new Error(`scenario '${scenario.name}' failed: ${e instanceof Error ? e.message : String(e)}`);
+  } finally {
+    out?.close();
+  }
+  const { sim } = result;
+  if (args.json) {
+    console.log(
+      JSON.stringify({
+        scenario: scenario.name,
+        demo: scenario.demo ?? null,
+        seed: result.seed,
+        events: result.events,
+        endUs: result.endUs,
+        traceRecords: sim.trace.length,
+        sha256: result.sha256,
+        stats: sim.stats,
+        expectations: result.expectations,
+        hitEventLimit: result.hitEventLimit,
+        ok: result.ok,
+      }),
+    );
+  } else {
+    if (scenario.demo !== undefined) console.log(`*** ${scenario.demo}`);
+    console.log(`scenario  ${scenario.name}: ${scenario.description}`);
+    console.log(`seed      ${result.seed}`);
+    console.log(`ran       ${result.events} events to t=${formatTime(result.endUs)}${result.hitEventLimit ? ' (HIT EVENT LIMIT)' : ''}`);
+    const s = sim.stats;
+    console.log(`messages  ${s.sent} sent, ${s.delivered} delivered, ${s.dropped} dropped, ${s.duplicated} duplicated`);
+    for (const e of result.expectations) {
+      console.log(`${e.ok ? 'PASS' : 'FAIL'}      ${e.name}${e.detail === undefined ? '' : ` (${e.detail})`}`);
+    }
+    if (args.trace !== undefined) console.log(`trace     ${sim.trace.length} records written to ${args.trace}`);
+    console.log(`sha256    ${result.sha256}`);
+  }
+  return result.ok ? 0 : 1;
+}
+
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (e: unknown) => {
+    const msg = e instanceof Error ? e.message : String(e);
+    console.error(`sim: ${msg.split('\n')[0]}`);
+    process.exitCode = e instanceof UsageError ? 2 : 1;
+  },
+);

@@ -1,0 +1,174 @@
+/**
+ * One node's disk: an append-only txn log, snapshots and small metadata files.
+ *
+ * The log is kept as the page-cache view (`log`, everything the node appended, in order) plus
+ * `durableLen`, the length of its prefix that has reached the platter. `append` lands in the page
+ * cache at once; `fsync` makes everything appended before it durable when it completes. `writeMeta`,
+ * `snapshot` and `truncate` are durable when they complete. Ops complete in issue order (one queue per
+ * disk), each after a latency drawn from the `disk` stream.
+ *
+ * A crash keeps the durable prefix plus a torn tail: a random prefix (drawn from the `faults` stream,
+ * possibly empty, possibly all) of the records appended but not yet fsynced — writes reach the disk
+ * in order, at record granularity.
+ *
+ * Shortcut: a truncate that is still in flight when a crash hits leaves the log as it was durably
+ * before the truncate (restore copy); an fsync that completes while a later truncate is pending only
+ * makes durable the records that survive that truncate.
+ */
+import type { DiskOp, DurableState } from '../protocol/contract.ts';
+import type { LatencyDist } from './latency.ts';
+import { sampleLatency } from './latency.ts';
+import type { Rng } from './rng.ts';
+import type { Micros } from './time.ts';
+
+export interface DiskConfig {
+  readonly fsync: LatencyDist;
+  readonly writeMeta: LatencyDist;
+  readonly snapshot: LatencyDist;
+  readonly truncate: LatencyDist;
+}
+
+/** A local SSD: fsync ~0.5–1 ms typical, occasionally up to ~10 ms. */
+export const DEFAULT_DISK: DiskConfig = Object.freeze({
+  fsync: Object.freeze({ minUs: 400, tailMeanUs: 400, tailMaxUs: 10_000 }),
+  writeMeta: Object.freeze({ minUs: 600, tailMeanUs: 400, tailMaxUs: 10_000 }),
+  snapshot: Object.freeze({ minUs: 2_000, tailMeanUs: 2_000, tailMaxUs: 50_000 }),
+  truncate: Object.freeze({ minUs: 400, tailMeanUs: 300, tailMaxUs: 10_000 }),
+});
+
+/** An issued, not yet completed disk op. */
+export interface PendingDiskOp {
+  readonly id: number;
+  readonly op: Exclude<DiskOp, { op: 'append' }>;
+  /** fsync: log length at issue (everything before it becomes durable). */
+  readonly target: number;
+  /** truncate that cut into the durable prefix: the durable log before it, for a crash mid-op. */
+  restore: unknown[] | null;
+}
+
+export interface CrashOutcome {
+  readonly durable: DurableState;
+  /** Un-fsynced records lost. */
+  readonly lost: number;
+  /** Un-fsynced records that survived (torn write). */
+  readonly kept: number;
+}
+
+export class Disk {
+  /** Page-cache view of the txn log. */
+  log: unknown[] = [];
+  durableLen = 0;
+  /** Completed (durable) snapshots, oldest first. */
+  snapshots: unknown[] = [];
+  /** Completed (durable) metadata writes. */
+  meta: Record<string, unknown> = {};
+  private pending: PendingDiskOp[] = [];
+  private pendingHead = 0;
+  private lastCompletion: Micros = 0;
+
+  constructor(public config: DiskConfig) {}
+
+  /** Buffered append: immediate, not durable. */
+  append(records: readonly unknown[]): void {
+    for (let i = 0; i < records.length; i++) this.log.push(records[i]);
+  }
+
+  /** Issues a non-append op at `now`; returns it and its completion time (never before an earlier op's). */
+  issue(id: number, op: PendingDiskOp['op'], now: Micros, rng: Rng): { pending: PendingDiskOp; at: Micros } {
+    const pending: PendingDiskOp = { id, op, target: this.log.length, restore: null };
+    if (op.op === 'truncate') {
+      const len = Math.max(0, op.length);
+      if (len < this.durableLen) {
+        if (!this.pending.slice(this.pendingHead).some((p) => p.restore !== null)) {
+          pending.restore = this.log.slice(0, this.durableLen);
+        }
+        this.durableLen = len;
+      }
+      if (len < this.log.length) this.log.length = len;
+    }
+    const lat = sampleLatency(this.config[op.op], rng);
+    let at = now + lat;
+    if (at < this.lastCompletion) at = this.lastCompletion;
+    this.lastCompletion = at;
+    this.pending.push(pending);
+    return { pending, at };
+  }
+
+  /** Applies the completion of the oldest pending op (which must be `p`): it becomes durable. */
+  complete(p: PendingDiskOp): void {
+    const head = this.pending[this.pendingHead];
+    if (head !== p) throw new Error('disk: completion out of issue order');
+    this.pending[this.pendingHead++] = undefined as unknown as PendingDiskOp;
+    if (this.pendingHead > 64 && this.pendingHead * 2 > this.pending.length) {
+      this.pending = this.pending.slice(this.pendingHead);
+      this.pendingHead = 0;
+    }
+    const op = p.op;
+    switch (op.op) {
+      case 'fsync': {
+        const upto = Math.min(p.target, this.log.length);
+        if (upto > this.durableLen) this.durableLen = upto;
+        break;
+      }
+      case 'writeMeta':
+        this.meta[op.key] = op.value;
+        break;
+      case 'snapshot':
+        this.snapshots.push(op.snapshot);
+        break;
+      case 'truncate':
+        p.restore = null;
+        break;
+    }
+  }
+
+  /** Number of issued ops not yet completed. */
+  get inFlight(): number {
+    return this.pending.length - this.pendingHead;
+  }
+
+  /** What is durable right now (no crash): for inspection and tests. */
+  durableState(): DurableState {
+    const restore = this.firstRestore();
+    return {
+      log: restore ?? this.log.slice(0, this.durableLen),
+      snapshots: this.snapshots.slice(),
+      meta: { ...this.meta },
+    };
+  }
+
+  /** The machine died: drop everything not durable (keeping a torn prefix) and all in-flight ops. */
+  crash(faults: Rng): CrashOutcome {
+    const restore = this.firstRestore();
+    let kept = 0;
+    let lost = 0;
+    if (restore !== null) {
+      this.log = restore;
+      lost = 0;
+    } else {
+      const unsynced = this.log.length - this.durableLen;
+      if (unsynced > 0) {
+        kept = faults.int(unsynced + 1);
+        lost = unsynced - kept;
+        this.log.length = this.durableLen + kept;
+      }
+    }
+    this.durableLen = this.log.length;
+    this.pending = [];
+    this.pendingHead = 0;
+    this.lastCompletion = 0;
+    return {
+      durable: { log: this.log.slice(), snapshots: this.snapshots.slice(), meta: { ...this.meta } },
+      lost,
+      kept,
+    };
+  }
+
+  private firstRestore(): unknown[] | null {
+    for (let i = this.pendingHead; i < this.pending.length; i++) {
+      const r = (this.pending[i] as PendingDiskOp).restore;
+      if (r !== null) return r.slice();
+    }
+    return null;
+  }
+}

@@ -1,0 +1,20 @@
+/** The public API of the simulation kernel. */
+export { Simulation } from './simulation.ts';
+export type { SimulationOptions, ReplyListener, RunLimits, SimStats } from './simulation.ts';
+export { Trace, toJsonl } from './trace.ts';
+export type { TraceRecord, TraceOptions } from './trace.ts';
+export { Rng, RngStreams } from './rng.ts';
+export { EventQueue } from './queue.ts';
+export { ms, sec, toMs, formatTime, US_PER_MS, US_PER_S } from './time.ts';
+export type { Micros } from './time.ts';
+export { DEFAULT_LINK } from './network.ts';
+export type { LinkConfig } from './network.ts';
+export type { LatencyDist } from './latency.ts';
+export { DEFAULT_DISK, Disk } from './disk.ts';
+export type { DiskConfig } from './disk.ts';
+export { applyFault, scheduleFaults, randomFaults, ALL_EPISODES } from './faults.ts';
+export type { Fault, TimedFault, RandomFaultOptions, EpisodeKind } from './faults.ts';
+export { pingNodes } from './ping-node.ts';
+export type { PingOptions, PingStats } from './ping-node.ts';
+export { defineScenario, runScenario, scenarioProblem } from './scenario.ts';
+export type { Scenario, ScenarioResult, Expectation } from './scenario.ts';

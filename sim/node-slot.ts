@@ -1,0 +1,64 @@
+/**
+ * Kernel-internal per-node and per-event records. Not part of the public API.
+ */
+import type { Message, NodeFactory, NodeId, ProtocolNode } from '../protocol/contract.ts';
+import { LocalClock } from './clock.ts';
+import { Disk, type DiskConfig } from './disk.ts';
+import type { Link } from './network.ts';
+
+/** Event kinds (plain numbers: a switch on small ints is the cheapest dispatch). */
+export const EV_BOOT = 0;
+export const EV_MSG = 1;
+export const EV_PEERDOWN = 2;
+export const EV_TIMER = 3;
+export const EV_DISK = 4;
+/** A disk completion already applied to the disk, waiting for a paused node to see it. */
+export const EV_DISK_NOTIFY = 5;
+export const EV_REQUEST = 6;
+export const EV_ACTION = 7;
+
+/** One queued event. A single class with a fixed shape keeps the hot path monomorphic. */
+export class Ev {
+  constructor(
+    public kind: number,
+    /** The node it happens at (null for scheduled actions). */
+    public target: NodeSlot | null,
+    /** The target's incarnation when scheduled; -1 = whatever incarnation is current. */
+    public inc: number,
+    /** Sender (messages, peerDown). */
+    public from: NodeSlot | null,
+    public msg: Message | null,
+    /** Message number, timer token, disk op id or request id. */
+    public num: number,
+    /** Timer name. */
+    public name: string,
+    /** Request op, pending disk op or scheduled action. */
+    public payload: unknown,
+  ) {}
+}
+
+export class NodeSlot {
+  proc: ProtocolNode | null = null;
+  up = false;
+  paused = false;
+  booted = false;
+  /** Bumped at every crash: events addressed to an older incarnation are stale. */
+  inc = 0;
+  /** Pending timers: name → token of the live arming. */
+  readonly timers = new Map<string, number>();
+  /** Events that arrived while paused, in arrival order. */
+  deferred: Ev[] = [];
+  readonly clock = new LocalClock();
+  readonly disk: Disk;
+  /** Outgoing links by destination slot index (created lazily). */
+  readonly out: (Link | undefined)[] = [];
+
+  constructor(
+    readonly id: NodeId,
+    readonly index: number,
+    readonly factory: NodeFactory,
+    disk: DiskConfig,
+  ) {
+    this.disk = new Disk(disk);
+  }
+}

@@ -1,0 +1,642 @@
+/**
+ * The simulation host: runs protocol nodes (through `protocol/contract.ts` only) on virtual time, a
+ * simulated network and simulated disks, and records everything in the trace.
+ *
+ * Everything happens inside `run()`, one event at a time, in (time, insertion) order. Fault methods
+ * (`crash`, `partition`, ...) act at the current virtual time; schedule them for later with `at()`
+ * (or as data with `sim/faults.ts`). Randomness comes only from the named streams of the run seed:
+ * `network` (latency, loss, duplication), `disk` (disk latency), `faults` (torn writes, random fault
+ * schedules), `workload` (for scenarios and tests).
+ */
+import type { DiskOp, Effect, Input, Message, NodeFactory, NodeId } from '../protocol/contract.ts';
+import { DEFAULT_DISK, type DiskConfig, type PendingDiskOp } from './disk.ts';
+import type { Disk } from './disk.ts';
+import { sampleLatency } from './latency.ts';
+import { DEFAULT_LINK, Link, linkConfig, type LinkConfig } from './network.ts';
+import {
+  EV_ACTION,
+  EV_BOOT,
+  EV_DISK,
+  EV_DISK_NOTIFY,
+  EV_MSG,
+  EV_PEERDOWN,
+  EV_REQUEST,
+  EV_TIMER,
+  Ev,
+  NodeSlot,
+} from './node-slot.ts';
+import { EventQueue } from './queue.ts';
+import { type Rng, RngStreams } from './rng.ts';
+import type { Micros } from './time.ts';
+import { Trace, type TraceOptions } from './trace.ts';
+
+export interface SimulationOptions {
+  readonly seed: number | string;
+  /** Nodes that exist from the start (booted at t = 0 in this order). */
+  readonly nodes: readonly NodeId[];
+  /** Creates each node's process at first boot and at every restart. */
+  readonly factory: NodeFactory;
+  /** Default link configuration (patched over DEFAULT_LINK). */
+  readonly link?: Partial<LinkConfig>;
+  /** Default disk configuration (patched over DEFAULT_DISK). */
+  readonly disk?: Partial<DiskConfig>;
+  readonly trace?: TraceOptions;
+}
+
+export type ReplyListener = (node: NodeId, id: number, result: unknown, sim: Simulation) => void;
+
+export interface RunLimits {
+  /** Stop before the first event later than this virtual time (µs); time then reads `until`. */
+  readonly until?: Micros;
+  /** Stop after this many events. */
+  readonly maxEvents?: number;
+}
+
+export interface SimStats {
+  events: number;
+  sent: number;
+  delivered: number;
+  dropped: number;
+  duplicated: number;
+  timers: number;
+  requests: number;
+  replies: number;
+}
+
+export class Simulation {
+  readonly trace: Trace;
+  readonly rng: RngStreams;
+  readonly stats: SimStats = {
+    events: 0,
+    sent: 0,
+    delivered: 0,
+    dropped: 0,
+    duplicated: 0,
+    timers: 0,
+    requests: 0,
+    replies: 0,
+  };
+  private t: Micros = 0;
+  private readonly queue = new EventQueue<Ev>(4096);
+  private readonly slots: NodeSlot[] = [];
+  private readonly byId = new Map<NodeId, NodeSlot>();
+  private defaultLink: LinkConfig;
+  private readonly diskConfig: DiskConfig;
+  private readonly factory: NodeFactory;
+  private readonly net: Rng;
+  private readonly diskRng: Rng;
+  private readonly faultRng: Rng;
+  private readonly replyListeners: ReplyListener[] = [];
+  private msgSeq = 0;
+  private timerSeq = 0;
+  private reqSeq = 0;
+  private stopped = false;
+
+  constructor(opts: SimulationOptions) {
+    this.rng = new RngStreams(opts.seed);
+    this.net = this.rng.stream('network');
+    this.diskRng = this.rng.stream('disk');
+    this.faultRng = this.rng.stream('faults');
+    this.trace = new Trace(opts.trace);
+    this.factory = opts.factory;
+    this.defaultLink = linkConfig(DEFAULT_LINK, opts.link);
+    this.diskConfig = opts.disk === undefined ? DEFAULT_DISK : Object.freeze({ ...DEFAULT_DISK, ...opts.disk });
+    for (const id of opts.nodes) this.addNode(id);
+  }
+
+  // ---------------------------------------------------------------- time and running
+
+  /** Current global virtual time (µs). */
+  get now(): Micros {
+    return this.t;
+  }
+
+  /** Runs events until the queue is empty, a limit is reached, or `stop()` is called. Returns the count. */
+  run(limits: RunLimits = {}): number {
+    const until = limits.until ?? Infinity;
+    const max = limits.maxEvents ?? Infinity;
+    const q = this.queue;
+    this.stopped = false;
+    let n = 0;
+    while (n < max && !this.stopped) {
+      const at = q.peekTime();
+      if (at > until || at === Infinity) break;
+      const ev = q.pop() as Ev;
+      this.t = at;
+      n++;
+      this.dispatch(ev);
+    }
+    this.stats.events += n;
+    if (until !== Infinity && n < max && !this.stopped && this.t < until) this.t = until;
+    return n;
+  }
+
+  /** Runs for `d` µs of virtual time from now. */
+  runFor(d: Micros, maxEvents?: number): number {
+    return this.run({ until: this.t + d, ...(maxEvents === undefined ? {} : { maxEvents }) });
+  }
+
+  /** Makes the current `run()` return after the event being processed. */
+  stop(): void {
+    this.stopped = true;
+  }
+
+  /** Number of events waiting. */
+  get pending(): number {
+    return this.queue.size;
+  }
+
+  /** Calls `fn(sim)` at virtual time `t` (µs; not before now). */
+  at(t: Micros, fn: (sim: Simulation) => void): void {
+    this.queue.push(t < this.t ? this.t : Math.round(t), new Ev(EV_ACTION, null, -1, null, null, 0, '', fn));
+  }
+
+  /** Calls `fn(sim)` after `d` µs. */
+  after(d: Micros, fn: (sim: Simulation) => void): void {
+    this.at(this.t + d, fn);
+  }
+
+  // ---------------------------------------------------------------- nodes and the application
+
+  /** Adds a node (booted at the current time). `factory` defaults to the simulation's. */
+  addNode(id: NodeId, factory?: NodeFactory): void {
+    if (this.byId.has(id)) throw new Error(`node ${id} already exists`);
+    const slot = new NodeSlot(id, this.slots.length, factory ?? this.factory, this.diskConfig);
+    this.slots.push(slot);
+    this.byId.set(id, slot);
+    this.queue.push(this.t, new Ev(EV_BOOT, slot, -1, null, null, 0, '', null));
+  }
+
+  /** All node ids in the order they were added. */
+  nodeIds(): NodeId[] {
+    return this.slots.map((s) => s.id);
+  }
+
+  isUp(id: NodeId): boolean {
+    return this.slot(id).up;
+  }
+
+  isPaused(id: NodeId): boolean {
+    return this.slot(id).paused;
+  }
+
+  /** The node's local clock reading in ms (what `step` would get now). */
+  localNow(id: NodeId): number {
+    return this.slot(id).clock.localUs(this.t) / 1000;
+  }
+
+  /** The node's disk (for inspection in tests and checkers; do not mutate). */
+  disk(id: NodeId): Disk {
+    return this.slot(id).disk;
+  }
+
+  /** Sends `op` to node `id` as a `request` input at the current time; returns the request id. */
+  request(id: NodeId, op: unknown): number {
+    const slot = this.slot(id);
+    const rid = ++this.reqSeq;
+    this.queue.push(this.t, new Ev(EV_REQUEST, slot, -1, null, null, rid, '', op));
+    return rid;
+  }
+
+  /** Registers a listener for `reply` effects; returns a function that unregisters it. */
+  onReply(fn: ReplyListener): () => void {
+    this.replyListeners.push(fn);
+    return () => {
+      const i = this.replyListeners.indexOf(fn);
+      if (i >= 0) this.replyListeners.splice(i, 1);
+    };
+  }
+
+  /** Adds a free-text note to the trace. */
+  note(text: string): void {
+    if (this.trace.enabled) this.trace.emit({ t: this.t, node: '*', ev: 'note', text });
+  }
+
+  // ---------------------------------------------------------------- node faults
+
+  /**
+   * Kills the node's process: volatile state and timers are gone, un-fsynced log records are lost
+   * (a random prefix of them may survive: torn write), in-flight disk ops are lost. Every live node
+   * not cut off from it gets `peerDown` one link latency later (the OS closed the sockets).
+   * Returns false (and does nothing) if the node is already down.
+   */
+  crash(id: NodeId): boolean {
+    const slot = this.slot(id);
+    if (!slot.up) return false;
+    slot.up = false;
+    slot.paused = false;
+    slot.proc = null;
+    slot.inc++;
+    slot.timers.clear();
+    // What queued at a paused process dies with it.
+    for (const ev of slot.deferred) {
+      if (ev.kind === EV_MSG) this.drop(ev, 'down');
+      else if (ev.kind === EV_REQUEST) this.dropRequest(slot, ev.num);
+    }
+    slot.deferred = [];
+    const outcome = slot.disk.crash(this.faultRng);
+    if (this.trace.enabled) {
+      this.trace.emit({ t: this.t, node: id, ev: 'crash', lost: outcome.lost, kept: outcome.kept });
+    }
+    for (const peer of this.slots) {
+      if (peer === slot || !peer.up) continue;
+      const link = this.link(slot, peer);
+      if (link.cut) continue;
+      const at = this.arrival(link);
+      this.queue.push(at, new Ev(EV_PEERDOWN, peer, peer.inc, slot, null, 0, '', null));
+    }
+    return true;
+  }
+
+  /** Starts a new process for a crashed node from its durable state. False if it is up. */
+  restart(id: NodeId): boolean {
+    const slot = this.slot(id);
+    if (slot.up) return false;
+    this.boot(slot, true);
+    return true;
+  }
+
+  /** Freezes the process: no steps; messages, timers, disk completions queue until `resume`. */
+  pause(id: NodeId): boolean {
+    const slot = this.slot(id);
+    if (!slot.up || slot.paused) return false;
+    slot.paused = true;
+    if (this.trace.enabled) this.trace.emit({ t: this.t, node: id, ev: 'pause' });
+    return true;
+  }
+
+  /** Thaws a paused process: everything that queued is handed over now, in arrival order. */
+  resume(id: NodeId): boolean {
+    const slot = this.slot(id);
+    if (!slot.paused) return false;
+    slot.paused = false;
+    if (this.trace.enabled) this.trace.emit({ t: this.t, node: id, ev: 'resume' });
+    const deferred = slot.deferred;
+    slot.deferred = [];
+    for (const ev of deferred) this.queue.push(this.t, ev);
+    return true;
+  }
+
+  /** Sets the node's clock drift: `rate` local µs per global µs (1.001 = 0.1% fast). */
+  setClockRate(id: NodeId, rate: number): void {
+    const slot = this.slot(id);
+    slot.clock.setRate(this.t, rate);
+    if (this.trace.enabled) this.trace.emit({ t: this.t, node: id, ev: 'clock', rate, jumpMs: 0 });
+  }
+
+  /** Steps the node's local clock by `ms` (may be negative). */
+  jumpClock(id: NodeId, ms: number): void {
+    const slot = this.slot(id);
+    slot.clock.jump(this.t, ms);
+    if (this.trace.enabled) {
+      this.trace.emit({ t: this.t, node: id, ev: 'clock', rate: slot.clock.rate, jumpMs: ms });
+    }
+  }
+
+  /** Changes one node's disk latencies (a slow disk). */
+  setDisk(id: NodeId, patch: Partial<DiskConfig>): void {
+    const disk = this.slot(id).disk;
+    disk.config = Object.freeze({ ...disk.config, ...patch });
+    if (this.trace.enabled) this.trace.emit({ t: this.t, node: id, ev: 'fault', fault: 'disk', ...patch });
+  }
+
+  // ---------------------------------------------------------------- network faults
+
+  /**
+   * Splits the nodes into groups that cannot talk to each other (both directions). Nodes not listed
+   * form one more group together. Replaces any earlier partition or cut.
+   */
+  partition(groups: readonly (readonly NodeId[])[]): void {
+    const group = new Map<NodeSlot, number>();
+    groups.forEach((g, gi) => {
+      for (const id of g) group.set(this.slot(id), gi);
+    });
+    for (const a of this.slots) {
+      for (const b of this.slots) {
+        if (a === b) continue;
+        const ga = group.get(a) ?? -1;
+        const gb = group.get(b) ?? -1;
+        this.link(a, b).cut = ga !== gb;
+      }
+    }
+    this.fault({ fault: 'partition', groups: groups.map((g) => [...g]) });
+  }
+
+  /** Cuts one node off from every other node (both directions). */
+  isolate(id: NodeId): void {
+    const s = this.slot(id);
+    for (const o of this.slots) {
+      if (o === s) continue;
+      this.link(s, o).cut = true;
+      this.link(o, s).cut = true;
+    }
+    this.fault({ fault: 'isolate', target: id });
+  }
+
+  /** One-way cut: `from` can no longer reach `to` (the other direction is untouched). */
+  cut(from: NodeId, to: NodeId): void {
+    this.link(this.slot(from), this.slot(to)).cut = true;
+    this.fault({ fault: 'cut', from, to });
+  }
+
+  /** Undoes a one-way cut. */
+  uncut(from: NodeId, to: NodeId): void {
+    this.link(this.slot(from), this.slot(to)).cut = false;
+    this.fault({ fault: 'uncut', from, to });
+  }
+
+  /** Removes every partition and cut (clogs stay: they are released by `unclog`). */
+  heal(): void {
+    for (const a of this.slots) for (const l of a.out) if (l !== undefined) l.cut = false;
+    this.fault({ fault: 'heal' });
+  }
+
+  /** Holds every message arriving on from → to until `unclog`. */
+  clog(from: NodeId, to: NodeId): void {
+    this.link(this.slot(from), this.slot(to)).clogged = true;
+    this.fault({ fault: 'clog', from, to });
+  }
+
+  /** Releases a clogged link: held messages are delivered now, in order. */
+  unclog(from: NodeId, to: NodeId): void {
+    const link = this.link(this.slot(from), this.slot(to));
+    link.clogged = false;
+    this.fault({ fault: 'unclog', from, to, released: link.held.length });
+    const held = link.held as Ev[];
+    link.held = [];
+    for (const ev of held) this.queue.push(this.t, ev);
+  }
+
+  /** Changes the link from → to (e.g. `{ loss: 0.1 }`, `{ reorder: true }`, `{ minUs: 5000 }`). */
+  setLink(from: NodeId, to: NodeId, patch: Partial<LinkConfig>): void {
+    const link = this.link(this.slot(from), this.slot(to));
+    link.cfg = linkConfig(link.cfg ?? this.defaultLink, patch);
+    this.fault({ fault: 'link', from, to, ...patch });
+  }
+
+  /** Changes the default for every link without its own configuration. */
+  setDefaultLink(patch: Partial<LinkConfig>): void {
+    this.defaultLink = linkConfig(this.defaultLink, patch);
+    this.fault({ fault: 'link', from: '*', to: '*', ...patch });
+  }
+
+  // ---------------------------------------------------------------- internals
+
+  private slot(id: NodeId): NodeSlot {
+    const s = this.byId.get(id);
+    if (s === undefined) throw new Error(`unknown node ${id}`);
+    return s;
+  }
+
+  private link(from: NodeSlot, to: NodeSlot): Link {
+    let l = from.out[to.index];
+    if (l === undefined) {
+      l = new Link();
+      from.out[to.index] = l;
+    }
+    return l;
+  }
+
+  /** Arrival time of something sent now on `link` (FIFO unless the link reorders). */
+  private arrival(link: Link): Micros {
+    const cfg = link.cfg ?? this.defaultLink;
+    let at = this.t + sampleLatency(cfg, this.net);
+    if (!cfg.reorder && at < link.lastArrival) at = link.lastArrival;
+    if (at > link.lastArrival) link.lastArrival = at;
+    return at;
+  }
+
+  private fault(data: Record<string, unknown>): void {
+    if (this.trace.enabled) this.trace.emit({ t: this.t, node: '*', ev: 'fault', ...data });
+  }
+
+  private boot(slot: NodeSlot, restart: boolean): void {
+    const durable = slot.disk.durableState();
+    slot.proc = slot.factory(slot.id);
+    slot.up = true;
+    slot.paused = false;
+    slot.booted = true;
+    if (this.trace.enabled) {
+      if (restart) {
+        this.trace.emit({
+          t: this.t,
+          node: slot.id,
+          ev: 'restart',
+          log: durable.log.length,
+          snapshots: durable.snapshots.length,
+          meta: Object.keys(durable.meta).length,
+        });
+      } else {
+        this.trace.emit({ t: this.t, node: slot.id, ev: 'boot' });
+      }
+    }
+    this.stepNode(slot, { kind: 'start', durable, restart });
+  }
+
+  private dispatch(ev: Ev): void {
+    switch (ev.kind) {
+      case EV_MSG:
+      case EV_PEERDOWN:
+        this.deliver(ev);
+        return;
+      case EV_TIMER: {
+        const slot = ev.target as NodeSlot;
+        if (ev.inc !== slot.inc || slot.timers.get(ev.name) !== ev.num) return; // cancelled/replaced/dead
+        if (slot.paused) {
+          slot.deferred.push(ev);
+          return;
+        }
+        slot.timers.delete(ev.name);
+        this.stats.timers++;
+        if (this.trace.enabled) this.trace.emit({ t: this.t, node: slot.id, ev: 'timer', timer: ev.name });
+        this.stepNode(slot, { kind: 'timer', timer: ev.name });
+        return;
+      }
+      case EV_DISK: {
+        const slot = ev.target as NodeSlot;
+        if (ev.inc !== slot.inc) return; // lost in a crash
+        const p = ev.payload as PendingDiskOp;
+        slot.disk.complete(p);
+        if (this.trace.enabled) this.trace.emit({ t: this.t, node: slot.id, ev: 'disk', id: p.id, op: p.op.op });
+        if (slot.paused) {
+          ev.kind = EV_DISK_NOTIFY;
+          slot.deferred.push(ev);
+          return;
+        }
+        this.stepNode(slot, { kind: 'disk', id: p.id, op: p.op.op });
+        return;
+      }
+      case EV_DISK_NOTIFY: {
+        const slot = ev.target as NodeSlot;
+        if (ev.inc !== slot.inc) return;
+        const p = ev.payload as PendingDiskOp;
+        this.stepNode(slot, { kind: 'disk', id: p.id, op: p.op.op });
+        return;
+      }
+      case EV_REQUEST: {
+        const slot = ev.target as NodeSlot;
+        if (!slot.up) {
+          this.dropRequest(slot, ev.num);
+          return;
+        }
+        if (slot.paused) {
+          slot.deferred.push(ev);
+          return;
+        }
+        this.stats.requests++;
+        if (this.trace.enabled) this.trace.emit({ t: this.t, node: slot.id, ev: 'request', id: ev.num, op: ev.payload });
+        this.stepNode(slot, { kind: 'request', id: ev.num, op: ev.payload });
+        return;
+      }
+      case EV_BOOT: {
+        const slot = ev.target as NodeSlot;
+        if (!slot.booted) this.boot(slot, false);
+        return;
+      }
+      case EV_ACTION:
+        (ev.payload as (sim: Simulation) => void)(this);
+        return;
+    }
+  }
+
+  /** A message or peerDown reaches its destination (or is dropped / held / deferred). */
+  private deliver(ev: Ev): void {
+    const to = ev.target as NodeSlot;
+    const from = ev.from as NodeSlot;
+    const isMsg = ev.kind === EV_MSG;
+    if (ev.inc !== to.inc || !to.up) {
+      if (isMsg) this.drop(ev, to.up ? 'stale' : 'down');
+      return;
+    }
+    const link = from.out[to.index] as Link;
+    if (link.cut) {
+      if (isMsg) this.drop(ev, 'cut');
+      return;
+    }
+    if (link.clogged) {
+      link.held.push(ev);
+      if (isMsg && this.trace.enabled) this.trace.emit({ t: this.t, node: to.id, ev: 'hold', from: from.id, m: ev.num });
+      return;
+    }
+    if (to.paused) {
+      to.deferred.push(ev);
+      return;
+    }
+    if (isMsg) {
+      const msg = ev.msg as Message;
+      this.stats.delivered++;
+      if (this.trace.enabled) {
+        this.trace.emit({ t: this.t, node: to.id, ev: 'recv', from: from.id, m: ev.num, type: msg.type });
+      }
+      this.stepNode(to, { kind: 'message', from: from.id, msg });
+    } else {
+      if (this.trace.enabled) this.trace.emit({ t: this.t, node: to.id, ev: 'peerDown', peer: from.id });
+      this.stepNode(to, { kind: 'peerDown', peer: from.id });
+    }
+  }
+
+  private drop(ev: Ev, reason: string): void {
+    this.stats.dropped++;
+    if (this.trace.enabled) {
+      const to = ev.target as NodeSlot;
+      const from = ev.from as NodeSlot;
+      this.trace.emit({ t: this.t, node: to.id, ev: 'drop', from: from.id, m: ev.num, type: (ev.msg as Message).type, reason });
+    }
+  }
+
+  private dropRequest(slot: NodeSlot, id: number): void {
+    this.stats.dropped++;
+    if (this.trace.enabled) {
+      this.trace.emit({ t: this.t, node: slot.id, ev: 'drop', from: 'app', m: id, type: 'request', reason: 'down' });
+    }
+  }
+
+  private stepNode(slot: NodeSlot, input: Input): void {
+    const proc = slot.proc;
+    if (proc === null) return;
+    let effects: Effect[];
+    try {
+      effects = proc.step(input, slot.clock.localUs(this.t) / 1000);
+    } catch (e) {
+      const why = e instanceof Error ? e.message : String(e);
+      throw new Error(`node ${slot.id} threw on ${input.kind} at t=${this.t}µs: ${why}`, { cause: e });
+    }
+    if (effects.length > 0) this.apply(slot, effects);
+  }
+
+  private apply(slot: NodeSlot, effects: readonly Effect[]): void {
+    const inc = slot.inc;
+    for (let i = 0; i < effects.length; i++) {
+      // A reply listener may crash this node mid-batch; the rest of its effects then never happen.
+      if (slot.inc !== inc) return;
+      const e = effects[i] as Effect;
+      switch (e.kind) {
+        case 'send':
+          this.send(slot, e.to, e.msg);
+          break;
+        case 'setTimer': {
+          const token = ++this.timerSeq;
+          slot.timers.set(e.timer, token);
+          const at = this.t + slot.clock.globalDelay(e.afterMs);
+          this.queue.push(at, new Ev(EV_TIMER, slot, inc, null, null, token, e.timer, null));
+          break;
+        }
+        case 'cancelTimer':
+          slot.timers.delete(e.timer);
+          break;
+        case 'disk':
+          this.diskOp(slot, e.id, e.op);
+          break;
+        case 'reply':
+          this.stats.replies++;
+          if (this.trace.enabled) this.trace.emit({ t: this.t, node: slot.id, ev: 'reply', id: e.id, result: e.result });
+          for (const fn of this.replyListeners.slice()) fn(slot.id, e.id, e.result, this);
+          break;
+        case 'trace':
+          if (this.trace.enabled) {
+            this.trace.emit({ t: this.t, node: slot.id, ev: 'trace', event: e.event, data: e.data ?? null });
+          }
+          break;
+      }
+    }
+  }
+
+  private send(from: NodeSlot, toId: NodeId, msg: Message): void {
+    const m = ++this.msgSeq;
+    this.stats.sent++;
+    const tracing = this.trace.enabled;
+    if (tracing) this.trace.emit({ t: this.t, node: from.id, ev: 'send', to: toId, m, type: msg.type, msg });
+    const to = this.byId.get(toId);
+    if (to === undefined) {
+      this.stats.dropped++;
+      if (tracing) this.trace.emit({ t: this.t, node: toId, ev: 'drop', from: from.id, m, type: msg.type, reason: 'unknown' });
+      return;
+    }
+    const link = this.link(from, to);
+    const cfg = link.cfg ?? this.defaultLink;
+    let reason: string | null = null;
+    if (link.cut) reason = 'cut';
+    else if (!to.up) reason = 'down';
+    else if (cfg.loss > 0 && this.net.chance(cfg.loss)) reason = 'loss';
+    if (reason !== null) {
+      this.stats.dropped++;
+      if (tracing) this.trace.emit({ t: this.t, node: to.id, ev: 'drop', from: from.id, m, type: msg.type, reason });
+      return;
+    }
+    this.queue.push(this.arrival(link), new Ev(EV_MSG, to, to.inc, from, msg, m, '', null));
+    if (cfg.dup > 0 && this.net.chance(cfg.dup)) {
+      this.stats.duplicated++;
+      if (tracing) this.trace.emit({ t: this.t, node: from.id, ev: 'dup', to: to.id, m });
+      this.queue.push(this.arrival(link), new Ev(EV_MSG, to, to.inc, from, msg, m, '', null));
+    }
+  }
+
+  private diskOp(slot: NodeSlot, id: number, op: DiskOp): void {
+    if (op.op === 'append') {
+      slot.disk.append(op.records);
+      return;
+    }
+    const { pending, at } = slot.disk.issue(id, op, this.t, this.diskRng);
+    this.queue.push(at, new Ev(EV_DISK, slot, slot.inc, null, null, id, '', pending));
+  }
+}

@@ -1,0 +1,105 @@
+/**
+ * The trace: one structured record per thing that happened, in the order it happened.
+ *
+ * Stable format (checkers, the HTML timeline and `--trace OUT.jsonl` read it). Every record is
+ *   { t: <global virtual time in µs, integer>, node: <NodeId or '*' for cluster-wide>, ev: <kind>, ...fields }
+ * with these kinds (fields listed in their serialised order):
+ *   boot      {}                                  a node's first start
+ *   restart   {log, snapshots, meta}              a node restarts from durable state (counts kept)
+ *   crash     {lost, kept}                        node died; un-fsynced log records lost / kept (torn)
+ *   pause / resume {}                             node frozen / thawed
+ *   clock     {rate, jumpMs}                      clock skew changed (rate = local µs per global µs)
+ *   send      {to, m, type, msg}                  node sent message #m (msg is the full message)
+ *   recv      {from, m, type}                     message #m delivered to `node`
+ *   drop      {from, m, type, reason}             message #m not delivered: 'cut'|'loss'|'down'|'stale'
+ *   dup       {to, m}                             message #m will be delivered twice
+ *   hold      {from, m}                           message #m held by a clogged link
+ *   peerDown  {peer}                              `node` was told its connection to `peer` broke
+ *   timer     {timer}                             a timer fired (at the node, after any pause)
+ *   request   {id, op}                            the application asked `node` to do something
+ *   reply     {id, result}                        `node` answered request `id`
+ *   disk      {id, op}                            a disk op completed (fsync/writeMeta/snapshot/truncate)
+ *   trace     {event, data}                       a node's own trace effect (state change, vote, ...)
+ *   fault     {fault, ...}                        a network/disk fault was applied (node '*' if global)
+ *   note      {text}                              free text from a scenario
+ * The canonical serialisation is JSON.stringify of the record (fields in the order above), one line
+ * per record; the run's sha256 is taken over those lines, each followed by '\n'.
+ */
+import { createHash, type Hash } from 'node:crypto';
+import type { Micros } from './time.ts';
+
+export interface TraceRecord {
+  readonly t: Micros;
+  readonly node: string;
+  readonly ev: string;
+  readonly [field: string]: unknown;
+}
+
+export interface TraceOptions {
+  /** Keep records in memory (`trace.records`). Default true. */
+  readonly retain?: boolean;
+  /** Maintain the running sha256. Default true. Turning it off is for benches only. */
+  readonly hash?: boolean;
+  /** Called with every record and its canonical JSON line (without '\n'). */
+  readonly sink?: (rec: TraceRecord, line: string) => void;
+  /** Record nothing at all (bench mode). Default false. */
+  readonly off?: boolean;
+}
+
+const HASH_CHUNK = 1 << 16;
+
+export class Trace {
+  readonly records: TraceRecord[] = [];
+  /** True when records must be built at all; the kernel checks it before allocating a record. */
+  readonly enabled: boolean;
+  private readonly retain: boolean;
+  private readonly sink: ((rec: TraceRecord, line: string) => void) | undefined;
+  private readonly hasher: Hash | null;
+  private pending = '';
+  private count = 0;
+
+  constructor(opts: TraceOptions = {}) {
+    this.enabled = opts.off !== true;
+    this.retain = opts.retain !== false;
+    this.sink = opts.sink;
+    this.hasher = this.enabled && opts.hash !== false ? createHash('sha256') : null;
+  }
+
+  /** Number of records emitted (retained or not). */
+  get length(): number {
+    return this.count;
+  }
+
+  emit(rec: TraceRecord): void {
+    if (!this.enabled) return;
+    this.count++;
+    if (this.retain) this.records.push(rec);
+    if (this.hasher !== null || this.sink !== undefined) {
+      const line = JSON.stringify(rec);
+      if (this.sink !== undefined) this.sink(rec, line);
+      if (this.hasher !== null) {
+        // Batch small lines into one update: same digest, far fewer native calls.
+        this.pending += line + '\n';
+        if (this.pending.length >= HASH_CHUNK) {
+          this.hasher.update(this.pending);
+          this.pending = '';
+        }
+      }
+    }
+  }
+
+  /** The sha256 (hex) of the canonical JSONL so far. May be called at any time; the run goes on. */
+  sha256(): string {
+    if (this.hasher === null) return 'unhashed';
+    if (this.pending.length > 0) this.hasher.update(this.pending);
+    this.pending = '';
+    return this.hasher.copy().digest('hex');
+  }
+}
+
+/** The canonical JSONL text of some records (used by `cli/` to write files and by tests). */
+export function toJsonl(records: readonly TraceRecord[]): string {
+  let out = '';
+  for (const r of records) out += JSON.stringify(r) + '\n';
+  return out;
+}
