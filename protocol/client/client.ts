@@ -1,0 +1,383 @@
+/**
+ * A ZooKeeper client (ClientCnxn + ZooKeeper API) as a `ProtocolNode`.
+ *
+ * Application calls arrive as `request` inputs (see `ClientOp`) and are answered by `reply`
+ * effects. Requests are pipelined in FIFO order over one connection; the client pings after
+ * readTimeout/2 idle (1/3 of the session timeout), declares the connection lost after readTimeout
+ * (2/3) of silence or when its server's process dies, reconnects to the next server with its session
+ * id and last seen zxid, re-registers its watches (SetWatches), and learns of expiry from the server
+ * it reconnects to.
+ */
+import seedrandom from 'seedrandom';
+import type { Effect, Input, NodeId, ProtocolNode } from '../contract.ts';
+import { Err } from '../request/errors.ts';
+import type { Reply, Request, SessionId } from '../request/types.ts';
+import { EVENT_NAMES, NO_SESSION } from '../request/types.ts';
+import { normalizeOp } from './ops.ts';
+import type { ClientOp } from './ops.ts';
+import type { ClientWire, SetWatchesRequest } from './wire.ts';
+import { isClientWire } from './wire.ts';
+import { WatchTable } from './watchTable.ts';
+
+export interface ClientConfig {
+  /** Server node ids, e.g. ['s1', 's2', 's3']; shuffled once with a seed (StaticHostProvider). */
+  readonly servers: readonly NodeId[];
+  readonly sessionTimeoutMs?: number;
+  /** Seed for the host shuffle; defaults to the client id. */
+  readonly seed?: string;
+  /** Do not shuffle (connect to servers[0] first). */
+  readonly noShuffle?: boolean;
+}
+
+type State = 'idle' | 'connecting' | 'connected' | 'closing' | 'closed' | 'expired';
+
+interface Pending {
+  readonly xid: number;
+  readonly id: number;
+  readonly req: Request | SetWatchesRequest;
+}
+
+/** A watch notification as the application sees it. */
+export interface ClientEvent {
+  readonly type: string;
+  readonly path: string;
+  readonly state: 'SyncConnected';
+  readonly zxid: number;
+}
+
+export const PING_TIMER = 'cli.ping';
+export const READ_TIMER = 'cli.read';
+export const CONNECT_TIMER = 'cli.connect';
+export const SET_WATCHES_ID = -1;
+
+export class ZooKeeperClient implements ProtocolNode {
+  private out: Effect[] = [];
+  private now = 0;
+  private state: State = 'idle';
+  private readonly hosts: NodeId[];
+  private hostIndex = -1;
+  private tried = 0;
+  private server: NodeId | null = null;
+  private cnx = '';
+  private cnxCounter = 0;
+  sessionId: SessionId = NO_SESSION;
+  private requestedTimeout: number;
+  private negotiatedTimeout = 0;
+  lastZxid = 0;
+  private xid = 1;
+  private connectId: number | null = null;
+  private closeId: number | null = null;
+  /** Sent, awaiting a reply (ClientCnxn.pendingQueue). */
+  private pending: Pending[] = [];
+  /** Issued while not connected (outgoingQueue). */
+  private outgoing: { id: number; req: Request }[] = [];
+  private readonly watches = new WatchTable();
+  private events: ClientEvent[] = [];
+  private lastSend = 0;
+  private lastRecv = 0;
+
+  constructor(
+    readonly id: NodeId,
+    private readonly cfg: ClientConfig,
+  ) {
+    this.requestedTimeout = cfg.sessionTimeoutMs ?? 10_000;
+    const hosts = [...cfg.servers];
+    if (!cfg.noShuffle) {
+      const rng = seedrandom(cfg.seed ?? id);
+      for (let i = hosts.length - 1; i > 0; i--) {
+        const j = Math.floor(rng() * (i + 1));
+        [hosts[i], hosts[j]] = [hosts[j]!, hosts[i]!];
+      }
+    }
+    this.hosts = hosts;
+  }
+
+  step(input: Input, now: number): Effect[] {
+    this.out = [];
+    this.now = now;
+    switch (input.kind) {
+      case 'start':
+        break;
+      case 'request':
+        this.onApp(input.id, input.op);
+        break;
+      case 'message':
+        if (isClientWire(input.msg) && input.from === this.server && input.msg.cnx === this.cnx) {
+          this.onWire(input.msg);
+        }
+        break;
+      case 'timer':
+        this.onTimer(input.timer);
+        break;
+      case 'peerDown':
+        if (input.peer === this.server) this.connectionLost('server down');
+        break;
+      case 'disk':
+        break;
+    }
+    const out = this.out;
+    this.out = [];
+    return out;
+  }
+
+  // ------------------------------------------------------------------ application calls
+
+  private onApp(id: number, raw: unknown): void {
+    let op: ClientOp;
+    try {
+      op = normalizeOp(raw);
+    } catch (e) {
+      this.reply(id, { op: 'invalid', rc: Err.BADARGUMENTS, zxid: -1, error: (e as Error).message });
+      return;
+    }
+    switch (op.op) {
+      case 'connect':
+        if (this.state !== 'idle') return this.reply(id, { op: 'connect', rc: Err.APIERROR, zxid: -1 });
+        if (op.timeoutMs !== undefined) this.requestedTimeout = op.timeoutMs;
+        this.connectId = id;
+        this.startConnect();
+        return;
+      case 'events': {
+        const events = this.events;
+        this.events = [];
+        return this.reply(id, { op: 'events', events });
+      }
+      case 'state':
+        return this.reply(id, { op: 'state', state: this.state, sessionId: this.sessionId, server: this.server, lastZxid: this.lastZxid });
+      case 'abandon':
+        // Drop the connection without closing the session; it will expire.
+        if (this.server) this.send({ type: 'ZK_CLOSE', cnx: this.cnx });
+        this.failAll(Err.CONNECTIONLOSS);
+        this.state = 'closed';
+        this.stopTimers();
+        this.server = null;
+        return this.reply(id, { op: 'abandon', rc: Err.OK, zxid: -1 });
+      default:
+        break;
+    }
+    const req = op as Request;
+    if (this.state === 'expired') return this.reply(id, { op: req.op, rc: Err.SESSIONEXPIRED, zxid: -1 });
+    if (this.state === 'closed' || this.state === 'closing' || this.state === 'idle') {
+      return this.reply(id, { op: req.op, rc: Err.CONNECTIONLOSS, zxid: -1 });
+    }
+    if (req.op === 'closeSession') {
+      this.closeId = id;
+      this.state = this.state === 'connected' ? 'closing' : this.state;
+    }
+    if (this.state === 'connected' || (this.state === 'closing' && req.op === 'closeSession')) this.sendRequest(id, req);
+    else this.outgoing.push({ id, req });
+  }
+
+  private sendRequest(id: number, req: Request | SetWatchesRequest): void {
+    const xid = id === SET_WATCHES_ID ? -8 : this.xid++;
+    this.pending.push({ xid, id, req });
+    if (req.op !== 'setWatches') {
+      this.trace('client.invoke', { session: this.sessionId, xid, op: req.op, path: pathOf(req) });
+    }
+    this.send({ type: 'ZK_REQ', cnx: this.cnx, xid, req });
+  }
+
+  // ------------------------------------------------------------------ connection
+
+  private startConnect(): void {
+    this.state = this.state === 'closing' ? 'closing' : 'connecting';
+    this.hostIndex = (this.hostIndex + 1) % this.hosts.length;
+    this.tried++;
+    this.server = this.hosts[this.hostIndex]!;
+    this.cnx = `${this.id}#${++this.cnxCounter}`;
+    this.send({
+      type: 'ZK_CONNECT',
+      cnx: this.cnx,
+      sessionId: this.sessionId,
+      lastZxidSeen: this.lastZxid,
+      timeoutMs: this.negotiatedTimeout || this.requestedTimeout,
+    });
+    const timeout = this.negotiatedTimeout || this.requestedTimeout;
+    this.setTimer(CONNECT_TIMER, Math.floor(timeout / this.hosts.length));
+  }
+
+  /** Try the next server; after a full cycle ZooKeeper's host provider waits ~1 s. */
+  private nextServer(): void {
+    this.server = null;
+    this.stopTimers();
+    if (this.state === 'closed' || this.state === 'expired') return;
+    if (this.tried >= this.hosts.length) {
+      this.tried = 0;
+      this.setTimer(CONNECT_TIMER, 1000);
+      this.server = null;
+      this.state = this.state === 'closing' ? 'closing' : 'connecting';
+      this.waitingCycle = true;
+      return;
+    }
+    this.startConnect();
+  }
+  private waitingCycle = false;
+
+  private onWire(m: ClientWire): void {
+    this.lastRecv = this.now;
+    switch (m.type) {
+      case 'ZK_CONNECTED':
+        return this.onConnected(m.sessionId, m.timeoutMs);
+      case 'ZK_REPLY':
+        return this.onReply(m.xid, m.reply);
+      case 'ZK_WATCH':
+        return this.onWatch(m.eventType, m.path, m.zxid);
+      case 'ZK_PONG':
+        return;
+      case 'ZK_CLOSE':
+        return this.connectionLost('server closed the connection');
+      default:
+        return;
+    }
+  }
+
+  private onConnected(sessionId: SessionId, timeoutMs: number): void {
+    if (this.state !== 'connecting' && this.state !== 'closing') return;
+    this.cancelTimer(CONNECT_TIMER);
+    if (timeoutMs <= 0) return this.expire();
+    const fresh = this.sessionId === NO_SESSION;
+    this.sessionId = sessionId;
+    this.negotiatedTimeout = timeoutMs;
+    this.tried = 0;
+    if (this.state === 'connecting') this.state = 'connected';
+    this.trace('client.connected', { server: this.server, session: sessionId });
+    this.lastRecv = this.now;
+    this.setTimer(READ_TIMER, this.readTimeout());
+    this.setTimer(PING_TIMER, this.readTimeout() / 2);
+    if (fresh && this.connectId !== null) {
+      this.reply(this.connectId, { op: 'connect', rc: Err.OK, zxid: this.lastZxid, sessionId, timeoutMs });
+      this.connectId = null;
+    }
+    // primeConnection: SetWatches first, then whatever was queued while disconnected.
+    const sw = this.watches.setWatchesRequest(this.lastZxid);
+    if (sw) this.sendRequest(SET_WATCHES_ID, sw);
+    const queued = this.outgoing;
+    this.outgoing = [];
+    for (const q of queued) this.sendRequest(q.id, q.req);
+    if (this.state === 'closing' && this.closeId !== null && !this.pending.some((p) => p.id === this.closeId)) {
+      this.sendRequest(this.closeId, { op: 'closeSession' });
+    }
+  }
+
+  private onReply(xid: number, reply: Reply): void {
+    const head = this.pending[0];
+    if (!head || head.xid !== xid) {
+      // ClientCnxn: "Xid out of order" -> the connection is dropped.
+      return this.connectionLost(`xid out of order: got ${xid}, expected ${head?.xid}`);
+    }
+    this.pending.shift();
+    if (reply.zxid > 0) this.lastZxid = Math.max(this.lastZxid, reply.zxid);
+    if (head.id === SET_WATCHES_ID) return;
+    if (reply.rc === Err.OK || reply.rc === Err.NONODE) this.watches.onReply(head.req as Request, reply.rc);
+    this.trace('client.return', { session: this.sessionId, xid, rc: reply.rc, zxid: reply.zxid });
+    this.reply(head.id, reply);
+    if (head.req.op === 'closeSession') {
+      this.state = 'closed';
+      this.stopTimers();
+      this.send({ type: 'ZK_CLOSE', cnx: this.cnx });
+      this.server = null;
+      this.failAll(Err.CONNECTIONLOSS);
+    }
+  }
+
+  private onWatch(eventType: number, path: string, zxid: number): void {
+    this.watches.onEvent(eventType, path);
+    const ev: ClientEvent = { type: EVENT_NAMES[eventType] ?? String(eventType), path, state: 'SyncConnected', zxid };
+    this.events.push(ev);
+    this.trace('client.watch', { session: this.sessionId, type: ev.type, path, zxid });
+  }
+
+  private connectionLost(reason: string): void {
+    if (this.state === 'closed' || this.state === 'expired' || this.state === 'idle') return;
+    const wasConnected = this.state === 'connected' || (this.state === 'closing' && this.pending.length > 0);
+    if (this.server) this.send({ type: 'ZK_CLOSE', cnx: this.cnx });
+    if (wasConnected) this.trace('client.disconnected', { server: this.server, session: this.sessionId, reason });
+    this.failAll(Err.CONNECTIONLOSS);
+    if (this.state === 'connected') this.state = 'connecting';
+    this.nextServer();
+  }
+
+  private expire(): void {
+    this.state = 'expired';
+    this.stopTimers();
+    this.server = null;
+    this.trace('client.expired', { session: this.sessionId });
+    this.failAll(Err.SESSIONEXPIRED);
+    if (this.connectId !== null) {
+      this.reply(this.connectId, { op: 'connect', rc: Err.SESSIONEXPIRED, zxid: -1 });
+      this.connectId = null;
+    }
+  }
+
+  /** ClientCnxn.cleanup: everything sent or queued fails. */
+  private failAll(rc: number): void {
+    const all = [...this.pending, ...this.outgoing];
+    this.pending = [];
+    this.outgoing = [];
+    for (const p of all) {
+      if (p.id === SET_WATCHES_ID) continue;
+      if ('xid' in p) this.trace('client.return', { session: this.sessionId, xid: p.xid, rc, zxid: -1 });
+      this.reply(p.id, { op: p.req.op, rc, zxid: -1 });
+      if (p.id === this.closeId) this.closeId = null;
+    }
+    if (this.state === 'closing') this.state = rc === Err.SESSIONEXPIRED ? 'expired' : 'closed';
+  }
+
+  private onTimer(timer: string): void {
+    if (timer === CONNECT_TIMER) {
+      if (this.waitingCycle) {
+        this.waitingCycle = false;
+        return this.startConnect();
+      }
+      if (this.state === 'connecting' || this.state === 'closing') {
+        if (this.server) this.send({ type: 'ZK_CLOSE', cnx: this.cnx });
+        this.nextServer();
+      }
+    } else if (timer === READ_TIMER) {
+      if (this.state !== 'connected' && this.state !== 'closing') return;
+      // Timers are re-armed lazily: only a full readTimeout of silence loses the connection.
+      const left = this.lastRecv + this.readTimeout() - this.now;
+      if (left > 0) return this.setTimer(READ_TIMER, left);
+      this.connectionLost('read timeout');
+    } else if (timer === PING_TIMER) {
+      if (this.state !== 'connected' && this.state !== 'closing') return;
+      const left = this.lastSend + this.readTimeout() / 2 - this.now;
+      if (left > 0) return this.setTimer(PING_TIMER, left);
+      this.send({ type: 'ZK_PING', cnx: this.cnx });
+      this.setTimer(PING_TIMER, this.readTimeout() / 2);
+    }
+  }
+
+  private readTimeout(): number {
+    return Math.floor(((this.negotiatedTimeout || this.requestedTimeout) * 2) / 3);
+  }
+
+  // ------------------------------------------------------------------ effects
+
+  private send(msg: ClientWire): void {
+    if (!this.server) return;
+    this.out.push({ kind: 'send', to: this.server, msg });
+    this.lastSend = this.now;
+  }
+  private reply(id: number, result: unknown): void {
+    this.out.push({ kind: 'reply', id, result });
+  }
+  private setTimer(timer: string, afterMs: number): void {
+    this.out.push({ kind: 'setTimer', timer, afterMs });
+  }
+  private cancelTimer(timer: string): void {
+    this.out.push({ kind: 'cancelTimer', timer });
+  }
+  private stopTimers(): void {
+    this.cancelTimer(PING_TIMER);
+    this.cancelTimer(READ_TIMER);
+    this.cancelTimer(CONNECT_TIMER);
+  }
+  private trace(event: string, data: Record<string, unknown>): void {
+    this.out.push({ kind: 'trace', event, data });
+  }
+}
+
+function pathOf(req: Request): string | undefined {
+  return 'path' in req ? req.path : undefined;
+}
