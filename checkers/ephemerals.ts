@@ -1,0 +1,169 @@
+/**
+ * Ephemeral cleanup (ZooKeeper: an ephemeral lives exactly as long as its owner session).
+ *
+ * - OrphanEphemeral: no ephemeral is created for a session after that session's close/expiry txn
+ *   (ZOOKEEPER-1208: a create pipelined behind closeSession must fail).
+ * - EphemeralOutlivesSession: no read reply shows an ephemeral on a server that has already applied
+ *   its owner's close (the reply zxid is the serving server's last applied zxid, so a reply at zxid
+ *   >= the close zxid comes from a server that applied the close — ZOOKEEPER-2355's symptom).
+ * - TimelyExpiry: once a session's client is gone (crashed, or disconnected and never back), the
+ *   session is closed or expired within its timeout + the election bound, counted from when the
+ *   faults were healed if later. Shortcut: a fixed slack of 2 ticks (4 s) covers the leader's
+ *   expiry buckets; the timeout is the one `session.create` reports, else `sessionTimeoutMs`, else
+ *   the 3.8 maximum (40 s).
+ *
+ * The path model is built from the first `apply` of each zxid (any server): creates, deletes, and
+ * closeSession txns (which delete the session's ephemerals).
+ */
+import { zxidHex } from '../protocol/zxid.ts';
+import { decode, isServer } from './events.ts';
+import { isRead } from './ops.ts';
+import { Verdict } from './result.ts';
+import type { CheckOptions, CheckResult, TraceRecord } from './types.ts';
+
+const CLOSE_TYPES = new Set(['closeSession', 'close', 'expire', 'expireSession']);
+const CREATE_TYPES = new Set(['create', 'create2', 'createContainer', 'createTTL']);
+const DEFAULT_TIMEOUT_MS = 40_000;
+const EXPIRY_SLACK_US = 4_000_000;
+const DEFAULT_ELECTION_BOUND_US = 30_000_000;
+
+interface PathState {
+  zxid: number;
+  exists: boolean;
+  owner?: string;
+  /** Set when the path vanished with its owner's close. */
+  closedBy?: string;
+  i: number;
+}
+
+function scan(records: readonly TraceRecord[], options?: CheckOptions): Verdict[] {
+  const orphan = new Verdict('OrphanEphemeral', options);
+  const outlive = new Verdict('EphemeralOutlivesSession', options);
+  const timely = new Verdict('TimelyExpiry', options);
+
+  const seen = new Set<number>();
+  const closeAt = new Map<string, { zxid: number; i: number }>();
+  const paths = new Map<string, PathState[]>();
+  const owned = new Map<string, Set<string>>();
+  const reported = new Set<string>();
+  // Sessions: who is their client, their timeout, when they ended, when their client left.
+  const clientOf = new Map<string, string>();
+  const timeoutMs = new Map<string, number>();
+  const ended = new Set<string>();
+  const goneAt = new Map<string, { t: number; i: number }>();
+  const pendingReads = new Map<string, { path: string; i: number }>();
+  let end = 0;
+
+  const latest = (p: string): PathState | undefined => {
+    const h = paths.get(p);
+    return h === undefined ? undefined : h[h.length - 1];
+  };
+  const push = (p: string, s: PathState): void => {
+    let h = paths.get(p);
+    if (h === undefined) paths.set(p, (h = []));
+    h.push(s);
+  };
+
+  for (const d of decode(records)) {
+    const e = d.e;
+    end = d.t;
+    switch (e.k) {
+      case 'apply': {
+        if (seen.has(e.zxid)) break;
+        seen.add(e.zxid);
+        const x = e.txn;
+        if (x.error === true) break;
+        if (CLOSE_TYPES.has(x.type) && x.session !== undefined) {
+          ended.add(x.session);
+          if (!closeAt.has(x.session)) closeAt.set(x.session, { zxid: e.zxid, i: d.i });
+          const mine = owned.get(x.session);
+          if (mine !== undefined)
+            for (const p of [...mine].sort()) push(p, { zxid: e.zxid, exists: false, closedBy: x.session, i: d.i });
+          owned.delete(x.session);
+        } else if (CREATE_TYPES.has(x.type) && x.path !== undefined) {
+          if (x.ephemeral === true && x.session !== undefined) {
+            const c = closeAt.get(x.session);
+            if (c !== undefined && e.zxid > c.zxid)
+              orphan.add(d.t, d.node, `ephemeral ${x.path} created at ${zxidHex(e.zxid)} for session ${x.session}, closed at ${zxidHex(c.zxid)}`, [d.i, c.i]);
+            let mine = owned.get(x.session);
+            if (mine === undefined) owned.set(x.session, (mine = new Set()));
+            mine.add(x.path);
+            push(x.path, { zxid: e.zxid, exists: true, owner: x.session, i: d.i });
+          } else push(x.path, { zxid: e.zxid, exists: true, i: d.i });
+        } else if (x.type === 'delete' && x.path !== undefined) {
+          const l = latest(x.path);
+          if (l?.owner !== undefined) owned.get(l.owner)?.delete(x.path);
+          push(x.path, { zxid: e.zxid, exists: false, i: d.i });
+        }
+        break;
+      }
+      case 'sessionCreate':
+        if (e.timeoutMs !== undefined) timeoutMs.set(e.session, e.timeoutMs);
+        break;
+      case 'sessionEnd':
+        ended.add(e.session);
+        break;
+      case 'invoke':
+        if (!isServer(d.node)) clientOf.set(e.session, d.node);
+        if (isRead(e.op) && e.path !== undefined) pendingReads.set(e.session + '/' + e.xid, { path: e.path, i: d.i });
+        break;
+      case 'clientConnected':
+        clientOf.set(e.session, d.node);
+        goneAt.delete(e.session);
+        break;
+      case 'clientDisconnected':
+        if (e.session !== undefined && !goneAt.has(e.session)) goneAt.set(e.session, { t: d.t, i: d.i });
+        break;
+      case 'crash':
+        for (const [s, c] of clientOf) if (c === d.node && !goneAt.has(s)) goneAt.set(s, { t: d.t, i: d.i });
+        break;
+      case 'return': {
+        const key = e.session + '/' + e.xid;
+        const r = pendingReads.get(key);
+        if (r === undefined) break;
+        pendingReads.delete(key);
+        if (e.rc !== 0 || e.zxid === undefined) break;
+        const h = paths.get(r.path);
+        if (h === undefined) break;
+        // The path's state at the reply's zxid (entries are in zxid order).
+        let s: PathState | undefined;
+        for (let j = h.length - 1; j >= 0; j--)
+          if (h[j]!.zxid <= e.zxid) {
+            s = h[j];
+            break;
+          }
+        if (s?.closedBy !== undefined && !reported.has(key)) {
+          reported.add(key);
+          outlive.add(d.t, d.node, `read of ${r.path} at ${zxidHex(e.zxid)} found the ephemeral of session ${s.closedBy}, closed at ${zxidHex(s.zxid)}`, [
+            d.i,
+            s.i,
+          ]);
+        }
+        break;
+      }
+      default:
+        break;
+    }
+  }
+
+  const healed = options?.healedAt ?? 0;
+  const bound = options?.electionBoundUs ?? DEFAULT_ELECTION_BOUND_US;
+  for (const [s, g] of [...goneAt].sort((a, b) => a[1].i - b[1].i)) {
+    if (ended.has(s)) continue;
+    const tmo = (timeoutMs.get(s) ?? options?.sessionTimeoutMs ?? DEFAULT_TIMEOUT_MS) * 1000;
+    const deadline = Math.max(g.t, healed) + tmo + bound + EXPIRY_SLACK_US;
+    if (end >= deadline)
+      timely.add(deadline, undefined, `session ${s} not expired ${(deadline - g.t) / 1e6}s after its client left (timeout ${tmo / 1e6}s)`, [g.i]);
+  }
+  return [orphan, outlive, timely];
+}
+
+export function orphanEphemeral(records: readonly TraceRecord[], options?: CheckOptions): CheckResult {
+  return scan(records, options)[0]!.result();
+}
+export function ephemeralOutlivesSession(records: readonly TraceRecord[], options?: CheckOptions): CheckResult {
+  return scan(records, options)[1]!.result();
+}
+export function timelyExpiry(records: readonly TraceRecord[], options?: CheckOptions): CheckResult {
+  return scan(records, options)[2]!.result();
+}

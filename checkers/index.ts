@@ -1,0 +1,69 @@
+/**
+ * The registry: every trace checker by name, and `runAll` to get every verdict for one trace.
+ *
+ * TODO(linearizability): once `checkers/linearizability/` exposes its API, add an entry that
+ * extracts the client history from `client.invoke` / `client.return` records and calls it.
+ */
+import { agreement, globalPrimaryOrder, integrity, localPrimaryOrder, prefixConsistency, totalOrder } from './zab/delivery.ts';
+import { committedLogDurability } from './zab/durability.ts';
+import { leaderLogCompleteness } from './zab/leader-completeness.ts';
+import { leadership } from './zab/leadership.ts';
+import { monotonicRead } from './zab/monotonic-read.ts';
+import { primaryIntegrity } from './zab/primary-integrity.ts';
+import { processConsistency } from './zab/process-consistency.ts';
+import { electionOrder } from './election.ts';
+import { ephemeralOutlivesSession, orphanEphemeral, timelyExpiry } from './ephemerals.ts';
+import { fifoClientOrder, readYourWrites, sessionMonotonicRead } from './client-order.ts';
+import { liveness } from './liveness.ts';
+import type { CheckOptions, CheckResult, Checker, TraceRecord } from './types.ts';
+
+export type { CheckOptions, CheckResult, Checker, TraceRecord, Violation } from './types.ts';
+
+/** Safety checkers: they hold on every prefix of every run. */
+export const SAFETY: Readonly<Record<string, Checker>> = {
+  Leadership: leadership,
+  PrefixConsistency: prefixConsistency,
+  Agreement: agreement,
+  TotalOrder: totalOrder,
+  Integrity: integrity,
+  LocalPrimaryOrder: localPrimaryOrder,
+  GlobalPrimaryOrder: globalPrimaryOrder,
+  PrimaryIntegrity: primaryIntegrity,
+  LeaderLogCompleteness: leaderLogCompleteness,
+  CommittedLogDurability: committedLogDurability,
+  ProcessConsistency: processConsistency,
+  MonotonicRead: monotonicRead,
+  ElectionOrder: electionOrder,
+  OrphanEphemeral: orphanEphemeral,
+  EphemeralOutlivesSession: ephemeralOutlivesSession,
+  FifoClientOrder: fifoClientOrder,
+  SessionMonotonicRead: sessionMonotonicRead,
+  ReadYourWrites: readYourWrites,
+};
+
+/** Checkers that need to know when the run's faults were healed (`options.healedAt`). */
+export const TIMED: Readonly<Record<string, Checker>> = {
+  TimelyExpiry: timelyExpiry,
+  Liveness: liveness,
+};
+
+export const CHECKERS: Readonly<Record<string, Checker>> = { ...SAFETY, ...TIMED };
+
+/**
+ * Runs the checkers on one trace. Timed checkers run only when `options.healedAt` is given (a run
+ * that never heals has no liveness promise); `only` restricts to some names.
+ */
+export function runAll(records: readonly TraceRecord[], options: CheckOptions = {}, only?: readonly string[]): CheckResult[] {
+  const out: CheckResult[] = [];
+  for (const [name, check] of Object.entries(CHECKERS)) {
+    if (only !== undefined && !only.includes(name)) continue;
+    if (only === undefined && name in TIMED && options.healedAt === undefined) continue;
+    out.push(check(records, options));
+  }
+  return out;
+}
+
+/** Names of the checkers that failed. */
+export function failures(results: readonly CheckResult[]): string[] {
+  return results.filter((r) => !r.ok).map((r) => r.name);
+}

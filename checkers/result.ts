@@ -1,0 +1,34 @@
+/** Collects the violations of one checker, keeping the first few and counting the rest. */
+import type { CheckOptions, CheckResult, Violation } from './types.ts';
+
+export class Verdict {
+  private readonly kept: Violation[] = [];
+  private extra = 0;
+  private readonly max: number;
+
+  constructor(
+    readonly name: string,
+    options?: CheckOptions,
+  ) {
+    this.max = options?.maxViolations ?? 100;
+  }
+
+  add(t: number, node: string | undefined, message: string, records: readonly number[]): void {
+    if (this.kept.length >= this.max) {
+      this.extra++;
+      return;
+    }
+    this.kept.push(node === undefined ? { t, message, records } : { t, node, message, records });
+  }
+
+  get count(): number {
+    return this.kept.length + this.extra;
+  }
+
+  result(): CheckResult {
+    const ok = this.count === 0;
+    return this.extra > 0
+      ? { name: this.name, ok, violations: this.kept, omitted: this.extra }
+      : { name: this.name, ok, violations: this.kept };
+  }
+}

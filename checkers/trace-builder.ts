@@ -1,0 +1,67 @@
+/**
+ * Hand-made traces for checker tests: a tiny builder that writes records in the simulator's format
+ * (`sim/trace.ts`), node trace effects as `{ev:'trace', event, data}`. Time advances by 1 ms per
+ * record unless set.
+ */
+import type { TraceRecord } from './types.ts';
+import { makeZxid } from '../protocol/zxid.ts';
+
+export const z = makeZxid;
+
+export class TraceBuilder {
+  readonly records: TraceRecord[] = [];
+  private now = 0;
+
+  /** Moves virtual time to `us` (µs). */
+  at(us: number): this {
+    this.now = us;
+    return this;
+  }
+
+  /** A node's own trace effect. Returns the record's index. */
+  ev(node: string, event: string, data: Record<string, unknown> = {}): number {
+    this.now += 1000;
+    this.records.push({ t: this.now, node, ev: 'trace', event, data });
+    return this.records.length - 1;
+  }
+
+  /** A host record (`boot`, `restart`, `crash`, ...). */
+  host(node: string, ev: string, fields: Record<string, unknown> = {}): number {
+    this.now += 1000;
+    this.records.push({ t: this.now, node, ev, ...fields });
+    return this.records.length - 1;
+  }
+
+  /** Every node boots. */
+  boot(...nodes: string[]): this {
+    for (const n of nodes) this.host(n, 'boot');
+    return this;
+  }
+
+  /** The leader proposes, everyone logs, the leader commits, everyone applies — a healthy txn. */
+  txn(leader: string, zxid: number, servers: readonly string[], type = 'create'): this {
+    this.ev(leader, 'propose', { zxid });
+    for (const s of servers) {
+      this.ev(s, 'log.append', { zxid });
+      this.ev(s, 'log.durable', { zxid });
+    }
+    this.ev(leader, 'commit', { zxid });
+    for (const s of servers) this.ev(s, 'apply', { zxid, type });
+    return this;
+  }
+
+  /** `leader` becomes the established leader of `epoch` followed by `followers`. */
+  establish(leader: string, epoch: number, followers: readonly string[], zxid = 0): this {
+    this.ev(leader, 'state', { state: 'LEADING' });
+    for (const f of followers) this.ev(f, 'state', { state: 'FOLLOWING' });
+    this.ev(leader, 'epoch.accepted', { epoch });
+    for (const f of followers) {
+      this.ev(f, 'epoch.accepted', { epoch });
+      this.ev(leader, 'sync.send', { peer: f, mode: 'DIFF', from: zxid, to: zxid });
+      this.ev(f, 'epoch.current', { epoch });
+    }
+    this.ev(leader, 'epoch.current', { epoch });
+    this.ev(leader, 'leader.established', { epoch, zxid, quorum: [leader, ...followers] });
+    return this;
+  }
+}

@@ -1,0 +1,136 @@
+/**
+ * A model of each server's txn history (the TLA+ `history` variable) rebuilt from the trace: the
+ * zxids in its txn log plus a snapshot base that stands for every txn up to it.
+ *
+ * - `log.append` adds a zxid, `log.durable` raises the fsynced watermark, `log.truncate` cuts.
+ * - `crash` keeps only what was fsynced. Shortcut: the kernel may keep a torn prefix of unsynced
+ *   records (`crash {kept}`); we drop all unsynced entries, which can only make checks that demand
+ *   an entry be present stricter on entries that were never durable.
+ * - `snapshot.load` moves the base: every zxid <= base counts as held (we do not check the
+ *   snapshot's content, only the zxid it claims).
+ *
+ * Entries are kept sorted (ZooKeeper logs append in zxid order); an out-of-order append is kept in
+ * place and membership falls back to a linear search for that node.
+ */
+import type { ZEvent } from '../events.ts';
+
+export class NodeHistory {
+  entries: number[] = [];
+  base = 0;
+  durable = 0;
+  sorted = true;
+
+  /** Does the history hold `zxid` (in the log or under the snapshot base)? */
+  has(zxid: number): boolean {
+    if (zxid <= this.base) return true;
+    return this.indexOf(zxid) >= 0;
+  }
+
+  /** Position of `zxid` in `entries`, or -1. */
+  indexOf(zxid: number): number {
+    const a = this.entries;
+    if (!this.sorted) return a.indexOf(zxid);
+    let lo = 0;
+    let hi = a.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >>> 1;
+      const x = a[mid]!;
+      if (x === zxid) return mid;
+      if (x < zxid) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    return -1;
+  }
+
+  /** Index of the first entry > zxid (entries sorted). */
+  firstAbove(zxid: number): number {
+    const a = this.entries;
+    let lo = 0;
+    let hi = a.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (a[mid]! <= zxid) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  get last(): number {
+    return this.entries.length > 0 ? this.entries[this.entries.length - 1]! : this.base;
+  }
+
+  apply(e: ZEvent): void {
+    switch (e.k) {
+      case 'boot':
+        if (!e.restart) this.reset();
+        return;
+      case 'crash':
+        this.cutAbove(this.durable);
+        return;
+      case 'logAppend': {
+        const last = this.entries[this.entries.length - 1];
+        if (last !== undefined && e.zxid <= last) this.sorted = false;
+        this.entries.push(e.zxid);
+        return;
+      }
+      case 'logDurable':
+        if (e.zxid > this.durable) this.durable = e.zxid;
+        return;
+      case 'logTruncate':
+        this.cutAbove(e.zxid);
+        if (this.durable > e.zxid) this.durable = e.zxid;
+        if (this.base > e.zxid) this.base = e.zxid;
+        return;
+      case 'snapshotLoad':
+        if (e.zxid > this.base) {
+          this.base = e.zxid;
+          this.entries = this.entries.slice(this.sorted ? this.firstAbove(e.zxid) : 0).filter((x) => x > e.zxid);
+        } else this.base = e.zxid;
+        if (this.durable < e.zxid) this.durable = e.zxid;
+        return;
+      default:
+        return;
+    }
+  }
+
+  private reset(): void {
+    this.entries = [];
+    this.base = 0;
+    this.durable = 0;
+    this.sorted = true;
+  }
+
+  private cutAbove(zxid: number): void {
+    if (this.sorted) this.entries.length = this.firstAbove(zxid);
+    else this.entries = this.entries.filter((x) => x <= zxid);
+  }
+}
+
+/** One NodeHistory per server, fed event by event. */
+export class Histories {
+  private readonly map = new Map<string, NodeHistory>();
+
+  get(node: string): NodeHistory {
+    let h = this.map.get(node);
+    if (h === undefined) {
+      h = new NodeHistory();
+      this.map.set(node, h);
+    }
+    return h;
+  }
+
+  feed(node: string, e: ZEvent): void {
+    switch (e.k) {
+      case 'boot':
+      case 'crash':
+      case 'logAppend':
+      case 'logDurable':
+      case 'logTruncate':
+      case 'snapshotLoad':
+        this.get(node).apply(e);
+        return;
+      default:
+        return;
+    }
+  }
+}
