@@ -18,3 +18,5 @@ export { pingNodes } from './ping-node.ts';
 export type { PingOptions, PingStats } from './ping-node.ts';
 export { defineScenario, runScenario, scenarioProblem } from './scenario.ts';
 export type { Scenario, ScenarioResult, Expectation } from './scenario.ts';
+export { puppets } from './puppet.ts';
+export type { Puppets, PuppetHandler, SeenInput } from './puppet.ts';
