@@ -358,7 +358,8 @@ export class Leader {
   private pingLoop(): void {
     const cfg = this.p.cfg;
     if (!this.tickSkip) this.tick++;
-    if (!this.tickSkip) this.p.serving.tick();
+    // Session expiry runs at tickTime granularity (its buckets); checking every half tick is enough.
+    this.p.serving.tick();
     if (this.closed) return;
     const synced = [this.p.sid];
     for (const h of this.handlers.values()) if (this.tick <= h.tickOfNextAckDeadline) synced.push(h.sid);

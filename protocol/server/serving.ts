@@ -1,0 +1,343 @@
+/**
+ * The client-facing side of a server (ZooKeeperServer + its request processor chain + ServerCnxn):
+ * connections, session creation/revalidation, per-session FIFO order, reads served locally, writes
+ * and sync() routed through the leader, replies once the txn is applied here, watch notifications,
+ * and on the leader the session expiry and container/TTL sweeps.
+ */
+import type { Message, NodeId } from '../contract.ts';
+import { negotiateSessionTimeout } from '../config.ts';
+import { Err } from '../request/errors.ts';
+import type { Reply, Request, SessionId } from '../request/types.ts';
+import { NO_SESSION, isWriteRequest } from '../request/types.ts';
+import type { ClientWire, SetWatchesRequest } from '../client/wire.ts';
+import { isClientWire } from '../client/wire.ts';
+import type { TxnEntry } from '../zab/messages.ts';
+import type { Backend, ConnInfo, ForwardedRequest, Prep } from './backend.ts';
+import { ExpiryQueue } from './expiryQueue.ts';
+import type { QuorumPeer, ServingLayer } from './peer.ts';
+
+interface Item {
+  readonly xid: number;
+  readonly req: Request | SetWatchesRequest;
+  /** Goes through the leader (write or sync). */
+  readonly routed: boolean;
+  reply?: Reply;
+}
+
+interface Conn extends ConnInfo {
+  readonly cnx: string;
+  readonly node: NodeId;
+  sessionId: SessionId;
+  timeout: number;
+  /** Waiting for createSession to commit / REVALIDATE to answer. */
+  established: boolean;
+  readonly queue: Item[];
+  readonly authIds: { scheme: string; id: string }[];
+}
+
+export const CONTAINER_TIMER = 'srv.containers';
+
+export class Serving implements ServingLayer {
+  private role: 'leader' | 'follower' | 'observer' | null = null;
+  private readonly conns = new Map<string, Conn>();
+  private readonly bySession = new Map<SessionId, Conn>();
+  private prep: Prep | null = null;
+  private tracker: ExpiryQueue | null = null;
+  /** Learner: sessions touched since the last PING reply. */
+  private touched = new Map<SessionId, number>();
+  private nextSession = 0n;
+
+  constructor(
+    private readonly peer: QuorumPeer,
+    private readonly backend: Backend,
+  ) {}
+
+  handles(msg: Message): boolean {
+    return isClientWire(msg);
+  }
+
+  // ------------------------------------------------------------------ lifecycle
+
+  start(role: 'leader' | 'follower' | 'observer'): void {
+    const p = this.peer;
+    this.role = role;
+    this.initSessionIds();
+    if (role === 'leader') {
+      this.prep = this.backend.newPrep(p.db.sm);
+      this.tracker = new ExpiryQueue(p.cfg.tickTime, p.now);
+      for (const [id, timeout] of this.backend.sessions(p.db.sm)) this.tracker.add(id, timeout, p.now);
+      p.setTimer(CONTAINER_TIMER, p.cfg.containerCheckIntervalMs);
+    }
+    p.servingStarted();
+    p.trace('serving', { role });
+  }
+
+  /** SessionTrackerImpl.initializeNextSessionId: my sid in the top byte, the clock below. */
+  private initSessionIds(): void {
+    const mask56 = (1n << 56n) - 1n;
+    const time = BigInt(Math.max(0, Math.floor(this.peer.now)));
+    this.nextSession = (BigInt(this.peer.sid) << 56n) | (((time << 24n) & ((1n << 64n) - 1n)) >> 8n & mask56);
+  }
+
+  stop(): void {
+    this.role = null;
+    this.prep = null;
+    this.tracker = null;
+    this.peer.cancelTimer(CONTAINER_TIMER);
+    for (const c of this.conns.values()) {
+      this.peer.send(c.node, { type: 'ZK_CLOSE', cnx: c.cnx });
+      this.backend.forget(c.sessionId);
+    }
+    this.conns.clear();
+    this.bySession.clear();
+    this.touched.clear();
+  }
+
+  onTimer(timer: string): void {
+    if (timer !== CONTAINER_TIMER || this.role !== 'leader') return;
+    const p = this.peer;
+    for (const path of this.backend.expiredNodes(p.db.sm, p.now)) {
+      // ContainerManager submits a deleteContainer request with no session.
+      this.submitLocal(NO_SESSION, 0, { op: 'deleteContainer', path } as unknown as Request);
+    }
+    p.setTimer(CONTAINER_TIMER, p.cfg.containerCheckIntervalMs);
+  }
+
+  onClientDown(peer: NodeId): void {
+    for (const c of [...this.conns.values()]) if (c.node === peer) this.dropConn(c);
+  }
+
+  // ------------------------------------------------------------------ client messages
+
+  onClientMessage(from: NodeId, msg: Message): void {
+    const m = msg as ClientWire;
+    if (m.type === 'ZK_CONNECT') return this.onConnect(from, m.cnx, m.sessionId, m.lastZxidSeen, m.timeoutMs);
+    const c = this.conns.get(m.cnx);
+    if (!c || c.node !== from) {
+      if (m.type !== 'ZK_CLOSE') this.peer.send(from, { type: 'ZK_CLOSE', cnx: m.cnx });
+      return;
+    }
+    switch (m.type) {
+      case 'ZK_PING':
+        this.touchConn(c);
+        this.peer.send(c.node, { type: 'ZK_PONG', cnx: c.cnx });
+        return;
+      case 'ZK_REQ':
+        this.touchConn(c);
+        return this.onRequest(c, m.xid, m.req);
+      case 'ZK_CLOSE':
+        this.dropConn(c);
+        return;
+      default:
+        return;
+    }
+  }
+
+  private onConnect(from: NodeId, cnx: string, sessionId: SessionId, lastZxidSeen: number, timeoutMs: number): void {
+    const p = this.peer;
+    if (this.role === null) {
+      p.send(from, { type: 'ZK_CLOSE', cnx });
+      return;
+    }
+    if (lastZxidSeen > p.db.lastProcessedZxid) {
+      // Single system image: never let a client see state go backwards.
+      p.trace('session.refused', { session: sessionId, clientZxid: lastZxidSeen, zxid: p.db.lastProcessedZxid });
+      p.send(from, { type: 'ZK_CLOSE', cnx });
+      return;
+    }
+    const timeout = negotiateSessionTimeout(p.cfg, timeoutMs);
+    const c: Conn = { cnx, node: from, sessionId, timeout, established: false, queue: [], authIds: [] };
+    this.conns.set(cnx, c);
+    if (sessionId === NO_SESSION) {
+      c.sessionId = '0x' + (this.nextSession++).toString(16);
+      this.bySession.set(c.sessionId, c);
+      this.route(c.sessionId, 0, { op: 'createSession', timeoutMs: timeout });
+      return;
+    }
+    const old = this.bySession.get(sessionId);
+    if (old && old !== c) this.dropConn(old);
+    this.bySession.set(sessionId, c);
+    if (this.role === 'leader') {
+      this.revalidated(sessionId, this.tracker!.touch(sessionId, p.now));
+    } else {
+      p.learner?.revalidate(sessionId, timeout);
+    }
+  }
+
+  revalidated(sessionId: SessionId, valid: boolean): void {
+    const c = this.bySession.get(sessionId);
+    if (!c || c.established) return;
+    if (!valid) {
+      this.peer.send(c.node, { type: 'ZK_CONNECTED', cnx: c.cnx, sessionId, timeoutMs: 0 });
+      this.dropConn(c);
+      return;
+    }
+    this.establish(c);
+  }
+
+  private establish(c: Conn): void {
+    c.established = true;
+    this.touchConn(c);
+    this.peer.send(c.node, { type: 'ZK_CONNECTED', cnx: c.cnx, sessionId: c.sessionId, timeoutMs: c.timeout });
+  }
+
+  private dropConn(c: Conn): void {
+    if (this.conns.get(c.cnx) !== c) return;
+    this.conns.delete(c.cnx);
+    if (this.bySession.get(c.sessionId) === c) {
+      this.bySession.delete(c.sessionId);
+      this.backend.forget(c.sessionId);
+    }
+  }
+
+  // ------------------------------------------------------------------ requests
+
+  private onRequest(c: Conn, xid: number, req: Request | SetWatchesRequest): void {
+    if (!c.established) return;
+    if (req.op === 'addAuth') {
+      const id = this.backend.authenticate(req.scheme, req.auth);
+      if (!id) {
+        this.peer.send(c.node, { type: 'ZK_REPLY', cnx: c.cnx, xid, reply: { op: 'addAuth', rc: Err.AUTHFAILED, zxid: -1 } });
+        this.peer.send(c.node, { type: 'ZK_CLOSE', cnx: c.cnx });
+        this.dropConn(c);
+        return;
+      }
+      c.authIds.push(id);
+      c.queue.push({ xid, req, routed: false, reply: { op: 'addAuth', rc: Err.OK, zxid: -1 } });
+      return this.drain(c);
+    }
+    const routed = req.op !== 'setWatches' && (isWriteRequest(req) || req.op === 'sync');
+    c.queue.push({ xid, req, routed });
+    if (routed) this.route(c.sessionId, xid, req as Request);
+    this.drain(c);
+  }
+
+  /** Send a write / sync / session request through the leader. */
+  private route(sessionId: SessionId, cxid: number, req: Request): void {
+    if (this.role === 'leader') this.submitLocal(sessionId, cxid, req);
+    else this.peer.learner?.forward({ sessionId, cxid, req } satisfies ForwardedRequest);
+  }
+
+  /** Leader: prep + propose a write, or queue a sync behind everything proposed. */
+  private submitLocal(sessionId: SessionId, cxid: number, req: Request): void {
+    const leader = this.peer.leader;
+    if (!leader || !this.prep) return;
+    if (req.op === 'sync') {
+      leader.whenCommitted(() => this.syncReply({ sessionId, cxid, req }));
+      return;
+    }
+    const prep = this.prep;
+    if (req.op === 'closeSession') {
+      prep.setClosing(sessionId);
+      this.tracker?.setClosing(sessionId);
+    }
+    leader.propose((zxid) => prep.prep(req, sessionId, cxid, zxid, this.peer.now));
+  }
+
+  forwarded(fromSid: number, request: unknown): void {
+    const f = request as ForwardedRequest;
+    if (this.role !== 'leader') return;
+    if (f.req.op === 'sync') {
+      this.peer.leader?.syncReplyTo(fromSid, f);
+      return;
+    }
+    if (f.req.op === 'createSession') this.tracker?.add(f.sessionId, (f.req as { timeoutMs: number }).timeoutMs, this.peer.now);
+    else this.tracker?.touch(f.sessionId, this.peer.now);
+    this.submitLocal(f.sessionId, f.cxid, f.req);
+  }
+
+  syncReply(request: unknown): void {
+    const f = request as ForwardedRequest;
+    const c = this.bySession.get(f.sessionId);
+    if (!c) return;
+    const item = c.queue.find((i) => i.routed && i.xid === f.cxid && !i.reply);
+    if (!item) return;
+    const path = (f.req as { path?: string }).path ?? '/';
+    item.reply = { op: 'sync', rc: Err.OK, zxid: this.peer.db.lastProcessedZxid, path };
+    this.drain(c);
+  }
+
+  /** Answer the head of the session's queue while it can be answered (FIFO per session). */
+  private drain(c: Conn): void {
+    const p = this.peer;
+    while (c.queue.length > 0) {
+      const head = c.queue[0]!;
+      if (!head.reply) {
+        if (head.routed) return;
+        head.reply = this.backend.read(p.db.sm, c, head.req, p.db.lastProcessedZxid);
+      }
+      c.queue.shift();
+      p.send(c.node, { type: 'ZK_REPLY', cnx: c.cnx, xid: head.xid, reply: head.reply });
+    }
+  }
+
+  // ------------------------------------------------------------------ applied txns
+
+  applied(entry: TxnEntry, result: unknown): void {
+    const hdr = (entry.txn as { hdr: { sessionId: SessionId; cxid: number; type: string } }).hdr;
+    const p = this.peer;
+    for (const ev of this.backend.fire(result, entry.zxid)) {
+      const c = this.bySession.get(ev.sessionId);
+      if (c && c.established) {
+        p.send(c.node, { type: 'ZK_WATCH', cnx: c.cnx, eventType: ev.type, path: ev.path, zxid: entry.zxid });
+      }
+    }
+    if (hdr.type === 'createSession') {
+      p.trace('session.create', { session: hdr.sessionId });
+      if (this.role === 'leader') this.tracker?.add(hdr.sessionId, (entry.txn as { body: { timeoutMs: number } }).body.timeoutMs, p.now);
+      const c = this.bySession.get(hdr.sessionId);
+      if (c && !c.established) this.establish(c);
+      return;
+    }
+    const c = this.bySession.get(hdr.sessionId);
+    if (c) {
+      const item = c.queue.find((i) => i.routed && i.xid === hdr.cxid && !i.reply);
+      if (item) {
+        item.reply = this.backend.replyFor(result, item.req as Request, entry.zxid);
+        this.drain(c);
+      }
+    }
+    if (hdr.type === 'closeSession') {
+      const expired = hdr.cxid === 0;
+      p.trace(expired ? 'session.expire' : 'session.close', { session: hdr.sessionId });
+      this.tracker?.remove(hdr.sessionId);
+      if (c) {
+        // The session is over: close its connection (an expired client learns it on reconnect).
+        p.send(c.node, { type: 'ZK_CLOSE', cnx: c.cnx });
+        this.dropConn(c);
+      }
+    }
+  }
+
+  // ------------------------------------------------------------------ leader session tracking
+
+  tick(): void {
+    if (this.role !== 'leader' || !this.tracker) return;
+    for (const id of this.tracker.expire(this.peer.now)) {
+      this.peer.trace('session.expiring', { session: id });
+      this.submitLocal(id, 0, { op: 'closeSession' });
+    }
+  }
+
+  revalidate(_fromSid: number, sessionId: SessionId, timeout: number): boolean {
+    if (!this.tracker) return false;
+    const ok = this.tracker.touch(sessionId, this.peer.now);
+    if (ok) this.tracker.add(sessionId, timeout, this.peer.now);
+    return ok;
+  }
+
+  touch(sessions: readonly (readonly [SessionId, number])[]): void {
+    for (const [id] of sessions) this.tracker?.touch(id, this.peer.now);
+  }
+
+  private touchConn(c: Conn): void {
+    if (this.role === 'leader') this.tracker?.touch(c.sessionId, this.peer.now);
+    else this.touched.set(c.sessionId, c.timeout);
+  }
+
+  drainTouched(): (readonly [SessionId, number])[] {
+    const out = [...this.touched];
+    this.touched = new Map();
+    return out;
+  }
+}
