@@ -45,6 +45,6 @@ export function parseSrvr(text: string): SrvrInfo {
   return { banner, zxid: BigInt('0x' + zx[1]), mode: mode ? mode[1]! : '' };
 }
 
-export async function srvr(host: string, port: number): Promise<SrvrInfo> {
-  return parseSrvr(await fourLetterWord(host, port, 'srvr'));
+export async function srvr(host: string, port: number, timeoutMs = 5000): Promise<SrvrInfo> {
+  return parseSrvr(await fourLetterWord(host, port, 'srvr', timeoutMs));
 }

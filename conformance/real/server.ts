@@ -34,6 +34,8 @@ export interface RealServerConfig {
   jvmArgs?: readonly string[];
   java?: string;
   zookeeperJar?: string;
+  /** Extra class path entries, e.g. `/usr/share/java/slf4j-simple.jar` to get a server log. */
+  extraClassPath?: readonly string[];
   /** Give up if the server does not answer `srvr` within this long (ms). */
   startTimeoutMs?: number;
   /** Keep the temp dir (config, data, server log) after stop, for debugging. */
@@ -163,7 +165,7 @@ async function startOnce(cfg: RealServerConfig, port: number): Promise<RealServe
     ...props,
     ...(cfg.jvmArgs ?? []),
     '-cp',
-    `${dir}:${jar}`,
+    [dir, jar, ...(cfg.extraClassPath ?? [])].join(':'),
     'org.apache.zookeeper.server.quorum.QuorumPeerMain',
     path.join(dir, 'zoo.cfg'),
   ];
@@ -224,7 +226,8 @@ async function startOnce(cfg: RealServerConfig, port: number): Promise<RealServe
       throw new Error(`real ZooKeeper did not answer srvr on 127.0.0.1:${port} within ${cfg.startTimeoutMs ?? 30_000} ms`);
     }
     try {
-      info = await srvr('127.0.0.1', port);
+      // Short timeout: a half-started server can accept a connection and never answer it.
+      info = await srvr('127.0.0.1', port, 400);
     } catch {
       await sleep(25);
     }
