@@ -1,0 +1,154 @@
+/**
+ * The search for one part: Wing & Gong's backtracking over the entry list with Lowe's memoization
+ * (the pair (set of linearized ops, model state) is explored at most once), the algorithm that
+ * Porcupine implements. Own code; the data layout is chosen for Node:
+ * - the set of linearized ops is a bitset over a Uint32Array with an incremental Zobrist hash,
+ * - the memo (memo.ts) is a flat-array hash table of (bitset copy, state); a copy is made only
+ *   when a pair is new (a cache hit allocates nothing),
+ * - the call stack is preallocated.
+ * Budgets (steps, wall clock, cache bytes) end the search with `unknown` instead of exhausting
+ * memory or time.
+ */
+import { buildEntries, lift, unlift } from './entries.ts';
+import { MemoTable } from './memo.ts';
+import type { Model, Operation } from './types.ts';
+
+export interface SearchBudget {
+  /** performance.now() value after which the search gives up (Infinity: never). */
+  readonly deadline: number;
+  /** Steps left for this search (Infinity: no limit). */
+  readonly maxSteps: number;
+  readonly maxCacheBytes: number;
+}
+
+export interface SearchOutcome<S> {
+  readonly verdict: 'linearizable' | 'not linearizable' | 'unknown';
+  readonly reason?: string;
+  readonly steps: number;
+  readonly cacheEntries: number;
+  /** Ops (indices into the part) of the longest accepted order, with the state after each. */
+  readonly longest: readonly number[];
+  readonly longestStates: readonly S[];
+  /** The op whose return was reached with the longest order in place; -1 if none. */
+  readonly blocking: number;
+}
+
+/** A fixed 32-bit pseudo-random value per op (splitmix-style mixing of the index). */
+function zobrist(i: number): number {
+  let z = Math.imul(i + 1, 0x9e3779b9) | 0;
+  z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
+  z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
+  return (z ^ (z >>> 16)) | 0;
+}
+
+const TIME_CHECK_MASK = 0x3ff;
+
+export function searchPart<S, I, O>(
+  model: Model<S, I, O>,
+  ops: readonly Operation<I, O>[],
+  budget: SearchBudget,
+): SearchOutcome<S> {
+  const n = ops.length;
+  const list = buildEntries(ops as readonly Operation<unknown, unknown>[]);
+  const { next, match, op: opOf, head } = list;
+  const inputs = ops.map((o) => o.input);
+  const outputs = ops.map((o) => o.output);
+  const zob = new Int32Array(n);
+  for (let i = 0; i < n; i++) zob[i] = zobrist(i);
+
+  const words = (n + 31) >>> 5;
+  const bits = new Uint32Array(words);
+  let bitsHash = 0;
+  const memo = new MemoTable<S>(words, model.equal);
+
+  const stackEntry = new Int32Array(n);
+  const stackState: S[] = new Array<S>(n);
+  let depth = 0;
+  let state = model.init();
+
+  let maxDepth = 0;
+  let longest: number[] = [];
+  let longestStates: S[] = [];
+  let blockingPending = true; // the empty prefix counts as "longest so far"
+  let blocking = -1;
+
+  let steps = 0;
+  const stepLimit = budget.maxSteps;
+  const deadline = budget.deadline;
+  const checkTime = Number.isFinite(deadline);
+
+  const outcome = (verdict: SearchOutcome<S>['verdict'], reason?: string): SearchOutcome<S> => ({
+    verdict,
+    ...(reason !== undefined ? { reason } : {}),
+    steps,
+    cacheEntries: memo.size,
+    longest,
+    longestStates,
+    blocking,
+  });
+
+  let entry = next[head]!;
+  while (next[head]! !== -1) {
+    steps++;
+    if (steps > stepLimit) return outcome('unknown', 'step budget exhausted');
+    if (checkTime && (steps & TIME_CHECK_MASK) === 0 && performance.now() > deadline) {
+      return outcome('unknown', 'time budget exhausted');
+    }
+    const ret = match[entry]!;
+    if (ret !== -1) {
+      // A call entry: try to linearize its op now.
+      const o = opOf[entry]!;
+      const newState = model.step(state, inputs[o]!, outputs[o]!);
+      if (newState !== undefined) {
+        const w = o >>> 5;
+        const mask = 1 << (o & 31);
+        bits[w] = bits[w]! | mask;
+        const h = bitsHash ^ zob[o]!;
+        const key = (h ^ Math.imul(model.hash(newState), 0x2c1b3c6d)) | 0;
+        if (memo.add(key, bits, newState)) {
+          if ((memo.size & 0xfff) === 0 && memo.bytes() > budget.maxCacheBytes) {
+            bits[w] = bits[w]! & ~mask;
+            return outcome('unknown', 'cache budget exhausted');
+          }
+          stackEntry[depth] = entry;
+          stackState[depth] = state;
+          depth++;
+          bitsHash = h;
+          state = newState;
+          lift(list, entry);
+          if (depth > maxDepth) {
+            maxDepth = depth;
+            longest = new Array<number>(depth);
+            longestStates = new Array<S>(depth);
+            for (let k = 0; k < depth; k++) {
+              longest[k] = opOf[stackEntry[k]!]!;
+              longestStates[k] = k + 1 < depth ? stackState[k + 1]! : state;
+            }
+            blockingPending = true;
+          }
+          entry = next[head]!;
+          continue;
+        }
+        bits[w] = bits[w]! & ~mask;
+      }
+      entry = next[entry]!;
+    } else {
+      // A return entry: its op had to be linearized by now. Backtrack.
+      if (blockingPending) {
+        blocking = opOf[entry]!;
+        blockingPending = false;
+      }
+      if (depth === 0) return outcome('not linearizable');
+      depth--;
+      const e = stackEntry[depth]!;
+      const o = opOf[e]!;
+      state = stackState[depth]!;
+      stackState[depth] = undefined as S; // let the state be collected
+      bits[o >>> 5] = bits[o >>> 5]! & ~(1 << (o & 31));
+      bitsHash ^= zob[o]!;
+      unlift(list, e);
+      entry = next[e]!;
+    }
+  }
+  return outcome('linearizable');
+}

@@ -1,0 +1,87 @@
+/**
+ * `npm run check -- --model M [--budget-ms N] [--no-split] [--explain] [--json] FILE...`
+ *
+ * Checks each history file for linearizability and prints one line per file. Exit 0 when every
+ * file is linearizable, 1 when any is not, 3 when none is not but some answer is unknown (a
+ * budget ran out), 2 for bad usage or a malformed/unreadable file (one line on stderr each).
+ */
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { explanationText } from '../checkers/linearizability/explain-text.ts';
+import { HistoryError } from '../checkers/linearizability/history-error.ts';
+import { MODELS, findModel } from '../checkers/linearizability/registry.ts';
+
+const USAGE = `usage: npm run check -- --model ${MODELS.map((m) => m.name).join('|')} [--budget-ms N] [--no-split] [--explain] [--json] FILE...`;
+
+function usage(msg: string): never {
+  console.error(`check: ${msg} (${USAGE})`);
+  process.exit(2);
+}
+
+let args;
+try {
+  args = parseArgs({
+    options: {
+      model: { type: 'string', short: 'm' },
+      'budget-ms': { type: 'string' },
+      'no-split': { type: 'boolean', default: false },
+      explain: { type: 'boolean', default: false },
+      json: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+    allowPositionals: true,
+  });
+} catch (e) {
+  usage((e as Error).message);
+}
+const { values, positionals } = args;
+if (values.help) {
+  console.log(`${USAGE}\nmodels:\n${MODELS.map((m) => `  ${m.name}: ${m.what}`).join('\n')}`);
+  process.exit(0);
+}
+if (values.model === undefined) usage('--model is required');
+const model = findModel(values.model) ?? usage(`unknown model "${values.model}"`);
+let budgetMs: number | undefined;
+if (values['budget-ms'] !== undefined) {
+  budgetMs = Number(values['budget-ms']);
+  if (!/^\d+$/.test(values['budget-ms']) || budgetMs <= 0) usage('--budget-ms needs a positive integer');
+}
+if (positionals.length === 0) usage('no history file given');
+
+let bad = 0;
+let violations = 0;
+let unknowns = 0;
+for (const file of positionals) {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    console.error(`check: cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    bad++;
+    continue;
+  }
+  const t0 = performance.now();
+  let result;
+  try {
+    result = model.check(text, file, { ...(budgetMs !== undefined ? { budgetMs } : {}), noSplit: values['no-split'] });
+  } catch (e) {
+    if (e instanceof HistoryError) {
+      console.error(`check: ${e.message}`);
+      bad++;
+      continue;
+    }
+    throw e;
+  }
+  const ms = performance.now() - t0;
+  if (result.verdict === 'not linearizable') violations++;
+  if (result.verdict === 'unknown') unknowns++;
+  if (values.json) {
+    console.log(JSON.stringify({ file, ms: Math.round(ms * 10) / 10, ...result }));
+    continue;
+  }
+  const parts = result.parts.length > 1 ? `, ${result.parts.length} parts checked` : '';
+  const why = result.verdict === 'unknown' ? ` — ${result.reason}` : '';
+  console.log(`${file}: ${result.verdict} (${result.ops} ops${parts}, ${ms.toFixed(1)} ms)${why}`);
+  if (values.explain && result.explanation) console.log(explanationText(result.explanation));
+}
+process.exit(bad > 0 ? 2 : violations > 0 ? 1 : unknowns > 0 ? 3 : 0);
