@@ -1,0 +1,52 @@
+/**
+ * Test/bench helpers on a Cluster: connect clients, issue numbered creates, wait for convergence,
+ * and run every ensemble invariant at once.
+ */
+import { Err } from '../request/errors.ts';
+import type { Cluster } from './cluster.ts';
+import { agreementViolations, divergence, leadershipViolations, lostWrites } from './invariants.ts';
+import type { OpaqueState } from './opaqueBackend.ts';
+
+export function connectAll(c: Cluster, clients = c.clientIds): void {
+  for (const id of clients) {
+    const r = c.call(id, { op: 'connect' }) as { rc: number } | undefined;
+    if (r?.rc !== Err.OK) throw new Error(`${id} could not connect: ${JSON.stringify(r)}`);
+  }
+}
+
+/** Issue `n` creates `/prefix-i` from `client`, one after another; returns the acked count. */
+export function createMany(c: Cluster, client: string, prefix: string, n: number, maxMs = 30_000): number {
+  let ok = 0;
+  for (let i = 0; i < n; i++) {
+    const r = c.call(client, { op: 'create', path: `/${prefix}-${i}`, data: String(i) }, maxMs) as { rc: number } | undefined;
+    if (r?.rc === Err.OK) ok++;
+  }
+  return ok;
+}
+
+/** Pipeline `n` creates without waiting; returns the result keys. */
+export function pipelineCreates(c: Cluster, client: string, prefix: string, n: number): string[] {
+  const keys: string[] = [];
+  for (let i = 0; i < n; i++) keys.push(c.send(client, { op: 'create', path: `/${prefix}-${i}`, data: String(i) }));
+  return keys;
+}
+
+/** Run until every live server is serving the same last zxid. */
+export function converge(c: Cluster, maxMs = 60_000): boolean {
+  return c.runUntil(() => {
+    if (!c.settled()) return false;
+    const up = c.serverIds.filter((s) => c.sim.isUp(s));
+    const zs = new Set(up.map((s) => c.server(s).db.lastProcessedZxid));
+    // The leader sets (epoch,0) at establishment; followers converge on the last applied txn.
+    return zs.size === 1 || (zs.size === 2 && [...zs].some((z) => z % 2 ** 32 === 0));
+  }, maxMs);
+}
+
+export function opaqueHas(c: Cluster): (server: string, path: string) => boolean {
+  return (s, p) => (c.server(s).db.sm as OpaqueState).kv.has(p);
+}
+
+/** Every invariant; an empty list means the run is clean. */
+export function allViolations(c: Cluster, exists = opaqueHas(c)): string[] {
+  return [...leadershipViolations(c), ...agreementViolations(c), ...lostWrites(c, exists), ...divergence(c)];
+}
