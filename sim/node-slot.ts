@@ -6,20 +6,10 @@ import { LocalClock } from './clock.ts';
 import { Disk, type DiskConfig } from './disk.ts';
 import type { Link } from './network.ts';
 
-/** Event kinds (plain numbers: a switch on small ints is the cheapest dispatch). */
-export const EV_BOOT = 0;
-export const EV_MSG = 1;
-export const EV_PEERDOWN = 2;
-export const EV_TIMER = 3;
-export const EV_DISK = 4;
-/** A disk completion already applied to the disk, waiting for a paused node to see it. */
-export const EV_DISK_NOTIFY = 5;
-export const EV_REQUEST = 6;
-export const EV_ACTION = 7;
-
 /** One queued event. A single class with a fixed shape keeps the hot path monomorphic. */
 export class Ev {
   constructor(
+    /** One of the EV_* kinds in simulation.ts. */
     public kind: number,
     /** The node it happens at (null for scheduled actions). */
     public target: NodeSlot | null,

@@ -13,22 +13,22 @@ import { DEFAULT_DISK, type DiskConfig, type PendingDiskOp } from './disk.ts';
 import type { Disk } from './disk.ts';
 import { sampleLatency } from './latency.ts';
 import { DEFAULT_LINK, Link, linkConfig, type LinkConfig } from './network.ts';
-import {
-  EV_ACTION,
-  EV_BOOT,
-  EV_DISK,
-  EV_DISK_NOTIFY,
-  EV_MSG,
-  EV_PEERDOWN,
-  EV_REQUEST,
-  EV_TIMER,
-  Ev,
-  NodeSlot,
-} from './node-slot.ts';
+import { Ev, NodeSlot } from './node-slot.ts';
 import { EventQueue } from './queue.ts';
 import { type Rng, RngStreams } from './rng.ts';
 import type { Micros } from './time.ts';
 import { Trace, type TraceOptions } from './trace.ts';
+
+/** Event kinds (plain module-local numbers: a switch on small ints is the cheapest dispatch). */
+const EV_BOOT = 0;
+const EV_MSG = 1;
+const EV_PEERDOWN = 2;
+const EV_TIMER = 3;
+const EV_DISK = 4;
+/** A disk completion already applied to the disk, waiting for a paused node to see it. */
+const EV_DISK_NOTIFY = 5;
+const EV_REQUEST = 6;
+const EV_ACTION = 7;
 
 export interface SimulationOptions {
   readonly seed: number | string;
@@ -616,7 +616,9 @@ export class Simulation {
     const cfg = link.cfg ?? this.defaultLink;
     let reason: string | null = null;
     if (link.cut) reason = 'cut';
-    else if (!to.up) reason = 'down';
+    // A crashed node refuses at once; a node that has not booted yet (all boot at the same instant)
+    // may be up by the time the message arrives, which the arrival check decides.
+    else if (!to.up && to.booted) reason = 'down';
     else if (cfg.loss > 0 && this.net.chance(cfg.loss)) reason = 'loss';
     if (reason !== null) {
       this.stats.dropped++;
