@@ -1,0 +1,590 @@
+// The timeline page's own script (inlined into every page; plain browser JavaScript, no libraries).
+// The server drew the static SVG (lanes, state spans, regions, axis) for the whole run; this script
+// re-places it when zooming and draws the busy parts (message arrows, marks, client operations,
+// the cursor) on a canvas, for the visible window only, so 100,000 events stay interactive.
+(function () {
+  'use strict';
+  var D = JSON.parse(document.getElementById('data').textContent);
+  var S = D.str;
+  var L = D.layout;
+  var M = D.msgs;
+  var K = D.marks;
+  var view = document.getElementById('view');
+  var svg = document.getElementById('main');
+  var canvas = document.getElementById('canvas');
+  var ctx = canvas.getContext('2d');
+  var descEl = document.getElementById('desc');
+  var statusEl = document.getElementById('status');
+  var fromEl = document.getElementById('from');
+  var toEl = document.getElementById('to');
+  var ovSvg = document.getElementById('overview');
+  var ovWin = document.getElementById('ov-win');
+
+  var MIN_WIDTH = 50; // µs: the narrowest zoom
+  var ARROW_LIMIT = 4000; // more visible messages than this are drawn as density bars
+  var LABEL_LIMIT = 2500; // more visible marks than this are drawn without labels
+  var W = 800;
+  var win = [D.t0, D.t1];
+  var cursor = -1; // index into steps, -1 = none yet
+  var steps = new Int32Array(0); // >= 0: message index; < 0: ~mark index
+  var enabled = {};
+  var groupOf = function (name) { return D.groups.indexOf(name); };
+  var G_STATE = groupOf('state');
+  var G_FAULT = groupOf('fault');
+  var G_BROADCAST = groupOf('broadcast');
+  var G_PING = groupOf('ping');
+  var KIND = {};
+  D.kinds.forEach(function (k, i) { KIND[k] = i; });
+  var NOTABLE = {};
+  ['state', 'vote', 'election', 'decided', 'established', 'epoch', 'sync', 'invoke', 'return', 'session', 'crash',
+    'restart', 'boot', 'pause', 'resume', 'skew', 'partition', 'heal', 'clog'].forEach(function (k) { NOTABLE[KIND[k]] = true; });
+  var highlighted = {}; // record index -> true (records named by the selected violation)
+
+  // ---- helpers -------------------------------------------------------------------------------
+  function lowerBound(arr, v) {
+    var lo = 0, hi = arr.length;
+    while (lo < hi) { var mid = (lo + hi) >> 1; if (arr[mid] < v) lo = mid + 1; else hi = mid; }
+    return lo;
+  }
+  function X(t) { return ((t - win[0]) / (win[1] - win[0])) * W; }
+  function T(x) { return win[0] + (x / W) * (win[1] - win[0]); }
+  function secs(us, digits) { return (us / 1e6).toFixed(digits === undefined ? 3 : digits) + 's'; }
+  function stepTime(s) { return s >= 0 ? M.t[s] : K.t[~s]; }
+  function stepGroup(s) { return s >= 0 ? D.typeGroup[M.y[s]] : K.g[~s]; }
+  function esc(s) { return String(s).replace(/[&<>"]/g, function (c) { return { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' }[c]; }); }
+
+  // ---- steps (what next/previous walk through) -------------------------------------------------
+  function stepAllowed(s, notableOnly) {
+    if (s >= 0) return !notableOnly && enabled[D.typeGroup[M.y[s]]];
+    var k = ~s;
+    var g = K.g[k];
+    if (!(g === G_STATE || g === G_FAULT || enabled[g])) return false;
+    return !notableOnly || NOTABLE[K.k[k]] === true;
+  }
+  function rebuildSteps() {
+    var keepT = cursor >= 0 ? stepTime(steps[cursor]) : null;
+    var notableOnly = document.getElementById('stepmode').value === 'notable';
+    var out = new Int32Array(M.t.length + K.t.length);
+    var n = 0, a = 0, b = 0;
+    while (a < M.t.length || b < K.t.length) {
+      var takeMsg = b >= K.t.length || (a < M.t.length && (M.t[a] < K.t[b] || (M.t[a] === K.t[b] && M.i[a] < K.i[b])));
+      var s = takeMsg ? a++ : ~(b++);
+      if (stepAllowed(s, notableOnly)) out[n++] = s;
+    }
+    steps = out.subarray(0, n);
+    if (keepT !== null) {
+      var i = 0;
+      while (i < steps.length - 1 && stepTime(steps[i]) < keepT) i++;
+      cursor = steps.length ? i : -1;
+    }
+  }
+
+  // ---- layout of the server-drawn SVG --------------------------------------------------------
+  var timed = [];
+  Array.prototype.forEach.call(svg.querySelectorAll('#plot [data-t0]'), function (el) {
+    timed.push({ el: el, t0: +el.getAttribute('data-t0'), t1: +el.getAttribute('data-t1'), text: el.tagName.toLowerCase() === 'text' });
+  });
+  var vmarks = Array.prototype.slice.call(svg.querySelectorAll('.vmark'));
+  var axisG = svg.querySelector('#axis');
+
+  function niceStep(span, count) {
+    var raw = span / Math.max(1, count);
+    var p = Math.pow(10, Math.floor(Math.log10(raw)));
+    var f = raw / p;
+    return (f < 1.5 ? 1 : f < 3.5 ? 2 : f < 7.5 ? 5 : 10) * p;
+  }
+  function drawAxis() {
+    while (axisG.firstChild) axisG.removeChild(axisG.firstChild);
+    var step = niceStep(win[1] - win[0], W / 120);
+    var digits = Math.max(0, Math.min(6, -Math.floor(Math.log10(step / 1e6))));
+    var ns = 'http://www.w3.org/2000/svg';
+    for (var t = Math.ceil(win[0] / step) * step; t <= win[1]; t += step) {
+      var x = X(t);
+      var line = document.createElementNS(ns, 'line');
+      line.setAttribute('class', 'tick');
+      line.setAttribute('x1', x); line.setAttribute('x2', x);
+      line.setAttribute('y1', 18); line.setAttribute('y2', L.height - 8);
+      axisG.appendChild(line);
+      var label = document.createElementNS(ns, 'text');
+      label.setAttribute('class', 'tick-label');
+      label.setAttribute('x', x); label.setAttribute('y', 12);
+      label.textContent = secs(t, digits);
+      axisG.appendChild(label);
+    }
+  }
+  function placeSvg() {
+    for (var i = 0; i < timed.length; i++) {
+      var o = timed[i];
+      var x0 = X(o.t0), x1 = X(o.t1);
+      var visible = x1 >= 0 && x0 <= W;
+      if (!visible) { o.el.setAttribute('visibility', 'hidden'); continue; }
+      var a = Math.max(-2, x0), b = Math.min(W + 2, x1);
+      if (o.text) {
+        var room = b - a - 8;
+        var need = o.el.textContent.length * 6.6;
+        o.el.setAttribute('x', a + 5);
+        o.el.setAttribute('visibility', room >= need ? 'visible' : 'hidden');
+      } else {
+        o.el.setAttribute('x', a);
+        o.el.setAttribute('width', Math.max(0.5, b - a));
+        o.el.setAttribute('visibility', 'visible');
+      }
+    }
+    vmarks.forEach(function (el) {
+      var x = X(+el.getAttribute('data-t'));
+      el.setAttribute('x1', x); el.setAttribute('x2', x);
+      el.setAttribute('visibility', x >= 0 && x <= W ? 'visible' : 'hidden');
+    });
+    drawAxis();
+  }
+
+  // ---- canvas drawing ------------------------------------------------------------------------
+  function laneLine(l) { var g = L.lanes[l]; return g ? g.line : 0; }
+  function colourOfGroup(g) { return D.groupColours[D.groups[g]] || '#666'; }
+
+  function drawArrow(k, emphasis) {
+    var a = M.a[k], b = M.b[k];
+    var x0 = X(M.s[k]), y0 = laneLine(a), x1 = X(M.t[k]), y1 = laneLine(b);
+    var dropped = M.f[k] === 1;
+    var red = highlighted[M.i[k]];
+    ctx.strokeStyle = red ? '#d00000' : colourOfGroup(D.typeGroup[M.y[k]]);
+    ctx.fillStyle = ctx.strokeStyle;
+    ctx.lineWidth = emphasis ? 3.2 : red ? 2.4 : 1.25;
+    if (dropped && x1 - x0 < 2) {
+      // Refused at once (cut link): a short stub toward the receiver ending in a cross.
+      x1 = x0 + 8;
+      y1 = y0 + (y1 - y0) * 0.35;
+    }
+    ctx.setLineDash(dropped ? [4, 3] : M.f[k] === 2 ? [1, 2] : []);
+    ctx.beginPath(); ctx.moveTo(x0, y0); ctx.lineTo(x1, y1); ctx.stroke();
+    ctx.setLineDash([]);
+    if (dropped) {
+      ctx.strokeStyle = '#d00000'; ctx.lineWidth = 2;
+      ctx.beginPath(); ctx.moveTo(x1 - 4, y1 - 4); ctx.lineTo(x1 + 4, y1 + 4); ctx.moveTo(x1 + 4, y1 - 4); ctx.lineTo(x1 - 4, y1 + 4); ctx.stroke();
+    } else {
+      var len = Math.hypot(x1 - x0, y1 - y0);
+      if (len > 10) {
+        var ux = (x1 - x0) / len, uy = (y1 - y0) / len, h = emphasis ? 10 : 7;
+        ctx.beginPath();
+        ctx.moveTo(x1, y1);
+        ctx.lineTo(x1 - ux * h - uy * h * 0.45, y1 - uy * h + ux * h * 0.45);
+        ctx.lineTo(x1 - ux * h + uy * h * 0.45, y1 - uy * h - ux * h * 0.45);
+        ctx.closePath(); ctx.fill();
+      }
+    }
+    if (emphasis) {
+      var label = D.types[M.y[k]];
+      ctx.font = 'bold 12px system-ui, sans-serif';
+      var tx = (x0 + x1) / 2 + 6, ty = (y0 + y1) / 2;
+      ctx.fillStyle = 'rgba(255,255,255,0.85)';
+      ctx.fillRect(tx - 2, ty - 11, ctx.measureText(label).width + 4, 14);
+      ctx.fillStyle = '#111'; ctx.fillText(label, tx, ty);
+    }
+  }
+
+  function glyph(kind, x, y, colour, big) {
+    var r = big ? 7 : 4.5;
+    ctx.fillStyle = colour; ctx.strokeStyle = colour; ctx.lineWidth = 1.5;
+    ctx.beginPath();
+    switch (kind) {
+      case 'vote':
+        ctx.moveTo(x, y - r); ctx.lineTo(x + r, y); ctx.lineTo(x, y + r); ctx.lineTo(x - r, y); ctx.closePath(); ctx.fill(); break;
+      case 'decided': case 'established':
+        for (var i = 0; i < 10; i++) {
+          var rr = i % 2 ? r * 0.45 : r * 1.25, an = -Math.PI / 2 + (i * Math.PI) / 5;
+          if (i === 0) ctx.moveTo(x + rr * Math.cos(an), y + rr * Math.sin(an)); else ctx.lineTo(x + rr * Math.cos(an), y + rr * Math.sin(an));
+        }
+        ctx.closePath(); ctx.fill(); ctx.strokeStyle = '#333'; ctx.lineWidth = 0.8; ctx.stroke(); break;
+      case 'crash':
+        ctx.lineWidth = 3.5; ctx.moveTo(x - 7, y - 7); ctx.lineTo(x + 7, y + 7); ctx.moveTo(x + 7, y - 7); ctx.lineTo(x - 7, y + 7); ctx.stroke(); break;
+      case 'restart': case 'boot':
+        ctx.lineWidth = 2.5; ctx.arc(x, y, 6, 0.3, Math.PI * 1.75); ctx.stroke();
+        ctx.beginPath(); ctx.moveTo(x + 6, y - 6); ctx.lineTo(x + 7, y + 1); ctx.lineTo(x + 1, y - 2); ctx.fill(); break;
+      case 'commit': case 'apply': case 'ack':
+        ctx.lineWidth = kind === 'commit' ? 2 : 1; ctx.moveTo(x, y - (kind === 'commit' ? 7 : 4)); ctx.lineTo(x, y + (kind === 'commit' ? 7 : 4)); ctx.stroke(); break;
+      case 'election':
+        ctx.arc(x, y, r, 0, Math.PI * 2); ctx.stroke(); break;
+      case 'epoch': case 'sync': case 'session': case 'clog': case 'pause': case 'resume': case 'skew':
+        ctx.rect(x - r * 0.8, y - r * 0.8, r * 1.6, r * 1.6); ctx.fill(); break;
+      default:
+        ctx.arc(x, y, r * 0.7, 0, Math.PI * 2); ctx.fill();
+    }
+  }
+
+  var MARK_STYLE = {
+    vote: ['#e07b00', 'row'], election: ['#e07b00', 'line'], decided: ['#f2c200', 'row'], established: ['#2f9e55', 'row'],
+    epoch: ['#8a4fd0', 'line'], sync: ['#8a4fd0', 'line'], propose: ['#1f6fb5', 'line'], ack: ['#9bb7d4', 'line'],
+    commit: ['#1f6fb5', 'line'], apply: ['#6fa0d0', 'line'], invoke: ['#129488', 'line'], return: ['#129488', 'line'],
+    session: ['#129488', 'row'], crash: ['#d00000', 'line'], restart: ['#2f9e55', 'line'], boot: ['#2f9e55', 'line'],
+    pause: ['#777', 'line'], resume: ['#777', 'line'], skew: ['#b07000', 'line'], clog: ['#b07000', 'line'],
+    other: ['#666', 'line'], state: [null, null], partition: ['#d64541', 'all'], heal: ['#2f9e55', 'all'],
+  };
+  var LABELLED = { vote: 1, decided: 1, established: 1, crash: 1, restart: 1, boot: 1, sync: 1, session: 1, pause: 1, resume: 1, clog: 1, skew: 1, other: 1, commit: 2 };
+
+  function markY(k, where) {
+    var l = K.l[k];
+    var g = L.lanes[l];
+    if (!g) return 0;
+    if (where === 'row') return D.lanes[l][1] === 'server' ? g.y + 32 : g.line;
+    return g.line;
+  }
+
+  function draw() {
+    var dpr = window.devicePixelRatio || 1;
+    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+    ctx.clearRect(0, 0, W, L.height);
+    ctx.save();
+    ctx.beginPath(); ctx.rect(0, 0, W, L.height); ctx.clip();
+    ctx.textBaseline = 'alphabetic';
+
+    // Client operations: a bar from call to answer.
+    var ops = D.ops;
+    ctx.font = '11px system-ui, sans-serif';
+    for (var o = 0; o < ops.length; o += 6) {
+      if (!enabled[groupOf('client')]) break;
+      var t1 = ops[o + 2] < 0 ? D.t1 : ops[o + 2];
+      if (t1 < win[0] || ops[o + 1] > win[1]) continue;
+      var ox0 = X(ops[o + 1]), ox1 = Math.max(X(t1), ox0 + 2), oy = laneLine(ops[o]);
+      var ok = ops[o + 4];
+      ctx.fillStyle = ok === 1 ? '#d3f0dc' : ok === 0 ? '#f9d4cf' : '#eeeeee';
+      ctx.strokeStyle = ok === 1 ? '#2f9e55' : ok === 0 ? '#d64541' : '#999';
+      ctx.lineWidth = 1;
+      ctx.setLineDash(ok === -1 ? [3, 2] : []);
+      ctx.fillRect(ox0, oy - 9, ox1 - ox0, 18); ctx.strokeRect(ox0, oy - 9, ox1 - ox0, 18);
+      ctx.setLineDash([]);
+      var text = S[ops[o + 3]] + (ok === 0 ? ' ✗' : ok === 1 ? ' ✓' : ' …');
+      var tw = ctx.measureText(text).width;
+      if (ox1 - ox0 > tw + 6) { ctx.fillStyle = '#222'; ctx.fillText(text, Math.max(ox0, 0) + 3, oy + 4); }
+      else if (ox1 - ox0 <= tw + 6 && (o / 6) % 1 === 0) { ctx.fillStyle = '#222'; ctx.fillText(text, ox1 + 3, oy - 11); }
+    }
+
+    // Messages in the window.
+    var first = lowerBound(M.t, win[0]);
+    var last = lowerBound(M.t, win[1] + D.maxLatency + 1);
+    var visible = [];
+    for (var k = first; k < last; k++) {
+      if (M.s[k] > win[1] || !enabled[D.typeGroup[M.y[k]]]) continue;
+      visible.push(k);
+    }
+    var cur = cursor >= 0 ? steps[cursor] : null;
+    var note = document.getElementById('density-note');
+    if (visible.length > ARROW_LIMIT) {
+      // Too many to read as arrows: per lane, how many messages arrive in each 3-pixel column.
+      var cols = Math.ceil(W / 3) + 1;
+      var counts = {};
+      var max = 1;
+      visible.forEach(function (k) {
+        var c = Math.floor(X(M.t[k]) / 3);
+        var key = M.b[k] * cols + c;
+        counts[key] = (counts[key] || 0) + 1;
+        if (counts[key] > max) max = counts[key];
+      });
+      ctx.fillStyle = 'rgba(31,111,181,0.55)';
+      Object.keys(counts).forEach(function (key) {
+        var lane = Math.floor(key / cols), c = key % cols;
+        var h = 3 + 12 * Math.sqrt(counts[key] / max);
+        ctx.fillRect(c * 3, laneLine(lane) - h, 2.5, h);
+      });
+      note.textContent = visible.length.toLocaleString() + ' messages in view, drawn as density: zoom in (wheel, drag on the overview) to see each arrow';
+    } else {
+      visible.forEach(function (k) { if (k !== cur) drawArrow(k, false); });
+      note.textContent = visible.length ? visible.length.toLocaleString() + ' messages in view' : '';
+    }
+
+    // Marks.
+    var m0 = lowerBound(K.t, win[0]);
+    var m1 = lowerBound(K.t, win[1] + 1);
+    var labels = m1 - m0 <= LABEL_LIMIT;
+    var lastLabelEnd = {};
+    ctx.font = '11px system-ui, sans-serif';
+    for (var j = m0; j < m1; j++) {
+      var g = K.g[j];
+      if (!(g === G_STATE || g === G_FAULT || enabled[g])) continue;
+      var kind = D.kinds[K.k[j]];
+      var st = MARK_STYLE[kind] || MARK_STYLE.other;
+      if (!st[0]) continue;
+      var x = X(K.t[j]);
+      if (st[1] === 'all') {
+        ctx.strokeStyle = st[0]; ctx.lineWidth = 2; ctx.setLineDash([6, 4]);
+        ctx.beginPath(); ctx.moveTo(x, L.top - 22); ctx.lineTo(x, L.height - 8); ctx.stroke(); ctx.setLineDash([]);
+        continue;
+      }
+      var y = markY(j, st[1]);
+      var red = highlighted[K.i[j]];
+      glyph(kind, x, y, red ? '#d00000' : st[0], kind === 'established' || kind === 'decided');
+      if (labels && LABELLED[kind] && (LABELLED[kind] === 1 || m1 - m0 < 400)) {
+        var lab = S[K.b[j]];
+        var key = K.l[j] + ':' + st[1];
+        var lx = x + 8;
+        if (lastLabelEnd[key] === undefined || lx > lastLabelEnd[key]) {
+          var bold = kind === 'established' || kind === 'decided' || kind === 'crash';
+          ctx.font = (bold ? 'bold ' : '') + '11px system-ui, sans-serif';
+          ctx.fillStyle = red ? '#d00000' : kind === 'crash' ? '#b00000' : '#333';
+          ctx.fillText(lab, lx, y + 4);
+          lastLabelEnd[key] = lx + ctx.measureText(lab).width + 4;
+          ctx.font = '11px system-ui, sans-serif';
+        }
+      }
+    }
+
+    // The cursor and the event it is on.
+    if (cur !== null) {
+      var ct = stepTime(cur);
+      var cx = X(ct);
+      ctx.strokeStyle = '#1e64c8'; ctx.lineWidth = 2;
+      ctx.beginPath(); ctx.moveTo(cx, 18); ctx.lineTo(cx, L.height - 8); ctx.stroke();
+      if (cur >= 0) drawArrow(cur, true);
+      else {
+        var mk = ~cur;
+        var kd = D.kinds[K.k[mk]];
+        var sty = MARK_STYLE[kd] || MARK_STYLE.other;
+        var my = K.l[mk] < 0 ? L.top - 12 : markY(mk, sty[1] === 'row' ? 'row' : 'line');
+        if (kd === 'state' && K.l[mk] >= 0) my = L.lanes[K.l[mk]].bar + 9;
+        ctx.strokeStyle = '#1e64c8'; ctx.lineWidth = 2.5;
+        ctx.beginPath(); ctx.arc(cx, my, 11, 0, Math.PI * 2); ctx.stroke();
+      }
+    }
+    ctx.restore();
+  }
+
+  // ---- status panel, description, window -------------------------------------------------------
+  var byLane = D.lanes.map(function () { return { spans: [], votes: [], zxids: [] }; });
+  for (var si = 0; si < D.spans.length; si += 5) byLane[D.spans[si]].spans.push(si);
+  for (var mi = 0; mi < K.t.length; mi++) {
+    var ln = K.l[mi];
+    if (ln < 0) continue;
+    if (K.v[mi] >= 0) byLane[ln].votes.push(mi);
+    if (K.z[mi] >= 0) byLane[ln].zxids.push(mi);
+  }
+  function lastBefore(list, timeOf, t) {
+    var lo = 0, hi = list.length;
+    while (lo < hi) { var mid = (lo + hi) >> 1; if (timeOf(list[mid]) <= t) lo = mid + 1; else hi = mid; }
+    return lo > 0 ? list[lo - 1] : -1;
+  }
+  function renderStatus(t) {
+    var rows = ['<tr><th>node</th><th>state at ' + secs(t) + '</th><th>current vote</th><th>last zxid seen</th></tr>'];
+    D.lanes.forEach(function (lane, l) {
+      if (lane[1] !== 'server') return;
+      var sp = lastBefore(byLane[l].spans, function (i) { return D.spans[i + 1]; }, t);
+      var state = '–', cls = '';
+      if (sp >= 0 && D.spans[sp + 2] >= t) {
+        state = D.states[D.spans[sp + 3]];
+        cls = 'st-' + state;
+        if (D.spans[sp + 4] >= 0 && state !== 'LOOKING') state += ' · epoch ' + D.spans[sp + 4];
+      }
+      var v = lastBefore(byLane[l].votes, function (i) { return K.t[i]; }, t);
+      var z = lastBefore(byLane[l].zxids, function (i) { return K.t[i]; }, t);
+      rows.push('<tr><td><b>' + esc(lane[0]) + '</b></td><td><span class="chip ' + cls + '"></span>' + esc(state) + '</td><td>' +
+        (v >= 0 ? esc(S[K.v[v]]) : '–') + '</td><td>' + (z >= 0 ? esc(S[K.z[z]]) : '–') + '</td></tr>');
+    });
+    statusEl.innerHTML = '<table>' + rows.join('') + '</table>';
+  }
+
+  function describeStep(s) {
+    if (s >= 0) {
+      var lat = M.t[s] - M.s[s];
+      return S[M.d[s]] + (M.f[s] !== 1 || lat > 0 ? '  (sent ' + secs(M.s[s]) + ', ' + (lat / 1000).toFixed(2) + ' ms in flight)' : '');
+    }
+    return S[K.d[~s]];
+  }
+  function renderDesc() {
+    if (cursor < 0 || !steps.length) {
+      descEl.innerHTML = '<b>Step through the run:</b> press <kbd>→</kbd> / <kbd>←</kbd> (or the buttons) to move event by event; ' +
+        'wheel or drag to zoom and pan; drag on the overview to pick a range.';
+      descEl.setAttribute('data-step', '-1');
+      return;
+    }
+    var s = steps[cursor];
+    var g = D.groups[stepGroup(s)];
+    descEl.innerHTML = '<span class="when">t=' + secs(stepTime(s), 6) + '</span> <span class="grp" style="background:' +
+      (D.groupColours[g] || '#666') + '">' + esc(g) + '</span> ' + esc(describeStep(s)) +
+      ' <span class="count">event ' + (cursor + 1).toLocaleString() + ' of ' + steps.length.toLocaleString() + '</span>';
+    descEl.setAttribute('data-step', String(cursor));
+  }
+  function syncInputs() {
+    fromEl.value = (win[0] / 1e6).toFixed(6).replace(/0+$/, '').replace(/\.$/, '');
+    toEl.value = (win[1] / 1e6).toFixed(6).replace(/0+$/, '').replace(/\.$/, '');
+    var span = D.t1 - D.t0;
+    var b = 1000 / span;
+    ovWin.setAttribute('x', (win[0] - D.t0) * b);
+    ovWin.setAttribute('width', Math.max(2, (win[1] - win[0]) * b));
+  }
+  function redraw() {
+    placeSvg();
+    draw();
+    syncInputs();
+    renderStatus(cursor >= 0 ? stepTime(steps[cursor]) : win[1]);
+  }
+  function setWindow(a, b) {
+    var full = D.t1 - D.t0;
+    var w = Math.min(full, Math.max(MIN_WIDTH, b - a));
+    a = Math.max(D.t0, Math.min(a, D.t1 - w));
+    win = [a, a + w];
+    redraw();
+  }
+  function setCursor(i) {
+    if (!steps.length) return;
+    cursor = Math.max(0, Math.min(steps.length - 1, i));
+    var t = stepTime(steps[cursor]);
+    var s = steps[cursor];
+    var w = win[1] - win[0];
+    var t0 = s >= 0 ? M.s[s] : t;
+    if (t < win[0] || t > win[1] || t0 < win[0] - w) setWindow(t - w * 0.3, t + w * 0.7);
+    renderDesc();
+    redraw();
+  }
+
+  // ---- controls -------------------------------------------------------------------------------
+  Array.prototype.forEach.call(document.querySelectorAll('input.filter'), function (el) {
+    enabled[groupOf(el.value)] = el.checked;
+    el.addEventListener('change', function () {
+      enabled[groupOf(el.value)] = el.checked;
+      rebuildSteps(); renderDesc(); redraw();
+    });
+  });
+  document.getElementById('stepmode').addEventListener('change', function () { rebuildSteps(); renderDesc(); redraw(); });
+  // Without a cursor yet, stepping starts from the window the reader is looking at.
+  function firstInWindow() {
+    var i = 0;
+    while (i < steps.length - 1 && stepTime(steps[i]) < win[0]) i++;
+    return i;
+  }
+  function next() { setCursor(cursor < 0 ? firstInWindow() : cursor + 1); }
+  function prev() { setCursor(cursor < 0 ? firstInWindow() : cursor - 1); }
+  document.getElementById('next').addEventListener('click', next);
+  document.getElementById('prev').addEventListener('click', prev);
+  document.getElementById('fit').addEventListener('click', function () { setWindow(D.t0, D.t1); });
+  function zoom(f, at) {
+    var c = at === undefined ? (cursor >= 0 && stepTime(steps[cursor]) >= win[0] && stepTime(steps[cursor]) <= win[1] ? stepTime(steps[cursor]) : (win[0] + win[1]) / 2) : at;
+    setWindow(c - (c - win[0]) * f, c + (win[1] - c) * f);
+  }
+  document.getElementById('zin').addEventListener('click', function () { zoom(0.5); });
+  document.getElementById('zout').addEventListener('click', function () { zoom(2); });
+  function fromInputs() {
+    var a = parseFloat(fromEl.value) * 1e6, b = parseFloat(toEl.value) * 1e6;
+    if (isFinite(a) && isFinite(b) && b > a) setWindow(a, b); else syncInputs();
+  }
+  fromEl.addEventListener('change', fromInputs);
+  toEl.addEventListener('change', fromInputs);
+
+  document.addEventListener('keydown', function (e) {
+    if (e.target && (e.target.tagName === 'INPUT' || e.target.tagName === 'SELECT')) return;
+    if (e.key === 'ArrowRight' || e.key === 'n') { next(); e.preventDefault(); }
+    else if (e.key === 'ArrowLeft' || e.key === 'p') { prev(); e.preventDefault(); }
+    else if (e.key === '+' || e.key === '=') zoom(0.5);
+    else if (e.key === '-') zoom(2);
+    else if (e.key === '0') setWindow(D.t0, D.t1);
+    else if (e.key === 'Home') setCursor(0);
+    else if (e.key === 'End') setCursor(steps.length - 1);
+  });
+
+  // Wheel zooms around the pointer; drag pans; a click picks the nearest event.
+  canvas.addEventListener('wheel', function (e) {
+    e.preventDefault();
+    var r = canvas.getBoundingClientRect();
+    zoom(Math.exp(e.deltaY * 0.0015), T(e.clientX - r.left));
+  }, { passive: false });
+  var drag = null;
+  canvas.addEventListener('mousedown', function (e) { drag = { x: e.clientX, y: e.clientY, win: win.slice(), moved: false }; });
+  window.addEventListener('mousemove', function (e) {
+    if (!drag) return;
+    var dx = e.clientX - drag.x;
+    if (Math.abs(dx) > 3) drag.moved = true;
+    if (drag.moved) {
+      var dt = (dx / W) * (drag.win[1] - drag.win[0]);
+      setWindow(drag.win[0] - dt, drag.win[1] - dt);
+    }
+  });
+  window.addEventListener('mouseup', function (e) {
+    if (drag && !drag.moved) pick(e);
+    drag = null;
+  });
+  function laneAt(y) {
+    for (var l = 0; l < L.lanes.length; l++) if (y >= L.lanes[l].y && y < L.lanes[l].y + L.lanes[l].h) return l;
+    return -1;
+  }
+  function pick(e) {
+    if (!steps.length) return;
+    var r = canvas.getBoundingClientRect();
+    var t = T(e.clientX - r.left);
+    var lane = laneAt(e.clientY - r.top);
+    var lo = 0, hi = steps.length;
+    while (lo < hi) { var mid = (lo + hi) >> 1; if (stepTime(steps[mid]) < t) lo = mid + 1; else hi = mid; }
+    var best = -1, bestD = Infinity;
+    for (var i = Math.max(0, lo - 300); i < Math.min(steps.length, lo + 300); i++) {
+      var s = steps[i];
+      var d = Math.abs(X(stepTime(s)) - X(t));
+      var l = s >= 0 ? M.b[s] : K.l[~s];
+      if (lane >= 0 && l !== lane && !(s >= 0 && M.a[s] === lane)) d += 40;
+      if (d < bestD) { bestD = d; best = i; }
+    }
+    if (best >= 0) setCursor(best);
+  }
+
+  // Overview: drag to choose a range, click to centre the window there.
+  var ovDrag = null;
+  function ovTime(e) {
+    var r = ovSvg.getBoundingClientRect();
+    return D.t0 + ((e.clientX - r.left) / r.width) * (D.t1 - D.t0);
+  }
+  ovSvg.addEventListener('mousedown', function (e) { ovDrag = { t: ovTime(e), x: e.clientX }; e.preventDefault(); });
+  window.addEventListener('mousemove', function (e) {
+    if (!ovDrag || Math.abs(e.clientX - ovDrag.x) < 3) return;
+    var t = ovTime(e);
+    setWindow(Math.min(t, ovDrag.t), Math.max(t, ovDrag.t));
+  });
+  window.addEventListener('mouseup', function (e) {
+    if (ovDrag && Math.abs(e.clientX - ovDrag.x) < 3) {
+      var w = win[1] - win[0];
+      setWindow(ovDrag.t - w / 2, ovDrag.t + w / 2);
+    }
+    ovDrag = null;
+  });
+
+  // Verdicts: a click jumps to the violation and marks the records it names.
+  function jump(vi, j) {
+    var v = D.verdicts[vi] && D.verdicts[vi].violations[j];
+    if (!v) return;
+    highlighted = {};
+    (v.records || []).forEach(function (r) { highlighted[r] = true; });
+    var target = -1;
+    for (var i = 0; i < steps.length && target < 0; i++) {
+      var s = steps[i];
+      if (highlighted[s >= 0 ? M.i[s] : K.i[~s]]) target = i;
+    }
+    if (target < 0) {
+      target = 0;
+      while (target < steps.length - 1 && stepTime(steps[target]) < v.t) target++;
+    }
+    var w = Math.min(D.t1 - D.t0, Math.max(MIN_WIDTH * 20, (win[1] - win[0]) / 4, 20000));
+    setWindow(v.t - w / 2, v.t + w / 2);
+    if (steps.length) setCursor(target);
+    document.getElementById('violation-note').textContent = D.verdicts[vi].name + ': ' + v.message;
+  }
+  Array.prototype.forEach.call(document.querySelectorAll('[data-v]'), function (el) {
+    el.addEventListener('click', function () {
+      var p = el.getAttribute('data-v').split(':');
+      jump(+p[0], +p[1]);
+    });
+  });
+
+  function resize() {
+    var total = view.clientWidth;
+    W = Math.max(200, total - L.gutter);
+    var dpr = window.devicePixelRatio || 1;
+    svg.setAttribute('width', total);
+    Array.prototype.forEach.call(svg.querySelectorAll('.lane-bg'), function (el) { el.setAttribute('width', total); });
+    Array.prototype.forEach.call(svg.querySelectorAll('.lane-line'), function (el) { el.setAttribute('x2', total); });
+    canvas.width = Math.round(W * dpr);
+    canvas.height = Math.round(L.height * dpr);
+    canvas.style.width = W + 'px';
+    canvas.style.height = L.height + 'px';
+    canvas.style.left = L.gutter + 'px';
+    redraw();
+  }
+  window.addEventListener('resize', resize);
+  rebuildSteps();
+  renderDesc();
+  resize();
+  document.body.setAttribute('data-ready', 'true');
+})();

@@ -1,0 +1,146 @@
+/**
+ * Plain-words descriptions of trace happenings: the text a student reads under the cursor while
+ * stepping, and (for the notable ones) a line of the narration.
+ */
+import type { FaultHappening, Happening } from './records.ts';
+import { hexZxid, nodeList, rcName, sid } from './names.ts';
+
+function value(key: string, v: unknown): string {
+  if (/zxid/i.test(key) && typeof v === 'number') return hexZxid(v);
+  if ((key === 'leader' || key === 'sid' || key === 'peer') && typeof v === 'number') return sid(v);
+  if (Array.isArray(v)) return v.length > 6 ? `[${v.length} items]` : `[${v.map((x) => value(key, x)).join(' ')}]`;
+  if (v !== null && typeof v === 'object') {
+    const s = JSON.stringify(v);
+    return s.length > 40 ? s.slice(0, 37) + '...' : s;
+  }
+  return String(v);
+}
+
+/** The interesting fields of a payload, `key value` pairs, at most `max` characters. */
+export function fields(data: Readonly<Record<string, unknown>>, skip: readonly string[] = [], max = 110): string {
+  const parts: string[] = [];
+  for (const [k, v] of Object.entries(data)) {
+    if (k === 'type' || skip.includes(k) || v === undefined) continue;
+    parts.push(`${k} ${value(k, v)}`);
+  }
+  const s = parts.join(', ');
+  return s.length > max ? s.slice(0, max - 3) + '...' : s;
+}
+
+function d(data: Readonly<Record<string, unknown>>, key: string): unknown {
+  return data[key];
+}
+
+/** One sentence for a node trace event. */
+export function describeNodeEvent(node: string, event: string, data: Readonly<Record<string, unknown>>): string {
+  const epoch = d(data, 'epoch') ?? d(data, 'peerEpoch');
+  switch (event) {
+    case 'state':
+      return `${node} is now ${String(d(data, 'state'))}${epoch !== undefined ? ` (epoch ${String(epoch)})` : ''}`;
+    case 'vote':
+      return `${node} votes for ${sid(d(data, 'leader'))} (zxid ${hexZxid(d(data, 'zxid'))}, peerEpoch ${String(
+        d(data, 'peerEpoch'),
+      )}, round ${String(d(data, 'round') ?? d(data, 'electionEpoch'))})`;
+    case 'election.start':
+      return `${node} starts a leader election${d(data, 'round') !== undefined ? ` (round ${String(d(data, 'round'))})` : ''}`;
+    case 'election.decided': {
+      const st = String(d(data, 'state') ?? '');
+      const who = sid(d(data, 'leader'));
+      const what = st === 'LEADING' ? 'decides to lead' : `decides to follow ${who}${st === 'OBSERVING' ? ' as an observer' : ''}`;
+      return `${node} ${what} (zxid ${hexZxid(d(data, 'zxid'))}, peerEpoch ${String(d(data, 'peerEpoch'))}, round ${String(
+        d(data, 'round'),
+      )}), votes from ${nodeList(d(data, 'votesFrom'))}`;
+    }
+    case 'epoch.accepted':
+      return `${node} accepts epoch ${String(epoch)} (acceptedEpoch written to disk)`;
+    case 'epoch.current':
+      return `${node} sets currentEpoch ${String(epoch)}`;
+    case 'leader.established':
+      return `${node} is the established leader of epoch ${String(epoch)} (zxid ${hexZxid(d(data, 'zxid'))}, quorum ${nodeList(
+        d(data, 'quorum'),
+      )})`;
+    case 'sync.send':
+      return `${node} syncs ${sid(d(data, 'peer'))} with ${String(d(data, 'mode'))}`;
+    case 'propose':
+      return `${node} proposes ${hexZxid(d(data, 'zxid'))}${d(data, 'op') !== undefined ? ` (${value('op', d(data, 'op'))})` : ''}`;
+    case 'ack':
+      return `${node} acks ${hexZxid(d(data, 'zxid'))}${d(data, 'from') !== undefined ? ` from ${sid(d(data, 'from'))}` : ''}`;
+    case 'commit':
+      return `${node} commits ${hexZxid(d(data, 'zxid'))}`;
+    case 'apply':
+      return `${node} applies ${hexZxid(d(data, 'zxid'))}`;
+    case 'client.invoke':
+      return `${node} calls ${String(d(data, 'op') ?? '?')} ${String(d(data, 'path') ?? '')} (session ${hexZxid(
+        d(data, 'session'),
+      )}, xid ${String(d(data, 'xid'))})`.replace('  (', ' (');
+    case 'client.return': {
+      const z = d(data, 'zxid');
+      return `${node} gets ${rcName(d(data, 'rc'))} for xid ${String(d(data, 'xid'))}${z !== undefined ? ` (zxid ${hexZxid(z)})` : ''}`;
+    }
+    case 'client.connected':
+      return `${node} connected${d(data, 'server') !== undefined ? ` to ${sid(d(data, 'server'))}` : ''}${
+        d(data, 'session') !== undefined ? ` (session ${hexZxid(d(data, 'session'))})` : ''
+      }`;
+    case 'client.disconnected':
+      return `${node} lost its connection${d(data, 'server') !== undefined ? ` to ${sid(d(data, 'server'))}` : ''}`;
+    default: {
+      const f = fields(data);
+      if (event.startsWith('session.')) return `${node}: session ${event.slice(8)}${f ? ` (${f})` : ''}`;
+      return `${node}: ${event}${f ? ` (${f})` : ''}`;
+    }
+  }
+}
+
+/** One sentence for any happening. */
+export function describe(h: Happening): string {
+  switch (h.k) {
+    case 'msg': {
+      const f = fields(h.msg);
+      const how = h.fate === 'deliver' ? 'delivered' : h.fate === 'drop' ? `dropped${h.reason ? ` (${h.reason})` : ''}` : 'duplicated';
+      return `${h.from} → ${h.to} ${h.type}${f ? ` {${f}}` : ''} ${how}`;
+    }
+    case 'fault':
+      return describeFault(h);
+    case 'node':
+      return describeNodeEvent(h.node, h.event, h.data);
+  }
+}
+
+function describeFault(h: FaultHappening): string {
+  const n = h.node ?? '?';
+  switch (h.fault) {
+    case 'partition':
+      if (h.isolated !== undefined) return `network partition: ${h.isolated} is cut off from everyone`;
+      return `network partition: ${(h.groups ?? []).map((g) => g.join(' ')).join(' | ')} (no messages cross the bar)`;
+    case 'heal':
+      return 'network healed: every node can reach every other again';
+    case 'crash':
+      return `${n} crashes (memory lost; only what was fsynced survives${typeof h.data['lost'] === 'number' && h.data['lost'] > 0 ? `, ${String(h.data['lost'])} unsynced log records lost` : ''})`;
+    case 'restart':
+      return `${n} restarts from its disk`;
+    case 'boot':
+      return `${n} boots`;
+    case 'pause':
+      return `${n} is paused (like a long GC pause: alive but silent)`;
+    case 'resume':
+      return `${n} resumes`;
+    case 'clog':
+      return `link ${h.from ?? '?'} → ${h.to ?? '?'} clogged (messages held back)`;
+    case 'unclog':
+      return `link ${h.from ?? '?'} → ${h.to ?? '?'} unclogged${h.data['released'] !== undefined ? ` (${String(h.data['released'])} held messages released)` : ''}`;
+    case 'cut':
+      return `link ${h.from ?? '?'} → ${h.to ?? '?'} cut`;
+    case 'uncut':
+      return `link ${h.from ?? '?'} → ${h.to ?? '?'} restored`;
+    case 'skew': {
+      const jump = h.data['jumpMs'];
+      return typeof jump === 'number' && jump !== 0
+        ? `${n}'s clock jumps by ${jump} ms`
+        : `${n}'s clock now runs at rate ${String(h.data['rate'])}`;
+    }
+    case 'link':
+      return `link ${h.from ?? '?'} → ${h.to ?? '?'} changed (${fields(h.data, ['from', 'to'])})`;
+    case 'disk':
+      return `${n} disk fault (${fields(h.data, ['node'])})`;
+  }
+}

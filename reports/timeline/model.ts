@@ -1,0 +1,388 @@
+/**
+ * Trace → timeline model: lanes (one per server, one per client), state spans, message arrows,
+ * point marks (votes, decisions, commits, faults, client calls), shaded regions (partitions, clogs,
+ * pauses), client operations (invoke → return) and checker verdicts. Pure and deterministic.
+ */
+import type { Happening, TraceRecord } from './records.ts';
+import { toHappenings } from './records.ts';
+import { categoryOf, isClient } from './categories.ts';
+import type { Category } from './categories.ts';
+import { describe } from './describe.ts';
+import { hexZxid, nodeList, rcOk, sid } from './names.ts';
+
+export const STATES = ['LOOKING', 'FOLLOWING', 'LEADING', 'OBSERVING', 'down', 'starting'] as const;
+export type LaneState = (typeof STATES)[number];
+
+/** Filter groups: message categories plus `state` and `fault`, which are always shown. */
+export type Group = Category | 'state' | 'fault';
+
+export interface Lane {
+  readonly id: string;
+  readonly kind: 'server' | 'client';
+}
+export interface Span {
+  readonly lane: number;
+  readonly t0: number;
+  t1: number;
+  readonly state: LaneState;
+  epoch?: number;
+}
+export interface Arrow {
+  readonly i: number;
+  readonly sent: number;
+  readonly t: number;
+  readonly from: number;
+  readonly to: number;
+  readonly type: string;
+  readonly cat: Category;
+  readonly fate: 'deliver' | 'drop' | 'duplicate';
+  readonly text: string;
+}
+export type MarkKind =
+  | 'state' | 'vote' | 'election' | 'decided' | 'established' | 'epoch' | 'sync' | 'propose' | 'ack' | 'commit'
+  | 'apply' | 'invoke' | 'return' | 'session' | 'crash' | 'restart' | 'boot' | 'pause' | 'resume' | 'skew'
+  | 'partition' | 'heal' | 'clog' | 'other';
+export interface Mark {
+  readonly i: number;
+  readonly t: number;
+  /** -1: the whole cluster (partition, heal). */
+  readonly lane: number;
+  readonly kind: MarkKind;
+  readonly group: Group;
+  /** A few characters drawn next to the mark (`→s3`, `0x200000001`). */
+  readonly label: string;
+  readonly text: string;
+  /** For the status panel: the node's vote after this mark / the zxid it names. */
+  readonly vote?: string;
+  readonly zxid?: string;
+}
+export interface Region {
+  readonly kind: 'partition' | 'clog' | 'cut' | 'pause';
+  readonly t0: number;
+  t1: number;
+  /** Lanes it covers; empty = all. */
+  readonly lanes: readonly number[];
+  readonly label: string;
+}
+export interface Op {
+  readonly lane: number;
+  readonly t0: number;
+  t1: number | undefined;
+  readonly label: string;
+  ok: boolean | undefined;
+  result: string;
+}
+export interface Violation {
+  readonly t: number;
+  readonly node?: string;
+  readonly message: string;
+  readonly records: readonly number[];
+}
+export interface Verdict {
+  readonly name: string;
+  readonly ok: boolean;
+  readonly violations: readonly Violation[];
+}
+export interface Model {
+  readonly t0: number;
+  readonly t1: number;
+  readonly lanes: readonly Lane[];
+  readonly spans: readonly Span[];
+  readonly arrows: readonly Arrow[];
+  readonly marks: readonly Mark[];
+  readonly regions: readonly Region[];
+  readonly ops: readonly Op[];
+  readonly verdicts: readonly Verdict[];
+}
+
+/** More clients than this share one `clients` lane. */
+export const MAX_CLIENT_LANES = 8;
+
+const MARK_OF: Readonly<Record<string, [MarkKind, Group]>> = {
+  state: ['state', 'state'],
+  vote: ['vote', 'election'],
+  'election.start': ['election', 'election'],
+  'election.decided': ['decided', 'election'],
+  'leader.established': ['established', 'state'],
+  'epoch.accepted': ['epoch', 'sync'],
+  'epoch.current': ['epoch', 'sync'],
+  'sync.send': ['sync', 'sync'],
+  propose: ['propose', 'broadcast'],
+  ack: ['ack', 'broadcast'],
+  commit: ['commit', 'broadcast'],
+  apply: ['apply', 'broadcast'],
+  'client.invoke': ['invoke', 'client'],
+  'client.return': ['return', 'client'],
+  'client.connected': ['session', 'client'],
+  'client.disconnected': ['session', 'client'],
+};
+
+function nodeIdOrder(a: string, b: string): number {
+  const na = Number(a.replace(/^\D+/, ''));
+  const nb = Number(b.replace(/^\D+/, ''));
+  return na !== nb && Number.isFinite(na) && Number.isFinite(nb) ? na - nb : a < b ? -1 : a > b ? 1 : 0;
+}
+
+function laneIds(hs: readonly Happening[], servers: readonly string[]): { lanes: Lane[]; index: Map<string, number> } {
+  const srv = new Set<string>(servers);
+  const cli = new Set<string>();
+  const see = (n: string | undefined): void => {
+    if (n === undefined || n === '?' || n === '') return;
+    (isClient(n) ? cli : srv).add(n);
+  };
+  for (const h of hs) {
+    if (h.k === 'msg') {
+      see(h.from);
+      see(h.to);
+    } else if (h.k === 'node') see(h.node);
+    else if (h.k === 'fault') {
+      see(h.node);
+      see(h.from);
+      see(h.to);
+      for (const g of h.groups ?? []) for (const n of g) see(n);
+      see(h.isolated);
+    }
+  }
+  const lanes: Lane[] = [...srv].sort(nodeIdOrder).map((id) => ({ id, kind: 'server' as const }));
+  const index = new Map<string, number>();
+  lanes.forEach((l, i) => index.set(l.id, i));
+  const clients = [...cli].sort(nodeIdOrder);
+  if (clients.length > MAX_CLIENT_LANES) {
+    lanes.push({ id: 'clients', kind: 'client' });
+    for (const c of clients) index.set(c, lanes.length - 1);
+  } else {
+    for (const c of clients) {
+      lanes.push({ id: c, kind: 'client' });
+      index.set(c, lanes.length - 1);
+    }
+  }
+  return { lanes, index };
+}
+
+function num(v: unknown): number | undefined {
+  return typeof v === 'number' && Number.isFinite(v) ? v : undefined;
+}
+
+export interface ModelOptions {
+  readonly verdicts?: readonly Verdict[];
+  /** Servers to draw even if the trace never mentions them. */
+  readonly servers?: readonly string[];
+}
+
+export function buildModel(trace: readonly TraceRecord[], options: ModelOptions = {}): Model {
+  const hs = toHappenings(trace);
+  const { lanes, index } = laneIds(hs, options.servers ?? []);
+  let t0 = Infinity;
+  let t1 = -Infinity;
+  for (const h of hs) {
+    const s = h.k === 'msg' ? h.sent : h.t;
+    if (s < t0) t0 = s;
+    if (h.t > t1) t1 = h.t;
+  }
+  if (!Number.isFinite(t0)) t0 = t1 = 0;
+  if (t1 <= t0) t1 = t0 + 1000;
+
+  const spans: Span[] = [];
+  const open = new Map<number, Span>();
+  const arrows: Arrow[] = [];
+  const marks: Mark[] = [];
+  const regions: Region[] = [];
+  const openRegions = new Map<string, Region>();
+  const ops: Op[] = [];
+  const openOps = new Map<string, Op>();
+
+  const setState = (lane: number, t: number, state: LaneState, epoch?: number): void => {
+    if (lanes[lane]?.kind !== 'server') return;
+    const cur = open.get(lane);
+    if (cur && cur.state === state && (epoch === undefined || cur.epoch === epoch)) return;
+    if (cur && cur.state === state && cur.epoch === undefined) {
+      // The epoch of this role became known (NEWLEADER / established): it was that epoch all along.
+      cur.epoch = epoch;
+      return;
+    }
+    if (cur) cur.t1 = t;
+    const keepEpoch = epoch ?? (cur && cur.state === state ? cur.epoch : undefined);
+    const s: Span = { lane, t0: t, t1: t, state, ...(keepEpoch !== undefined ? { epoch: keepEpoch } : {}) };
+    spans.push(s);
+    open.set(lane, s);
+  };
+  const touch = (lane: number | undefined, t: number): void => {
+    if (lane !== undefined && !open.has(lane)) setState(lane, t, 'starting');
+  };
+  const openRegion = (key: string, r: Region): void => {
+    closeRegion(key, r.t0);
+    regions.push(r);
+    openRegions.set(key, r);
+  };
+  const closeRegion = (key: string, t: number): void => {
+    const r = openRegions.get(key);
+    if (r) {
+      r.t1 = t;
+      openRegions.delete(key);
+    }
+  };
+  const mark = (h: Happening, lane: number, kind: MarkKind, group: Group, label: string, extra: Partial<Mark> = {}): void => {
+    marks.push({ i: h.i, t: h.t, lane, kind, group, label, text: describe(h), ...extra });
+  };
+
+  for (const h of hs) {
+    if (h.k === 'msg') {
+      const from = index.get(h.from);
+      const to = index.get(h.to);
+      if (from === undefined || to === undefined) continue;
+      touch(lanes[from]?.kind === 'server' ? from : undefined, h.sent);
+      arrows.push({
+        i: h.i, sent: h.sent, t: h.t, from, to, type: h.type, cat: categoryOf(h.type, h.from, h.to), fate: h.fate,
+        text: describe(h),
+      });
+      continue;
+    }
+    if (h.k === 'fault') {
+      const lane = h.node !== undefined ? index.get(h.node) : undefined;
+      switch (h.fault) {
+        case 'partition': {
+          const label = h.isolated !== undefined ? `${h.isolated} isolated` : 'partition ' + (h.groups ?? []).map((g) => g.join(' ')).join(' | ');
+          openRegion('partition', { kind: 'partition', t0: h.t, t1: t1, lanes: [], label });
+          mark(h, -1, 'partition', 'fault', 'partition');
+          break;
+        }
+        case 'heal':
+          for (const key of [...openRegions.keys()]) if (key === 'partition' || key.startsWith('cut:')) closeRegion(key, h.t);
+          mark(h, -1, 'heal', 'fault', 'heal');
+          break;
+        case 'boot':
+          if (lane === undefined) break;
+          setState(lane, h.t, 'starting');
+          mark(h, lane, 'boot', 'fault', 'boot');
+          break;
+        case 'crash':
+          if (lane === undefined) break;
+          setState(lane, h.t, 'down');
+          closeRegion('pause:' + lane, h.t);
+          mark(h, lane, 'crash', 'fault', 'crash');
+          break;
+        case 'restart':
+          if (lane === undefined) break;
+          setState(lane, h.t, 'starting');
+          mark(h, lane, 'restart', 'fault', 'restart');
+          break;
+        case 'pause':
+          if (lane === undefined) break;
+          openRegion('pause:' + lane, { kind: 'pause', t0: h.t, t1: t1, lanes: [lane], label: 'paused' });
+          mark(h, lane, 'pause', 'fault', 'pause');
+          break;
+        case 'resume':
+          if (lane === undefined) break;
+          closeRegion('pause:' + lane, h.t);
+          mark(h, lane, 'resume', 'fault', 'resume');
+          break;
+        case 'clog':
+        case 'unclog':
+        case 'cut':
+        case 'uncut': {
+          const a = h.from !== undefined ? index.get(h.from) : undefined;
+          const b = h.to !== undefined ? index.get(h.to) : undefined;
+          const cut = h.fault === 'cut' || h.fault === 'uncut';
+          const key = `${cut ? 'cut' : 'clog'}:${h.from ?? ''}>${h.to ?? ''}`;
+          if (h.fault === 'clog' || h.fault === 'cut') {
+            const ls = [a, b].filter((x): x is number => x !== undefined);
+            openRegion(key, { kind: cut ? 'cut' : 'clog', t0: h.t, t1: t1, lanes: ls, label: `${h.fault} ${h.from ?? '?'}→${h.to ?? '?'}` });
+          } else closeRegion(key, h.t);
+          mark(h, a ?? -1, 'clog', 'fault', h.fault);
+          break;
+        }
+        case 'link':
+        case 'disk':
+          mark(h, lane ?? (h.from !== undefined ? index.get(h.from) ?? -1 : -1), 'other', 'fault', h.fault);
+          break;
+        case 'skew':
+          mark(h, lane ?? -1, 'skew', 'fault', 'skew');
+          break;
+      }
+      continue;
+    }
+    // A node's own trace event.
+    const lane = index.get(h.node);
+    if (lane === undefined) continue;
+    const data = h.data;
+    const [kind, group] = MARK_OF[h.event] ?? (h.event.startsWith('session.') ? ['session', 'client'] : ['other', 'other']);
+    if (h.event !== 'state') touch(lanes[lane]?.kind === 'server' ? lane : undefined, h.t);
+    switch (h.event) {
+      case 'state': {
+        const st = String(data['state'] ?? '');
+        const state = (STATES as readonly string[]).includes(st) ? (st as LaneState) : 'starting';
+        setState(lane, h.t, state, num(data['epoch']));
+        mark(h, lane, kind, group, st);
+        break;
+      }
+      case 'vote': {
+        const v = `${sid(data['leader'])}, zxid ${hexZxid(data['zxid'])}, round ${String(data['round'] ?? data['electionEpoch'])}`;
+        mark(h, lane, kind, group, '→' + sid(data['leader']), { vote: v });
+        break;
+      }
+      case 'election.decided': {
+        const st = String(data['state'] ?? '');
+        mark(h, lane, kind, group, st === 'LEADING' ? '★ lead' : '✓ ' + sid(data['leader']), {
+          vote: `${sid(data['leader'])} (decided; votes from ${nodeList(data['votesFrom'])})`,
+        });
+        break;
+      }
+      case 'leader.established':
+      case 'epoch.current': {
+        const e = num(data['epoch']);
+        const cur = open.get(lane);
+        if (e !== undefined && cur && cur.state !== 'LOOKING' && cur.state !== 'down' && cur.state !== 'starting') {
+          setState(lane, h.t, cur.state, e);
+        }
+        const z = data['zxid'] !== undefined ? hexZxid(data['zxid']) : undefined;
+        mark(h, lane, kind, group, h.event === 'leader.established' ? `★ epoch ${String(data['epoch'])}` : `e${String(data['epoch'])}`, z ? { zxid: z } : {});
+        break;
+      }
+      case 'propose':
+      case 'commit':
+      case 'apply':
+      case 'ack': {
+        const z = hexZxid(data['zxid']);
+        mark(h, lane, kind, group, z, { zxid: z });
+        break;
+      }
+      case 'client.invoke': {
+        const key = `${h.node}/${String(data['session'] ?? '')}/${String(data['xid'] ?? '')}`;
+        const op: Op = {
+          lane, t0: h.t, t1: undefined, label: `${String(data['op'] ?? '?')} ${String(data['path'] ?? '')}`.trim(),
+          ok: undefined, result: 'no reply',
+        };
+        ops.push(op);
+        openOps.set(key, op);
+        mark(h, lane, kind, group, op.label);
+        break;
+      }
+      case 'client.return': {
+        const key = `${h.node}/${String(data['session'] ?? '')}/${String(data['xid'] ?? '')}`;
+        const op = openOps.get(key);
+        if (op) {
+          op.t1 = h.t;
+          op.ok = rcOk(data['rc']);
+          op.result = describe(h);
+          openOps.delete(key);
+        }
+        mark(h, lane, kind, group, rcOk(data['rc']) ? 'ok' : 'err');
+        break;
+      }
+      case 'sync.send':
+        mark(h, lane, kind, group, `${String(data['mode'] ?? 'sync')}→${sid(data['peer'])}`);
+        break;
+      case 'client.connected':
+        mark(h, lane, kind, group, data['server'] !== undefined ? `⇄ ${sid(data['server'])}` : 'connected');
+        break;
+      case 'client.disconnected':
+        mark(h, lane, kind, group, 'disconnected');
+        break;
+      default:
+        mark(h, lane, kind, group, h.event.startsWith('session.') ? h.event.slice(8) : h.event);
+    }
+  }
+  for (const s of open.values()) s.t1 = t1;
+  const drawn = spans.filter((s) => s.t1 > s.t0);
+  return { t0, t1, lanes, spans: drawn, arrows, marks, regions, ops, verdicts: options.verdicts ?? [] };
+}

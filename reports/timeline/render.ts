@@ -1,0 +1,105 @@
+/**
+ * `renderTimeline`: a trace (plus checker verdicts) → ONE self-contained HTML page: the static SVG
+ * skeleton from d3-node, the data as compact JSON, the stylesheet and a small script, all inline
+ * (the page loads nothing from the network).
+ */
+import { readFileSync } from 'node:fs';
+import type { TraceRecord } from './records.ts';
+import type { Verdict } from './model.ts';
+import { buildModel } from './model.ts';
+import { layout, CATEGORY_COLOURS, STATE_COLOURS } from './layout.ts';
+import { mainSvg, overviewSvg } from './skeleton.ts';
+import { pack } from './pack.ts';
+import { CATEGORIES } from './categories.ts';
+import { secs } from './names.ts';
+
+export interface TimelineOptions {
+  readonly title: string;
+  readonly verdicts?: readonly Verdict[];
+  readonly seed?: string | number;
+  /** Servers to draw even if the trace never mentions them. */
+  readonly servers?: readonly string[];
+  /** Message categories hidden at first (the reader can tick them on). Default: `ping`. */
+  readonly hidden?: readonly string[];
+}
+
+let assets: { css: string; js: string } | undefined;
+function loadAssets(): { css: string; js: string } {
+  assets ??= {
+    css: readFileSync(new URL('./style.css', import.meta.url), 'utf8'),
+    js: readFileSync(new URL('./browser.js', import.meta.url), 'utf8'),
+  };
+  return assets;
+}
+
+function esc(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
+}
+
+function verdictsHtml(vs: readonly Verdict[]): string {
+  if (vs.length === 0) return '<span class="meta">no checker verdicts attached</span>';
+  return vs
+    .map((v, vi) => {
+      const items = v.violations
+        .slice(0, 20)
+        .map((viol, j) => `<button data-v="${vi}:${j}" title="${esc(viol.message)}">t=${secs(viol.t)}${viol.node ? ' ' + esc(viol.node) : ''}: ${esc(viol.message.length > 70 ? viol.message.slice(0, 67) + '...' : viol.message)}</button>`)
+        .join(' ');
+      const more = v.violations.length > 20 ? ` <span class="meta">+${v.violations.length - 20} more</span>` : '';
+      return `<span class="verdict ${v.ok ? 'ok' : 'bad'}"><span class="mark">${v.ok ? '✓' : '✗'}</span>${esc(v.name)}${items ? ' ' + items : ''}${more}</span>`;
+    })
+    .join('');
+}
+
+function legendHtml(): string {
+  const states = Object.entries(STATE_COLOURS)
+    .map(([s, c]) => `<span class="item"><span class="chip" style="background:${c}"></span>${s}</span>`)
+    .join('');
+  const glyphs = [
+    '◆ vote (→ whom)', '★ election decided / leader established', '✖ crash', '↻ restart', '| commit',
+    '▭ client call (green ok, red error, dashed: no answer)', 'hatched red band: network partition', '✗ on an arrow: message dropped',
+  ]
+    .map((g) => `<span class="item">${esc(g)}</span>`)
+    .join('');
+  return `<b>States</b> ${states} <b>Marks</b> ${glyphs}`;
+}
+
+export function renderTimeline(trace: readonly TraceRecord[], options: TimelineOptions): string {
+  const { css, js } = loadAssets();
+  const model = buildModel(trace, { verdicts: options.verdicts ?? [], servers: options.servers ?? [] });
+  const lay = layout(model.lanes);
+  const seed = options.seed === undefined ? null : String(options.seed);
+  const data = pack(model, lay, options.title, seed);
+  const hidden = new Set(options.hidden ?? ['ping']);
+  const servers = model.lanes.filter((l) => l.kind === 'server').length;
+  const clients = model.lanes.length - servers;
+  const filters = CATEGORIES.map(
+    (c) => `<label><input type="checkbox" class="filter" value="${c}"${hidden.has(c) ? '' : ' checked'}><span class="swatch" style="background:${CATEGORY_COLOURS[c]}"></span>${c}</label>`,
+  ).join('');
+  const json = JSON.stringify(data).replace(/</g, '\\u003c');
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${esc(options.title)}</title>
+<style>${css}</style></head>
+<body>
+<header><h1>${esc(options.title)}</h1><span class="meta">${servers} servers · ${clients} client lanes · ${trace.length.toLocaleString('en')} trace records · ${secs(model.t1 - model.t0)} of virtual time${seed !== null ? ` · seed <b>${esc(seed)}</b>` : ''}</span></header>
+<section id="verdicts">${verdictsHtml(model.verdicts)}</section>
+<div id="violation-note"></div>
+<div id="controls">
+<span><button id="prev" title="previous event (←)">◀ prev</button> <button id="next" title="next event (→)">next ▶</button>
+<select id="stepmode" title="what next/prev step through"><option value="all">every event</option><option value="notable">notable events only</option></select></span>
+<span class="filters">${filters}</span>
+<span>window <input type="text" id="from" aria-label="from (s)"> – <input type="text" id="to" aria-label="to (s)"> s
+<button id="zin" title="zoom in (+)">+</button><button id="zout" title="zoom out (−)">−</button><button id="fit" title="whole run (0)">fit</button></span>
+<span class="hint">←/→ step · wheel zoom · drag pan · click an event</span>
+</div>
+<div id="desc"></div>
+<div id="ovwrap"><span class="ovlabel">overview: drag to zoom</span>${overviewSvg(model)}</div>
+<div id="density-note"></div>
+<div id="view">${mainSvg(model, lay)}<canvas id="canvas"></canvas></div>
+<div id="status"></div>
+<div id="legend">${legendHtml()}</div>
+<script type="application/json" id="data">${json}</script>
+<script>${js}</script>
+</body></html>
+`;
+}
