@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { CHECKERS, failures, runAll } from './index.ts';
-import { story, type Plant } from './story.ts';
+import { story, type Plant } from './testing/story.ts';
 
 /** Which checker must catch which plant, and the trace event its first violation points at. */
 const CASES: readonly { plant: Plant; checker: string; event: string; healedAt?: number }[] = [
@@ -90,5 +90,19 @@ describe('liveness needs a write', () => {
     const r = CHECKERS['Liveness']!(trace, { healedAt: 100_000_000 });
     expect(r.ok).toBe(false);
     expect(r.violations[0]!.message).toMatch(/no committed write/);
+  });
+});
+
+describe('Agreement across primaries', () => {
+  it('catches two servers sending different txns under one zxid', () => {
+    const trace = story();
+    const at = trace.findIndex((r) => r.ev === 'send');
+    const first = trace[at]!;
+    const msg = first['msg'] as { entry: { zxid: number; txn: { hdr: object; body: object } } };
+    const rival = { ...msg, entry: { zxid: msg.entry.zxid, txn: { hdr: msg.entry.txn.hdr, body: { type: 'delete', path: '/x' } } } };
+    trace.push({ ...first, t: 1e9, node: 's1', msg: rival });
+    const r = CHECKERS['Agreement']!(trace);
+    expect(r.ok).toBe(false);
+    expect(r.violations[0]!.records).toEqual([trace.length - 1, at]);
   });
 });

@@ -2,8 +2,8 @@
  * Election ordering (FastLeaderElection): the leader of each election is the greatest
  * (peerEpoch, zxid, sid) among the servers whose votes elected it.
  *
- * Each server's own credential is its last vote for itself (`vote` with leader = its own id: the
- * initial vote of its latest election round carries its currentEpoch and last logged zxid). At
+ * Each server's own credential is its initial vote of its latest election (`election.start`'s
+ * vote, or else a `vote` for itself): its currentEpoch and last logged zxid. At
  * `election.decided` with state LEADING the decided vote must name the decider itself and must not
  * be beaten by the credential of any server in `votesFrom`. With `ensembleSize`, the voters must
  * also be a strict majority.
@@ -33,6 +33,10 @@ export function electionOrder(records: readonly TraceRecord[], options?: CheckOp
   for (const d of decode(records)) {
     const e = d.e;
     const me = sidOf(d.node);
+    if (e.k === 'electionStart') {
+      if (e.vote !== undefined && e.vote.leader === me) cred.set(me, { vote: e.vote, i: d.i });
+      continue;
+    }
     if (e.k === 'vote') {
       if (e.vote.leader === me) cred.set(me, { vote: e.vote, i: d.i });
       continue;

@@ -12,17 +12,24 @@
  *   expiry buckets; the timeout is the one `session.create` reports, else `sessionTimeoutMs`, else
  *   the 3.8 maximum (40 s).
  *
- * The path model is built from the first `apply` of each zxid (any server): creates, deletes, and
- * closeSession txns (which delete the session's ephemerals).
+ * The path model is built from the first `apply` of each zxid (any server) — creates, deletes, and
+ * closeSession txns (which delete the session's ephemerals) — with the txn's content taken from the
+ * PROPOSAL the leader sent (kernel `send` records), since `apply` carries only zxid and type.
  */
 import { zxidHex } from '../protocol/zxid.ts';
-import { decode, isServer } from './events.ts';
+import { decode, isServer, type TxnInfo } from './events.ts';
 import { isRead } from './ops.ts';
 import { Verdict } from './result.ts';
 import type { CheckOptions, CheckResult, TraceRecord } from './types.ts';
 
 const CLOSE_TYPES = new Set(['closeSession', 'close', 'expire', 'expireSession']);
 const CREATE_TYPES = new Set(['create', 'create2', 'createContainer', 'createTTL']);
+const DELETE_TYPES = new Set(['delete', 'deleteContainer']);
+
+/** Txns the path model needs (the rest are not kept, to bound memory). */
+function relevant(x: TxnInfo): boolean {
+  return CLOSE_TYPES.has(x.type) || CREATE_TYPES.has(x.type) || DELETE_TYPES.has(x.type) || x.type === 'multi';
+}
 const DEFAULT_TIMEOUT_MS = 40_000;
 const EXPIRY_SLACK_US = 4_000_000;
 const DEFAULT_ELECTION_BOUND_US = 30_000_000;
@@ -54,6 +61,34 @@ function scan(records: readonly TraceRecord[], options?: CheckOptions): Verdict[
   const pendingReads = new Map<string, { path: string; i: number }>();
   let end = 0;
 
+  const proposals = new Map<number, TxnInfo>();
+
+  const applyTxn = (x: TxnInfo, zxid: number, i: number, t: number, node: string): void => {
+    if (x.error === true) return;
+    if (CLOSE_TYPES.has(x.type) && x.session !== undefined) {
+      ended.add(x.session);
+      if (!closeAt.has(x.session)) closeAt.set(x.session, { zxid, i });
+      const mine = owned.get(x.session) ?? new Set<string>();
+      for (const p of x.paths ?? []) if (latest(p)?.exists === true) mine.add(p);
+      for (const p of [...mine].sort()) push(p, { zxid, exists: false, closedBy: x.session, i });
+      owned.delete(x.session);
+    } else if (CREATE_TYPES.has(x.type) && x.path !== undefined) {
+      if (x.ephemeral === true && x.session !== undefined) {
+        const c = closeAt.get(x.session);
+        if (c !== undefined && zxid > c.zxid)
+          orphan.add(t, node, `ephemeral ${x.path} created at ${zxidHex(zxid)} for session ${x.session}, closed at ${zxidHex(c.zxid)}`, [i, c.i]);
+        let mine = owned.get(x.session);
+        if (mine === undefined) owned.set(x.session, (mine = new Set()));
+        mine.add(x.path);
+        push(x.path, { zxid, exists: true, owner: x.session, i });
+      } else push(x.path, { zxid, exists: true, i });
+    } else if (DELETE_TYPES.has(x.type) && x.path !== undefined) {
+      const l = latest(x.path);
+      if (l?.owner !== undefined) owned.get(l.owner)?.delete(x.path);
+      push(x.path, { zxid, exists: false, i });
+    }
+  };
+
   const latest = (p: string): PathState | undefined => {
     const h = paths.get(p);
     return h === undefined ? undefined : h[h.length - 1];
@@ -68,33 +103,16 @@ function scan(records: readonly TraceRecord[], options?: CheckOptions): Verdict[
     const e = d.e;
     end = d.t;
     switch (e.k) {
+      case 'proposalSent':
+        if (!proposals.has(e.zxid) && relevant(e.txn)) proposals.set(e.zxid, e.txn);
+        break;
       case 'apply': {
         if (seen.has(e.zxid)) break;
         seen.add(e.zxid);
-        const x = e.txn;
-        if (x.error === true) break;
-        if (CLOSE_TYPES.has(x.type) && x.session !== undefined) {
-          ended.add(x.session);
-          if (!closeAt.has(x.session)) closeAt.set(x.session, { zxid: e.zxid, i: d.i });
-          const mine = owned.get(x.session);
-          if (mine !== undefined)
-            for (const p of [...mine].sort()) push(p, { zxid: e.zxid, exists: false, closedBy: x.session, i: d.i });
-          owned.delete(x.session);
-        } else if (CREATE_TYPES.has(x.type) && x.path !== undefined) {
-          if (x.ephemeral === true && x.session !== undefined) {
-            const c = closeAt.get(x.session);
-            if (c !== undefined && e.zxid > c.zxid)
-              orphan.add(d.t, d.node, `ephemeral ${x.path} created at ${zxidHex(e.zxid)} for session ${x.session}, closed at ${zxidHex(c.zxid)}`, [d.i, c.i]);
-            let mine = owned.get(x.session);
-            if (mine === undefined) owned.set(x.session, (mine = new Set()));
-            mine.add(x.path);
-            push(x.path, { zxid: e.zxid, exists: true, owner: x.session, i: d.i });
-          } else push(x.path, { zxid: e.zxid, exists: true, i: d.i });
-        } else if (x.type === 'delete' && x.path !== undefined) {
-          const l = latest(x.path);
-          if (l?.owner !== undefined) owned.get(l.owner)?.delete(x.path);
-          push(x.path, { zxid: e.zxid, exists: false, i: d.i });
-        }
+        // The apply record may carry the txn's details; else the PROPOSAL that carried it does.
+        const x = e.txn.path !== undefined || e.txn.session !== undefined ? e.txn : (proposals.get(e.zxid) ?? e.txn);
+        proposals.delete(e.zxid);
+        for (const t of x.subs ?? [x]) applyTxn(t, e.zxid, d.i, d.t, d.node);
         break;
       }
       case 'sessionCreate':

@@ -34,7 +34,11 @@ export type ZEvent =
   | { readonly k: 'clientDisconnected'; readonly session?: string }
   | { readonly k: 'clientExpired'; readonly session?: string }
   | { readonly k: 'vote'; readonly vote: VoteInfo; readonly round: number }
-  | { readonly k: 'electionStart'; readonly round?: number }
+  /** A server starts an election; `vote` is its initial vote for itself (its credential). */
+  | { readonly k: 'electionStart'; readonly round?: number; readonly vote?: VoteInfo }
+  /** A PROPOSAL/INFORM went out (kernel `send` record): the txn's content, for checks that need
+   *  more than the zxid. `json` is the txn's canonical text (identity across senders). */
+  | { readonly k: 'proposalSent'; readonly zxid: number; readonly txn: TxnInfo; readonly json: () => string }
   | {
       readonly k: 'decided';
       readonly state: string;
@@ -61,6 +65,10 @@ export interface TxnInfo {
   readonly ephemeral?: boolean;
   /** The txn is an error txn (nothing changed in the tree). */
   readonly error?: boolean;
+  /** closeSession: the ephemerals it deletes (ZooKeeper 3.8 CloseSessionTxn paths). */
+  readonly paths?: readonly string[];
+  /** multi: its sub-txns. */
+  readonly subs?: readonly TxnInfo[];
 }
 
 export interface Decoded {
@@ -71,19 +79,24 @@ export interface Decoded {
   readonly e: ZEvent;
 }
 
-const cache = new WeakMap<readonly TraceRecord[], readonly Decoded[]>();
+/** Cached per array; a live trace array that grew since is decoded further, not again. */
+const cache = new WeakMap<readonly TraceRecord[], { out: Decoded[]; upTo: number }>();
 
 /** The typed events of a trace, in trace order (records that no checker reads are skipped). */
 export function decode(records: readonly TraceRecord[]): readonly Decoded[] {
-  const hit = cache.get(records);
-  if (hit !== undefined) return hit;
-  const out: Decoded[] = [];
-  for (let i = 0; i < records.length; i++) {
+  let hit = cache.get(records);
+  if (hit !== undefined && hit.upTo === records.length) return hit.out;
+  if (hit === undefined || hit.upTo > records.length) {
+    hit = { out: [], upTo: 0 };
+    cache.set(records, hit);
+  }
+  const out = hit.out;
+  for (let i = hit.upTo; i < records.length; i++) {
     const r = records[i]!;
     const e = toEvent(r);
     if (e !== undefined) out.push({ i, t: r.t, node: r.node, e });
   }
-  cache.set(records, out);
+  hit.upTo = records.length;
   return out;
 }
 
@@ -150,6 +163,8 @@ function toEvent(r: TraceRecord): ZEvent | undefined {
       return { k: 'boot', restart: true };
     case 'crash':
       return { k: 'crash' };
+    case 'send':
+      return proposal(r['msg']);
     case 'trace':
       break;
     default:
@@ -198,6 +213,7 @@ function toEvent(r: TraceRecord): ZEvent | undefined {
     case 'log.truncate':
       return zxid === undefined ? undefined : { k: 'logTruncate', zxid };
     case 'snapshot.load':
+    case 'sync.snap':
       return zxid === undefined ? undefined : { k: 'snapshotLoad', zxid };
     case 'ack': {
       if (zxid === undefined) return undefined;
@@ -256,8 +272,10 @@ function toEvent(r: TraceRecord): ZEvent | undefined {
       if (v === undefined) return undefined;
       return { k: 'vote', vote: v, round: num(d, 'round') ?? num(d, 'electionEpoch') ?? 0 };
     }
-    case 'election.start':
-      return { k: 'electionStart', ...optional('round', num(d, 'round')) };
+    case 'election.start': {
+      const v = typeof d['vote'] === 'object' && d['vote'] !== null ? vote(d['vote'] as Data) : undefined;
+      return { k: 'electionStart', ...optional('round', num(d, 'round')), ...optional('vote', v) };
+    }
     case 'election.decided': {
       const v = vote(d);
       const state = str(d, 'state');
@@ -268,6 +286,37 @@ function toEvent(r: TraceRecord): ZEvent | undefined {
     default:
       return undefined;
   }
+}
+
+/** The txn carried by a PROPOSAL/INFORM message (`protocol/zab/messages.ts`: `{entry: {zxid, txn}}`
+ *  with `txn = {hdr: {sessionId, type, ...}, body}` from `protocol/request/txn.ts`). */
+function proposal(msg: unknown): ZEvent | undefined {
+  if (typeof msg !== 'object' || msg === null) return undefined;
+  const m = msg as Data;
+  if (m['type'] !== 'PROPOSAL' && m['type'] !== 'INFORM') return undefined;
+  const entry = m['entry'] as Data | undefined;
+  if (entry === undefined || typeof entry['zxid'] !== 'number') return undefined;
+  const txn = entry['txn'] as Data | undefined;
+  const hdr = (txn?.['hdr'] as Data | undefined) ?? {};
+  const body = (txn?.['body'] as Data | undefined) ?? {};
+  const info = txnInfo(str(hdr, 'type') ?? str(body, 'type') ?? '?', body, session(hdr, 'sessionId'));
+  return { k: 'proposalSent', zxid: entry['zxid'], txn: info, json: () => JSON.stringify(txn ?? null) };
+}
+
+function txnInfo(type: string, body: Data, owner: string | undefined): TxnInfo {
+  const subs = type === 'multi' && Array.isArray(body['txns'])
+    ? (body['txns'] as Data[]).map((b) => txnInfo(str(b, 'type') ?? '?', b, owner))
+    : undefined;
+  const paths = Array.isArray(body['paths']) ? (body['paths'] as unknown[]).filter((x): x is string => typeof x === 'string') : undefined;
+  return {
+    type,
+    ...optional('session', owner),
+    ...optional('path', str(body, 'path')),
+    ...optional('ephemeral', typeof body['ephemeral'] === 'boolean' ? body['ephemeral'] : undefined),
+    ...optional('error', type === 'error' ? true : undefined),
+    ...optional('paths', paths),
+    ...optional('subs', subs),
+  };
 }
 
 function optional<K extends string, V>(key: K, v: V | undefined): { [P in K]?: V } {

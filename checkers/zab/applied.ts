@@ -2,16 +2,24 @@
  * What each server has applied to its data tree: the last applied zxid, or `undefined` when it is
  * unknown (just after a crash or restart, until the server loads a snapshot or applies again).
  *
+ * A server rebuilds its tree from disk — newest snapshot, then every logged txn, committed or not
+ * (ZooKeeper's loadDataBase) — without `apply` records. So:
  * - first boot: 0 (empty tree);
- * - `snapshot.load {zxid}`: the tree is the snapshot, so the last applied is its zxid;
- * - `log.truncate {zxid}` below the last applied: ZooKeeper's follower reloads its database from
- *   disk after TRUNC (ZKDatabase.truncateLog), so the tree ends exactly at the truncation point.
+ * - restart, and going LOOKING (the ZOOKEEPER-2845 fix reloads the tree from disk): the last entry
+ *   of the server's history as `history.ts` rebuilds it (feed the history first);
+ * - `log.truncate {zxid}`: ZooKeeper's follower reloads its database after TRUNC
+ *   (ZKDatabase.truncateLog), so the tree ends exactly at the truncation point;
+ * - `snapshot.load` / `sync.snap {zxid}`: the tree is the snapshot.
+ * - `crash`: unknown until the restart.
  */
 import type { ZEvent } from '../events.ts';
+import type { Histories } from './history.ts';
 
 export class Applied {
   private readonly last = new Map<string, number | undefined>();
   private readonly max = new Map<string, number>();
+
+  constructor(private readonly hist: Histories) {}
 
   /** The last applied zxid of `node`, or undefined when unknown. */
   lastOf(node: string): number | undefined {
@@ -27,7 +35,10 @@ export class Applied {
   feed(node: string, e: ZEvent): void {
     switch (e.k) {
       case 'boot':
-        this.last.set(node, e.restart ? undefined : 0);
+        this.last.set(node, e.restart ? this.hist.get(node).last : 0);
+        return;
+      case 'state':
+        if (e.state === 'LOOKING') this.last.set(node, this.hist.get(node).last);
         return;
       case 'crash':
         this.last.set(node, undefined);
@@ -35,11 +46,9 @@ export class Applied {
       case 'snapshotLoad':
         this.last.set(node, e.zxid);
         return;
-      case 'logTruncate': {
-        const l = this.last.get(node);
-        if (l !== undefined && l > e.zxid) this.last.set(node, e.zxid);
+      case 'logTruncate':
+        this.last.set(node, e.zxid);
         return;
-      }
       case 'apply':
         this.applied(node, e.zxid);
         return;

@@ -21,6 +21,7 @@ import { decode, type TxnInfo } from '../events.ts';
 import { Verdict } from '../result.ts';
 import type { CheckOptions, CheckResult, TraceRecord } from '../types.ts';
 import { Applied } from './applied.ts';
+import { Histories } from './history.ts';
 
 export const DELIVERY_CHECKS = [
   'TotalOrder',
@@ -32,7 +33,7 @@ export const DELIVERY_CHECKS = [
 ] as const;
 export type DeliveryCheck = (typeof DELIVERY_CHECKS)[number];
 
-const cache = new WeakMap<readonly TraceRecord[], { max: number; results: Map<DeliveryCheck, CheckResult> }>();
+const cache = new WeakMap<readonly TraceRecord[], { max: number; length: number; results: Map<DeliveryCheck, CheckResult> }>();
 
 function identity(t: TxnInfo): string {
   // Only fields that every server's apply reports identically take part.
@@ -42,12 +43,15 @@ function identity(t: TxnInfo): string {
 function scan(records: readonly TraceRecord[], options?: CheckOptions): Map<DeliveryCheck, CheckResult> {
   const max = options?.maxViolations ?? 100;
   const hit = cache.get(records);
-  if (hit !== undefined && hit.max === max) return hit.results;
+  if (hit !== undefined && hit.max === max && hit.length === records.length) return hit.results;
 
   const v = new Map<DeliveryCheck, Verdict>(DELIVERY_CHECKS.map((n) => [n, new Verdict(n, options)]));
   const add = (n: DeliveryCheck, t: number, node: string, msg: string, recs: number[]): void => v.get(n)!.add(t, node, msg, recs);
 
-  const applied = new Applied();
+  const hist = new Histories();
+  const applied = new Applied(hist);
+  /** zxid -> first PROPOSAL sender and the txn text (Agreement across primaries). */
+  const sent = new Map<number, { node: string; json: string; i: number }>();
   /** Record index of each server's last apply (witness for violations). */
   const lastIdx = new Map<string, number>();
   /** zxid -> the zxid delivered just before it, first seen (PrefixConsistency). */
@@ -63,6 +67,14 @@ function scan(records: readonly TraceRecord[], options?: CheckOptions): Map<Deli
 
   for (const d of decode(records)) {
     const e = d.e;
+    hist.feed(d.node, e);
+    if (e.k === 'proposalSent') {
+      const first = sent.get(e.zxid);
+      if (first === undefined) sent.set(e.zxid, { node: d.node, json: e.json(), i: d.i });
+      else if (first.node !== d.node && first.json !== e.json())
+        add('Agreement', d.t, d.node, `${d.node} and ${first.node} both sent ${zxidHex(e.zxid)} as different txns`, [d.i, first.i]);
+      continue;
+    }
     if (e.k === 'propose') {
       if (!proposed.has(e.zxid)) proposed.set(e.zxid, d.i);
       const lp = lastProposed.get(d.node);
@@ -110,7 +122,7 @@ function scan(records: readonly TraceRecord[], options?: CheckOptions): Map<Deli
     lastIdx.set(d.node, d.i);
   }
   const results = new Map<DeliveryCheck, CheckResult>(DELIVERY_CHECKS.map((n) => [n, v.get(n)!.result()]));
-  cache.set(records, { max, results });
+  cache.set(records, { max, length: records.length, results });
   return results;
 }
 

@@ -22,7 +22,7 @@ export function committedLogDurability(records: readonly TraceRecord[], options?
   const v = new Verdict('CommittedLogDurability', options);
   const hist = new Histories();
   const committed = new Committed();
-  const applied = new Applied();
+  const applied = new Applied(hist);
   for (const d of decode(records)) {
     const e = d.e;
     committed.feed(d);

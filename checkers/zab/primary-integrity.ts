@@ -17,7 +17,7 @@ import { Histories } from './history.ts';
 export function primaryIntegrity(records: readonly TraceRecord[], options?: CheckOptions): CheckResult {
   const v = new Verdict('PrimaryIntegrity', options);
   const hist = new Histories();
-  const applied = new Applied();
+  const applied = new Applied(hist);
   /** currentEpoch per server (durable: survives crashes). */
   const current = new Map<string, number>();
   const lastApplyIdx = new Map<string, number>();

@@ -3,8 +3,8 @@
  * (`sim/trace.ts`), node trace effects as `{ev:'trace', event, data}`. Time advances by 1 ms per
  * record unless set.
  */
-import type { TraceRecord } from './types.ts';
-import { makeZxid } from '../protocol/zxid.ts';
+import type { TraceRecord } from '../types.ts';
+import { makeZxid } from '../../protocol/zxid.ts';
 
 export const z = makeZxid;
 
@@ -32,6 +32,19 @@ export class TraceBuilder {
     return this.records.length - 1;
   }
 
+  private msgs = 0;
+
+  /**
+   * The leader proposes: its `propose` trace event, then a kernel `send` record of the PROPOSAL to
+   * each follower carrying the txn (`{hdr, body}` as in protocol/request/txn.ts).
+   */
+  propose(leader: string, zxid: number, to: readonly string[], type: string, body: Record<string, unknown> = {}, session = '0x0'): this {
+    this.ev(leader, 'propose', { zxid });
+    const txn = { hdr: { sessionId: session, cxid: 0, zxid, time: 0, type }, body: { type, ...body } };
+    for (const f of to) this.host(leader, 'send', { to: f, m: ++this.msgs, type: 'PROPOSAL', msg: { type: 'PROPOSAL', conn: 'x', entry: { zxid, txn } } });
+    return this;
+  }
+
   /** Every node boots. */
   boot(...nodes: string[]): this {
     for (const n of nodes) this.host(n, 'boot');
@@ -40,7 +53,7 @@ export class TraceBuilder {
 
   /** The leader proposes, everyone logs, the leader commits, everyone applies — a healthy txn. */
   txn(leader: string, zxid: number, servers: readonly string[], type = 'create'): this {
-    this.ev(leader, 'propose', { zxid });
+    this.propose(leader, zxid, servers.filter((s) => s !== leader), type);
     for (const s of servers) {
       this.ev(s, 'log.append', { zxid });
       this.ev(s, 'log.durable', { zxid });

@@ -5,10 +5,10 @@
  * 1. s1..s3 boot, elect s3 (epoch 1); client c1 opens session S, creates ephemeral /e, reads it,
  *    sets it (txns 1:1..1:3).
  * 2. s3 crashes; s1, s2 elect s2 (epoch 2); s2 commits 2:1.
- * 3. s3 restarts, replays its log, follows s2 (DIFF); c1 closes S (2:2).
+ * 3. s3 restarts, reloads its log, follows s2 (DIFF); c1 closes S (2:2).
  */
 import { TraceBuilder, z } from './trace-builder.ts';
-import type { TraceRecord } from './types.ts';
+import type { TraceRecord } from '../types.ts';
 
 export type Plant =
   | 'twoLeaders'
@@ -47,22 +47,22 @@ export function story(...plants: Plant[]): TraceRecord[] {
   b.establish('s3', 1, ['s1', 's2']);
 
   b.ev('c1', 'client.invoke', { session: S, xid: 0, op: 'createSession' });
-  b.ev('s3', 'propose', { zxid: z(1, 1) });
+  b.propose('s3', z(1, 1), ['s1', 's2'], 'createSession', { timeoutMs: 4000 }, S);
   for (const s of all) b.ev(s, 'log.append', { zxid: z(1, 1) }), b.ev(s, 'log.durable', { zxid: z(1, 1) });
   b.ev('s3', 'commit', { zxid: z(1, 1) });
-  for (const s of all) b.ev(s, 'apply', { zxid: z(1, 1), type: 'createSession', session: S });
+  for (const s of all) b.ev(s, 'apply', { zxid: z(1, 1), type: 'createSession' });
   b.ev('s3', 'session.create', { session: S, timeout: 4000 });
   b.ev('c1', 'client.connected', { server: 's1', session: S });
   b.ev('c1', 'client.return', { session: S, xid: 0, rc: 0, zxid: z(1, 1) });
 
   b.ev('c1', 'client.invoke', { session: S, xid: 1, op: 'create', path: '/e' });
-  b.ev('s3', 'propose', { zxid: z(1, 2) });
+  b.propose('s3', z(1, 2), ['s1', 's2'], 'create', { path: '/e', ephemeral: true }, S);
   for (const s of all) b.ev(s, 'log.append', { zxid: z(1, 2) }), b.ev(s, 'log.durable', { zxid: z(1, 2) });
   b.ev('s3', 'commit', { zxid: z(1, 2) });
-  b.ev('s3', 'apply', { zxid: z(1, 2), type: 'create', path: '/e', session: S, ephemeral: true });
-  b.ev('s2', 'apply', { zxid: z(1, 2), type: 'create', path: '/e', session: S, ephemeral: true });
+  b.ev('s3', 'apply', { zxid: z(1, 2), type: 'create' });
+  b.ev('s2', 'apply', { zxid: z(1, 2), type: 'create' });
   if (!on.has('skipTxn'))
-    b.ev('s1', 'apply', { zxid: z(1, 2), type: on.has('divergentTxn') ? 'delete' : 'create', path: '/e', session: S, ephemeral: true });
+    b.ev('s1', 'apply', { zxid: z(1, 2), type: on.has('divergentTxn') ? 'delete' : 'create' });
   b.ev('c1', 'client.return', { session: S, xid: 1, rc: 0, zxid: z(1, 2) });
 
   b.ev('c1', 'client.invoke', { session: S, xid: 2, op: 'getData', path: '/e' });
@@ -71,12 +71,12 @@ export function story(...plants: Plant[]): TraceRecord[] {
   // 1:3 — s2 never logs it when `newLeaderMissesTxn` (s1 and s3 make the quorum).
   const logs13 = on.has('newLeaderMissesTxn') ? ['s1', 's3'] : all;
   b.ev('c1', 'client.invoke', { session: S, xid: 3, op: 'setData', path: '/e' });
-  b.ev('s3', 'propose', { zxid: z(1, 3) });
+  b.propose('s3', z(1, 3), logs13.filter((s) => s !== 's3'), 'setData', { path: '/e' }, S);
   for (const s of logs13) b.ev(s, 'log.append', { zxid: z(1, 3) }), b.ev(s, 'log.durable', { zxid: z(1, 3) });
   b.ev('s3', 'commit', { zxid: z(1, 3) });
-  for (const s of logs13) b.ev(s, 'apply', { zxid: z(1, 3), type: 'setData', path: '/e' });
-  if (on.has('reapply')) b.ev('s1', 'apply', { zxid: z(1, 2), type: 'create', path: '/e', session: S, ephemeral: true });
-  if (on.has('unproposed')) b.ev('s1', 'apply', { zxid: z(1, 9), type: 'setData', path: '/e' });
+  for (const s of logs13) b.ev(s, 'apply', { zxid: z(1, 3), type: 'setData' });
+  if (on.has('reapply')) b.ev('s1', 'apply', { zxid: z(1, 2), type: 'create' });
+  if (on.has('unproposed')) b.ev('s1', 'apply', { zxid: z(1, 9), type: 'setData' });
   if (on.has('commitNotLogged')) b.ev('s3', 'commit', { zxid: z(1, 7) });
   if (on.has('lateCommitBackwards')) b.ev('s3', 'commit', { zxid: z(1, 2) });
   b.ev('c1', 'client.return', { session: S, xid: 3, rc: 0, zxid: on.has('fifo') ? z(1, 1) : z(1, 3) });
@@ -87,7 +87,7 @@ export function story(...plants: Plant[]): TraceRecord[] {
 
   // 1:4 — proposed by s3 and logged only by s3 (not committed): ZOOKEEPER-1154's extra txn.
   if (on.has('fork1154')) {
-    b.ev('s3', 'propose', { zxid: z(1, 4) });
+    b.propose('s3', z(1, 4), [], 'setData', { path: '/e' }, S);
     b.ev('s3', 'log.append', { zxid: z(1, 4) });
     b.ev('s3', 'log.durable', { zxid: z(1, 4) });
   }
@@ -111,16 +111,14 @@ export function story(...plants: Plant[]): TraceRecord[] {
   b.establish('s2', 2, ['s1'], last2);
   if (on.has('twoLeaders')) b.ev('s1', 'leader.established', { epoch: 2, zxid: z(1, 3), quorum: ['s1', 's3'] });
 
-  b.ev('s2', 'propose', { zxid: z(2, 1) });
+  b.propose('s2', z(2, 1), ['s1'], 'create', { path: '/p', ephemeral: false }, S);
   for (const s of ['s1', 's2']) b.ev(s, 'log.append', { zxid: z(2, 1) }), b.ev(s, 'log.durable', { zxid: z(2, 1) });
   b.ev('s2', 'commit', { zxid: z(2, 1) });
-  for (const s of ['s1', 's2']) b.ev(s, 'apply', { zxid: z(2, 1), type: 'create', path: '/p' });
-  if (on.has('epochBackwards')) b.ev('s1', 'apply', { zxid: z(1, 3), type: 'setData', path: '/e' });
+  for (const s of ['s1', 's2']) b.ev(s, 'apply', { zxid: z(2, 1), type: 'create' });
+  if (on.has('epochBackwards')) b.ev('s1', 'apply', { zxid: z(1, 3), type: 'setData' });
 
-  // --- s3 restarts: replays its log, then follows s2.
+  // --- s3 restarts: it rebuilds its tree from its log (silently, as the server does), then follows s2.
   b.host('s3', 'restart', { log: 3, snapshots: 0, meta: 2 });
-  for (const x of [1, 2, 3]) b.ev('s3', 'apply', { zxid: z(1, x), type: x === 1 ? 'createSession' : x === 2 ? 'create' : 'setData', ...(x === 1 ? { session: S } : { path: '/e' }), ...(x === 2 ? { session: S, ephemeral: true } : {}) });
-  if (on.has('fork1154')) b.ev('s3', 'apply', { zxid: z(1, 4), type: 'setData', path: '/e' });
   b.ev('s3', 'election.start', { round: 1 });
   b.ev('s3', 'vote', { leader: 3, zxid: on.has('fork1154') ? z(1, 4) : z(1, 3), electionEpoch: 1, peerEpoch: 1, round: 1 });
   b.ev('s3', 'election.decided', { state: 'FOLLOWING', leader: 2, zxid: z(2, 1), peerEpoch: 2, round: 1, votesFrom: [1, 2] });
@@ -132,25 +130,25 @@ export function story(...plants: Plant[]): TraceRecord[] {
   b.ev('s3', 'log.append', { zxid: z(2, 1) });
   b.ev('s3', 'log.durable', { zxid: z(2, 1) });
   b.ev('s3', 'epoch.current', { epoch: 2 });
-  b.ev('s3', 'apply', { zxid: z(2, 1), type: 'create', path: '/p' });
+  b.ev('s3', 'apply', { zxid: z(2, 1), type: 'create' });
 
   // --- c1 closes its session (2:2); everyone applies.
   if (!on.has('clientVanishes')) {
     b.ev('c1', 'client.invoke', { session: S, xid: 5, op: 'closeSession' });
-    b.ev('s2', 'propose', { zxid: z(2, 2) });
+    b.propose('s2', z(2, 2), ['s1', 's3'], 'closeSession', { paths: ['/e'] }, S);
     for (const s of all) b.ev(s, 'log.append', { zxid: z(2, 2) }), b.ev(s, 'log.durable', { zxid: z(2, 2) });
     b.ev('s2', 'commit', { zxid: z(2, 2) });
-    for (const s of all) b.ev(s, 'apply', { zxid: z(2, 2), type: 'closeSession', session: S });
+    for (const s of all) b.ev(s, 'apply', { zxid: z(2, 2), type: 'closeSession' });
     b.ev('s2', 'session.close', { session: S });
     b.ev('c1', 'client.return', { session: S, xid: 5, rc: 0, zxid: z(2, 2) });
   } else {
     b.host('c1', 'crash', { lost: 0, kept: 0 });
   }
   if (on.has('orphanEphemeral')) {
-    b.ev('s2', 'propose', { zxid: z(2, 3) });
+    b.propose('s2', z(2, 3), ['s1', 's3'], 'create', { path: '/late', ephemeral: true }, S);
     for (const s of all) b.ev(s, 'log.append', { zxid: z(2, 3) }), b.ev(s, 'log.durable', { zxid: z(2, 3) });
     b.ev('s2', 'commit', { zxid: z(2, 3) });
-    for (const s of all) b.ev(s, 'apply', { zxid: z(2, 3), type: 'create', path: '/late', session: S, ephemeral: true });
+    for (const s of all) b.ev(s, 'apply', { zxid: z(2, 3), type: 'create' });
   }
   if (on.has('staleEphemeralRead')) {
     const T = '0x200000001';
