@@ -262,14 +262,20 @@ const timedSegment: fc.Arbitrary<ScriptOp[]> = fc.oneof(
     { op: 'exists', session: watcher, path: '/k' },
     { op: 'exists', session: watcher, path: '/k2' },
   ]),
-  // TTL: removed once childless and unmodified for ttl ms.
-  fc.record({ watcher: session, seq: fc.boolean(), touch: fc.boolean() }).map(({ watcher, seq, touch }): ScriptOp[] => [
-    { op: 'create', session: 'a1', path: '/ttl-', mode: seq ? 'persistent_sequential_ttl' : 'persistent_ttl', ttl: 200, data: '' },
-    { op: 'get', session: watcher, path: seq ? '/ttl-0000000000' : '/ttl-', watch: true },
-    ...(touch ? [{ op: 'set', session: 'a1', path: seq ? '/ttl-0000000000' : '/ttl-', data: 'y' } as ScriptOp] : []),
-    { op: 'sleep', ms: TIMED_SLEEP_MS },
-    { op: 'get_all_children_number', session: watcher, path: '/' },
-  ]),
+  // TTL: removed once childless and unmodified for ttl ms. Under a fresh parent so the
+  // sequential name is known in advance.
+  fc.record({ watcher: session, seq: fc.boolean(), touch: fc.boolean() }).map(({ watcher, seq, touch }): ScriptOp[] => {
+    const node = seq ? '/tt/n-0000000000' : '/tt/n-';
+    return [
+      { op: 'create', session: 'a1', path: '/tt', data: '' },
+      { op: 'create', session: 'a1', path: '/tt/n-', mode: seq ? 'persistent_sequential_ttl' : 'persistent_ttl', ttl: 200, data: '' },
+      { op: 'get', session: watcher, path: node, watch: true },
+      { op: 'children', session: watcher, path: '/tt', watch: true },
+      ...(touch ? [{ op: 'set', session: 'a1', path: node, data: 'y' } as ScriptOp] : []),
+      { op: 'sleep', ms: TIMED_SLEEP_MS },
+      { op: 'get_all_children_number', session: watcher, path: '/tt' },
+    ];
+  }),
 );
 
 export function timedScript(): fc.Arbitrary<Script> {
