@@ -2,7 +2,7 @@
  * ProcessConsistency (TLA+ system spec): once a follower has taken NEWLEADER (it sets its
  * currentEpoch to the leader's epoch: `epoch.current`), its log is a prefix of its leader's log —
  * no entry the leader lacks, no hole, not longer. The follower's leader is the server whose
- * `sync.send` to it came last.
+ * `sync.send` to it came last since its last `state` change.
  *
  * Cost: per sync, the follower's log entries above the leader's snapshot base (binary searches).
  */
@@ -23,7 +23,8 @@ export function processConsistency(records: readonly TraceRecord[], options?: Ch
       leaderOf.set(e.peer, { node: d.node, i: d.i });
       continue;
     }
-    if (e.k === 'boot' || e.k === 'crash') {
+    if (e.k === 'boot' || e.k === 'crash' || e.k === 'state') {
+      // A new role: the leader it synced with before is history (and a leader has none).
       leaderOf.delete(d.node);
       continue;
     }
