@@ -86,7 +86,8 @@ describe('script -> wire', () => {
     expect(createPlan({ path: '/a', container: true })).toEqual({ opcode: OpCode.createContainer, flags: 4 });
     expect(createPlan({ path: '/a', mode: 'persistent_ttl', ttl: 5 })).toEqual({ opcode: OpCode.createTTL, flags: 5, ttl: 5 });
     expect(createPlan({ path: '/a', sequential: true, ttl: 5 })).toEqual({ opcode: OpCode.createTTL, flags: 6, ttl: 5 });
-    expect(createPlan({ path: '/a', ephemeral: true, ttl: 5 })).toEqual({ opcode: OpCode.createTTL, flags: 1, ttl: 5 });
+    expect(createPlan({ path: '/a', ephemeral: true, ttl: 5 })).toEqual({ opcode: OpCode.create2, flags: 1 });
+    expect(createPlan({ path: '/a', flags_raw: 5, ttl: 5 })).toEqual({ opcode: OpCode.createTTL, flags: 5, ttl: 5 });
     expect(createPlan({ path: '/a', mode: 'persistent_ttl' })).toEqual({ opcode: OpCode.createTTL, flags: 5, ttl: -1 });
     expect(createPlan({ path: '/a', opcode: 'create', flags_raw: 7 })).toEqual({ opcode: OpCode.create, flags: 7 });
     expect(createPlan({ path: '/a', mode: 'ephemeral' }, OpCode.create)).toEqual({ opcode: OpCode.create, flags: 1 });

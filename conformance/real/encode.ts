@@ -96,31 +96,24 @@ export interface CreatePlan {
 }
 
 /**
- * Flags and opcode of a create. `mode` wins over the booleans; `flags_raw` and `opcode` override.
- * Default opcode: createContainer for containers, createTTL when a TTL mode or a `ttl` is given,
- * else `defaultOpcode` (create2 at top level). Booleans: container -> 4; a ttl on a non-ephemeral
- * -> the TTL modes 5/6; else ephemeral 1 | sequential 2. An ephemeral with a ttl is sent as an
- * ephemeral flag through createTTL, which the server rejects (BadArguments), as ZooKeeper would.
- * A TTL create without `ttl` sends -1 (invalid: BadArguments).
+ * Flags and opcode of a create. Flags: `flags_raw`, else `mode`, else the booleans (container -> 4;
+ * a ttl on a non-ephemeral -> the TTL modes 5/6; else ephemeral 1 | sequential 2). Opcode:
+ * `opcode`, else createContainer for flag 4, createTTL for flags 5/6, else `defaultOpcode`
+ * (create2 at top level). So an ephemeral with a ttl goes out as a plain create2 without the
+ * ttl (only createTTL carries one), and a TTL create without `ttl` sends -1 (BadArguments).
  */
 export function createPlan(f: CreateFields, defaultOpcode: number = OpCode.create2): CreatePlan {
   let flags: number;
-  if (f.mode !== undefined) {
-    flags = MODE_FLAGS[f.mode];
-  } else if (f.container) {
-    flags = 4;
-  } else if (f.ttl !== undefined && !f.ephemeral) {
-    flags = f.sequential ? 6 : 5;
-  } else {
-    flags = (f.ephemeral ? 1 : 0) | (f.sequential ? 2 : 0);
-  }
-  const ttlMode = flags === 5 || flags === 6;
+  if (f.flags_raw !== undefined) flags = f.flags_raw;
+  else if (f.mode !== undefined) flags = MODE_FLAGS[f.mode];
+  else if (f.container) flags = 4;
+  else if (f.ttl !== undefined && !f.ephemeral) flags = f.sequential ? 6 : 5;
+  else flags = (f.ephemeral ? 1 : 0) | (f.sequential ? 2 : 0);
   let opcode: number;
   if (f.opcode !== undefined) opcode = OPCODES[f.opcode];
   else if (flags === 4) opcode = OpCode.createContainer;
-  else if (ttlMode || f.ttl !== undefined) opcode = OpCode.createTTL;
+  else if (flags === 5 || flags === 6) opcode = OpCode.createTTL;
   else opcode = defaultOpcode;
-  if (f.flags_raw !== undefined) flags = f.flags_raw;
   return opcode === OpCode.createTTL ? { opcode, flags, ttl: f.ttl ?? -1 } : { opcode, flags };
 }
 
