@@ -58,6 +58,10 @@ export class ZooKeeperClient implements ProtocolNode {
   private hostIndex = -1;
   private tried = 0;
   private server: NodeId | null = null;
+  /** The server this client is connected (or connecting) to. */
+  get currentServer(): NodeId | null {
+    return this.server;
+  }
   private cnx = '';
   private cnxCounter = 0;
   sessionId: SessionId = NO_SESSION;
@@ -134,6 +138,11 @@ export class ZooKeeperClient implements ProtocolNode {
       case 'connect':
         if (this.state !== 'idle') return this.reply(id, { op: 'connect', rc: Err.APIERROR, zxid: -1 });
         if (op.timeoutMs !== undefined) this.requestedTimeout = op.timeoutMs;
+        if (op.server !== undefined) {
+          const i = this.hosts.indexOf(op.server);
+          if (i < 0) return this.reply(id, { op: 'connect', rc: Err.BADARGUMENTS, zxid: -1, error: `unknown server ${op.server}` });
+          this.hostIndex = i - 1;
+        }
         this.connectId = id;
         this.startConnect();
         return;

@@ -10,7 +10,8 @@ import { OPEN_ACL_UNSAFE } from '../request/types.ts';
 
 export type ClientOp =
   | Request
-  | { readonly op: 'connect'; readonly timeoutMs?: number }
+  /** `server`: try this server first (the conformance scripts' `open` may name one). */
+  | { readonly op: 'connect'; readonly timeoutMs?: number; readonly server?: string }
   | { readonly op: 'abandon' }
   | { readonly op: 'events' }
   | { readonly op: 'state' };
@@ -57,8 +58,15 @@ export function normalizeOp(raw: unknown): ClientOp {
   const r = raw as Raw;
   const op = r['op'] as string;
   switch (op) {
-    case 'connect':
-      return r['timeoutMs'] === undefined ? { op } : { op, timeoutMs: num(r, 'timeoutMs', 0) };
+    case 'connect': {
+      const server = r['server'];
+      if (server !== undefined && typeof server !== 'string') throw new Error("connect: 'server' must be a node id");
+      return {
+        op,
+        ...(r['timeoutMs'] === undefined ? {} : { timeoutMs: num(r, 'timeoutMs', 0) }),
+        ...(server === undefined ? {} : { server }),
+      };
+    }
     case 'abandon':
     case 'events':
     case 'state':

@@ -176,7 +176,8 @@ export class Leader {
     // waitForEpochAck: a learner more recent than me cannot be synced by me. ZooKeeper throws in
     // that learner's handler thread, which closes its connection; without a quorum the leader then
     // times out and gives up.
-    if (m.currentEpoch !== -1 && this.isMoreRecent(m.currentEpoch, m.lastZxid)) {
+    // Only checked while the epoch-ack quorum is still being gathered (electionFinished skips it).
+    if (!this.epochAcked && m.currentEpoch !== -1 && this.isMoreRecent(m.currentEpoch, m.lastZxid)) {
       this.p.trace('zab.learnerAhead', { peer: h.sid, epoch: m.currentEpoch, zxid: m.lastZxid });
       this.dropHandler(h, 'follower is ahead of the leader');
       return;

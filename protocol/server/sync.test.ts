@@ -1,0 +1,107 @@
+import { describe, expect, it } from 'vitest';
+import { counterOf } from '../zxid.ts';
+import { Cluster } from './cluster.ts';
+import { allViolations, connectAll, converge, createMany } from './testWorkload.ts';
+
+function syncModes(c: Cluster, peer: number, after: number): string[] {
+  return c.events('sync.send').filter((e) => e.t > after && e.data['peer'] === peer).map((e) => String(e.data['mode']));
+}
+
+/** Committed logs must be prefixes of one another: compare each server's log over the zxids it holds. */
+function logsAgree(c: Cluster): boolean {
+  const logs = c.serverIds.map((s) => c.server(s).db.log.map((e) => e.zxid));
+  for (const a of logs) {
+    for (const b of logs) {
+      const common = a.filter((z) => b.includes(z));
+      const inA = a.filter((z) => z >= Math.min(...common) && z <= Math.max(...common));
+      if (common.length > 0 && inA.length !== common.length) return false;
+    }
+  }
+  return true;
+}
+
+describe('synchronization', () => {
+  it('a lagging follower is brought up by DIFF', () => {
+    const c = new Cluster({ servers: 3, clients: 1, seed: 5, client: { noShuffle: true } });
+    expect(c.runUntil(() => c.settled(), 5_000)).toBe(true);
+    connectAll(c); // c1 on s1
+    const lag = 's2';
+    c.sim.isolate(lag);
+    expect(c.runUntil(() => c.server(lag).state === 'LOOKING', 20_000)).toBe(true);
+    const before = c.server(lag).db.lastProcessedZxid;
+    expect(createMany(c, 'c1', 'd', 20)).toBe(20);
+    const t = c.sim.now;
+    c.sim.heal();
+    expect(converge(c)).toBe(true);
+    expect(syncModes(c, 2, t)).toEqual(['DIFF']);
+    const diff = c.events('sync.send').find((e) => e.t > t && e.data['peer'] === 2)!;
+    expect(diff.data['from']).toBe(before);
+    expect(counterOf(diff.data['to'] as number)).toBeGreaterThanOrEqual(20);
+    expect(logsAgree(c)).toBe(true);
+    expect(allViolations(c)).toEqual([]);
+  });
+
+  it('a far-behind follower is brought up by SNAP', () => {
+    const c = new Cluster({ servers: 3, clients: 1, seed: 6, cfg: { commitLogCount: 10 }, client: { noShuffle: true } });
+    expect(c.runUntil(() => c.settled(), 5_000)).toBe(true);
+    connectAll(c);
+    c.sim.isolate('s2');
+    expect(c.runUntil(() => c.server('s2').state === 'LOOKING', 20_000)).toBe(true);
+    expect(createMany(c, 'c1', 's', 25)).toBe(25);
+    const t = c.sim.now;
+    c.sim.heal();
+    expect(converge(c)).toBe(true);
+    expect(syncModes(c, 2, t)).toEqual(['SNAP']);
+    expect(allViolations(c)).toEqual([]);
+  });
+
+  it('a restarted old leader with an uncommitted txn is cut back by TRUNC', () => {
+    const c = new Cluster({ servers: 3, clients: 2, seed: 7 });
+    expect(c.runUntil(() => c.settled(), 5_000)).toBe(true);
+    const old = c.leader()!;
+    const oldSid = old.sid;
+    expect((c.call('c1', { op: 'connect', server: old.id }) as { rc: number }).rc).toBe(0);
+    expect(createMany(c, 'c1', 'ok', 3)).toBe(3);
+    const last = old.leader!.lastProposed;
+    c.sim.partition([[old.id, 'c1']]);
+    c.send('c1', { op: 'create', path: '/uncommitted', data: 'x' });
+    // Wait until the old leader has logged it durably, then kill it.
+    const logged = () => c.events('log.durable').some((e) => e.node === old.id && (e.data['zxid'] as number) > last);
+    expect(c.runUntil(logged, 1_000, 1)).toBe(true);
+    c.sim.crash(old.id);
+    c.sim.heal();
+    expect(c.runUntil(() => c.leader() !== null, 30_000)).toBe(true);
+    const t = c.sim.now;
+    c.sim.restart(old.id);
+    expect(converge(c)).toBe(true);
+    expect(syncModes(c, oldSid, t)).toEqual(['TRUNC']);
+    expect(c.events('log.truncate').some((e) => e.node === old.id)).toBe(true);
+    expect(logsAgree(c)).toBe(true);
+    expect(allViolations(c)).toEqual([]);
+  });
+});
+
+describe('the invariants catch planted sync bugs', () => {
+  it('ZOOKEEPER-1154 (DIFF instead of TRUNC) leaves an uncommitted txn on the old leader', () => {
+    const c = new Cluster({ servers: 3, clients: 2, seed: 7, cfg: { bugs: { diffInsteadOfTrunc: true } } });
+    expect(c.runUntil(() => c.settled(), 5_000)).toBe(true);
+    const old = c.leader()!;
+    expect((c.call('c1', { op: 'connect', server: old.id }) as { rc: number }).rc).toBe(0);
+    expect(createMany(c, 'c1', 'ok', 3)).toBe(3);
+    const last = old.leader!.lastProposed;
+    c.sim.partition([[old.id, 'c1']]);
+    c.send('c1', { op: 'create', path: '/uncommitted', data: 'x' });
+    expect(c.runUntil(() => c.events('log.durable').some((e) => e.node === old.id && (e.data['zxid'] as number) > last), 1_000, 1)).toBe(true);
+    c.sim.crash(old.id);
+    c.sim.heal();
+    expect(c.runUntil(() => c.leader() !== null, 30_000)).toBe(true);
+    c.sim.restart(old.id);
+    expect(c.runUntil(() => c.settled(), 30_000)).toBe(true);
+    // One more write puts every server at the same zxid; the old leader still holds /uncommitted.
+    connectAll(c, ['c2']);
+    expect(createMany(c, 'c2', 'after', 1)).toBe(1);
+    expect(converge(c)).toBe(true);
+    const v = allViolations(c);
+    expect(v.some((m) => m.includes('differ'))).toBe(true);
+  });
+});
