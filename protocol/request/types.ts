@@ -246,10 +246,16 @@ export const EVENT_NAMES: Readonly<Record<number, string>> = {
   4: 'NodeChildrenChanged',
 };
 
-/** A change of the tree that may fire watches (what `applyTxn` returns). */
+/**
+ * A change of the tree that may fire watches (what `applyTxn` returns), one per ZooKeeper
+ * `triggerWatch` site: NodeCreated / NodeDataChanged go to data watches, NodeChildrenChanged to
+ * child watches, NodeDeleted to data then child watches (one event per session). `acl` is the ACL of
+ * the node the event names, checked for READ at fire time (CVE-2024-23944 fix).
+ */
 export interface WatchTrigger {
   readonly path: string;
   readonly type: EventTypeCode;
+  readonly acl: readonly Acl[];
 }
 
 /** A notification to one session (state is always SyncConnected for node events). */

@@ -1,0 +1,392 @@
+/**
+ * The DataTree: every server's in-memory copy of the znode hierarchy, and `applyTxn`, the
+ * deterministic step every server runs for each committed txn (ZooKeeper DataTree.processTxn).
+ *
+ * Storage is persistent (see hamt.ts): `snapshot()` is O(1) and returns an immutable value;
+ * `DataTree.fromSnapshot(s)` is O(1) too and shares structure. Writes after a snapshot copy only the
+ * trie path they touch. A snapshot is plain data (objects, arrays, strings, numbers).
+ *
+ * Indexes kept beside the nodes, as ZooKeeper does: ephemerals per session, the container set, the
+ * TTL set, and the session table (sessionId -> timeout; ZooKeeper keeps it in ZKDatabase and in
+ * snapshots).
+ */
+import * as H from './hamt.ts';
+import { CONFIG, QUOTA, ROOT, ZOOKEEPER, childNameOf, parentOf } from './path.ts';
+import { NodeKind, newZnode, statOf, dataLengthOf, type NodeKindCode, type Znode } from './znode.ts';
+import { Err } from '../request/errors.ts';
+import type { Txn, TxnBody, TxnHeader, TxnType, MultiSubTxn } from '../request/txn.ts';
+import {
+  EventType,
+  NO_SESSION,
+  OPEN_ACL_UNSAFE,
+  Perms,
+  type Acl,
+  type Data,
+  type SessionId,
+  type Stat,
+  type WatchTrigger,
+} from '../request/types.ts';
+
+export interface TreeSnapshot {
+  readonly nodes: H.Trie;
+  readonly nodeCount: number;
+  /** sessionId -> trie set of paths */
+  readonly ephemerals: H.Trie;
+  readonly containers: H.Trie;
+  readonly ttls: H.Trie;
+  /** sessionId -> timeout ms */
+  readonly sessions: H.Trie;
+  readonly lastZxid: number;
+}
+
+/** What applying one txn did: what the reply needs plus the watch triggers, in firing order. */
+export interface ApplyResult {
+  readonly zxid: number;
+  readonly sessionId: SessionId;
+  readonly cxid: number;
+  readonly type: TxnType;
+  /** 0, or the error code (error txns; or a txn that could not apply). */
+  readonly err: number;
+  readonly path?: string;
+  readonly stat?: Stat;
+  readonly multi?: readonly ApplyResult[];
+  readonly triggers: readonly WatchTrigger[];
+}
+
+const READ_ACL_UNSAFE: readonly Acl[] = Object.freeze([Object.freeze({ perms: Perms.READ, scheme: 'world', id: 'anyone' })]);
+
+/** Thrown internally by the node operations; turned into `err` of the result. */
+class ApplyError {
+  constructor(readonly code: number) {}
+}
+
+export class DataTree {
+  private nodes: H.Trie;
+  private nodeCount: number;
+  private ephemerals: H.Trie;
+  private containerSet: H.Trie;
+  private ttlSet: H.Trie;
+  private sessionTable: H.Trie;
+  private lastZxidValue: number;
+  /** Edit token: trie nodes created under it may be mutated in place (see hamt.ts). */
+  private edit: H.Edit = {};
+
+  private constructor(s: TreeSnapshot) {
+    this.nodes = s.nodes;
+    this.nodeCount = s.nodeCount;
+    this.ephemerals = s.ephemerals;
+    this.containerSet = s.containers;
+    this.ttlSet = s.ttls;
+    this.sessionTable = s.sessions;
+    this.lastZxidValue = s.lastZxid;
+  }
+
+  /** A fresh server's tree: `/`, `/zookeeper`, `/zookeeper/quota`, `/zookeeper/config`. */
+  static create(): DataTree {
+    const t = new DataTree({ nodes: null, nodeCount: 0, ephemerals: null, containers: null, ttls: null, sessions: null, lastZxid: 0 });
+    const base = (acl: readonly Acl[]): Znode => newZnode('', acl, 0, 0, NodeKind.PERSISTENT, NO_SESSION, 0);
+    const withKids = (n: Znode, names: string[]): Znode => {
+      let c: H.Trie = null;
+      for (const name of names) c = H.set(c, name, true, t.edit);
+      return { ...n, children: c, numChildren: names.length };
+    };
+    t.put(ROOT, withKids(base(OPEN_ACL_UNSAFE), ['zookeeper']));
+    t.put(ZOOKEEPER, withKids(base(OPEN_ACL_UNSAFE), ['quota', 'config']));
+    t.put(QUOTA, base(OPEN_ACL_UNSAFE));
+    // ZooKeeper makes the config node read-only with setACL(..., -1), which leaves aversion -1.
+    t.put(CONFIG, { ...base(READ_ACL_UNSAFE), aversion: -1 });
+    t.nodeCount = 4;
+    return t;
+  }
+
+  static fromSnapshot(s: TreeSnapshot): DataTree {
+    return new DataTree(s);
+  }
+
+  /** O(1): freezes the current state (later writes copy what they touch). */
+  snapshot(): TreeSnapshot {
+    this.edit = {};
+    return {
+      nodes: this.nodes,
+      nodeCount: this.nodeCount,
+      ephemerals: this.ephemerals,
+      containers: this.containerSet,
+      ttls: this.ttlSet,
+      sessions: this.sessionTable,
+      lastZxid: this.lastZxidValue,
+    };
+  }
+
+  /** An independent copy in O(1) (the speculative view of the leader's prep step uses this). */
+  fork(): DataTree {
+    return DataTree.fromSnapshot(this.snapshot());
+  }
+
+  get lastZxid(): number {
+    return this.lastZxidValue;
+  }
+
+  /** Sets the last processed zxid (after loading a snapshot of a known zxid). */
+  setLastZxid(zxid: number): void {
+    this.lastZxidValue = zxid;
+  }
+
+  get size(): number {
+    return this.nodeCount;
+  }
+
+  getNode(path: string): Znode | undefined {
+    return H.get<Znode>(this.nodes, path);
+  }
+
+  stat(path: string): Stat | undefined {
+    const n = this.getNode(path);
+    return n === undefined ? undefined : statOf(n);
+  }
+
+  /** Child names, sorted (ZooKeeper returns HashSet order; clients must not rely on any order). */
+  children(node: Znode): string[] {
+    return H.keys(node.children).sort();
+  }
+
+  /** The session's ephemeral paths, sorted. */
+  ephemeralsOf(sessionId: SessionId): string[] {
+    return H.keys(H.get<H.Trie>(this.ephemerals, sessionId) ?? null).sort();
+  }
+
+  containers(): string[] {
+    return H.keys(this.containerSet).sort();
+  }
+
+  ttlNodes(): string[] {
+    return H.keys(this.ttlSet).sort();
+  }
+
+  /** Sessions recorded by committed createSession txns: [id, timeout], sorted by id. */
+  sessions(): [SessionId, number][] {
+    const out: [SessionId, number][] = [];
+    H.forEach<number>(this.sessionTable, (k, v) => out.push([k, v]));
+    return out.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+  }
+
+  hasSession(sessionId: SessionId): boolean {
+    return H.get(this.sessionTable, sessionId) !== undefined;
+  }
+
+  /** DataTree.getAllChildrenNumber: every descendant (for "/": every node but the root). */
+  allChildrenNumber(path: string): number {
+    if (path === ROOT) return this.nodeCount - 1;
+    const prefix = path + '/';
+    let n = 0;
+    H.forEach(this.nodes, (k) => {
+      if (k.startsWith(prefix)) n++;
+    });
+    return n;
+  }
+
+  /** Every (path, node), in hash order. O(n): for tests, checkers and dumps. */
+  forEachNode(fn: (path: string, node: Znode) => void): void {
+    H.forEach<Znode>(this.nodes, fn);
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // applyTxn
+  // -------------------------------------------------------------------------------------------
+
+  applyTxn(txn: Txn): ApplyResult {
+    const r = this.applyBody(txn.hdr, txn.body);
+    if (txn.hdr.zxid > this.lastZxidValue) this.lastZxidValue = txn.hdr.zxid;
+    return r;
+  }
+
+  private applyBody(hdr: TxnHeader, body: TxnBody): ApplyResult {
+    const triggers: WatchTrigger[] = [];
+    const base = { zxid: hdr.zxid, sessionId: hdr.sessionId, cxid: hdr.cxid, type: body.type };
+    if (body.type === 'multi') {
+      const failed = body.txns.some((t) => t.type === 'error');
+      const results: ApplyResult[] = [];
+      let err = 0;
+      let postFailed = false;
+      for (const sub of body.txns) {
+        let s: MultiSubTxn = sub;
+        if (failed && sub.type !== 'error') {
+          // ZooKeeper rewrites stray non-error sub-txns of a failed multi into error results.
+          s = { type: 'error', err: postFailed ? Err.RUNTIMEINCONSISTENCY : Err.OK };
+        }
+        if (s.type === 'error' && s.err !== 0) postFailed = true;
+        const r = this.applyBody({ ...hdr, type: s.type }, s);
+        results.push(r);
+        if (r.err !== 0 && err === 0) err = r.err;
+        for (const t of r.triggers) triggers.push(t);
+      }
+      return { ...base, err, multi: results, triggers };
+    }
+    try {
+      switch (body.type) {
+        case 'create':
+        case 'create2': {
+          const kind = body.ephemeral ? NodeKind.EPHEMERAL : NodeKind.PERSISTENT;
+          const owner = body.ephemeral ? hdr.sessionId : NO_SESSION;
+          const n = this.createNode(body.path, body.data, body.acl, kind, owner, 0, body.parentCVersion, hdr.zxid, hdr.time, triggers);
+          return body.type === 'create2'
+            ? { ...base, err: 0, path: body.path, stat: statOf(n), triggers }
+            : { ...base, err: 0, path: body.path, triggers };
+        }
+        case 'createContainer': {
+          const n = this.createNode(body.path, body.data, body.acl, NodeKind.CONTAINER, NO_SESSION, 0, body.parentCVersion, hdr.zxid, hdr.time, triggers);
+          return { ...base, err: 0, path: body.path, stat: statOf(n), triggers };
+        }
+        case 'createTTL': {
+          const n = this.createNode(body.path, body.data, body.acl, NodeKind.TTL, NO_SESSION, body.ttl, body.parentCVersion, hdr.zxid, hdr.time, triggers);
+          return { ...base, err: 0, path: body.path, stat: statOf(n), triggers };
+        }
+        case 'delete':
+        case 'deleteContainer':
+          this.deleteNode(body.path, hdr.zxid, triggers);
+          return { ...base, err: 0, path: body.path, triggers };
+        case 'setData': {
+          const n = this.setData(body.path, body.data, body.version, hdr.zxid, hdr.time, triggers);
+          return { ...base, err: 0, path: body.path, stat: statOf(n), triggers };
+        }
+        case 'setACL': {
+          const n = this.setAcl(body.path, body.acl, body.version);
+          return { ...base, err: 0, path: body.path, stat: statOf(n), triggers };
+        }
+        case 'check': {
+          // CheckVersionTxn applies nothing; ZooKeeper reports the node's stat if it exists.
+          const n = this.getNode(body.path);
+          return n === undefined ? { ...base, err: 0, path: body.path, triggers } : { ...base, err: 0, path: body.path, stat: statOf(n), triggers };
+        }
+        case 'error':
+          return { ...base, err: body.err, triggers };
+        case 'createSession':
+          this.sessionTable = H.set(this.sessionTable, hdr.sessionId, body.timeoutMs, this.edit);
+          return { ...base, err: 0, triggers };
+        case 'closeSession':
+          this.killSession(hdr.sessionId, hdr.zxid, body.paths, triggers);
+          return { ...base, err: 0, triggers };
+      }
+    } catch (e) {
+      if (e instanceof ApplyError) return { ...base, err: e.code, triggers };
+      throw e;
+    }
+  }
+
+  private put(path: string, n: Znode): void {
+    this.nodes = H.set(this.nodes, path, n, this.edit);
+  }
+
+  private createNode(
+    path: string,
+    data: Data,
+    acl: readonly Acl[],
+    kind: NodeKindCode,
+    owner: SessionId,
+    ttl: number,
+    parentCVersion: number,
+    zxid: number,
+    time: number,
+    triggers: WatchTrigger[],
+  ): Znode {
+    const parentKey = parentOf(path);
+    const parent = parentKey === undefined ? undefined : this.getNode(parentKey);
+    if (parentKey === undefined || parent === undefined) throw new ApplyError(Err.NONODE);
+    const name = childNameOf(path);
+    if (H.get(parent.children, name) !== undefined) throw new ApplyError(Err.NODEEXISTS);
+    const pcv = parentCVersion === -1 ? parent.cversion + 1 : parentCVersion;
+    // Replaying a fuzzy snapshot may see an older cversion: only move it (and pzxid) forward.
+    const advance = pcv > parent.cversion;
+    this.put(parentKey, {
+      ...parent,
+      children: H.set(parent.children, name, true, this.edit),
+      numChildren: parent.numChildren + 1,
+      cversion: advance ? pcv : parent.cversion,
+      pzxid: advance ? zxid : parent.pzxid,
+    });
+    const node = newZnode(data, acl, zxid, time, kind, owner, ttl);
+    this.put(path, node);
+    this.nodeCount++;
+    if (kind === NodeKind.CONTAINER) this.containerSet = H.set(this.containerSet, path, true, this.edit);
+    else if (kind === NodeKind.TTL) this.ttlSet = H.set(this.ttlSet, path, true, this.edit);
+    else if (kind === NodeKind.EPHEMERAL) {
+      const mine = H.get<H.Trie>(this.ephemerals, owner) ?? null;
+      this.ephemerals = H.set(this.ephemerals, owner, H.set(mine, path, true, this.edit), this.edit);
+    }
+    triggers.push({ path, type: EventType.NodeCreated, acl: node.acl });
+    triggers.push({ path: parentKey, type: EventType.NodeChildrenChanged, acl: parent.acl });
+    return node;
+  }
+
+  private deleteNode(path: string, zxid: number, triggers: WatchTrigger[]): void {
+    const parentKey = parentOf(path);
+    const parent = parentKey === undefined ? undefined : this.getNode(parentKey);
+    if (parentKey === undefined || parent === undefined) throw new ApplyError(Err.NONODE);
+    const name = childNameOf(path);
+    // As ZooKeeper: the parent is updated (pzxid forward) before the child's existence is known.
+    const kids = H.remove(parent.children, name, this.edit);
+    const removed = H.lastSizeChange() === -1;
+    if (removed || zxid > parent.pzxid) {
+      this.put(parentKey, {
+        ...parent,
+        children: kids,
+        numChildren: parent.numChildren - (removed ? 1 : 0),
+        pzxid: zxid > parent.pzxid ? zxid : parent.pzxid,
+      });
+    }
+    const node = this.getNode(path);
+    if (node === undefined) throw new ApplyError(Err.NONODE);
+    this.nodes = H.remove(this.nodes, path, this.edit);
+    this.nodeCount--;
+    if (node.kind === NodeKind.CONTAINER) this.containerSet = H.remove(this.containerSet, path, this.edit);
+    else if (node.kind === NodeKind.TTL) this.ttlSet = H.remove(this.ttlSet, path, this.edit);
+    else if (node.kind === NodeKind.EPHEMERAL) {
+      const mine = H.get<H.Trie>(this.ephemerals, node.owner);
+      if (mine !== undefined) {
+        const left = H.remove(mine, path, this.edit);
+        this.ephemerals = left === null ? H.remove(this.ephemerals, node.owner, this.edit) : H.set(this.ephemerals, node.owner, left, this.edit);
+      }
+    }
+    triggers.push({ path, type: EventType.NodeDeleted, acl: node.acl });
+    triggers.push({ path: parentKey, type: EventType.NodeChildrenChanged, acl: parent.acl });
+  }
+
+  private setData(path: string, data: Data, version: number, zxid: number, time: number, triggers: WatchTrigger[]): Znode {
+    const n = this.getNode(path);
+    if (n === undefined) throw new ApplyError(Err.NONODE);
+    const m: Znode = { ...n, data, dataLength: dataLengthOf(data), mtime: time, mzxid: zxid, version };
+    this.put(path, m);
+    triggers.push({ path, type: EventType.NodeDataChanged, acl: m.acl });
+    return m;
+  }
+
+  private setAcl(path: string, acl: readonly Acl[], version: number): Znode {
+    const n = this.getNode(path);
+    if (n === undefined) throw new ApplyError(Err.NONODE);
+    const m: Znode = { ...n, acl, aversion: version };
+    this.put(path, m);
+    return m;
+  }
+
+  /** ZooKeeper 3.8 killSession: the txn's paths, then any ephemeral of the session still here. */
+  private killSession(sessionId: SessionId, zxid: number, paths: readonly string[], triggers: WatchTrigger[]): void {
+    const local = H.get<H.Trie>(this.ephemerals, sessionId);
+    this.ephemerals = H.remove(this.ephemerals, sessionId, this.edit);
+    this.sessionTable = H.remove(this.sessionTable, sessionId, this.edit);
+    const done = new Set<string>();
+    for (const p of paths) {
+      done.add(p);
+      this.tryDelete(p, zxid, triggers);
+    }
+    if (local !== undefined) {
+      for (const p of H.keys(local).sort()) if (!done.has(p)) this.tryDelete(p, zxid, triggers);
+    }
+  }
+
+  private tryDelete(path: string, zxid: number, triggers: WatchTrigger[]): void {
+    try {
+      this.deleteNode(path, zxid, triggers);
+    } catch (e) {
+      if (!(e instanceof ApplyError)) throw e; // NoNode is ignored, as ZooKeeper does
+    }
+  }
+}

@@ -1,0 +1,94 @@
+/**
+ * One znode as the DataTree stores it: an immutable record (a write replaces it), with its children
+ * as a persistent set (a HAMT of name -> true) so adding a child never copies a children map.
+ */
+import type { Trie } from './hamt.ts';
+import type { Acl, Data, SessionId, Stat } from '../request/types.ts';
+import { NO_SESSION } from '../request/types.ts';
+
+/** What kind of node; ZooKeeper encodes this in ephemeralOwner, we keep it apart. */
+export const NodeKind = { PERSISTENT: 0, EPHEMERAL: 1, CONTAINER: 2, TTL: 3 } as const;
+export type NodeKindCode = (typeof NodeKind)[keyof typeof NodeKind];
+
+export interface Znode {
+  readonly data: Data;
+  readonly dataLength: number;
+  readonly acl: readonly Acl[];
+  readonly czxid: number;
+  readonly mzxid: number;
+  readonly pzxid: number;
+  readonly ctime: number;
+  readonly mtime: number;
+  readonly version: number;
+  /**
+   * The STORED child counter: +1 per child create, never decremented (ZooKeeper's
+   * StatPersisted.cversion). Clients see `2 * cversion - numChildren` (= creates + deletes); the
+   * sequential suffix uses the stored value.
+   */
+  readonly cversion: number;
+  readonly aversion: number;
+  /** Owning session of an ephemeral; NO_SESSION otherwise (also for container and TTL nodes). */
+  readonly owner: SessionId;
+  readonly kind: NodeKindCode;
+  /** TTL in ms for TTL nodes, else 0. */
+  readonly ttl: number;
+  readonly children: Trie;
+  readonly numChildren: number;
+}
+
+/** Byte length of base64 data (null and "" are 0). */
+export function dataLengthOf(d: Data): number {
+  if (d === null) return 0;
+  const n = d.length;
+  if (n === 0) return 0;
+  let pad = 0;
+  if (d.charCodeAt(n - 1) === 61) pad++;
+  if (n > 1 && d.charCodeAt(n - 2) === 61) pad++;
+  return Math.floor((n * 3) / 4) - pad;
+}
+
+/** The Stat a client sees (DataNode.copyStat): visible cversion, ephemeralOwner 0 unless ephemeral. */
+export function statOf(n: Znode): Stat {
+  return {
+    czxid: n.czxid,
+    mzxid: n.mzxid,
+    ctime: n.ctime,
+    mtime: n.mtime,
+    version: n.version,
+    cversion: n.cversion * 2 - n.numChildren,
+    aversion: n.aversion,
+    ephemeralOwner: n.kind === 1 ? n.owner : NO_SESSION,
+    dataLength: n.dataLength,
+    numChildren: n.numChildren,
+    pzxid: n.pzxid,
+  };
+}
+
+export function newZnode(
+  data: Data,
+  acl: readonly Acl[],
+  zxid: number,
+  time: number,
+  kind: NodeKindCode,
+  owner: SessionId,
+  ttl: number,
+): Znode {
+  return {
+    data,
+    dataLength: dataLengthOf(data),
+    acl,
+    czxid: zxid,
+    mzxid: zxid,
+    pzxid: zxid,
+    ctime: time,
+    mtime: time,
+    version: 0,
+    cversion: 0,
+    aversion: 0,
+    owner,
+    kind,
+    ttl,
+    children: null,
+    numChildren: 0,
+  };
+}
