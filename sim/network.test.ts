@@ -37,6 +37,17 @@ describe('network', () => {
     expect(p.of('b', 'message')).toHaveLength(50);
   });
 
+  it('latencies are drawn from the seed: same seed same times, other seed other times', () => {
+    const times = (seed: number) => {
+      const { sim, send } = setup(seed);
+      send('a', 'b', 20);
+      sim.run();
+      return sim.trace.records.filter((r) => r.ev === 'recv').map((r) => r.t);
+    };
+    expect(times(1)).toEqual(times(1));
+    expect(times(2)).not.toEqual(times(1));
+  });
+
   it('is FIFO per link by default, even with a long latency tail', () => {
     const { sim, send, got } = setup();
     sim.setDefaultLink({ tailMeanUs: 5000, tailMaxUs: 50_000 });

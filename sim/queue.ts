@@ -39,12 +39,13 @@ export class EventQueue<T> {
     const times = this.times;
     const seqs = this.seqs;
     const items = this.items;
-    // Sift up: move parents down until the slot for (time, seq) is found.
+    // Sift up: move parents down until the slot for (time, seq) is found. The new seq is larger than
+    // every queued one, so a parent with an equal time already sorts first: compare times only.
     let i = this.n++;
     while (i > 0) {
       const p = (i - 1) >> 1;
       const pt = times[p] as number;
-      if (pt < time || (pt === time && (seqs[p] as number) < seq)) break;
+      if (pt <= time) break;
       times[i] = pt;
       seqs[i] = seqs[p] as number;
       items[i] = items[p];
