@@ -16,11 +16,12 @@
  *
  * One linear pass computes all six; the results are cached per trace array.
  */
-import { epochOf, zxidHex } from '../../protocol/zxid.ts';
+import { counterOf, epochOf, zxidHex } from '../../protocol/zxid.ts';
 import { decode, type TxnInfo } from '../events.ts';
 import { Verdict } from '../result.ts';
 import type { CheckOptions, CheckResult, TraceRecord } from '../types.ts';
 import { Applied } from './applied.ts';
+import { lowerBound } from './committed.ts';
 import { Histories } from './history.ts';
 
 export const DELIVERY_CHECKS = [
@@ -62,6 +63,18 @@ function scan(records: readonly TraceRecord[], options?: CheckOptions): Map<Deli
   const proposed = new Map<number, number>();
   /** zxid -> the zxid its primary proposed just before it in the same epoch (LocalPrimaryOrder). */
   const primaryPred = new Map<number, number>();
+  /** Every delivered zxid, sorted (to resolve an epoch-start zxid to the txn it stands after). */
+  const delivered: number[] = [];
+  const seenDelivered = new Set<number>();
+  /**
+   * A tree can be labelled (e, 0) — the new leader's lastProcessedZxid at establishment, and so the
+   * zxid of a snapshot it sends — which names no txn: it stands for the last txn before epoch e.
+   */
+  const real = (z: number): number => {
+    if (z === 0 || counterOf(z) !== 0) return z;
+    const k = lowerBound(delivered, z);
+    return k > 0 ? delivered[k - 1]! : 0;
+  };
   /** per proposer: last proposed zxid */
   const lastProposed = new Map<string, number>();
 
@@ -92,7 +105,8 @@ function scan(records: readonly TraceRecord[], options?: CheckOptions): Map<Deli
       continue;
     }
     const x = e.zxid;
-    const before = applied.lastOf(d.node);
+    const last = applied.lastOf(d.node);
+    const before = last === undefined ? undefined : real(last);
     const prevI = lastIdx.get(d.node);
     const w = prevI === undefined ? [d.i] : [d.i, prevI];
     if (!proposed.has(x)) add('Integrity', d.t, d.node, `delivered ${zxidHex(x)}, which no primary proposed`, [d.i]);
@@ -120,6 +134,11 @@ function scan(records: readonly TraceRecord[], options?: CheckOptions): Map<Deli
     }
     applied.applied(d.node, x);
     lastIdx.set(d.node, d.i);
+    if (!seenDelivered.has(x)) {
+      seenDelivered.add(x);
+      if (delivered.length === 0 || delivered[delivered.length - 1]! < x) delivered.push(x);
+      else delivered.splice(lowerBound(delivered, x), 0, x);
+    }
   }
   const results = new Map<DeliveryCheck, CheckResult>(DELIVERY_CHECKS.map((n) => [n, v.get(n)!.result()]));
   cache.set(records, { max, length: records.length, results });

@@ -34,8 +34,10 @@ export function processConsistency(records: readonly TraceRecord[], options?: Ch
     const f = hist.get(d.node);
     const l = hist.get(lead.node);
     const w = [d.i, lead.i];
-    if (f.last > l.last) {
-      v.add(d.t, d.node, `after NEWLEADER of epoch ${e.epoch} its log ends at ${zxidHex(f.last)}, beyond leader ${lead.node}'s ${zxidHex(l.last)}`, w);
+    // Compare logged entries: a snapshot base may be an epoch-start label (e, 0), not a txn.
+    const fLast = f.entries.length > 0 ? f.entries[f.entries.length - 1]! : 0;
+    if (fLast > l.last) {
+      v.add(d.t, d.node, `after NEWLEADER of epoch ${e.epoch} its log ends at ${zxidHex(fLast)}, beyond leader ${lead.node}'s ${zxidHex(l.last)}`, w);
       continue;
     }
     let prevPos = -2;
