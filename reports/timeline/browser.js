@@ -82,7 +82,9 @@
   // ---- layout of the server-drawn SVG --------------------------------------------------------
   var timed = [];
   Array.prototype.forEach.call(svg.querySelectorAll('#plot [data-t0]'), function (el) {
-    timed.push({ el: el, t0: +el.getAttribute('data-t0'), t1: +el.getAttribute('data-t1'), text: el.tagName.toLowerCase() === 'text' });
+    var isText = el.tagName.toLowerCase() === 'text';
+    // Span labels must fit their span; region labels may run on to the right.
+    timed.push({ el: el, t0: +el.getAttribute('data-t0'), t1: +el.getAttribute('data-t1'), text: isText, fit: isText && el.getAttribute('class').indexOf('span-label') >= 0 });
   });
   var vmarks = Array.prototype.slice.call(svg.querySelectorAll('.vmark'));
   var axisG = svg.querySelector('#axis');
@@ -100,6 +102,7 @@
     var ns = 'http://www.w3.org/2000/svg';
     for (var t = Math.ceil(win[0] / step) * step; t <= win[1]; t += step) {
       var x = X(t);
+      if (x > W - 24) break;
       var line = document.createElementNS(ns, 'line');
       line.setAttribute('class', 'tick');
       line.setAttribute('x1', x); line.setAttribute('x2', x);
@@ -123,7 +126,7 @@
         var room = b - a - 8;
         var need = o.el.textContent.length * 6.6;
         o.el.setAttribute('x', a + 5);
-        o.el.setAttribute('visibility', room >= need ? 'visible' : 'hidden');
+        o.el.setAttribute('visibility', !o.fit || room >= need ? 'visible' : 'hidden');
       } else {
         o.el.setAttribute('x', a);
         o.el.setAttribute('width', Math.max(0.5, b - a));
@@ -200,6 +203,8 @@
       case 'restart': case 'boot':
         ctx.lineWidth = 2.5; ctx.arc(x, y, 6, 0.3, Math.PI * 1.75); ctx.stroke();
         ctx.beginPath(); ctx.moveTo(x + 6, y - 6); ctx.lineTo(x + 7, y + 1); ctx.lineTo(x + 1, y - 2); ctx.fill(); break;
+      case 'disk':
+        ctx.fillRect(x - 1, y - 3, 2, 6); break;
       case 'commit': case 'apply': case 'ack':
         ctx.lineWidth = kind === 'commit' ? 2 : 1; ctx.moveTo(x, y - (kind === 'commit' ? 7 : 4)); ctx.lineTo(x, y + (kind === 'commit' ? 7 : 4)); ctx.stroke(); break;
       case 'election':
@@ -217,9 +222,9 @@
     commit: ['#1f6fb5', 'line'], apply: ['#6fa0d0', 'line'], invoke: ['#129488', 'line'], return: ['#129488', 'line'],
     session: ['#129488', 'row'], crash: ['#d00000', 'line'], restart: ['#2f9e55', 'line'], boot: ['#2f9e55', 'line'],
     pause: ['#777', 'line'], resume: ['#777', 'line'], skew: ['#b07000', 'line'], clog: ['#b07000', 'line'],
-    other: ['#666', 'line'], state: [null, null], partition: ['#d64541', 'all'], heal: ['#2f9e55', 'all'],
+    other: ['#666', 'line'], state: [null, null], disk: ['#b9c3cf', 'line'], serving: ['#2f9e55', 'line'], partition: ['#d64541', 'all'], heal: ['#2f9e55', 'all'],
   };
-  var LABELLED = { vote: 1, decided: 1, established: 1, crash: 1, restart: 1, boot: 1, sync: 1, session: 1, pause: 1, resume: 1, clog: 1, skew: 1, other: 1, commit: 2 };
+  var LABELLED = { vote: 1, decided: 1, established: 1, crash: 1, restart: 1, sync: 1, session: 1, pause: 1, resume: 1, clog: 1, skew: 1, other: 1, commit: 2 };
 
   function markY(k, where) {
     var l = K.l[k];
@@ -306,7 +311,7 @@
       var x = X(K.t[j]);
       if (st[1] === 'all') {
         ctx.strokeStyle = st[0]; ctx.lineWidth = 2; ctx.setLineDash([6, 4]);
-        ctx.beginPath(); ctx.moveTo(x, L.top - 22); ctx.lineTo(x, L.height - 8); ctx.stroke(); ctx.setLineDash([]);
+        ctx.beginPath(); ctx.moveTo(x, L.top - 20); ctx.lineTo(x, L.height - 8); ctx.stroke(); ctx.setLineDash([]);
         continue;
       }
       var y = markY(j, st[1]);

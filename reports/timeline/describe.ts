@@ -111,7 +111,7 @@ function describeFault(h: FaultHappening): string {
   switch (h.fault) {
     case 'partition':
       if (h.isolated !== undefined) return `network partition: ${h.isolated} is cut off from everyone`;
-      return `network partition: ${(h.groups ?? []).map((g) => g.join(' ')).join(' | ')} (no messages cross the bar)`;
+      return `network partition: ${groupsText(h.groups ?? [])} (no messages cross the bar)`;
     case 'heal':
       return 'network healed: every node can reach every other again';
     case 'crash':
@@ -143,4 +143,11 @@ function describeFault(h: FaultHappening): string {
     case 'disk':
       return `${n} disk fault (${fields(h.data, ['node'])})`;
   }
+}
+
+/** Partition groups as `s1 s2 | s3 s4 s5`; a single group is cut from everyone else. */
+export function groupsText(groups: readonly (readonly string[])[]): string {
+  const parts = groups.map((g) => g.join(' '));
+  if (parts.length === 1) parts.push('the rest');
+  return parts.join(' | ');
 }

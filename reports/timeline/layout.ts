@@ -15,7 +15,7 @@ export interface Layout {
 }
 
 export const GUTTER = 104;
-export const TOP = 44;
+export const TOP = 64;
 const SERVER_H = 64;
 const CLIENT_H = 40;
 const GAP = 4;

@@ -7,7 +7,7 @@ import type { Happening, TraceRecord } from './records.ts';
 import { toHappenings } from './records.ts';
 import { categoryOf, isClient } from './categories.ts';
 import type { Category } from './categories.ts';
-import { describe } from './describe.ts';
+import { describe, groupsText } from './describe.ts';
 import { hexZxid, nodeList, rcOk, sid } from './names.ts';
 
 export const STATES = ['LOOKING', 'FOLLOWING', 'LEADING', 'OBSERVING', 'down', 'starting'] as const;
@@ -41,7 +41,7 @@ export interface Arrow {
 export type MarkKind =
   | 'state' | 'vote' | 'election' | 'decided' | 'established' | 'epoch' | 'sync' | 'propose' | 'ack' | 'commit'
   | 'apply' | 'invoke' | 'return' | 'session' | 'crash' | 'restart' | 'boot' | 'pause' | 'resume' | 'skew'
-  | 'partition' | 'heal' | 'clog' | 'other';
+  | 'partition' | 'heal' | 'clog' | 'disk' | 'serving' | 'other';
 export interface Mark {
   readonly i: number;
   readonly t: number;
@@ -57,7 +57,7 @@ export interface Mark {
   readonly zxid?: string;
 }
 export interface Region {
-  readonly kind: 'partition' | 'clog' | 'cut' | 'pause';
+  readonly kind: 'partition' | 'clog' | 'cut' | 'pause' | 'leaders';
   readonly t0: number;
   t1: number;
   /** Lanes it covers; empty = all. */
@@ -115,6 +115,16 @@ const MARK_OF: Readonly<Record<string, [MarkKind, Group]>> = {
   'client.return': ['return', 'client'],
   'client.connected': ['session', 'client'],
   'client.disconnected': ['session', 'client'],
+  'election.timeout': ['election', 'election'],
+  'sync.snap': ['sync', 'sync'],
+  'zab.abandon': ['sync', 'sync'],
+  'zab.ackNewLeader': ['sync', 'sync'],
+  'zab.learnerDropped': ['sync', 'sync'],
+  'log.append': ['disk', 'broadcast'],
+  'log.durable': ['disk', 'broadcast'],
+  'log.truncate': ['sync', 'sync'],
+  snapshot: ['disk', 'broadcast'],
+  serving: ['serving', 'state'],
 };
 
 function nodeIdOrder(a: string, b: string): number {
@@ -241,7 +251,7 @@ export function buildModel(trace: readonly TraceRecord[], options: ModelOptions 
       const lane = h.node !== undefined ? index.get(h.node) : undefined;
       switch (h.fault) {
         case 'partition': {
-          const label = h.isolated !== undefined ? `${h.isolated} isolated` : 'partition ' + (h.groups ?? []).map((g) => g.join(' ')).join(' | ');
+          const label = h.isolated !== undefined ? `${h.isolated} isolated` : 'partition ' + groupsText(h.groups ?? []);
           openRegion('partition', { kind: 'partition', t0: h.t, t1: t1, lanes: [], label });
           mark(h, -1, 'partition', 'fault', 'partition');
           break;
@@ -379,10 +389,58 @@ export function buildModel(trace: readonly TraceRecord[], options: ModelOptions 
         mark(h, lane, kind, group, 'disconnected');
         break;
       default:
-        mark(h, lane, kind, group, h.event.startsWith('session.') ? h.event.slice(8) : h.event);
+        mark(h, lane, kind, group, h.event.startsWith('session.') ? h.event.slice(8) : h.event.replace(/^zab\./, ''));
     }
   }
   for (const s of open.values()) s.t1 = t1;
   const drawn = spans.filter((s) => s.t1 > s.t0);
+  regions.push(...leaderOverlaps(drawn, lanes));
   return { t0, t1, lanes, spans: drawn, arrows, marks, regions, ops, verdicts: options.verdicts ?? [] };
+}
+
+/**
+ * Stretches of time when more than one server is LEADING: the moment a student should look at
+ * (only one of them can hold a quorum; the other's epoch is over but it does not know yet).
+ */
+export function leaderOverlaps(spans: readonly Span[], lanes: readonly Lane[]): Region[] {
+  // One run per lane: a leader whose span splits when its new epoch becomes known is still one leader.
+  const runs: Span[] = [];
+  const lastRun = new Map<number, Span>();
+  for (const s of [...spans].sort((a, b) => a.t0 - b.t0)) {
+    if (s.state !== 'LEADING') continue;
+    const prev = lastRun.get(s.lane);
+    if (prev && prev.t1 === s.t0) {
+      prev.t1 = s.t1;
+      if (s.epoch !== undefined) prev.epoch = s.epoch;
+      continue;
+    }
+    const run: Span = { ...s };
+    runs.push(run);
+    lastRun.set(s.lane, run);
+  }
+  const edges: { t: number; d: number; s: Span }[] = [];
+  for (const s of runs) edges.push({ t: s.t0, d: 1, s }, { t: s.t1, d: -1, s });
+  edges.sort((a, b) => a.t - b.t || a.d - b.d);
+  const active = new Set<Span>();
+  const out: Region[] = [];
+  let start = -1;
+  let who: Span[] = [];
+  for (const e of edges) {
+    if (e.d > 0) active.add(e.s);
+    else active.delete(e.s);
+    if (active.size >= 2 && start < 0) {
+      start = e.t;
+      who = [...active];
+    } else if (active.size >= 2) {
+      for (const s of active) if (!who.includes(s)) who.push(s);
+    } else if (active.size < 2 && start >= 0) {
+      if (e.t > start) {
+        const names = who.map((s) => `${lanes[s.lane]?.id ?? '?'}${s.epoch !== undefined ? ` (epoch ${s.epoch})` : ''}`);
+        out.push({ kind: 'leaders', t0: start, t1: e.t, lanes: [], label: `${who.length} leaders at once: ${names.join(', ')}` });
+      }
+      start = -1;
+      who = [];
+    }
+  }
+  return out;
 }

@@ -2,7 +2,7 @@
  * The model as compact, column-oriented JSON for the page script: parallel arrays of numbers and
  * a shared string table, so a 100,000-event trace stays a few megabytes and parses in milliseconds.
  */
-import type { Model } from './model.ts';
+import type { MarkKind, Model } from './model.ts';
 import { STATES } from './model.ts';
 import { CATEGORIES } from './categories.ts';
 import type { Layout } from './layout.ts';
@@ -11,8 +11,9 @@ import { CATEGORY_COLOURS, STATE_COLOURS } from './layout.ts';
 export const GROUPS = [...CATEGORIES, 'state', 'fault'] as const;
 export const MARK_KINDS = [
   'state', 'vote', 'election', 'decided', 'established', 'epoch', 'sync', 'propose', 'ack', 'commit', 'apply', 'invoke',
-  'return', 'session', 'crash', 'restart', 'boot', 'pause', 'resume', 'skew', 'partition', 'heal', 'clog', 'other',
-] as const;
+  'return', 'session', 'crash', 'restart', 'boot', 'pause', 'resume', 'skew', 'partition', 'heal', 'clog', 'disk', 'serving',
+  'other',
+] as const satisfies readonly MarkKind[];
 
 export interface Packed {
   readonly title: string;

@@ -62,7 +62,9 @@ export interface NodeHappening {
 export type Happening = MsgHappening | FaultHappening | NodeHappening;
 
 /** Kernel bookkeeping the timeline does not draw. */
-const QUIET = new Set(['send', 'dup', 'hold', 'timer', 'disk', 'note', 'peerDown']);
+// `request`/`reply` are the application's side of a call; clients also emit client.invoke/return,
+// which carry the session and xid, so the timeline draws those.
+const QUIET = new Set(['send', 'dup', 'hold', 'timer', 'disk', 'note', 'peerDown', 'request', 'reply']);
 const NODE_FAULTS: Readonly<Record<string, FaultKind>> = {
   crash: 'crash', restart: 'restart', pause: 'pause', resume: 'resume', clock: 'skew', boot: 'boot',
 };

@@ -69,9 +69,12 @@ export function mainSvg(m: Model, lay: Layout): string {
   const bottom = lastLane ? lastLane.y + lastLane.h : lay.top;
   for (const r of m.regions) {
     const ls = r.lanes.length ? r.lanes.map((i) => lay.lanes[i]).filter((g) => g !== undefined) : [];
-    if (r.lanes.length === 0) {
-      place(regG.append('rect').attr('class', `region ${r.kind}`).attr('y', lay.top - 22).attr('height', bottom - lay.top + 22), r.t0, r.t1);
-      place(regG.append('text').attr('class', `region-label ${r.kind}`).attr('y', lay.top - 9).text(r.label), r.t0, r.t1);
+    if (r.kind === 'leaders') {
+      place(regG.append('rect').attr('class', 'region leaders').attr('y', 21).attr('height', 17), r.t0, r.t1);
+      place(regG.append('text').attr('class', 'region-label leaders').attr('y', 34).text(r.label), r.t0, r.t1);
+    } else if (r.lanes.length === 0) {
+      place(regG.append('rect').attr('class', `region ${r.kind}`).attr('y', lay.top - 20).attr('height', bottom - lay.top + 20), r.t0, r.t1);
+      place(regG.append('text').attr('class', `region-label ${r.kind}`).attr('y', lay.top - 7).text(r.label), r.t0, r.t1);
     } else {
       for (const g of ls) place(regG.append('rect').attr('class', `region ${r.kind}`).attr('y', g.y).attr('height', g.h), r.t0, r.t1);
     }
@@ -93,7 +96,7 @@ export function mainSvg(m: Model, lay: Layout): string {
   m.verdicts.forEach((v, vi) => {
     v.violations.forEach((viol, j) => {
       const l = vG.append('line').attr('class', 'vmark').attr('data-t', viol.t).attr('data-v', `${vi}:${j}`)
-        .attr('x1', x(viol.t)).attr('x2', x(viol.t)).attr('y1', lay.top - 22).attr('y2', bottom);
+        .attr('x1', x(viol.t)).attr('x2', x(viol.t)).attr('y1', lay.top - 20).attr('y2', bottom);
       l.append('title').text(`${v.name}: ${viol.message}`);
     });
   });
