@@ -24,6 +24,8 @@
  *   note      {text}                              free text from a scenario
  * The canonical serialisation is JSON.stringify of the record (fields in the order above), one line
  * per record; the run's sha256 is taken over those lines, each followed by '\n'.
+ * Records (and the messages and data they reference) are immutable once emitted: retained records
+ * are hashed lazily, so a reader that mutated one would change the digest.
  */
 import { createHash, type Hash } from 'node:crypto';
 import type { Micros } from './time.ts';
@@ -46,7 +48,7 @@ export interface TraceOptions {
   readonly off?: boolean;
 }
 
-const HASH_CHUNK = 1 << 16;
+const HASH_BATCH = 512;
 
 export class Trace {
   readonly records: TraceRecord[] = [];
@@ -55,7 +57,9 @@ export class Trace {
   private readonly retain: boolean;
   private readonly sink: ((rec: TraceRecord, line: string) => void) | undefined;
   private readonly hasher: Hash | null;
-  private pending = '';
+  private pending: string[] = [];
+  /** Retained records already fed to the hash. */
+  private hashed = 0;
   private count = 0;
 
   constructor(opts: TraceOptions = {}) {
@@ -74,26 +78,35 @@ export class Trace {
     if (!this.enabled) return;
     this.count++;
     if (this.retain) this.records.push(rec);
-    if (this.hasher !== null || this.sink !== undefined) {
-      const line = JSON.stringify(rec);
-      if (this.sink !== undefined) this.sink(rec, line);
-      if (this.hasher !== null) {
-        // Batch small lines into one update: same digest, far fewer native calls.
-        this.pending += line + '\n';
-        if (this.pending.length >= HASH_CHUNK) {
-          this.hasher.update(this.pending);
-          this.pending = '';
-        }
-      }
+    // Retained records with no sink are hashed lazily, in order, when sha256() is asked for: the
+    // digest is the same, and runs that never ask (most tests) skip the serialisation entirely.
+    if (this.sink === undefined && this.retain) return;
+    const line = JSON.stringify(rec);
+    if (this.sink !== undefined) this.sink(rec, line);
+    if (this.hasher !== null) {
+      this.pending.push(line);
+      if (this.pending.length >= HASH_BATCH) this.flush();
     }
+    this.hashed = this.records.length;
   }
 
   /** The sha256 (hex) of the canonical JSONL so far. May be called at any time; the run goes on. */
   sha256(): string {
     if (this.hasher === null) return 'unhashed';
-    if (this.pending.length > 0) this.hasher.update(this.pending);
-    this.pending = '';
+    const recs = this.records;
+    for (let i = this.hashed; i < recs.length; i++) {
+      this.pending.push(JSON.stringify(recs[i]));
+      if (this.pending.length >= HASH_BATCH) this.flush();
+    }
+    this.hashed = recs.length;
+    this.flush();
     return this.hasher.copy().digest('hex');
+  }
+
+  private flush(): void {
+    if (this.hasher === null || this.pending.length === 0) return;
+    this.hasher.update(this.pending.join('\n') + '\n');
+    this.pending = [];
   }
 }
 
