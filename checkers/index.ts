@@ -1,8 +1,7 @@
 /**
  * The registry: every trace checker by name, and `runAll` to get every verdict for one trace.
- *
- * TODO(linearizability): once `checkers/linearizability/` exposes its API, add an entry that
- * extracts the client history from `client.invoke` / `client.return` records and calls it.
+ * Linearizability runs the Wing–Gong/Lowe search of `linearizability/` on the client history the
+ * trace holds (see `linearizable.ts`).
  */
 import { agreement, globalPrimaryOrder, integrity, localPrimaryOrder, prefixConsistency, totalOrder } from './zab/delivery.ts';
 import { committedLogDurability } from './zab/durability.ts';
@@ -15,6 +14,7 @@ import { electionOrder } from './election.ts';
 import { ephemeralOutlivesSession, orphanEphemeral, timelyExpiry } from './ephemerals.ts';
 import { fifoClientOrder, readYourWrites, sessionMonotonicRead } from './client-order.ts';
 import { liveness } from './liveness.ts';
+import { linearizable } from './linearizable.ts';
 import type { CheckOptions, CheckResult, Checker, TraceRecord } from './types.ts';
 
 export type { CheckOptions, CheckResult, Checker, TraceRecord, Violation } from './types.ts';
@@ -39,6 +39,7 @@ export const SAFETY: Readonly<Record<string, Checker>> = {
   FifoClientOrder: fifoClientOrder,
   SessionMonotonicRead: sessionMonotonicRead,
   ReadYourWrites: readYourWrites,
+  Linearizability: linearizable,
 };
 
 /** Checkers that need to know when the run's faults were healed (`options.healedAt`). */

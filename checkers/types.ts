@@ -22,6 +22,8 @@ export interface CheckResult {
   readonly violations: readonly Violation[];
   /** Violations found beyond the ones kept (a broken run can produce millions; we keep the first). */
   readonly omitted?: number;
+  /** Something the reader should know that is not a violation (e.g. a search that ran out of budget). */
+  readonly note?: string;
 }
 
 /** Options shared by every checker; each checker reads only the fields it needs. */
