@@ -51,6 +51,8 @@ export interface QuorumConfig {
   readonly finalizeWaitMs: number;
   readonly maxNotificationIntervalMs: number;
   readonly bugs: BugFlags;
+  /** Emit no trace effects (benches whose host discards the trace anyway). Default false. */
+  readonly quiet: boolean;
 }
 
 export const DEFAULT_TICK_TIME = 2000;
@@ -77,6 +79,7 @@ export function quorumConfig(
     finalizeWaitMs: 200,
     maxNotificationIntervalMs: 60_000,
     bugs: {},
+    quiet: false,
     ...overrides,
   };
 }

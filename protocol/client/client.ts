@@ -27,6 +27,8 @@ export interface ClientConfig {
   readonly seed?: string;
   /** Do not shuffle (connect to servers[0] first). */
   readonly noShuffle?: boolean;
+  /** Emit no trace effects (benches). */
+  readonly quiet?: boolean;
 }
 
 type State = 'idle' | 'connecting' | 'connected' | 'closing' | 'closed' | 'expired';
@@ -383,6 +385,7 @@ export class ZooKeeperClient implements ProtocolNode {
     this.cancelTimer(CONNECT_TIMER);
   }
   private trace(event: string, data: Record<string, unknown>): void {
+    if (this.cfg.quiet) return;
     this.out.push({ kind: 'trace', event, data });
   }
 }

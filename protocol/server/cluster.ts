@@ -34,6 +34,7 @@ export class Cluster {
   readonly serverIds: NodeId[];
   readonly clientIds: NodeId[];
   private readonly results = new Map<string, unknown>();
+  private readonly tracked = new Set<string>();
 
   constructor(o: ClusterOptions) {
     const participants = Array.from({ length: o.servers }, (_, i) => i + 1);
@@ -52,7 +53,11 @@ export class Cluster {
       },
       ...o.sim,
     });
-    this.sim.onReply((node, id, result) => this.results.set(`${node}/${id}`, result));
+    // Only answers to requests issued through call()/send() are kept (benches issue their own).
+    this.sim.onReply((node, id, result) => {
+      const key = `${node}/${id}`;
+      if (this.tracked.delete(key)) this.results.set(key, result);
+    });
   }
 
   server(id: NodeId | number): QuorumPeer {
@@ -99,8 +104,7 @@ export class Cluster {
 
   /** Issue a request to a node and run until it is answered (undefined if it never is). */
   call(node: NodeId, op: unknown, maxMs = 30_000): unknown {
-    const id = this.sim.request(node, op);
-    const key = `${node}/${id}`;
+    const key = this.send(node, op);
     this.runUntil(() => this.results.has(key), maxMs, 1);
     const r = this.results.get(key);
     this.results.delete(key);
@@ -109,7 +113,9 @@ export class Cluster {
 
   /** Issue a request without waiting; read the answer later with `result`. */
   send(node: NodeId, op: unknown): string {
-    return `${node}/${this.sim.request(node, op)}`;
+    const key = `${node}/${this.sim.request(node, op)}`;
+    this.tracked.add(key);
+    return key;
   }
 
   result(key: string): unknown {

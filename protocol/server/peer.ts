@@ -13,7 +13,7 @@ import { Leader } from '../zab/leader.ts';
 import { Learner } from '../zab/learner.ts';
 import { isQuorumPacket } from '../zab/messages.ts';
 import type { TxnEntry } from '../zab/messages.ts';
-import type { PeerServices, ServingHooks } from '../zab/services.ts';
+import type { DurableListener, PeerServices, ServingHooks } from '../zab/services.ts';
 import { ZkDatabase } from './database.ts';
 import type { SnapshotFile, StateMachineFactory } from './database.ts';
 
@@ -52,7 +52,10 @@ export class QuorumPeer implements ProtocolNode, PeerServices {
   private out: Effect[] = [];
   private nextDiskId = 1;
   private readonly diskDone = new Map<number, () => void>();
-  private logQueue: { entries: readonly TxnEntry[]; cb: () => void }[] = [];
+  /** Records waiting for the next group commit, with who wants to hear they are durable. */
+  private logRecords: TxnEntry[] = [];
+  private logListeners: (DurableListener | null)[] = [];
+  private logCallbacks: (() => void)[] = [];
   private fsyncInFlight = false;
   private loggedSinceSnap = 0;
   private connCounter = 0;
@@ -247,6 +250,7 @@ export class QuorumPeer implements ProtocolNode, PeerServices {
     this.out.push({ kind: 'cancelTimer', timer });
   }
   trace(event: string, data?: Record<string, unknown>): void {
+    if (this.cfg.quiet) return;
     this.out.push(data === undefined ? { kind: 'trace', event } : { kind: 'trace', event, data });
   }
   private push(effects: Effect[]): void {
@@ -270,7 +274,16 @@ export class QuorumPeer implements ProtocolNode, PeerServices {
   }
 
   logTxns(entries: readonly TxnEntry[], onDurable: () => void): void {
-    this.logQueue.push({ entries, cb: onDurable });
+    for (const e of entries) {
+      this.logRecords.push(e);
+      this.logListeners.push(null);
+    }
+    this.logCallbacks.push(onDurable);
+  }
+
+  logTxn(entry: TxnEntry, listener: DurableListener | null): void {
+    this.logRecords.push(entry);
+    this.logListeners.push(listener);
   }
 
   /**
@@ -278,11 +291,13 @@ export class QuorumPeer implements ProtocolNode, PeerServices {
    * and fsynced together at the end of the step; what arrives during an fsync waits for the next.
    */
   private flushLog(): void {
-    if (this.fsyncInFlight || this.logQueue.length === 0) return;
-    const batch = this.logQueue;
-    this.logQueue = [];
-    const records: TxnEntry[] = [];
-    for (const b of batch) for (const e of b.entries) records.push(e);
+    if (this.fsyncInFlight || this.logRecords.length === 0) return;
+    const records = this.logRecords;
+    const listeners = this.logListeners;
+    const callbacks = this.logCallbacks;
+    this.logRecords = [];
+    this.logListeners = [];
+    this.logCallbacks = [];
     for (const e of records) {
       this.db.log.push(e);
       this.trace('log.append', { zxid: e.zxid });
@@ -291,8 +306,12 @@ export class QuorumPeer implements ProtocolNode, PeerServices {
     this.fsyncInFlight = true;
     this.disk({ op: 'fsync' }, () => {
       this.fsyncInFlight = false;
-      for (const e of records) this.trace('log.durable', { zxid: e.zxid });
-      for (const b of batch) b.cb();
+      for (let i = 0; i < records.length; i++) {
+        const zxid = records[i]!.zxid;
+        this.trace('log.durable', { zxid });
+        listeners[i]?.durable(zxid);
+      }
+      for (const cb of callbacks) cb();
     });
     this.loggedSinceSnap += records.length;
     if (this.loggedSinceSnap >= this.cfg.snapCount) {

@@ -231,7 +231,9 @@ export class Serving implements ServingLayer {
       prep.setClosing(sessionId);
       this.tracker?.setClosing(sessionId);
     }
-    leader.propose((zxid) => prep.prep(req, sessionId, cxid, zxid, this.peer.now));
+    const zxid = leader.nextZxid();
+    if (zxid === null) return;
+    leader.propose({ zxid, txn: prep.prep(req, sessionId, cxid, zxid, this.peer.now) });
   }
 
   forwarded(fromSid: number, request: unknown): void {
@@ -250,7 +252,7 @@ export class Serving implements ServingLayer {
     const f = request as ForwardedRequest;
     const c = this.bySession.get(f.sessionId);
     if (!c) return;
-    const item = c.queue.find((i) => i.routed && i.xid === f.cxid && !i.reply);
+    const item = findRouted(c.queue, f.cxid);
     if (!item) return;
     const path = (f.req as { path?: string }).path ?? '/';
     item.reply = { op: 'sync', rc: Err.OK, zxid: this.peer.db.lastProcessedZxid, path };
@@ -291,7 +293,7 @@ export class Serving implements ServingLayer {
     }
     const c = this.bySession.get(hdr.sessionId);
     if (c) {
-      const item = c.queue.find((i) => i.routed && i.xid === hdr.cxid && !i.reply);
+      const item = findRouted(c.queue, hdr.cxid);
       if (item) {
         item.reply = this.backend.replyFor(result, item.req as Request, entry.zxid);
         this.drain(c);
@@ -340,4 +342,10 @@ export class Serving implements ServingLayer {
     this.touched = new Map();
     return out;
   }
+}
+
+/** The session's routed request with this xid that has no answer yet. */
+function findRouted(queue: readonly Item[], xid: number): Item | undefined {
+  for (const i of queue) if (i.routed && i.xid === xid && !i.reply) return i;
+  return undefined;
 }

@@ -9,7 +9,7 @@ import type { NodeId } from '../contract.ts';
 import { isQuorum, serverNodeId } from '../config.ts';
 import { counterOf, epochOf, makeZxid, MAX_COUNTER } from '../zxid.ts';
 import type { AckEpoch, FollowerInfo, QuorumPacket, TxnEntry } from './messages.ts';
-import type { PeerServices } from './services.ts';
+import type { DurableListener, PeerServices } from './services.ts';
 import { planSync } from './syncPlan.ts';
 
 type Stage = 'info' | 'epochAck' | 'sync' | 'newLeaderAcked' | 'running';
@@ -36,7 +36,7 @@ interface Outstanding {
 export const INIT_TIMER = 'zab.init';
 export const PING_TIMER = 'zab.ping';
 
-export class Leader {
+export class Leader implements DurableListener {
   readonly handlers = new Map<number, Handler>();
   /** sid -> acceptedEpoch of participants that sent FOLLOWERINFO (and me). */
   private readonly connecting = new Map<number, number>();
@@ -278,19 +278,23 @@ export class Leader {
 
   // ------------------------------------------------------------------ broadcast
 
-  /**
-   * Propose a txn built for the next zxid. Returns the zxid, or null when the counter would roll
-   * over: ZooKeeper then shuts the leader down to force an election (a new epoch resets the counter).
-   */
-  propose(build: (zxid: number) => unknown): number | null {
+  /** The zxid the next proposal will get, or null (not leading, or the counter would roll over:
+   *  ZooKeeper then shuts the leader down to force an election, whose new epoch resets it). */
+  nextZxid(): number | null {
     if (!this.established || this.closed) return null;
     const zxid = this.lastProposed + 1;
     if (counterOf(zxid) >= MAX_COUNTER) {
       this.p.abandon('zxid lower 32 bits have rolled over, forcing re-election');
       return null;
     }
+    return zxid;
+  }
+
+  /** Propose a txn built for `nextZxid()`. */
+  propose(entry: TxnEntry): void {
+    const zxid = entry.zxid;
+    if (zxid !== this.lastProposed + 1 || this.closed) throw new Error(`leader: proposal ${zxid} out of sequence`);
     this.lastProposed = zxid;
-    const entry: TxnEntry = { zxid, txn: build(zxid) };
     this.outstanding.set(zxid, { entry, acks: new Set() });
     this.p.trace('propose', { zxid });
     for (const h of this.handlers.values()) {
@@ -298,10 +302,12 @@ export class Leader {
       this.p.send(h.node, { type: 'PROPOSAL', conn: h.conn, entry });
       h.unacked.set(zxid, this.p.now);
     }
-    this.p.logTxns([entry], () => {
-      if (!this.closed) this.processAck(this.p.sid, zxid);
-    });
-    return zxid;
+    this.p.logTxn(entry, this);
+  }
+
+  /** My own log write of a proposal is durable: that is my ack. */
+  durable(zxid: number): void {
+    if (!this.closed) this.processAck(this.p.sid, zxid);
   }
 
   private processAck(sid: number, zxid: number): void {

@@ -12,7 +12,7 @@ import { serverNodeId } from '../config.ts';
 import { epochOf, makeZxid } from '../zxid.ts';
 import { META_TRUNCATED } from '../server/database.ts';
 import type { QuorumPacket, TxnEntry } from './messages.ts';
-import type { PeerServices } from './services.ts';
+import type { DurableListener, PeerServices } from './services.ts';
 
 export const READ_TIMER = 'zab.read';
 export const CONNECT_TIMER = 'zab.connect';
@@ -21,7 +21,7 @@ export const CONNECT_RETRY_MS = 100;
 
 type Phase = 'connecting' | 'leaderInfo' | 'sync' | 'afterNewLeader' | 'broadcast';
 
-export class Learner {
+export class Learner implements DurableListener {
   readonly leaderNode: NodeId;
   private conn: string;
   private phase: Phase = 'connecting';
@@ -41,6 +41,7 @@ export class Learner {
   /** Logged (or being logged) but not yet committed, in zxid order (pendingTxns). */
   private pending: TxnEntry[] = [];
   lastQueued = 0;
+  private lastHeard: number;
 
   constructor(
     private readonly p: PeerServices,
@@ -49,6 +50,7 @@ export class Learner {
   ) {
     this.leaderNode = serverNodeId(leaderSid);
     this.conn = p.newConn(leaderSid);
+    this.lastHeard = p.now;
     this.connectDeadline = p.now + p.cfg.initLimit * p.cfg.tickTime;
     this.connect();
   }
@@ -73,7 +75,8 @@ export class Learner {
   onPacket(from: NodeId, m: QuorumPacket): void {
     if (this.closed || from !== this.leaderNode || m.conn !== this.conn) return;
     if (m.type === 'QCLOSE' && this.phase === 'connecting') return this.refused();
-    this.p.setTimer(READ_TIMER, this.readTimeout());
+    // The socket read timeout is re-armed lazily (see onTimer): no timer effect per packet.
+    this.lastHeard = this.p.now;
     if (this.blocked) {
       this.inbox.push(m);
       return;
@@ -83,7 +86,11 @@ export class Learner {
 
   onTimer(timer: string): void {
     if (this.closed) return;
-    if (timer === READ_TIMER) this.p.abandon('leader silent for too long');
+    if (timer === READ_TIMER) {
+      const left = this.lastHeard + this.readTimeout() - this.p.now;
+      if (left > 0) this.p.setTimer(READ_TIMER, left);
+      else this.p.abandon('leader silent for too long');
+    }
     else if (timer === CONNECT_TIMER) this.connect();
   }
 
@@ -348,7 +355,7 @@ export class Learner {
         return this.commit(m.zxid);
       case 'INFORM':
         this.lastQueued = m.entry.zxid;
-        this.p.logTxns([m.entry], () => {});
+        this.p.logTxn(m.entry, null);
         this.p.applyCommitted(m.entry);
         return;
       case 'PING':
@@ -370,16 +377,16 @@ export class Learner {
   /** Log a proposal; a follower acks it once it is durable (SendAckRequestProcessor). */
   private logProposal(e: TxnEntry, ack: boolean): void {
     this.pending.push(e);
-    const conn = this.conn;
-    const sendAck = () => {
-      if (!this.closed && ack && conn === this.conn) this.p.send(this.leaderNode, { type: 'ACK', conn, zxid: e.zxid });
-    };
+    if (!ack) return this.p.logTxn(e, null);
     if (this.p.cfg.bugs.ackBeforeFsync) {
-      this.p.logTxns([e], () => {});
-      sendAck();
-      return;
+      this.p.logTxn(e, null);
+      return this.durable(e.zxid);
     }
-    this.p.logTxns([e], sendAck);
+    this.p.logTxn(e, this);
+  }
+
+  durable(zxid: number): void {
+    if (!this.closed) this.p.send(this.leaderNode, { type: 'ACK', conn: this.conn, zxid });
   }
 
   /** FollowerZooKeeperServer.commit: the committed zxid must be the oldest pending txn. */

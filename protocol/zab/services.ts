@@ -30,6 +30,10 @@ export interface ServingHooks {
   tick(): void;
 }
 
+export interface DurableListener {
+  durable(zxid: number): void;
+}
+
 export interface PeerServices {
   readonly sid: number;
   readonly node: NodeId;
@@ -50,6 +54,8 @@ export interface PeerServices {
   writeEpoch(kind: 'accepted' | 'current', epoch: number, done?: () => void): void;
   /** Append txns to the log and fsync them (group commit); `onDurable` runs once they are durable. */
   logTxns(entries: readonly TxnEntry[], onDurable: () => void): void;
+  /** Hot-path variant: `listener.durable(zxid)` once the entry is durable (no closure per txn). */
+  logTxn(entry: TxnEntry, listener: DurableListener | null): void;
   /** Write a snapshot of the current tree, then run `done`. */
   takeSnapshot(done?: () => void): void;
   /** Apply a committed txn to the tree (in zxid order) and tell the serving layer. */
