@@ -87,8 +87,24 @@ function jsonlFile(path: string): { write: (line: string) => void; close: () => 
   };
 }
 
-async function main(): Promise<number> {
-  const args = parseArgs(process.argv.slice(2));
+export interface CliIo {
+  readonly out: (line: string) => void;
+  readonly err: (line: string) => void;
+}
+
+/** The whole command, minus process exit: returns the exit status; errors become one `err` line. */
+export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+  try {
+    return await main(argv, io);
+  } catch (e) {
+    const msg = e instanceof Error ? e.message : String(e);
+    io.err(`sim: ${msg.split('\n')[0]}`);
+    return e instanceof UsageError ? 2 : 1;
+  }
+}
+
+async function main(argv: readonly string[], io: CliIo): Promise<number> {
+  const args = parseArgs(argv);
   const scenario = await load(args.file);
   const out = args.trace === undefined ? null : jsonlFile(args.trace);
   let result;
@@ -104,7 +120,7 @@ async function main(): Promise<number> {
   }
   const { sim } = result;
   if (args.json) {
-    console.log(
+    io.out(
       JSON.stringify({
         scenario: scenario.name,
         demo: scenario.demo ?? null,
@@ -120,28 +136,29 @@ async function main(): Promise<number> {
       }),
     );
   } else {
-    if (scenario.demo !== undefined) console.log(`*** ${scenario.demo}`);
-    console.log(`scenario  ${scenario.name}: ${scenario.description}`);
-    console.log(`seed      ${result.seed}`);
-    console.log(`ran       ${result.events} events to t=${formatTime(result.endUs)}${result.hitEventLimit ? ' (HIT EVENT LIMIT)' : ''}`);
+    if (scenario.demo !== undefined) io.out(`*** ${scenario.demo}`);
+    io.out(`scenario  ${scenario.name}: ${scenario.description}`);
+    io.out(`seed      ${result.seed}`);
+    io.out(`ran       ${result.events} events to t=${formatTime(result.endUs)}${result.hitEventLimit ? ' (HIT EVENT LIMIT)' : ''}`);
     const s = sim.stats;
-    console.log(`messages  ${s.sent} sent, ${s.delivered} delivered, ${s.dropped} dropped, ${s.duplicated} duplicated`);
+    io.out(`messages  ${s.sent} sent, ${s.delivered} delivered, ${s.dropped} dropped, ${s.duplicated} duplicated`);
     for (const e of result.expectations) {
-      console.log(`${e.ok ? 'PASS' : 'FAIL'}      ${e.name}${e.detail === undefined ? '' : ` (${e.detail})`}`);
+      io.out(`${e.ok ? 'PASS' : 'FAIL'}      ${e.name}${e.detail === undefined ? '' : ` (${e.detail})`}`);
     }
-    if (args.trace !== undefined) console.log(`trace     ${sim.trace.length} records written to ${args.trace}`);
-    console.log(`sha256    ${result.sha256}`);
+    if (args.trace !== undefined) io.out(`trace     ${sim.trace.length} records written to ${args.trace}`);
+    io.out(`sha256    ${result.sha256}`);
   }
   return result.ok ? 0 : 1;
 }
 
-main().then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (e: unknown) => {
-    const msg = e instanceof Error ? e.message : String(e);
-    console.error(`sim: ${msg.split('\n')[0]}`);
-    process.exitCode = e instanceof UsageError ? 2 : 1;
-  },
-);
+const entry = process.argv[1];
+if (entry !== undefined && import.meta.url === pathToFileURL(resolve(entry)).href) {
+  runCli(process.argv.slice(2), { out: (l) => console.log(l), err: (l) => console.error(l) }).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    () => {
+      process.exitCode = 1;
+    },
+  );
+}
