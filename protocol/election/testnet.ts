@@ -1,0 +1,227 @@
+/**
+ * A tiny deterministic event loop that runs several FastLeaderElection instances against each other
+ * (test support; the real harness is `sim/`). Links have seeded per-message delays, messages can be
+ * dropped by a predicate, servers start at given times, and the loop plays the QuorumPeer's part of
+ * telling the election its new state once an election ends.
+ */
+import seedrandom from 'seedrandom';
+import type { Effect } from '../contract.ts';
+import { FastLeaderElection, type ElectionOutcome } from './fle.ts';
+import type { ElectionBugs, Notification } from './types.ts';
+
+export interface TestServer {
+  readonly sid: number;
+  readonly zxid?: number;
+  readonly epoch?: number;
+  /** Virtual time of `lookForLeader`; default 0. */
+  readonly startAt?: number;
+  readonly observer?: boolean;
+  /** Elections this server has already been through: it starts in this round (default 1). */
+  readonly round?: number;
+}
+
+export interface TestNetOptions {
+  readonly seed?: string;
+  /** Link delay range in ms; default 0.1–1. */
+  readonly minDelayMs?: number;
+  readonly maxDelayMs?: number;
+  /** Stop the loop at this virtual time; default 10 000 ms. */
+  readonly untilMs?: number;
+  readonly bugs?: ElectionBugs;
+  /** Stop after this many events (a livelocked election never empties the queue); default 200 000. */
+  readonly maxEvents?: number;
+  /** Return true to lose the message. `index` counts sends on the (from, to) link from 0. */
+  readonly drop?: (from: number, to: number, msg: Notification, index: number, t: number) => boolean;
+}
+
+export interface Decision extends ElectionOutcome {
+  readonly t: number;
+}
+
+export interface TraceRecord {
+  readonly t: number;
+  readonly sid: number;
+  readonly event: string;
+  readonly data?: Readonly<Record<string, unknown>>;
+}
+
+export interface TestNetResult {
+  /** Every election outcome per server, in order. */
+  readonly decisions: ReadonlyMap<number, readonly Decision[]>;
+  readonly traces: readonly TraceRecord[];
+  readonly delivered: number;
+  readonly dropped: number;
+  readonly events: number;
+  /** Virtual time of the last event handled. */
+  readonly endedAt: number;
+  readonly elections: ReadonlyMap<number, FastLeaderElection>;
+}
+
+type Event =
+  | { t: number; seq: number; kind: 'start'; sid: number }
+  | { t: number; seq: number; kind: 'deliver'; from: number; to: number; msg: Notification }
+  | { t: number; seq: number; kind: 'timer'; sid: number; timer: string; gen: number };
+
+export function runElection(servers: readonly TestServer[], opts: TestNetOptions = {}): TestNetResult {
+  const rng = seedrandom.alea(opts.seed ?? 'election');
+  const minDelay = opts.minDelayMs ?? 0.1;
+  const maxDelay = opts.maxDelayMs ?? 1;
+  const until = opts.untilMs ?? 10_000;
+  const participants = servers.filter((s) => !s.observer).map((s) => s.sid);
+  const observers = servers.filter((s) => s.observer).map((s) => s.sid);
+  const byId = new Map(servers.map((s) => [s.sid, s]));
+  const elections = new Map<number, FastLeaderElection>();
+  const started = new Set<number>();
+  const decisions = new Map<number, Decision[]>();
+  const traces: TraceRecord[] = [];
+  const timerGen = new Map<string, number>();
+  const linkCount = new Map<string, number>();
+  const maxEvents = opts.maxEvents ?? 200_000;
+  let events = 0;
+  let endedAt = 0;
+  let delivered = 0;
+  let dropped = 0;
+  let seq = 0;
+  const queue: Event[] = [];
+
+  const push = (e: Event): void => {
+    // Keep the queue sorted by (t, seq): binary search for the insertion point.
+    let lo = 0;
+    let hi = queue.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      const q = queue[mid]!;
+      if (q.t < e.t || (q.t === e.t && q.seq < e.seq)) lo = mid + 1;
+      else hi = mid;
+    }
+    queue.splice(lo, 0, e);
+  };
+
+  for (const s of servers) {
+    elections.set(
+      s.sid,
+      new FastLeaderElection({ myid: s.sid, participants, observers, bugs: opts.bugs }),
+    );
+    decisions.set(s.sid, []);
+    push({ t: s.startAt ?? 0, seq: seq++, kind: 'start', sid: s.sid });
+  }
+
+  const apply = (sid: number, fx: Effect[], t: number): void => {
+    const fle = elections.get(sid)!;
+    for (const e of fx) {
+      if (e.kind === 'send') {
+        const to = Number(e.to.slice(1));
+        const key = `${sid}>${to}`;
+        const index = linkCount.get(key) ?? 0;
+        linkCount.set(key, index + 1);
+        const msg = e.msg as Notification;
+        if (opts.drop?.(sid, to, msg, index, t)) {
+          dropped++;
+          continue;
+        }
+        const delay = minDelay + rng() * (maxDelay - minDelay);
+        push({ t: t + delay, seq: seq++, kind: 'deliver', from: sid, to, msg });
+      } else if (e.kind === 'setTimer') {
+        const key = `${sid}/${e.timer}`;
+        const gen = (timerGen.get(key) ?? 0) + 1;
+        timerGen.set(key, gen);
+        push({ t: t + e.afterMs, seq: seq++, kind: 'timer', sid, timer: e.timer, gen });
+      } else if (e.kind === 'cancelTimer') {
+        const key = `${sid}/${e.timer}`;
+        timerGen.set(key, (timerGen.get(key) ?? 0) + 1);
+      } else if (e.kind === 'trace') {
+        traces.push({ t, sid, event: e.event, data: e.data });
+      }
+    }
+    const outcome = fle.takeOutcome();
+    if (outcome) {
+      decisions.get(sid)!.push({ ...outcome, t });
+      // The QuorumPeer records the final vote as its current vote (setCurrentVote).
+      fle.setCurrent(outcome.state, outcome.vote);
+    }
+  };
+
+  while (queue.length > 0 && queue[0]!.t <= until && events < maxEvents) {
+    const e = queue.shift()!;
+    events++;
+    endedAt = e.t;
+    if (e.kind === 'start') {
+      const s = byId.get(e.sid)!;
+      started.add(e.sid);
+      const fle = elections.get(e.sid)!;
+      // Earlier rounds only advance logicalclock; their effects never left the process.
+      for (let r = 1; r < (s.round ?? 1); r++) fle.lookForLeader(s.zxid ?? 0, s.epoch ?? 0, e.t);
+      apply(e.sid, fle.lookForLeader(s.zxid ?? 0, s.epoch ?? 0, e.t), e.t);
+    } else if (e.kind === 'deliver') {
+      // A server that is not running yet has no listener: the message is lost.
+      if (!started.has(e.to)) {
+        dropped++;
+        continue;
+      }
+      delivered++;
+      apply(e.to, elections.get(e.to)!.onNotification(`s${e.from}`, e.msg, e.t), e.t);
+    } else if (timerGen.get(`${e.sid}/${e.timer}`) === e.gen) {
+      apply(e.sid, elections.get(e.sid)!.onTimer(e.timer, e.t), e.t);
+    }
+  }
+  return { decisions, traces, delivered, dropped, events, endedAt, elections };
+}
+
+/** The greatest (epoch, zxid, sid) among the given participants: who ZooKeeper must elect. */
+export function expectedLeader(servers: readonly TestServer[]): number {
+  let best: TestServer | undefined;
+  for (const s of servers) {
+    if (s.observer) continue;
+    if (
+      !best ||
+      (s.epoch ?? 0) > (best.epoch ?? 0) ||
+      ((s.epoch ?? 0) === (best.epoch ?? 0) &&
+        ((s.zxid ?? 0) > (best.zxid ?? 0) || ((s.zxid ?? 0) === (best.zxid ?? 0) && s.sid > best.sid)))
+    ) {
+      best = s;
+    }
+  }
+  if (!best) throw new Error('no participants');
+  return best.sid;
+}
+
+/** (epoch, zxid, sid) of a server's initial vote, compared lexicographically. */
+function beatsOrEquals(a: TestServer, b: TestServer): boolean {
+  const ae = a.epoch ?? 0;
+  const be = b.epoch ?? 0;
+  if (ae !== be) return ae > be;
+  const az = a.zxid ?? 0;
+  const bz = b.zxid ?? 0;
+  if (az !== bz) return az > bz;
+  return a.sid >= b.sid;
+}
+
+/**
+ * The reference's "election ordering" guarantee, checked on the traces:
+ *  - a server that decides to LEAD is at least as up to date as every server in the quorum that
+ *    elected it (`votesFrom`);
+ *  - a server that decides by a quorum of LOOKING votes (not by joining an established ensemble)
+ *    never backs a leader less up to date than itself.
+ * Returns one line per violation.
+ */
+export function orderingViolations(servers: readonly TestServer[], result: TestNetResult): string[] {
+  const byId = new Map(servers.map((s) => [s.sid, s]));
+  const out: string[] = [];
+  for (const tr of result.traces) {
+    if (tr.event !== 'election.decided' || !tr.data) continue;
+    const leaderSid = tr.data['leader'] as number;
+    const leader = byId.get(leaderSid)!;
+    const self = byId.get(tr.sid)!;
+    const when = `at ${tr.t.toFixed(1)} ms`;
+    if (tr.data['state'] === 'LEADING') {
+      for (const sid of tr.data['votesFrom'] as number[]) {
+        if (!beatsOrEquals(leader, byId.get(sid)!)) {
+          out.push(`s${tr.sid} leads ${when} but voter s${sid} is more up to date`);
+        }
+      }
+    } else if (tr.data['via'] === 'lookingQuorum' && !self.observer && !beatsOrEquals(leader, self)) {
+      out.push(`s${tr.sid} follows s${leaderSid} ${when} but is more up to date`);
+    }
+  }
+  return out;
+}
