@@ -206,8 +206,8 @@ const untimedOnly: fc.Arbitrary<ScriptOp> = fc.oneof(
 );
 
 /**
- * Removes `open` of a session that is already open (how a recorder answers that is not part of
- * FORMAT.md). Deterministic in the op list, so shrinking keeps it valid.
+ * Turns an `open` of a session that is already open (FORMAT.md does not say what that records)
+ * into a harmless sync on that session. Deterministic in the op list, so shrinking keeps it valid.
  */
 export function normalizeOps(ops: readonly ScriptOp[]): ScriptOp[] {
   const open = new Set<string>();
@@ -215,7 +215,10 @@ export function normalizeOps(ops: readonly ScriptOp[]): ScriptOp[] {
   for (const o of ops) {
     const s = o.session ?? 's1';
     if (o.op === 'open') {
-      if (open.has(s)) continue;
+      if (open.has(s)) {
+        out.push({ op: 'sync', session: s, path: '/' });
+        continue;
+      }
       open.add(s);
     } else if (o.op === 'close' || o.op === 'abandon' || (o.op === 'add_auth' && o.scheme === 'bogus')) {
       open.delete(s);

@@ -65,8 +65,8 @@ const SUB_TYPE_NAMES: ReadonlyMap<number, string> = new Map([
 
 function renderSub(n: Normalizer, s: MultiSubResult): Fields {
   const out: Fields = { type: SUB_TYPE_NAMES.get(s.type) ?? `type(${s.type})` };
-  // A create answered as create2 (path + stat) is still a create; say which header it had.
-  if (s.type === OpCode.create2) out['hdr_type'] = 'create2';
+  // A create is answered as `create` (1, path only) or `create2` (15, path + stat): say which.
+  if (s.type === OpCode.create || s.type === OpCode.create2) out['hdr_type'] = s.type;
   if (s.type === OpCode.error) out['err'] = errorName(s.err);
   if (s.path !== undefined) out['path'] = s.path;
   if (s.stat !== undefined) out['stat'] = n.stat(s.stat);

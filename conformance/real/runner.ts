@@ -18,7 +18,8 @@ import { JuteWriter } from './jute.ts';
 import { Normalizer, hexZxid, renderEvent } from './render.ts';
 import { runDataOp, type Fields } from './requests.ts';
 import { startRealServer, type RealServerConfig } from './server.ts';
-import { AUTH_FAILED, OpCode, errorName } from './wire.ts';
+import { ClientMemory } from './watches.ts';
+import { AUTH_FAILED, OpCode, errorCode, errorName } from './wire.ts';
 
 export interface RealRunOptions {
   /** `host:port` of a running server to use instead of starting a fresh one. */
@@ -79,7 +80,11 @@ class Recorder {
   private readonly open = new Map<string, ZkSession>();
   /** Sessions that closed during the current op: their late notifications still count. */
   private closing: Array<[string, ZkSession]> = [];
+  /** Sessions replaced by a second `open` of their name: still connected, no longer addressable. */
+  private readonly orphans: Array<[string, ZkSession]> = [];
   private n!: Normalizer;
+  /** What the client remembers per session (auth, watches), kept across reconnects. */
+  private readonly memory = new Map<ZkSession, ClientMemory>();
 
   constructor(
     private readonly host: string,
@@ -106,7 +111,9 @@ class Recorder {
       }
     } finally {
       // Leave nothing behind on a shared server: close what the script left open.
-      for (const s of this.open.values()) await s.closeSession().catch(() => s.abandon());
+      for (const s of [...this.open.values(), ...this.orphans.map(([, o]) => o)]) {
+        if (!s.closed) await s.closeSession().catch(() => s.abandon());
+      }
       this.open.clear();
     }
     return { name: script.name, server: first.banner, zxid_base: hexZxid(first.zxid), results };
@@ -142,7 +149,14 @@ class Recorder {
     });
     this.n.nameSession(s.sessionId, name);
     this.open.set(name, s);
+    this.memory.set(s, (old && this.memory.get(old)) || new ClientMemory());
     return s;
+  }
+
+  private mem(s: ZkSession): ClientMemory {
+    let m = this.memory.get(s);
+    if (!m) this.memory.set(s, (m = new ClientMemory()));
+    return m;
   }
 
   private async session(name: string): Promise<ZkSession> {
@@ -161,7 +175,10 @@ class Recorder {
     const name = sessionOf(op);
     switch (op.op) {
       case 'open': {
-        if (this.open.has(name)) return { ...r, rc: 'SESSION_ALREADY_OPEN' };
+        // Opening a name that is already open starts a second session under that name; the
+        // first stays connected (its notifications still count under the name).
+        const prev = this.open.get(name);
+        if (prev) this.orphans.push([name, prev]);
         const before = await this.serverZxid();
         const s = await this.connect(name, op.timeout_ms ?? this.options.defaultTimeoutMs ?? DEFAULT_TIMEOUT_MS);
         const after = await this.serverZxid();
@@ -189,7 +206,7 @@ class Recorder {
       }
       case 'sleep': {
         await sleep(op.ms);
-        return r;
+        return { ...r, rc: 'OK' };
       }
       case 'srvr':
         return { ...r, rc: 'OK', server_zxid: await this.serverZxid() };
@@ -204,6 +221,7 @@ class Recorder {
           if (!(e instanceof ConnectionLossError)) throw e;
           return { ...r, rc: 'CONNECTIONLOSS' };
         }
+        if (err === 0) this.mem(s).auths.push({ scheme: op.scheme, auth: Buffer.from(op.auth, 'utf8') });
         if (err !== AUTH_FAILED) return { ...r, rc: errorName(err) };
         // The server answers AUTHFAILED and closes the connection; the session counts as closed.
         await Promise.race([s.whenClosed(), sleep(2000)]);
@@ -214,7 +232,9 @@ class Recorder {
       default: {
         const s = await this.session(name);
         try {
-          return { ...r, ...(await runDataOp(s, this.n, op)) };
+          const f = await runDataOp(s, this.n, op);
+          this.mem(s).afterOp(op, errorCode(String(f['rc'])) ?? -1);
+          return { ...r, ...f };
         } catch (e) {
           if (!(e instanceof ConnectionLossError)) throw e;
           return { ...r, rc: 'CONNECTIONLOSS', reconnected_same_session: await this.reconnect(name, s) };
@@ -229,7 +249,12 @@ class Recorder {
     this.closing.push([name, old]);
     try {
       const s = await this.connect(name, old.negotiatedTimeoutMs || DEFAULT_TIMEOUT_MS, old);
-      return s.sessionId === old.sessionId;
+      if (s.sessionId !== old.sessionId) return false;
+      // Like the Java client: re-send the auth info, then the watches it believes it holds.
+      const m = this.mem(s);
+      for (const a of m.auths) await s.addAuth(a.scheme, a.auth);
+      if (m.hasWatches()) await s.request(OpCode.setWatches2, m.writeSetWatches2(new JuteWriter(), old.lastZxid));
+      return true;
     } catch (e) {
       if (e instanceof SessionExpiredError || e instanceof ConnectionLossError) return false;
       throw e;
@@ -261,10 +286,15 @@ class Recorder {
       }
     }
     const out: Record<string, RecordedEvent[]> = {};
-    const all: Array<[string, ZkSession]> = [...this.closing, ...this.open.entries()];
+    for (const [, s] of this.orphans) {
+      if (!s.closed) await s.request(OpCode.sync, new JuteWriter().ustring('/')).catch(() => {});
+    }
+    const all: Array<[string, ZkSession]> = [...this.closing, ...this.orphans, ...this.open.entries()];
     this.closing = [];
     for (const [name, s] of all) {
-      const evs = s.takeEvents().map(renderEvent);
+      const received = s.takeEvents();
+      for (const e of received) this.mem(s).onEvent(e);
+      const evs = received.map(renderEvent);
       if (evs.length) (out[name] ??= []).push(...evs);
     }
     return Object.keys(out).length ? out : undefined;

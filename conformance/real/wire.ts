@@ -27,6 +27,7 @@ export const OpCode = {
   auth: 100,
   getEphemerals: 103,
   getAllChildrenNumber: 104,
+  setWatches2: 105,
   addWatch: 106,
   closeSession: -11,
   error: -1,
@@ -75,6 +76,13 @@ const ERROR_NAMES: ReadonlyMap<number, string> = new Map([
 
 export function errorName(code: number): string {
   return ERROR_NAMES.get(code) ?? `ERROR(${code})`;
+}
+
+const ERROR_CODES: ReadonlyMap<string, number> = new Map([...ERROR_NAMES].map(([c, n]) => [n, c]));
+
+/** The code of an upper-case error name (undefined for recorder-only names like NO_SUCH_SESSION). */
+export function errorCode(name: string): number | undefined {
+  return ERROR_CODES.get(name);
 }
 
 export const AUTH_FAILED = -115;
