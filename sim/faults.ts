@@ -95,6 +95,32 @@ export interface RandomFaultOptions {
   readonly maxLengthUs: Micros;
   /** Which kinds of episode to draw from (default: all). */
   readonly kinds?: readonly EpisodeKind[];
+  /**
+   * At most this many distinct nodes crashed, paused or isolated at any one time (default: no
+   * limit). With `floor((n - 1) / 2)` a majority stays available, for liveness tests. An episode that
+   * would break the limit is skipped (its draws are still made, so later episodes do not shift).
+   */
+  readonly maxDown?: number;
+}
+
+/** A node taken out of service for [start, end). */
+interface Outage {
+  readonly node: NodeId;
+  readonly start: Micros;
+  readonly end: Micros;
+}
+
+/** Distinct nodes out of service at some instant of [start, end) if `extra` were added. */
+function peakDown(outages: readonly Outage[], extra: Outage): number {
+  const relevant = [...outages.filter((o) => o.start < extra.end && extra.start < o.end), extra];
+  let peak = 0;
+  // The count of distinct nodes only rises at an outage start: checking every start suffices.
+  for (const p of relevant) {
+    const at = Math.max(p.start, extra.start);
+    const down = new Set(relevant.filter((o) => o.start <= at && at < o.end).map((o) => o.node));
+    peak = Math.max(peak, down.size);
+  }
+  return peak;
 }
 
 export type EpisodeKind =
@@ -132,6 +158,7 @@ export const ALL_EPISODES: readonly EpisodeKind[] = [
 export function randomFaults(rng: Rng, nodes: readonly NodeId[], opts: RandomFaultOptions): TimedFault[] {
   const kinds = opts.kinds ?? ALL_EPISODES;
   const out: TimedFault[] = [];
+  const outages: Outage[] = [];
   if (nodes.length === 0) return out;
   for (let i = 0; i < opts.episodes; i++) {
     const kind = rng.pick(kinds);
@@ -140,6 +167,11 @@ export function randomFaults(rng: Rng, nodes: readonly NodeId[], opts: RandomFau
     const end = start + 1 + rng.int(room);
     const a = rng.pick(nodes);
     const b = nodes.length > 1 ? rng.pick(nodes.filter((n) => n !== a)) : a;
+    if (kind === 'crash' || kind === 'pause' || kind === 'isolate') {
+      const outage = { node: a, start, end };
+      if (opts.maxDown !== undefined && peakDown(outages, outage) > opts.maxDown) continue;
+      outages.push(outage);
+    }
     switch (kind) {
       case 'crash':
         out.push({ at: start, kind: 'crash', node: a }, { at: end, kind: 'restart', node: a });
