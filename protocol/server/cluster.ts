@@ -10,9 +10,9 @@ import { Simulation } from '../../sim/index.ts';
 import type { SimulationOptions } from '../../sim/index.ts';
 import type { ClientConfig } from '../client/client.ts';
 import { ZooKeeperClient } from '../client/client.ts';
-import type { Backend } from './backend.ts';
+import type { BackendFactory } from './backend.ts';
 import { ensembleFactory, serverNodes } from './ensemble.ts';
-import { opaqueBackend } from './opaqueBackend.ts';
+import { dataBackend } from './dataBackend.ts';
 import type { QuorumPeer } from './peer.ts';
 
 export interface ClusterOptions {
@@ -21,7 +21,8 @@ export interface ClusterOptions {
   readonly clients?: number;
   readonly seed?: number | string;
   readonly cfg?: Partial<QuorumConfig>;
-  readonly backend?: Backend;
+  /** Default: the real DataTree (`dataBackend()`). */
+  readonly backend?: BackendFactory;
   readonly client?: Partial<ClientConfig>;
   readonly sim?: Partial<Omit<SimulationOptions, 'nodes' | 'factory' | 'seed'>>;
 }
@@ -42,7 +43,7 @@ export class Cluster {
     this.cfg = quorumConfig(participants, { observers, ...o.cfg });
     this.serverIds = serverNodes(this.cfg);
     this.clientIds = Array.from({ length: o.clients ?? 0 }, (_, i) => `c${i + 1}`);
-    const inner = ensembleFactory({ cfg: this.cfg, backend: o.backend ?? opaqueBackend, client: o.client });
+    const inner = ensembleFactory({ cfg: this.cfg, backend: o.backend ?? dataBackend(), client: o.client });
     this.sim = new Simulation({
       seed: o.seed ?? 1,
       nodes: [...this.serverIds, ...this.clientIds],

@@ -7,13 +7,14 @@ import type { QuorumConfig } from '../config.ts';
 import { serverNodeId } from '../config.ts';
 import { ZooKeeperClient } from '../client/client.ts';
 import type { ClientConfig } from '../client/client.ts';
-import type { Backend } from './backend.ts';
+import type { BackendFactory } from './backend.ts';
 import { QuorumPeer } from './peer.ts';
 import { Serving } from './serving.ts';
 
 export interface EnsembleOptions {
   readonly cfg: QuorumConfig;
-  readonly backend: Backend;
+  /** Called once per server process. */
+  readonly backend: BackendFactory;
   /** Client settings; `servers` defaults to every participant and observer. */
   readonly client?: Partial<ClientConfig>;
 }
@@ -23,10 +24,11 @@ export function serverNodes(cfg: QuorumConfig): NodeId[] {
 }
 
 export function newServer(id: NodeId, opts: EnsembleOptions): QuorumPeer {
+  const backend = opts.backend();
   return new QuorumPeer(id, {
     cfg: opts.cfg,
-    stateMachine: opts.backend.stateMachine,
-    serving: (peer) => new Serving(peer, opts.backend),
+    stateMachine: backend.stateMachine,
+    serving: (peer) => new Serving(peer, backend),
   });
 }
 

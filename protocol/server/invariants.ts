@@ -78,7 +78,8 @@ export function divergence(c: Cluster): string[] {
   for (const s of c.serverIds) {
     if (!c.sim.isUp(s) || !c.server(s).isServing()) continue;
     const db = c.server(s).db;
-    const image = JSON.stringify(db.sm.serialize());
+    const sm = db.sm as { fingerprint?: () => string };
+    const image = sm.fingerprint ? sm.fingerprint() : JSON.stringify(db.sm.serialize());
     const z = db.lastProcessedZxid;
     const other = byZxid.get(z);
     if (!other) byZxid.set(z, { node: s, image });

@@ -6,7 +6,7 @@
 import { Err } from '../request/errors.ts';
 import type { Reply, Request, SessionId } from '../request/types.ts';
 import type { TxnEntry } from '../zab/messages.ts';
-import type { Backend, Prep } from './backend.ts';
+import type { Backend, BackendFactory, Prep } from './backend.ts';
 import type { StateMachine } from './database.ts';
 
 export interface OpaqueTxn {
@@ -67,10 +67,13 @@ class OpaquePrep implements Prep {
   prep(req: Request, sessionId: SessionId, cxid: number, zxid: number, time: number): OpaqueTxn {
     return { hdr: { sessionId, cxid, zxid, time, type: req.op }, body: req };
   }
-  setClosing(): void {}
+  prepDeleteContainer(path: string, zxid: number, time: number): OpaqueTxn {
+    return { hdr: { sessionId: '0x0', cxid: 0, zxid, time, type: 'delete' }, body: { op: 'delete', path, version: -1 } };
+  }
+  onCommitted(): void {}
 }
 
-export const opaqueBackend: Backend = {
+const OPAQUE: Backend = {
   stateMachine: (image) => new OpaqueState(image as Image | null),
   newPrep: () => new OpaquePrep(),
   read(sm, _conn, req, zxid): Reply {
@@ -89,5 +92,9 @@ export const opaqueBackend: Backend = {
   forget: () => {},
   sessions: (sm) => [...(sm as OpaqueState).sessions].sort(),
   expiredNodes: () => [],
-  authenticate: (scheme, auth) => (scheme === 'digest' ? { scheme, id: auth } : null),
+  authenticate: (scheme, auth) => (scheme === 'digest' ? [{ scheme, id: auth }] : undefined),
+  fits: () => true,
 };
+
+/** Stateless: every server may share the one instance. */
+export const opaqueBackend: BackendFactory = () => OPAQUE;

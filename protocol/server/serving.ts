@@ -12,8 +12,10 @@ import { NO_SESSION, isWriteRequest } from '../request/types.ts';
 import type { ClientWire, SetWatchesRequest } from '../client/wire.ts';
 import { isClientWire } from '../client/wire.ts';
 import type { TxnEntry } from '../zab/messages.ts';
+import type { AuthId } from '../request/acl.ts';
+import type { WatchEvent } from '../request/types.ts';
+import { SessionTracker, initialSessionId, sessionIdToHex } from '../session/tracker.ts';
 import type { Backend, ConnInfo, ForwardedRequest, Prep } from './backend.ts';
-import { ExpiryQueue } from './expiryQueue.ts';
 import type { QuorumPeer, ServingLayer } from './peer.ts';
 
 interface Item {
@@ -32,8 +34,11 @@ interface Conn extends ConnInfo {
   /** Waiting for createSession to commit / REVALIDATE to answer. */
   established: boolean;
   readonly queue: Item[];
-  readonly authIds: { scheme: string; id: string }[];
+  readonly authIds: AuthId[];
 }
+
+/** Every simulated client connects from loopback (what an `ip` ACL sees). */
+export const CLIENT_ADDR = '127.0.0.1';
 
 export const CONTAINER_TIMER = 'srv.containers';
 
@@ -42,7 +47,8 @@ export class Serving implements ServingLayer {
   private readonly conns = new Map<string, Conn>();
   private readonly bySession = new Map<SessionId, Conn>();
   private prep: Prep | null = null;
-  private tracker: ExpiryQueue | null = null;
+  /** Leader only: session expiry (the DataTree engineer's SessionTracker). */
+  private tracker: SessionTracker | null = null;
   /** Learner: sessions touched since the last PING reply. */
   private touched = new Map<SessionId, number>();
   private nextSession = 0n;
@@ -63,9 +69,14 @@ export class Serving implements ServingLayer {
     this.role = role;
     this.initSessionIds();
     if (role === 'leader') {
-      this.prep = this.backend.newPrep(p.db.sm);
-      this.tracker = new ExpiryQueue(p.cfg.tickTime, p.now);
-      for (const [id, timeout] of this.backend.sessions(p.db.sm)) this.tracker.add(id, timeout, p.now);
+      const cfg = p.cfg;
+      this.tracker = new SessionTracker(
+        { tickTime: cfg.tickTime, serverId: p.sid, minSessionTimeout: cfg.minSessionTimeout, maxSessionTimeout: cfg.maxSessionTimeout },
+        p.now,
+      );
+      // A new leader gives every replicated session a full timeout from now.
+      for (const [id, timeout] of this.backend.sessions(p.db.sm)) this.tracker.trackSession(id, timeout, p.now);
+      this.prep = this.backend.newPrep(p.db.sm, this.tracker, cfg.extendedTypesEnabled);
       p.setTimer(CONTAINER_TIMER, p.cfg.containerCheckIntervalMs);
     }
     p.servingStarted();
@@ -74,9 +85,7 @@ export class Serving implements ServingLayer {
 
   /** SessionTrackerImpl.initializeNextSessionId: my sid in the top byte, the clock below. */
   private initSessionIds(): void {
-    const mask56 = (1n << 56n) - 1n;
-    const time = BigInt(Math.max(0, Math.floor(this.peer.now)));
-    this.nextSession = (BigInt(this.peer.sid) << 56n) | (((time << 24n) & ((1n << 64n) - 1n)) >> 8n & mask56);
+    this.nextSession = initialSessionId(Math.max(0, this.peer.now), this.peer.sid);
   }
 
   stop(): void {
@@ -96,9 +105,13 @@ export class Serving implements ServingLayer {
   onTimer(timer: string): void {
     if (timer !== CONTAINER_TIMER || this.role !== 'leader') return;
     const p = this.peer;
+    const leader = p.leader;
+    const prep = this.prep;
     for (const path of this.backend.expiredNodes(p.db.sm, p.now)) {
       // ContainerManager submits a deleteContainer request with no session.
-      this.submitLocal(NO_SESSION, 0, { op: 'deleteContainer', path } as unknown as Request);
+      const zxid = leader?.nextZxid() ?? null;
+      if (zxid === null || !prep) break;
+      leader!.propose({ zxid, txn: prep.prepDeleteContainer(path, zxid, p.now) });
     }
     p.setTimer(CONTAINER_TIMER, p.cfg.containerCheckIntervalMs);
   }
@@ -146,19 +159,19 @@ export class Serving implements ServingLayer {
       return;
     }
     const timeout = negotiateSessionTimeout(p.cfg, timeoutMs);
-    const c: Conn = { cnx, node: from, sessionId, timeout, established: false, queue: [], authIds: [] };
+    const c: Conn = { cnx, node: from, sessionId, timeout, established: false, queue: [], authIds: [{ scheme: 'ip', id: CLIENT_ADDR }] };
     this.conns.set(cnx, c);
     if (sessionId === NO_SESSION) {
-      c.sessionId = '0x' + (this.nextSession++).toString(16);
+      c.sessionId = sessionIdToHex(this.nextSession++);
       this.bySession.set(c.sessionId, c);
-      this.route(c.sessionId, 0, { op: 'createSession', timeoutMs: timeout });
+      this.route(c.sessionId, 0, { op: 'createSession', timeoutMs: timeout }, c.authIds);
       return;
     }
     const old = this.bySession.get(sessionId);
     if (old && old !== c) this.dropConn(old);
     this.bySession.set(sessionId, c);
     if (this.role === 'leader') {
-      this.revalidated(sessionId, this.tracker!.touch(sessionId, p.now));
+      this.revalidated(sessionId, this.tracker!.touchSession(sessionId, p.now));
     } else {
       p.learner?.revalidate(sessionId, timeout);
     }
@@ -194,46 +207,53 @@ export class Serving implements ServingLayer {
 
   private onRequest(c: Conn, xid: number, req: Request | SetWatchesRequest): void {
     if (!c.established) return;
+    if (req.op !== 'setWatches' && !this.backend.fits(req)) {
+      // Past jute.maxbuffer the server drops the connection: the client sees ConnectionLoss.
+      this.peer.send(c.node, { type: 'ZK_CLOSE', cnx: c.cnx });
+      this.dropConn(c);
+      return;
+    }
     if (req.op === 'addAuth') {
-      const id = this.backend.authenticate(req.scheme, req.auth);
-      if (!id) {
+      const ids = this.backend.authenticate(req.scheme, req.auth, CLIENT_ADDR);
+      if (!ids) {
         this.peer.send(c.node, { type: 'ZK_REPLY', cnx: c.cnx, xid, reply: { op: 'addAuth', rc: Err.AUTHFAILED, zxid: -1 } });
         this.peer.send(c.node, { type: 'ZK_CLOSE', cnx: c.cnx });
         this.dropConn(c);
         return;
       }
-      c.authIds.push(id);
+      for (const id of ids) if (!c.authIds.some((a) => a.scheme === id.scheme && a.id === id.id)) c.authIds.push(id);
       c.queue.push({ xid, req, routed: false, reply: { op: 'addAuth', rc: Err.OK, zxid: -1 } });
       return this.drain(c);
     }
     const routed = req.op !== 'setWatches' && (isWriteRequest(req) || req.op === 'sync');
     c.queue.push({ xid, req, routed });
-    if (routed) this.route(c.sessionId, xid, req as Request);
+    if (routed) this.route(c.sessionId, xid, req as Request, c.authIds);
     this.drain(c);
   }
 
   /** Send a write / sync / session request through the leader. */
-  private route(sessionId: SessionId, cxid: number, req: Request): void {
-    if (this.role === 'leader') this.submitLocal(sessionId, cxid, req);
-    else this.peer.learner?.forward({ sessionId, cxid, req } satisfies ForwardedRequest);
+  private route(sessionId: SessionId, cxid: number, req: Request, auth: readonly AuthId[]): void {
+    if (this.role === 'leader') this.submitLocal(sessionId, cxid, req, auth);
+    else this.peer.learner?.forward({ sessionId, cxid, req, auth: [...auth] } satisfies ForwardedRequest);
   }
 
   /** Leader: prep + propose a write, or queue a sync behind everything proposed. */
-  private submitLocal(sessionId: SessionId, cxid: number, req: Request): void {
+  private submitLocal(sessionId: SessionId, cxid: number, req: Request, auth: readonly AuthId[]): void {
     const leader = this.peer.leader;
     if (!leader || !this.prep) return;
     if (req.op === 'sync') {
-      leader.whenCommitted(() => this.syncReply({ sessionId, cxid, req }));
+      leader.whenCommitted(() => this.syncReply({ sessionId, cxid, req, auth }));
       return;
     }
-    const prep = this.prep;
-    if (req.op === 'closeSession') {
-      prep.setClosing(sessionId);
-      this.tracker?.setClosing(sessionId);
-    }
+    const tracker = this.tracker!;
+    if (req.op === 'createSession') tracker.trackSession(sessionId, req.timeoutMs, this.peer.now);
+    else tracker.touchSession(sessionId, this.peer.now);
+    // closeSession: the tracker marks the session closing first, so a create pipelined behind it
+    // fails in prep (ZOOKEEPER-1208).
+    if (req.op === 'closeSession') tracker.setSessionClosing(sessionId);
     const zxid = leader.nextZxid();
     if (zxid === null) return;
-    leader.propose({ zxid, txn: prep.prep(req, sessionId, cxid, zxid, this.peer.now) });
+    leader.propose({ zxid, txn: this.prep.prep(req, sessionId, cxid, zxid, this.peer.now, auth) });
   }
 
   forwarded(fromSid: number, request: unknown): void {
@@ -243,9 +263,7 @@ export class Serving implements ServingLayer {
       this.peer.leader?.syncReplyTo(fromSid, f);
       return;
     }
-    if (f.req.op === 'createSession') this.tracker?.add(f.sessionId, (f.req as { timeoutMs: number }).timeoutMs, this.peer.now);
-    else this.tracker?.touch(f.sessionId, this.peer.now);
-    this.submitLocal(f.sessionId, f.cxid, f.req);
+    this.submitLocal(f.sessionId, f.cxid, f.req, f.auth);
   }
 
   syncReply(request: unknown): void {
@@ -266,7 +284,11 @@ export class Serving implements ServingLayer {
       const head = c.queue[0]!;
       if (!head.reply) {
         if (head.routed) return;
-        head.reply = this.backend.read(p.db.sm, c, head.req, p.db.lastProcessedZxid);
+        head.reply = this.backend.read(p.db.sm, c, head.req, p.db.lastProcessedZxid, (ev) => this.notify(c, ev, p.db.lastProcessedZxid));
+      }
+      if (head.req.op === 'setWatches') {
+        c.queue.shift();
+        continue;
       }
       c.queue.shift();
       p.send(c.node, { type: 'ZK_REPLY', cnx: c.cnx, xid: head.xid, reply: head.reply });
@@ -278,15 +300,15 @@ export class Serving implements ServingLayer {
   applied(entry: TxnEntry, result: unknown): void {
     const hdr = (entry.txn as { hdr: { sessionId: SessionId; cxid: number; type: string } }).hdr;
     const p = this.peer;
-    for (const ev of this.backend.fire(result, entry.zxid)) {
-      const c = this.bySession.get(ev.sessionId);
-      if (c && c.established) {
-        p.send(c.node, { type: 'ZK_WATCH', cnx: c.cnx, eventType: ev.type, path: ev.path, zxid: entry.zxid });
+    this.prep?.onCommitted(entry.zxid);
+    if (this.conns.size > 0) {
+      for (const ev of this.backend.fire(result, this.authOf)) {
+        const c = this.bySession.get(ev.sessionId);
+        if (c && c.established) this.notify(c, ev, entry.zxid);
       }
     }
     if (hdr.type === 'createSession') {
       p.trace('session.create', { session: hdr.sessionId });
-      if (this.role === 'leader') this.tracker?.add(hdr.sessionId, (entry.txn as { body: { timeoutMs: number } }).body.timeoutMs, p.now);
       const c = this.bySession.get(hdr.sessionId);
       if (c && !c.established) this.establish(c);
       return;
@@ -302,7 +324,7 @@ export class Serving implements ServingLayer {
     if (hdr.type === 'closeSession') {
       const expired = hdr.cxid === 0;
       p.trace(expired ? 'session.expire' : 'session.close', { session: hdr.sessionId });
-      this.tracker?.remove(hdr.sessionId);
+      this.tracker?.removeSession(hdr.sessionId);
       if (c) {
         // The session is over: close its connection (an expired client learns it on reconnect).
         p.send(c.node, { type: 'ZK_CLOSE', cnx: c.cnx });
@@ -317,23 +339,26 @@ export class Serving implements ServingLayer {
     if (this.role !== 'leader' || !this.tracker) return;
     for (const id of this.tracker.expire(this.peer.now)) {
       this.peer.trace('session.expiring', { session: id });
-      this.submitLocal(id, 0, { op: 'closeSession' });
+      this.submitLocal(id, 0, { op: 'closeSession' }, []);
     }
   }
 
-  revalidate(_fromSid: number, sessionId: SessionId, timeout: number): boolean {
-    if (!this.tracker) return false;
-    const ok = this.tracker.touch(sessionId, this.peer.now);
-    if (ok) this.tracker.add(sessionId, timeout, this.peer.now);
-    return ok;
+  revalidate(_fromSid: number, sessionId: SessionId): boolean {
+    return this.tracker?.touchSession(sessionId, this.peer.now) ?? false;
   }
 
   touch(sessions: readonly (readonly [SessionId, number])[]): void {
-    for (const [id] of sessions) this.tracker?.touch(id, this.peer.now);
+    for (const [id] of sessions) this.tracker?.touchSession(id, this.peer.now);
   }
 
+  private notify(c: Conn, ev: WatchEvent, zxid: number): void {
+    this.peer.send(c.node, { type: 'ZK_WATCH', cnx: c.cnx, eventType: ev.type, path: ev.path, zxid });
+  }
+
+  private readonly authOf = (sessionId: SessionId): readonly AuthId[] | undefined => this.bySession.get(sessionId)?.authIds;
+
   private touchConn(c: Conn): void {
-    if (this.role === 'leader') this.tracker?.touch(c.sessionId, this.peer.now);
+    if (this.role === 'leader') this.tracker?.touchSession(c.sessionId, this.peer.now);
     else this.touched.set(c.sessionId, c.timeout);
   }
 

@@ -5,7 +5,8 @@
 import { Err } from '../request/errors.ts';
 import type { Cluster } from './cluster.ts';
 import { agreementViolations, divergence, leadershipViolations, lostWrites } from './invariants.ts';
-import type { OpaqueState } from './opaqueBackend.ts';
+import { OpaqueState } from './opaqueBackend.ts';
+import { TreeState } from './dataBackend.ts';
 
 export function connectAll(c: Cluster, clients = c.clientIds): void {
   for (const id of clients) {
@@ -42,11 +43,17 @@ export function converge(c: Cluster, maxMs = 60_000): boolean {
   }, maxMs);
 }
 
-export function opaqueHas(c: Cluster): (server: string, path: string) => boolean {
-  return (s, p) => (c.server(s).db.sm as OpaqueState).kv.has(p);
+/** Does server `s` hold znode `path` (either backend)? */
+export function hasPath(c: Cluster): (server: string, path: string) => boolean {
+  return (s, p) => {
+    const sm = c.server(s).db.sm;
+    if (sm instanceof TreeState) return sm.tree.getNode(p) !== undefined;
+    if (sm instanceof OpaqueState) return sm.kv.has(p);
+    throw new Error('unknown state machine');
+  };
 }
 
 /** Every invariant; an empty list means the run is clean. */
-export function allViolations(c: Cluster, exists = opaqueHas(c)): string[] {
+export function allViolations(c: Cluster, exists = hasPath(c)): string[] {
   return [...leadershipViolations(c), ...agreementViolations(c), ...lostWrites(c, exists), ...divergence(c)];
 }
