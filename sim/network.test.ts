@@ -48,6 +48,14 @@ describe('network', () => {
     expect(times(2)).not.toEqual(times(1));
   });
 
+  it('rejects nonsense configuration loudly', () => {
+    const { sim } = setup();
+    expect(() => sim.setLink('a', 'b', { loss: 2 })).toThrow(/probability/);
+    expect(() => sim.setDefaultLink({ minUs: -1 })).toThrow(/minUs/);
+    expect(() => sim.at(Number.NaN, () => {})).toThrow(/finite/);
+    expect(() => sim.crash('nobody')).toThrow(/unknown node nobody/);
+  });
+
   it('is FIFO per link by default, even with a long latency tail', () => {
     const { sim, send, got } = setup();
     sim.setDefaultLink({ tailMeanUs: 5000, tailMaxUs: 50_000 });

@@ -46,7 +46,15 @@ export class Link {
   lastArrival: Micros = 0;
 }
 
-/** Fills in a partial link configuration from a base. */
+/** Fills in a partial link configuration from a base; throws on nonsense (a scenario bug). */
 export function linkConfig(base: LinkConfig, patch: Partial<LinkConfig> | undefined): LinkConfig {
-  return patch === undefined ? base : Object.freeze({ ...base, ...patch });
+  if (patch === undefined) return base;
+  const cfg = Object.freeze({ ...base, ...patch });
+  for (const k of ['minUs', 'tailMeanUs', 'tailMaxUs'] as const) {
+    if (!Number.isFinite(cfg[k]) || cfg[k] < 0) throw new Error(`link ${k} must be a finite number >= 0, got ${cfg[k]}`);
+  }
+  for (const k of ['loss', 'dup'] as const) {
+    if (!(cfg[k] >= 0 && cfg[k] <= 1)) throw new Error(`link ${k} must be a probability in [0, 1], got ${cfg[k]}`);
+  }
+  return cfg;
 }

@@ -148,6 +148,7 @@ export class Simulation {
 
   /** Calls `fn(sim)` at virtual time `t` (µs; not before now). */
   at(t: Micros, fn: (sim: Simulation) => void): void {
+    if (!Number.isFinite(t)) throw new Error(`at(): time must be a finite number of µs, got ${t}`);
     this.queue.push(t < this.t ? this.t : Math.round(t), new Ev(EV_ACTION, null, -1, null, null, 0, '', fn));
   }
 
@@ -296,6 +297,9 @@ export class Simulation {
   /** Changes one node's disk latencies (a slow disk). */
   setDisk(id: NodeId, patch: Partial<DiskConfig>): void {
     const disk = this.slot(id).disk;
+    for (const [k, d] of Object.entries(patch)) {
+      if (!(d.minUs >= 0 && d.tailMeanUs >= 0 && d.tailMaxUs >= 0)) throw new Error(`disk ${k} latency must be >= 0`);
+    }
     disk.config = Object.freeze({ ...disk.config, ...patch });
     if (this.trace.enabled) this.trace.emit({ t: this.t, node: id, ev: 'fault', fault: 'disk', ...patch });
   }
