@@ -114,6 +114,7 @@ type Data = Readonly<Record<string, unknown>>;
 function num(d: Data, key: string): number | undefined {
   const v = d[key];
   if (typeof v === 'number') return v;
+  if (v === undefined) return undefined;
   if (typeof v === 'string' && v.trim() !== '' && !Number.isNaN(Number(v))) return Number(v);
   return undefined;
 }
@@ -224,14 +225,15 @@ function toEvent(r: TraceRecord): ZEvent | undefined {
       return zxid === undefined ? undefined : { k: 'commit', zxid };
     case 'apply': {
       if (zxid === undefined) return undefined;
-      const txn: TxnInfo = {
-        type: str(d, 'type') ?? '?',
-        ...optional('digest', str(d, 'digest')),
-        ...optional('session', session(d)),
-        ...optional('path', str(d, 'path')),
-        ...optional('ephemeral', typeof d['ephemeral'] === 'boolean' ? d['ephemeral'] : undefined),
-        ...optional('error', typeof d['error'] === 'boolean' ? d['error'] : str(d, 'type') === 'error' ? true : undefined),
-      };
+      // Hot path (one per server per txn): build the object without spreads.
+      const type = str(d, 'type') ?? '?';
+      const txn: { -readonly [K in keyof TxnInfo]: TxnInfo[K] } = { type };
+      if (d['digest'] !== undefined) txn.digest = str(d, 'digest');
+      if (d['session'] !== undefined) txn.session = session(d);
+      if (d['path'] !== undefined) txn.path = str(d, 'path');
+      if (typeof d['ephemeral'] === 'boolean') txn.ephemeral = d['ephemeral'];
+      if (typeof d['error'] === 'boolean') txn.error = d['error'];
+      else if (type === 'error') txn.error = true;
       return { k: 'apply', zxid, txn };
     }
     case 'session.create': {

@@ -23,6 +23,8 @@ export function committedLogDurability(records: readonly TraceRecord[], options?
   const hist = new Histories();
   const committed = new Committed();
   const applied = new Applied(hist);
+  /** Per leader: every acknowledged zxid <= this was verified present (see leader-completeness.ts). */
+  const verified = new Map<string, number>();
   for (const d of decode(records)) {
     const e = d.e;
     committed.feed(d);
@@ -51,9 +53,12 @@ export function committedLogDurability(records: readonly TraceRecord[], options?
       const h = hist.get(d.node);
       const acked = committed.acked;
       const end = lowerBound(acked, makeZxid(e.epoch, 0));
-      for (let j = lowerBound(acked, h.base + 1); j < end; j++) {
+      const from = Math.max(h.base, Math.min(verified.get(d.node) ?? 0, h.takeCutFloor()));
+      let ok = true;
+      for (let j = lowerBound(acked, from + 1); j < end; j++) {
         const a = acked[j]!;
         if (!h.has(a)) {
+          ok = false;
           v.add(d.t, d.node, `leader of epoch ${e.epoch} lacks client-acknowledged ${zxidHex(a)} (epoch ${epochOf(a)})`, [
             d.i,
             committed.where.get(a)!,
@@ -61,6 +66,7 @@ export function committedLogDurability(records: readonly TraceRecord[], options?
           break;
         }
       }
+      if (ok && end > 0) verified.set(d.node, acked[end - 1]!);
     }
     hist.feed(d.node, e);
     applied.feed(d.node, e);

@@ -19,6 +19,16 @@ export class NodeHistory {
   base = 0;
   durable = 0;
   sorted = true;
+  /** The lowest zxid above which something was cut (truncate, crash, older snapshot) since the
+   *  last `takeCutFloor`; Infinity when nothing was. Lets checkers re-verify only what changed. */
+  private cutFloor = Infinity;
+
+  /** The lowest cut point since the previous call (Infinity if none), and forget it. */
+  takeCutFloor(): number {
+    const f = this.cutFloor;
+    this.cutFloor = Infinity;
+    return f;
+  }
 
   /** Does the history hold `zxid` (in the log or under the snapshot base)? */
   has(zxid: number): boolean {
@@ -79,9 +89,13 @@ export class NodeHistory {
       case 'logTruncate':
         this.cutAbove(e.zxid);
         if (this.durable > e.zxid) this.durable = e.zxid;
-        if (this.base > e.zxid) this.base = e.zxid;
+        if (this.base > e.zxid) {
+          this.noteCut(e.zxid);
+          this.base = e.zxid;
+        }
         return;
       case 'snapshotLoad':
+        if (e.zxid < this.base) this.noteCut(e.zxid);
         if (e.zxid > this.base) {
           this.base = e.zxid;
           this.entries = this.entries.slice(this.sorted ? this.firstAbove(e.zxid) : 0).filter((x) => x > e.zxid);
@@ -93,7 +107,12 @@ export class NodeHistory {
     }
   }
 
+  private noteCut(zxid: number): void {
+    if (zxid < this.cutFloor) this.cutFloor = zxid;
+  }
+
   private reset(): void {
+    this.noteCut(0);
     this.entries = [];
     this.base = 0;
     this.durable = 0;
@@ -101,6 +120,7 @@ export class NodeHistory {
   }
 
   private cutAbove(zxid: number): void {
+    if (this.last > zxid) this.noteCut(zxid);
     if (this.sorted) this.entries.length = this.firstAbove(zxid);
     else this.entries = this.entries.filter((x) => x <= zxid);
   }

@@ -5,7 +5,9 @@
  * rebuilt from its log events (see `history.ts`). Also checks the zxid the leader announces in
  * `leader.established` against the greatest such committed zxid, which needs no log events.
  *
- * Cost: per establishment, the committed zxids above the leader's snapshot base (binary searches).
+ * Cost: each leader re-checks only committed zxids above what it was already verified to hold at
+ * its previous establishment (unless its history was cut since): linear overall, not
+ * establishments x committed.
  */
 import { epochOf, makeZxid, zxidHex } from '../../protocol/zxid.ts';
 import { decode } from '../events.ts';
@@ -18,6 +20,8 @@ export function leaderLogCompleteness(records: readonly TraceRecord[], options?:
   const v = new Verdict('LeaderLogCompleteness', options);
   const hist = new Histories();
   const committed = new Committed();
+  /** Per leader: every committed zxid <= this was verified present in its history. */
+  const verified = new Map<string, number>();
   for (const d of decode(records)) {
     hist.feed(d.node, d.e);
     committed.feed(d);
@@ -32,15 +36,17 @@ export function leaderLogCompleteness(records: readonly TraceRecord[], options?:
       ]);
     const h = hist.get(d.node);
     const end = committed.firstAtOrAbove(limit);
+    const from = Math.max(h.base, Math.min(verified.get(d.node) ?? 0, h.takeCutFloor()));
     let missing = 0;
     let firstMissing = 0;
-    for (let j = committed.firstAtOrAbove(h.base + 1); j < end; j++) {
+    for (let j = committed.firstAtOrAbove(from + 1); j < end; j++) {
       const c = committed.sorted[j]!;
       if (!h.has(c)) {
         if (missing === 0) firstMissing = c;
         missing++;
       }
     }
+    if (end > 0 && missing === 0) verified.set(d.node, committed.sorted[end - 1]!);
     if (missing > 0)
       v.add(
         d.t,

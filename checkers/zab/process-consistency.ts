@@ -4,13 +4,43 @@
  * no entry the leader lacks, no hole, not longer. The follower's leader is the server whose
  * `sync.send` to it came last since its last `state` change.
  *
- * Cost: per sync, the follower's log entries above the leader's snapshot base (binary searches).
+ * Cost: O(log n) per sync (see `divergence`).
  */
 import { zxidHex } from '../../protocol/zxid.ts';
 import { decode } from '../events.ts';
 import { Verdict } from '../result.ts';
 import type { CheckOptions, CheckResult, TraceRecord } from '../types.ts';
-import { Histories } from './history.ts';
+import { Histories, type NodeHistory } from './history.ts';
+
+/**
+ * Is f's log (above both snapshot bases) a prefix of l's? In O(log n) when both are sorted: f's
+ * last entry must be in l, and l must hold exactly as many entries as f up to it — then an entry
+ * l lacks, or a hole, shows up as a count mismatch. Only then is the log walked, to name the
+ * first difference.
+ */
+function divergence(f: NodeHistory, l: NodeHistory): string | undefined {
+  const b = Math.max(f.base, l.base);
+  const fi = f.sorted ? f.firstAbove(b) : 0;
+  const fLast = f.entries.length > 0 ? f.entries[f.entries.length - 1]! : 0;
+  if (fLast <= b) return undefined;
+  if (f.sorted && l.sorted) {
+    const fCount = f.entries.length - fi;
+    const li = l.firstAbove(b);
+    const lCount = l.firstAbove(fLast) - li;
+    if (fCount === lCount && l.indexOf(fLast) >= 0) return undefined;
+  }
+  // Name the first difference.
+  let j = l.sorted ? l.firstAbove(b) : 0;
+  for (let k = fi; k < f.entries.length; k++) {
+    const x = f.entries[k]!;
+    if (x <= b) continue;
+    if (l.indexOf(x) < 0) return `it holds ${zxidHex(x)}, which its leader does not`;
+    const y = l.entries[j];
+    if (y !== undefined && y < x) return `its log skips ${zxidHex(y)} of its leader's log`;
+    j = l.indexOf(x) + 1;
+  }
+  return undefined;
+}
 
 export function processConsistency(records: readonly TraceRecord[], options?: CheckOptions): CheckResult {
   const v = new Verdict('ProcessConsistency', options);
@@ -40,21 +70,8 @@ export function processConsistency(records: readonly TraceRecord[], options?: Ch
       v.add(d.t, d.node, `after NEWLEADER of epoch ${e.epoch} its log ends at ${zxidHex(fLast)}, beyond leader ${lead.node}'s ${zxidHex(l.last)}`, w);
       continue;
     }
-    let prevPos = -2;
-    for (let j = f.sorted ? f.firstAbove(l.base) : 0; j < f.entries.length; j++) {
-      const x = f.entries[j]!;
-      if (x <= l.base) continue;
-      const pos = l.indexOf(x);
-      if (pos < 0) {
-        v.add(d.t, d.node, `after NEWLEADER of epoch ${e.epoch} it holds ${zxidHex(x)}, which leader ${lead.node} does not`, w);
-        break;
-      }
-      if (prevPos >= -1 && pos !== prevPos + 1) {
-        v.add(d.t, d.node, `after NEWLEADER of epoch ${e.epoch} its log skips ${zxidHex(l.entries[prevPos + 1]!)} of leader ${lead.node}'s log`, w);
-        break;
-      }
-      prevPos = pos;
-    }
+    const bad = divergence(f, l);
+    if (bad !== undefined) v.add(d.t, d.node, `after NEWLEADER of epoch ${e.epoch} ${bad} (leader ${lead.node})`, w);
   }
   return v.result();
 }
