@@ -125,7 +125,9 @@
       if (o.text) {
         var room = b - a - 8;
         var need = o.el.textContent.length * 6.6;
-        o.el.setAttribute('x', a + 5);
+        var lx = a + 5;
+        if (!o.fit && lx + need > W) lx = Math.max(0, W - need - 4); // keep run-on labels on screen
+        o.el.setAttribute('x', lx);
         o.el.setAttribute('visibility', !o.fit || room >= need ? 'visible' : 'hidden');
       } else {
         o.el.setAttribute('x', a);
@@ -454,8 +456,19 @@
     while (i < steps.length - 1 && stepTime(steps[i]) < win[0]) i++;
     return i;
   }
-  function next() { setCursor(cursor < 0 ? firstInWindow() : cursor + 1); }
-  function prev() { setCursor(cursor < 0 ? firstInWindow() : cursor - 1); }
+  function lastInWindow() {
+    var i = steps.length - 1;
+    while (i > 0 && stepTime(steps[i]) > win[1]) i--;
+    return i;
+  }
+  // A cursor the reader has zoomed or panned away from is left behind: stepping resumes in view.
+  function cursorInView() {
+    if (cursor < 0 || cursor >= steps.length) return false;
+    var t = stepTime(steps[cursor]);
+    return t >= win[0] && t <= win[1];
+  }
+  function next() { setCursor(cursorInView() ? cursor + 1 : firstInWindow()); }
+  function prev() { setCursor(cursorInView() ? cursor - 1 : lastInWindow()); }
   document.getElementById('next').addEventListener('click', next);
   document.getElementById('prev').addEventListener('click', prev);
   document.getElementById('fit').addEventListener('click', function () { setWindow(D.t0, D.t1); });
@@ -570,6 +583,18 @@
     el.addEventListener('click', function () {
       var p = el.getAttribute('data-v').split(':');
       jump(+p[0], +p[1]);
+    });
+  });
+
+  // The story: a click on a line zooms there and puts the cursor on the first event at that time.
+  Array.prototype.forEach.call(document.querySelectorAll('#story li[data-t]'), function (el) {
+    el.addEventListener('click', function () {
+      var t = +el.getAttribute('data-t');
+      var w = Math.min(win[1] - win[0], (D.t1 - D.t0) / 4);
+      setWindow(t - w / 3, t + (2 * w) / 3);
+      var i = 0;
+      while (i < steps.length - 1 && stepTime(steps[i]) < t) i++;
+      if (steps.length) setCursor(i);
     });
   });
 

@@ -78,10 +78,13 @@ export interface Violation {
   readonly message: string;
   readonly records: readonly number[];
 }
+/** A checker's verdict (the shape of `checkers/types.ts` CheckResult). */
 export interface Verdict {
   readonly name: string;
   readonly ok: boolean;
   readonly violations: readonly Violation[];
+  readonly omitted?: number;
+  readonly note?: string;
 }
 export interface Model {
   readonly t0: number;

@@ -12,6 +12,7 @@ import { mainSvg, overviewSvg } from './skeleton.ts';
 import { pack } from './pack.ts';
 import { CATEGORIES } from './categories.ts';
 import { secs } from './names.ts';
+import { narrateLines } from '../narrate.ts';
 
 export interface TimelineOptions {
   readonly title: string;
@@ -44,7 +45,8 @@ function verdictsHtml(vs: readonly Verdict[]): string {
         .slice(0, 20)
         .map((viol, j) => `<button data-v="${vi}:${j}" title="${esc(viol.message)}">t=${secs(viol.t)}${viol.node ? ' ' + esc(viol.node) : ''}: ${esc(viol.message.length > 70 ? viol.message.slice(0, 67) + '...' : viol.message)}</button>`)
         .join(' ');
-      const more = v.violations.length > 20 ? ` <span class="meta">+${v.violations.length - 20} more</span>` : '';
+      const extra = v.violations.length - Math.min(20, v.violations.length) + (v.omitted ?? 0);
+      const more = (extra > 0 ? ` <span class="meta">+${extra} more</span>` : '') + (v.note ? ` <span class="meta" title="${esc(v.note)}">(note)</span>` : '');
       return `<span class="verdict ${v.ok ? 'ok' : 'bad'}"><span class="mark">${v.ok ? '✓' : '✗'}</span>${esc(v.name)}${items ? ' ' + items : ''}${more}</span>`;
     })
     .join('');
@@ -61,6 +63,19 @@ function legendHtml(): string {
     .map((g) => `<span class="item">${esc(g)}</span>`)
     .join('');
   return `<b>States</b> ${states} <b>Marks</b> ${glyphs}`;
+}
+
+/** The narration as a clickable list: a student reads the story, a click puts the cursor there. */
+function storyHtml(trace: readonly TraceRecord[], verdicts: readonly Verdict[]): string {
+  const MAX = 400;
+  const lines = narrateLines(trace, { verdicts });
+  if (lines.length === 0) return '';
+  const items = lines
+    .slice(0, MAX)
+    .map((l) => `<li data-t="${l.t}"${l.text.startsWith('CHECK FAILED') ? ' class="bad"' : ''}><span class="when">t=${secs(l.t)}</span> ${esc(l.text)}</li>`)
+    .join('');
+  const more = lines.length > MAX ? `<li class="meta">… ${lines.length - MAX} more</li>` : '';
+  return `<section id="story"><h2>What happened (click a line to go there)</h2><ol>${items}${more}</ol></section>`;
 }
 
 export function renderTimeline(trace: readonly TraceRecord[], options: TimelineOptions): string {
@@ -96,7 +111,7 @@ export function renderTimeline(trace: readonly TraceRecord[], options: TimelineO
 <div id="ovwrap"><span class="ovlabel">overview: drag to zoom</span>${overviewSvg(model)}</div>
 <div id="density-note"></div>
 <div id="view">${mainSvg(model, lay)}<canvas id="canvas"></canvas></div>
-<div id="status"></div>
+<div id="below"><div id="status"></div>${storyHtml(trace, model.verdicts)}</div>
 <div id="legend">${legendHtml()}</div>
 <script type="application/json" id="data">${json}</script>
 <script>${js}</script>

@@ -113,6 +113,12 @@ export function overviewSvg(m: Model): string {
   });
   const span = m.t1 - m.t0;
   const bucket = (t: number): number => ((t - m.t0) / span) * B;
+  // Partitions behind everything else.
+  for (const r of m.regions) {
+    if (r.kind !== 'partition') continue;
+    svg.append('rect').attr('class', 'ov-region').attr('x', bucket(r.t0)).attr('width', Math.max(1, bucket(r.t1) - bucket(r.t0)))
+      .attr('y', 0).attr('height', H);
+  }
   // Per lane and bucket, how long each state covered it; the dominant state is drawn.
   m.lanes.forEach((l, li) => {
     if (l.kind !== 'server') return;
@@ -151,11 +157,6 @@ export function overviewSvg(m: Model): string {
       }
     }
   });
-  for (const r of m.regions) {
-    if (r.kind !== 'partition') continue;
-    svg.append('rect').attr('class', 'ov-region').attr('x', bucket(r.t0)).attr('width', Math.max(1, bucket(r.t1) - bucket(r.t0)))
-      .attr('y', 0).attr('height', H);
-  }
   // Message density along the bottom: how busy the network is, at any length of trace.
   const counts = new Float64Array(B);
   for (const a of m.arrows) {
