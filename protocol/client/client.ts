@@ -183,7 +183,9 @@ export class ZooKeeperClient implements ProtocolNode {
     const xid = id === SET_WATCHES_ID ? -8 : this.xid++;
     this.pending.push({ xid, id, req });
     if (req.op !== 'setWatches') {
-      this.trace('client.invoke', { session: this.sessionId, xid, op: req.op, path: pathOf(req) });
+      const data: Record<string, unknown> = { session: this.sessionId, xid, op: req.op, path: pathOf(req) };
+      if (req.op === 'create') data['flags'] = req.flags;
+      this.trace('client.invoke', data);
     }
     this.send({ type: 'ZK_REQ', cnx: this.cnx, xid, req });
   }

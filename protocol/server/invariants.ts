@@ -5,7 +5,8 @@
  * - Leadership: at most one server establishes / commits in each epoch.
  * - Agreement / TotalOrder: every server applies zxids in increasing order (per process
  *   incarnation), and all servers apply the same txn at the same zxid.
- * - Durability: every write a client saw acknowledged is in every serving server's final state.
+ * - Durability: every persistent create a client saw acknowledged is in every serving server's final
+ *   state (tests that delete nodes must not use this check on them).
  * - Convergence: serving servers that applied the same last zxid hold identical state.
  */
 import { epochOf, zxidHex } from '../zxid.ts';
@@ -57,7 +58,8 @@ export function lostWrites(c: Cluster, exists: (server: string, path: string) =>
   const acked: string[] = [];
   const invoked = new Map<string, string>();
   for (const e of c.events()) {
-    if (e.event === 'client.invoke' && e.data['op'] === 'create') {
+    // Ephemeral creates (flags 1, 3) legitimately vanish with their session.
+    if (e.event === 'client.invoke' && e.data['op'] === 'create' && ((e.data['flags'] as number) & 1) === 0) {
       invoked.set(`${e.node}/${String(e.data['session'])}/${String(e.data['xid'])}`, String(e.data['path']));
     } else if (e.event === 'client.return' && e.data['rc'] === 0) {
       const p = invoked.get(`${e.node}/${String(e.data['session'])}/${String(e.data['xid'])}`);

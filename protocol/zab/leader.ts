@@ -12,7 +12,9 @@ import type { AckEpoch, FollowerInfo, QuorumPacket, TxnEntry } from './messages.
 import type { DurableListener, PeerServices } from './services.ts';
 import { planSync } from './syncPlan.ts';
 
-type Stage = 'info' | 'epochAck' | 'sync' | 'newLeaderAcked' | 'running';
+/** info: sent FOLLOWERINFO; epochAck: got LEADERINFO; sync: acked the epoch, waits for its sync;
+ *  newLeader: sync + NEWLEADER sent; newLeaderAcked: waits for the leader to start; running. */
+type Stage = 'info' | 'epochAck' | 'sync' | 'newLeader' | 'newLeaderAcked' | 'running';
 
 interface Handler {
   readonly sid: number;
@@ -46,6 +48,8 @@ export class Leader implements DurableListener {
   epoch = -1;
   private epochChosen = false;
   private epochAcked = false;
+  /** My currentEpoch is written: learners may be synced. */
+  private syncing = false;
   established = false;
   private closed = false;
   lastProposed = 0;
@@ -184,12 +188,14 @@ export class Leader implements DurableListener {
     }
     h.ackEpoch = m;
     h.stage = 'sync';
-    if (this.epochAcked) return this.syncLearner(h);
+    if (this.syncing) return this.syncLearner(h);
+    if (this.epochAcked) return; // synced once my currentEpoch is written
     if (!h.observer) this.electing.add(h.sid);
     if (!isQuorum(this.p.cfg, this.electing)) return;
     this.epochAcked = true;
     this.p.writeEpoch('current', this.epoch, () => {
       if (this.closed) return;
+      this.syncing = true;
       this.p.setTimer(INIT_TIMER, this.p.cfg.initLimit * this.p.cfg.tickTime);
       this.newLeaderAcks.add(this.p.sid);
       for (const x of [...this.handlers.values()]) if (x.stage === 'sync') this.syncLearner(x);
@@ -204,7 +210,8 @@ export class Leader implements DurableListener {
   // ------------------------------------------------------------------ synchronization
 
   private syncLearner(h: Handler): void {
-    if (!this.epochAcked || h.stage !== 'sync' || !h.ackEpoch || !this.handlers.has(h.sid)) return;
+    if (!this.syncing || h.stage !== 'sync' || !h.ackEpoch || this.handlers.get(h.sid) !== h) return;
+    h.stage = 'newLeader';
     const db = this.p.db;
     const peerLast = h.ackEpoch.lastZxid;
     const plan = planSync(peerLast, db.window(), db.lastProcessedZxid, this.p.cfg.forceSnapSync, this.p.cfg.bugs);
@@ -235,14 +242,14 @@ export class Leader implements DurableListener {
   }
 
   private onAck(h: Handler, zxid: number): void {
-    if (h.stage === 'sync' && zxid !== makeZxid(this.epoch, 0)) {
+    if (h.stage === 'newLeader' && zxid !== makeZxid(this.epoch, 0)) {
       // LearnerHandler: the first packet after NEWLEADER must be its ACK.
       this.dropHandler(h, 'next packet was supposed to be the NEWLEADER ack');
       return;
     }
     if (counterOf(zxid) === 0) {
       // NEWLEADER ack (or the ack of UPTODATE, which carries the same zxid and is ignored).
-      if (h.stage !== 'sync' || zxid !== makeZxid(this.epoch, 0)) return;
+      if (h.stage !== 'newLeader' || zxid !== makeZxid(this.epoch, 0)) return;
       h.stage = 'newLeaderAcked';
       if (this.established) return this.sendUpToDate(h);
       if (!h.observer) this.newLeaderAcks.add(h.sid);

@@ -249,6 +249,10 @@ export class Learner implements DurableListener {
       }
       case 'NEWLEADER':
         return this.onNewLeader(m.zxid);
+      case 'DIFF':
+      case 'TRUNC':
+      case 'SNAP':
+        return this.p.abandon(`unexpected ${m.type} during sync`);
       case 'UPTODATE':
         return this.onUpToDate();
       case 'PING':
