@@ -12,7 +12,7 @@
  */
 import * as H from './hamt.ts';
 import { CONFIG, QUOTA, ROOT, ZOOKEEPER, childNameOf, parentOf } from './path.ts';
-import { NodeKind, newZnode, statOf, dataLengthOf, type NodeKindCode, type Znode } from './znode.ts';
+import { NodeKind, newZnode, statOf, withAcl, withChildren, withData, type NodeKindCode, type Znode } from './znode.ts';
 import { Err } from '../request/errors.ts';
 import type { Txn, TxnBody, TxnHeader, TxnType, MultiSubTxn } from '../request/txn.ts';
 import {
@@ -48,7 +48,9 @@ export interface ApplyResult {
   /** 0, or the error code (error txns; or a txn that could not apply). */
   readonly err: number;
   readonly path?: string;
-  readonly stat?: Stat;
+  /** The node right after the change (create, setData, setACL, check): `statOf(node)` is the
+   *  reply's Stat. Kept as the node, not a Stat, so applying allocates no Stat nobody reads. */
+  readonly node?: Znode;
   readonly multi?: readonly ApplyResult[];
   readonly triggers: readonly WatchTrigger[];
 }
@@ -88,13 +90,13 @@ export class DataTree {
     const withKids = (n: Znode, names: string[]): Znode => {
       let c: H.Trie = null;
       for (const name of names) c = H.set(c, name, true, t.edit);
-      return { ...n, children: c, numChildren: names.length };
+      return withChildren(n, c, names.length, n.cversion, n.pzxid);
     };
     t.put(ROOT, withKids(base(OPEN_ACL_UNSAFE), ['zookeeper']));
     t.put(ZOOKEEPER, withKids(base(OPEN_ACL_UNSAFE), ['quota', 'config']));
     t.put(QUOTA, base(OPEN_ACL_UNSAFE));
     // ZooKeeper makes the config node read-only with setACL(..., -1), which leaves aversion -1.
-    t.put(CONFIG, { ...base(READ_ACL_UNSAFE), aversion: -1 });
+    t.put(CONFIG, withAcl(base(READ_ACL_UNSAFE), READ_ACL_UNSAFE, -1));
     t.nodeCount = 4;
     return t;
   }
@@ -135,8 +137,8 @@ export class DataTree {
     return this.nodeCount;
   }
 
-  getNode(path: string): Znode | undefined {
-    return H.get<Znode>(this.nodes, path);
+  getNode(path: string, h?: number): Znode | undefined {
+    return H.get<Znode>(this.nodes, path, h);
   }
 
   stat(path: string): Stat | undefined {
@@ -201,7 +203,18 @@ export class DataTree {
 
   private applyBody(hdr: TxnHeader, body: TxnBody): ApplyResult {
     const triggers: WatchTrigger[] = [];
-    const base = { zxid: hdr.zxid, sessionId: hdr.sessionId, cxid: hdr.cxid, type: body.type };
+    // One literal shape for every result (spreads are slow on this hot path).
+    const res = (err: number, path?: string, node?: Znode, multi?: ApplyResult[]): ApplyResult => ({
+      zxid: hdr.zxid,
+      sessionId: hdr.sessionId,
+      cxid: hdr.cxid,
+      type: body.type,
+      err,
+      path,
+      node,
+      multi,
+      triggers,
+    });
     if (body.type === 'multi') {
       const failed = body.txns.some((t) => t.type === 'error');
       const results: ApplyResult[] = [];
@@ -214,12 +227,12 @@ export class DataTree {
           s = { type: 'error', err: postFailed ? Err.RUNTIMEINCONSISTENCY : Err.OK };
         }
         if (s.type === 'error' && s.err !== 0) postFailed = true;
-        const r = this.applyBody({ ...hdr, type: s.type }, s);
+        const r = this.applyBody(hdr, s);
         results.push(r);
         if (r.err !== 0 && err === 0) err = r.err;
         for (const t of r.triggers) triggers.push(t);
       }
-      return { ...base, err, multi: results, triggers };
+      return res(err, undefined, undefined, results);
     }
     try {
       switch (body.type) {
@@ -228,52 +241,50 @@ export class DataTree {
           const kind = body.ephemeral ? NodeKind.EPHEMERAL : NodeKind.PERSISTENT;
           const owner = body.ephemeral ? hdr.sessionId : NO_SESSION;
           const n = this.createNode(body.path, body.data, body.acl, kind, owner, 0, body.parentCVersion, hdr.zxid, hdr.time, triggers);
-          return body.type === 'create2'
-            ? { ...base, err: 0, path: body.path, stat: statOf(n), triggers }
-            : { ...base, err: 0, path: body.path, triggers };
+          return res(0, body.path, n);
         }
         case 'createContainer': {
           const n = this.createNode(body.path, body.data, body.acl, NodeKind.CONTAINER, NO_SESSION, 0, body.parentCVersion, hdr.zxid, hdr.time, triggers);
-          return { ...base, err: 0, path: body.path, stat: statOf(n), triggers };
+          return res(0, body.path, n);
         }
         case 'createTTL': {
           const n = this.createNode(body.path, body.data, body.acl, NodeKind.TTL, NO_SESSION, body.ttl, body.parentCVersion, hdr.zxid, hdr.time, triggers);
-          return { ...base, err: 0, path: body.path, stat: statOf(n), triggers };
+          return res(0, body.path, n);
         }
         case 'delete':
         case 'deleteContainer':
           this.deleteNode(body.path, hdr.zxid, triggers);
-          return { ...base, err: 0, path: body.path, triggers };
+          return res(0, body.path);
         case 'setData': {
           const n = this.setData(body.path, body.data, body.version, hdr.zxid, hdr.time, triggers);
-          return { ...base, err: 0, path: body.path, stat: statOf(n), triggers };
+          return res(0, body.path, n);
         }
         case 'setACL': {
           const n = this.setAcl(body.path, body.acl, body.version);
-          return { ...base, err: 0, path: body.path, stat: statOf(n), triggers };
+          return res(0, body.path, n);
         }
         case 'check': {
           // CheckVersionTxn applies nothing; ZooKeeper reports the node's stat if it exists.
           const n = this.getNode(body.path);
-          return n === undefined ? { ...base, err: 0, path: body.path, triggers } : { ...base, err: 0, path: body.path, stat: statOf(n), triggers };
+          return res(0, body.path, n);
         }
         case 'error':
-          return { ...base, err: body.err, triggers };
+          return res(body.err);
         case 'createSession':
           this.sessionTable = H.set(this.sessionTable, hdr.sessionId, body.timeoutMs, this.edit);
-          return { ...base, err: 0, triggers };
+          return res(0);
         case 'closeSession':
           this.killSession(hdr.sessionId, hdr.zxid, body.paths, triggers);
-          return { ...base, err: 0, triggers };
+          return res(0);
       }
     } catch (e) {
-      if (e instanceof ApplyError) return { ...base, err: e.code, triggers };
+      if (e instanceof ApplyError) return res(e.code);
       throw e;
     }
   }
 
-  private put(path: string, n: Znode): void {
-    this.nodes = H.set(this.nodes, path, n, this.edit);
+  private put(path: string, n: Znode, h?: number): void {
+    this.nodes = H.set(this.nodes, path, n, this.edit, h);
   }
 
   private createNode(
@@ -289,20 +300,20 @@ export class DataTree {
     triggers: WatchTrigger[],
   ): Znode {
     const parentKey = parentOf(path);
-    const parent = parentKey === undefined ? undefined : this.getNode(parentKey);
+    const ph = parentKey === undefined ? 0 : H.hashString(parentKey);
+    const parent = parentKey === undefined ? undefined : this.getNode(parentKey, ph);
     if (parentKey === undefined || parent === undefined) throw new ApplyError(Err.NONODE);
     const name = childNameOf(path);
-    if (H.get(parent.children, name) !== undefined) throw new ApplyError(Err.NODEEXISTS);
+    const nh = H.hashString(name);
+    if (H.get(parent.children, name, nh) !== undefined) throw new ApplyError(Err.NODEEXISTS);
     const pcv = parentCVersion === -1 ? parent.cversion + 1 : parentCVersion;
     // Replaying a fuzzy snapshot may see an older cversion: only move it (and pzxid) forward.
     const advance = pcv > parent.cversion;
-    this.put(parentKey, {
-      ...parent,
-      children: H.set(parent.children, name, true, this.edit),
-      numChildren: parent.numChildren + 1,
-      cversion: advance ? pcv : parent.cversion,
-      pzxid: advance ? zxid : parent.pzxid,
-    });
+    this.put(
+      parentKey,
+      withChildren(parent, H.set(parent.children, name, true, this.edit, nh), parent.numChildren + 1, advance ? pcv : parent.cversion, advance ? zxid : parent.pzxid),
+      ph,
+    );
     const node = newZnode(data, acl, zxid, time, kind, owner, ttl);
     this.put(path, node);
     this.nodeCount++;
@@ -319,23 +330,20 @@ export class DataTree {
 
   private deleteNode(path: string, zxid: number, triggers: WatchTrigger[]): void {
     const parentKey = parentOf(path);
-    const parent = parentKey === undefined ? undefined : this.getNode(parentKey);
+    const ph = parentKey === undefined ? 0 : H.hashString(parentKey);
+    const parent = parentKey === undefined ? undefined : this.getNode(parentKey, ph);
     if (parentKey === undefined || parent === undefined) throw new ApplyError(Err.NONODE);
     const name = childNameOf(path);
     // As ZooKeeper: the parent is updated (pzxid forward) before the child's existence is known.
     const kids = H.remove(parent.children, name, this.edit);
     const removed = H.lastSizeChange() === -1;
     if (removed || zxid > parent.pzxid) {
-      this.put(parentKey, {
-        ...parent,
-        children: kids,
-        numChildren: parent.numChildren - (removed ? 1 : 0),
-        pzxid: zxid > parent.pzxid ? zxid : parent.pzxid,
-      });
+      this.put(parentKey, withChildren(parent, kids, parent.numChildren - (removed ? 1 : 0), parent.cversion, zxid > parent.pzxid ? zxid : parent.pzxid), ph);
     }
-    const node = this.getNode(path);
+    const h = H.hashString(path);
+    const node = this.getNode(path, h);
     if (node === undefined) throw new ApplyError(Err.NONODE);
-    this.nodes = H.remove(this.nodes, path, this.edit);
+    this.nodes = H.remove(this.nodes, path, this.edit, h);
     this.nodeCount--;
     if (node.kind === NodeKind.CONTAINER) this.containerSet = H.remove(this.containerSet, path, this.edit);
     else if (node.kind === NodeKind.TTL) this.ttlSet = H.remove(this.ttlSet, path, this.edit);
@@ -351,19 +359,21 @@ export class DataTree {
   }
 
   private setData(path: string, data: Data, version: number, zxid: number, time: number, triggers: WatchTrigger[]): Znode {
-    const n = this.getNode(path);
+    const h = H.hashString(path);
+    const n = this.getNode(path, h);
     if (n === undefined) throw new ApplyError(Err.NONODE);
-    const m: Znode = { ...n, data, dataLength: dataLengthOf(data), mtime: time, mzxid: zxid, version };
-    this.put(path, m);
+    const m = withData(n, data, time, zxid, version);
+    this.put(path, m, h);
     triggers.push({ path, type: EventType.NodeDataChanged, acl: m.acl });
     return m;
   }
 
   private setAcl(path: string, acl: readonly Acl[], version: number): Znode {
-    const n = this.getNode(path);
+    const h = H.hashString(path);
+    const n = this.getNode(path, h);
     if (n === undefined) throw new ApplyError(Err.NONODE);
-    const m: Znode = { ...n, acl, aversion: version };
-    this.put(path, m);
+    const m = withAcl(n, acl, version);
+    this.put(path, m, h);
     return m;
   }
 

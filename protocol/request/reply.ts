@@ -4,21 +4,23 @@
  * multi: OK for the sub-ops before the failure, the error, then RuntimeInconsistency).
  */
 import type { ApplyResult } from '../datatree/tree.ts';
+import { statOf } from '../datatree/znode.ts';
 import type { MultiResult, Reply, Request } from './types.ts';
 
 export function multiResultOf(r: ApplyResult): MultiResult {
+  const stat = r.node === undefined ? undefined : statOf(r.node);
   switch (r.type) {
     case 'create':
       return { type: 'create', path: r.path ?? '' };
     case 'create2':
     case 'createContainer':
     case 'createTTL':
-      return r.stat === undefined ? { type: 'create', path: r.path ?? '' } : { type: 'create', path: r.path ?? '', stat: r.stat };
+      return stat === undefined ? { type: 'create', path: r.path ?? '' } : { type: 'create', path: r.path ?? '', stat };
     case 'delete':
     case 'deleteContainer':
       return { type: 'delete' };
     case 'setData':
-      return r.stat === undefined ? { type: 'error', err: r.err } : { type: 'setData', stat: r.stat };
+      return stat === undefined ? { type: 'error', err: r.err } : { type: 'setData', stat };
     case 'check':
       return { type: 'check' };
     default:
@@ -31,17 +33,18 @@ export function buildWriteReply(req: Request, r: ApplyResult, zxid: number): Rep
   if (r.type === 'error') return { op: req.op, rc: r.err, zxid };
   if (r.type === 'multi') return { op: req.op, rc: 0, zxid, results: (r.multi ?? []).map(multiResultOf) };
   if (r.err !== 0) return { op: req.op, rc: r.err, zxid };
+  const stat = r.node === undefined ? undefined : statOf(r.node);
   switch (r.type) {
     case 'create':
       return { op: req.op, rc: 0, zxid, path: r.path ?? '' };
     case 'create2':
     case 'createContainer':
     case 'createTTL':
-      return { op: req.op, rc: 0, zxid, path: r.path ?? '', ...(r.stat === undefined ? {} : { stat: r.stat }) };
+      return { op: req.op, rc: 0, zxid, path: r.path ?? '', ...(stat === undefined ? {} : { stat }) };
     case 'setData':
     case 'setACL':
     case 'check':
-      return { op: req.op, rc: 0, zxid, ...(r.stat === undefined ? {} : { stat: r.stat }) };
+      return { op: req.op, rc: 0, zxid, ...(stat === undefined ? {} : { stat }) };
     default:
       return { op: req.op, rc: 0, zxid };
   }
