@@ -68,6 +68,9 @@ export class FastLeaderElection {
   /** Notifications received while LOOKING between elections (ZooKeeper's recvqueue holds them). */
   private pending: { sid: number; n: Notification }[] = [];
   private loopback: Notification[] = [];
+  /** QuorumCnxManager state: peers I hold a connection with, and the last message queued per peer. */
+  private readonly connected = new Set<number>();
+  private readonly lastSentTo = new Map<number, Notification>();
   /** Set when a notification reached the loop body during the current input (the poll restarts). */
   private polled = false;
   private outcome: ElectionOutcome | null = null;
@@ -149,6 +152,14 @@ export class FastLeaderElection {
     // ZooKeeper takes the sender's sid from the connection, not from the payload.
     const sid = /^s\d+$/.test(from) ? Number(from.slice(1)) : NaN;
     if (!Number.isInteger(sid)) return fx;
+    if (!this.connected.has(sid)) {
+      // A (re)connection: QuorumCnxManager's SendWorker starts by sending what is queued for that
+      // peer, or else the last message it sent. A message sent while the peer was down is thereby
+      // delivered as soon as the peer talks to me.
+      this.connected.add(sid);
+      const last = this.lastSentTo.get(sid);
+      if (last) fx.push({ kind: 'send', to: `s${sid}`, msg: last });
+    }
     this.receive(sid, n, fx);
     return this.finish(fx);
   }
@@ -170,6 +181,12 @@ export class FastLeaderElection {
       this.decide(this.proposedLeader, vote, this.finalizeVoters, 'lookingQuorum', fx);
     }
     return this.finish(fx);
+  }
+
+  /** The connection to a peer broke (it crashed, or the network cut it): the next message from it
+   *  is a new connection, on which I re-send my last message to it. */
+  onPeerDown(peer: NodeId): void {
+    this.connected.delete(Number(peer.slice(1)));
   }
 
   takeOutcome(): ElectionOutcome | null {
@@ -348,14 +365,19 @@ export class FastLeaderElection {
     const msg = this.message(this.proposal, 'LOOKING');
     for (const sid of this.participants) {
       if (sid === this.myid) this.loopback.push(msg);
-      else fx.push({ kind: 'send', to: `s${sid}`, msg });
+      else this.emit(sid, msg, fx);
     }
   }
 
   private send(to: number, v: Vote, state: ServerState, fx: Effect[]): void {
     const msg = this.message(v, state);
     if (to === this.myid) this.loopback.push(msg);
-    else fx.push({ kind: 'send', to: `s${to}`, msg });
+    else this.emit(to, msg, fx);
+  }
+
+  private emit(to: number, msg: Notification, fx: Effect[]): void {
+    this.lastSentTo.set(to, msg);
+    fx.push({ kind: 'send', to: `s${to}`, msg });
   }
 
   private message(v: Vote, state: ServerState): Notification {

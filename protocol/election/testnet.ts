@@ -1,6 +1,6 @@
 /**
  * A tiny deterministic event loop that runs several FastLeaderElection instances against each other
- * (test support; the real harness is `sim/`). Links have seeded per-message delays, messages can be
+ * (test support; the real harness is `sim/`). Links are FIFO with seeded per-message delays, messages can be
  * dropped by a predicate, servers start at given times, and the loop plays the QuorumPeer's part of
  * telling the election its new state once an election ends.
  */
@@ -76,25 +76,44 @@ export function runElection(servers: readonly TestServer[], opts: TestNetOptions
   const traces: TraceRecord[] = [];
   const timerGen = new Map<string, number>();
   const linkCount = new Map<string, number>();
+  const linkLast = new Map<string, number>();
   const maxEvents = opts.maxEvents ?? 200_000;
   let events = 0;
   let endedAt = 0;
   let delivered = 0;
   let dropped = 0;
   let seq = 0;
+  // A binary min-heap on (t, seq): a livelocked election floods it, so inserts must stay cheap.
   const queue: Event[] = [];
-
+  const before = (a: Event, b: Event): boolean => a.t < b.t || (a.t === b.t && a.seq < b.seq);
   const push = (e: Event): void => {
-    // Keep the queue sorted by (t, seq): binary search for the insertion point.
-    let lo = 0;
-    let hi = queue.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      const q = queue[mid]!;
-      if (q.t < e.t || (q.t === e.t && q.seq < e.seq)) lo = mid + 1;
-      else hi = mid;
+    queue.push(e);
+    let i = queue.length - 1;
+    while (i > 0) {
+      const p = (i - 1) >> 1;
+      if (!before(queue[i]!, queue[p]!)) break;
+      [queue[i], queue[p]] = [queue[p]!, queue[i]!];
+      i = p;
     }
-    queue.splice(lo, 0, e);
+  };
+  const pop = (): Event => {
+    const top = queue[0]!;
+    const last = queue.pop()!;
+    if (queue.length > 0) {
+      queue[0] = last;
+      let i = 0;
+      for (;;) {
+        const l = 2 * i + 1;
+        const r = l + 1;
+        let m = i;
+        if (l < queue.length && before(queue[l]!, queue[m]!)) m = l;
+        if (r < queue.length && before(queue[r]!, queue[m]!)) m = r;
+        if (m === i) break;
+        [queue[i], queue[m]] = [queue[m]!, queue[i]!];
+        i = m;
+      }
+    }
+    return top;
   };
 
   for (const s of servers) {
@@ -119,8 +138,10 @@ export function runElection(servers: readonly TestServer[], opts: TestNetOptions
           dropped++;
           continue;
         }
-        const delay = minDelay + rng() * (maxDelay - minDelay);
-        push({ t: t + delay, seq: seq++, kind: 'deliver', from: sid, to, msg });
+        // Links are FIFO (QuorumCnxManager runs over TCP): never overtake the previous message.
+        const at = Math.max(t + minDelay + rng() * (maxDelay - minDelay), linkLast.get(key) ?? 0);
+        linkLast.set(key, at);
+        push({ t: at, seq: seq++, kind: 'deliver', from: sid, to, msg });
       } else if (e.kind === 'setTimer') {
         const key = `${sid}/${e.timer}`;
         const gen = (timerGen.get(key) ?? 0) + 1;
@@ -142,7 +163,7 @@ export function runElection(servers: readonly TestServer[], opts: TestNetOptions
   };
 
   while (queue.length > 0 && queue[0]!.t <= until && events < maxEvents) {
-    const e = queue.shift()!;
+    const e = pop();
     events++;
     endedAt = e.t;
     if (e.kind === 'start') {
