@@ -230,13 +230,42 @@ export function normalizeOps(ops: readonly ScriptOp[]): ScriptOp[] {
   return out;
 }
 
+/**
+ * A list of `min`..`max` items whose shrinking may go below `min`: generation honours the size
+ * the test wants (30+ ops), but a counterexample can shrink to the few ops that matter. It
+ * generates with one array arbitrary and shrinks with another over the same items (same value
+ * and context shapes; only the length floor differs).
+ */
+class ListShrinkingBelowMin<T> extends fc.Arbitrary<T[]> {
+  private readonly gen: fc.Arbitrary<T[]>;
+  private readonly shr: fc.Arbitrary<T[]>;
+  constructor(item: fc.Arbitrary<T>, min: number, max: number) {
+    super();
+    this.gen = fc.array(item, { minLength: min, maxLength: max });
+    this.shr = fc.array(item, { minLength: 0, maxLength: max });
+  }
+  generate(mrng: fc.Random, biasFactor: number | undefined): fc.Value<T[]> {
+    return this.gen.generate(mrng, biasFactor);
+  }
+  canShrinkWithoutContext(value: unknown): value is T[] {
+    return this.shr.canShrinkWithoutContext(value);
+  }
+  shrink(value: T[], context: unknown): fc.Stream<fc.Value<T[]>> {
+    return this.shr.shrink(value, context);
+  }
+}
+
+export function opList(item: fc.Arbitrary<ScriptOp>, min: number, max: number): fc.Arbitrary<ScriptOp[]> {
+  return new ListShrinkingBelowMin(item, min, max);
+}
+
 function named(prefix: string, ops: readonly ScriptOp[]): Script {
   return { name: prefix, ops: normalizeOps(ops) };
 }
 
 export function untimedScript(minOps = 30, maxOps = 45): fc.Arbitrary<Script> {
   const one = fc.oneof({ weight: 30, arbitrary: untimedOp(false) }, { weight: 1, arbitrary: untimedOnly });
-  return fc.array(one, { minLength: minOps, maxLength: maxOps }).map((ops) => named('diff-untimed', ops));
+  return opList(one, minOps, maxOps).map((ops) => named('diff-untimed', ops));
 }
 
 /** The timed segment: something only time removes, then a sleep. Session `t` is used only here. */
@@ -282,6 +311,6 @@ const timedSegment: fc.Arbitrary<ScriptOp[]> = fc.oneof(
 );
 
 export function timedScript(): fc.Arbitrary<Script> {
-  const ops = fc.array(untimedOp(true), { minLength: 12, maxLength: 18 });
+  const ops = opList(untimedOp(true), 12, 18);
   return fc.tuple(ops, timedSegment, ops).map(([a, seg, b]) => named('diff-timed', [...a, ...seg, ...b]));
 }
