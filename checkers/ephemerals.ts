@@ -6,9 +6,9 @@
  * - EphemeralOutlivesSession: no read reply shows an ephemeral on a server that has already applied
  *   its owner's close (the reply zxid is the serving server's last applied zxid, so a reply at zxid
  *   >= the close zxid comes from a server that applied the close — ZOOKEEPER-2355's symptom).
- * - TimelyExpiry: once a session's client is gone (crashed, or disconnected and never back), the
- *   session is closed or expired within its timeout + the election bound, counted from when the
- *   faults were healed if later. Shortcut: a fixed slack of 2 ticks (4 s) covers the leader's
+ * - TimelyExpiry: once a session's client is gone (crashed, abandoned its session, or disconnected
+ *   and never back), the session is closed or expired within its timeout + the election bound,
+ *   counted from when the faults were healed if later. Shortcut: a fixed slack of 2 ticks (4 s) covers the leader's
  *   expiry buckets; the timeout is the one `session.create` reports, else `sessionTimeoutMs`, else
  *   the 3.8 maximum (40 s).
  *
@@ -56,7 +56,8 @@ function scan(records: readonly TraceRecord[], options?: CheckOptions): Verdict[
   // Sessions: who is their client, their timeout, when they ended, when their client left.
   const clientOf = new Map<string, string>();
   const timeoutMs = new Map<string, number>();
-  const ended = new Set<string>();
+  /** Session -> virtual time its close/expiry was first seen. */
+  const ended = new Map<string, number>();
   const goneAt = new Map<string, { t: number; i: number }>();
   const pendingReads = new Map<string, { path: string; i: number }>();
   let end = 0;
@@ -66,7 +67,7 @@ function scan(records: readonly TraceRecord[], options?: CheckOptions): Verdict[
   const applyTxn = (x: TxnInfo, zxid: number, i: number, t: number, node: string): void => {
     if (x.error === true) return;
     if (CLOSE_TYPES.has(x.type) && x.session !== undefined) {
-      ended.add(x.session);
+      if (!ended.has(x.session)) ended.set(x.session, t);
       if (!closeAt.has(x.session)) closeAt.set(x.session, { zxid, i });
       const mine = owned.get(x.session) ?? new Set<string>();
       for (const p of x.paths ?? []) if (latest(p)?.exists === true) mine.add(p);
@@ -119,7 +120,7 @@ function scan(records: readonly TraceRecord[], options?: CheckOptions): Verdict[
         if (e.timeoutMs !== undefined) timeoutMs.set(e.session, e.timeoutMs);
         break;
       case 'sessionEnd':
-        ended.add(e.session);
+        if (!ended.has(e.session)) ended.set(e.session, d.t);
         break;
       case 'invoke':
         if (!isServer(d.node)) clientOf.set(e.session, d.node);
@@ -133,6 +134,7 @@ function scan(records: readonly TraceRecord[], options?: CheckOptions): Verdict[
         if (e.session !== undefined && !goneAt.has(e.session)) goneAt.set(e.session, { t: d.t, i: d.i });
         break;
       case 'crash':
+      case 'clientAbandon':
         for (const [s, c] of clientOf) if (c === d.node && !goneAt.has(s)) goneAt.set(s, { t: d.t, i: d.i });
         break;
       case 'return': {
@@ -167,11 +169,13 @@ function scan(records: readonly TraceRecord[], options?: CheckOptions): Verdict[
   const healed = options?.healedAt ?? 0;
   const bound = options?.electionBoundUs ?? DEFAULT_ELECTION_BOUND_US;
   for (const [s, g] of [...goneAt].sort((a, b) => a[1].i - b[1].i)) {
-    if (ended.has(s)) continue;
     const tmo = (timeoutMs.get(s) ?? options?.sessionTimeoutMs ?? DEFAULT_TIMEOUT_MS) * 1000;
     const deadline = Math.max(g.t, healed) + tmo + bound + EXPIRY_SLACK_US;
-    if (end >= deadline)
-      timely.add(deadline, undefined, `session ${s} not expired ${(deadline - g.t) / 1e6}s after its client left (timeout ${tmo / 1e6}s)`, [g.i]);
+    const endedAt = ended.get(s);
+    if (endedAt !== undefined && endedAt < g.t) continue; // ended before its client left
+    if (endedAt === undefined ? end >= deadline : endedAt > deadline)
+      timely.add(deadline, undefined, `session ${s} not expired ${(deadline - g.t) / 1e6}s after its client left (timeout ${tmo / 1e6}s)` +
+        (endedAt === undefined ? '' : `: it ended ${(endedAt - g.t) / 1e6}s after`), [g.i]);
   }
   return [orphan, outlive, timely];
 }

@@ -11,7 +11,8 @@ import type { TraceRecord } from './types.ts';
 export type ZEvent =
   /** The process started (first boot or restart): everything in memory is new. */
   | { readonly k: 'boot'; readonly restart: boolean }
-  | { readonly k: 'crash' }
+  /** The process died; `kept` of its un-fsynced log records survived (a torn prefix). */
+  | { readonly k: 'crash'; readonly kept: number }
   | { readonly k: 'state'; readonly state: string; readonly epoch?: number }
   | { readonly k: 'epochAccepted'; readonly epoch: number }
   | { readonly k: 'epochCurrent'; readonly epoch: number }
@@ -33,6 +34,9 @@ export type ZEvent =
   | { readonly k: 'clientConnected'; readonly session: string; readonly server?: string }
   | { readonly k: 'clientDisconnected'; readonly session?: string }
   | { readonly k: 'clientExpired'; readonly session?: string }
+  /** The application made a client node drop its connection without closing the session
+   *  (kernel `request` record with op `abandon`): the session is left to expire. */
+  | { readonly k: 'clientAbandon' }
   | { readonly k: 'vote'; readonly vote: VoteInfo; readonly round: number }
   /** A server starts an election; `vote` is its initial vote for itself (its credential). */
   | { readonly k: 'electionStart'; readonly round?: number; readonly vote?: VoteInfo }
@@ -163,9 +167,13 @@ function toEvent(r: TraceRecord): ZEvent | undefined {
     case 'restart':
       return { k: 'boot', restart: true };
     case 'crash':
-      return { k: 'crash' };
+      return { k: 'crash', kept: typeof r['kept'] === 'number' ? r['kept'] : 0 };
     case 'send':
       return proposal(r['msg']);
+    case 'request': {
+      const op = r['op'] as Data | undefined;
+      return typeof op === 'object' && op !== null && op['op'] === 'abandon' ? { k: 'clientAbandon' } : undefined;
+    }
     case 'trace':
       break;
     default:

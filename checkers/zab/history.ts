@@ -3,9 +3,9 @@
  * zxids in its txn log plus a snapshot base that stands for every txn up to it.
  *
  * - `log.append` adds a zxid, `log.durable` raises the fsynced watermark, `log.truncate` cuts.
- * - `crash` keeps only what was fsynced. Shortcut: the kernel may keep a torn prefix of unsynced
- *   records (`crash {kept}`); we drop all unsynced entries, which can only make checks that demand
- *   an entry be present stricter on entries that were never durable.
+ * - `crash` keeps what was fsynced plus the torn prefix of unsynced records the kernel kept
+ *   (`crash {kept}`: one log record per txn). Shortcut: a crash while a truncation is still in
+ *   flight (the kernel then restores the pre-truncation log) is not modelled.
  * - `snapshot.load` moves the base: every zxid <= base counts as held (we do not check the
  *   snapshot's content, only the zxid it claims).
  *
@@ -74,9 +74,18 @@ export class NodeHistory {
       case 'boot':
         if (!e.restart) this.reset();
         return;
-      case 'crash':
-        this.cutAbove(this.durable);
+      case 'crash': {
+        // Entries up to the fsync watermark survive, then `kept` more of the unsynced tail.
+        const synced = this.sorted ? this.firstAbove(this.durable) : this.entries.filter((x) => x <= this.durable).length;
+        const keep = Math.min(this.entries.length, synced + e.kept);
+        if (keep < this.entries.length) {
+          this.noteCut(this.entries[keep - 1] ?? this.base);
+          this.entries.length = keep;
+        }
+        const last = this.entries[this.entries.length - 1];
+        if (last !== undefined && last > this.durable) this.durable = last;
         return;
+      }
       case 'logAppend': {
         const last = this.entries[this.entries.length - 1];
         if (last !== undefined && e.zxid <= last) this.sorted = false;

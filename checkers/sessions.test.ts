@@ -1,0 +1,54 @@
+/**
+ * Session and ephemeral checkers on real simulated ensembles (DataTree backend): an abandoned
+ * session expires in time and its ephemeral goes; a create pipelined before closeSession leaves no
+ * orphan; every checker passes. A checker told a shorter timeout than the run used flags the expiry
+ * as late (it measures time, it does not just look for an expiry record).
+ */
+import { describe, expect, it } from 'vitest';
+import { Cluster } from '../protocol/server/cluster.ts';
+import { connectAll, converge } from '../protocol/server/testWorkload.ts';
+import { CHECKERS, failures, runAll } from './index.ts';
+
+const EPHEMERAL = 1;
+
+function abandoned(): Cluster {
+  const c = new Cluster({ servers: 3, observers: 1, clients: 2, seed: 21, client: { sessionTimeoutMs: 6000 } });
+  expect(c.runUntil(() => c.settled(), 5_000)).toBe(true);
+  connectAll(c);
+  expect((c.call('c1', { op: 'create', path: '/eph', data: '', flags: EPHEMERAL }) as { rc: number }).rc).toBe(0);
+  expect((c.call('c2', { op: 'exists', path: '/eph' }) as { rc: number }).rc).toBe(0);
+  c.call('c1', { op: 'abandon' });
+  c.runFor(20_000);
+  expect((c.call('c2', { op: 'exists', path: '/eph' }) as { rc: number }).rc).toBe(-101);
+  return c;
+}
+
+describe('sessions on a simulated ensemble', () => {
+  it('an abandoned session expires in time; every checker passes', () => {
+    const c = abandoned();
+    expect(c.events('session.expire').length).toBeGreaterThan(0);
+    const results = runAll(c.sim.trace.records, { healedAt: 0, sessionTimeoutMs: 6000, ensembleSize: 3, livenessBoundUs: 10_000_000 });
+    expect(failures(results)).toEqual([]);
+  });
+
+  it('an expiry later than the timeout the checker expects is flagged', () => {
+    const c = abandoned();
+    const r = CHECKERS['TimelyExpiry']!(c.sim.trace.records, { healedAt: 0, sessionTimeoutMs: 1000, electionBoundUs: 500_000 });
+    expect(r.ok).toBe(false);
+    expect(r.violations[0]!.message).toMatch(/not expired/);
+  });
+
+  it('a create pipelined before closeSession leaves no orphan; every checker passes', () => {
+    const c = new Cluster({ servers: 3, clients: 2, seed: 23 });
+    expect(c.runUntil(() => c.settled(), 5_000)).toBe(true);
+    connectAll(c);
+    const create = c.send('c1', { op: 'create', path: '/short', data: '', flags: EPHEMERAL });
+    const close = c.send('c1', { op: 'closeSession' });
+    c.runFor(50);
+    expect((c.result(create) as { rc: number }).rc).toBe(0);
+    expect((c.result(close) as { rc: number }).rc).toBe(0);
+    expect(converge(c)).toBe(true);
+    expect((c.call('c2', { op: 'exists', path: '/short' }) as { rc: number }).rc).toBe(-101);
+    expect(failures(runAll(c.sim.trace.records, { ensembleSize: 3 }))).toEqual([]);
+  });
+});
