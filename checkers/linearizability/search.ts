@@ -145,7 +145,7 @@ export function searchPart<S, I, O>(
       state = stackState[depth]!;
       stackState[depth] = undefined as S; // let the state be collected
       bits[o >>> 5] = bits[o >>> 5]! & ~(1 << (o & 31));
-      bitsHash ^= 0;
+      bitsHash ^= zob[o]!;
       unlift(list, e);
       entry = next[e]!;
     }
