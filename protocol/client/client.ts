@@ -80,6 +80,8 @@ export class ZooKeeperClient implements ProtocolNode {
   private readonly watches = new WatchTable();
   private events: ClientEvent[] = [];
   private lastSend = 0;
+  private sendSeq = 0;
+  private recvSeq = 0;
   private lastRecv = 0;
 
   constructor(
@@ -109,7 +111,13 @@ export class ZooKeeperClient implements ProtocolNode {
         break;
       case 'message':
         if (isClientWire(input.msg) && input.from === this.server && input.msg.cnx === this.cnx) {
-          this.onWire(input.msg);
+          const m = input.msg;
+          if (m.type !== 'ZK_CLOSE' && m.seq !== this.recvSeq + 1) {
+            this.connectionLost(`connection broken (packet ${m.seq}, expected ${this.recvSeq + 1})`);
+          } else {
+            this.recvSeq = m.seq;
+            this.onWire(m);
+          }
         }
         break;
       case 'timer':
@@ -198,6 +206,8 @@ export class ZooKeeperClient implements ProtocolNode {
     this.tried++;
     this.server = this.hosts[this.hostIndex]!;
     this.cnx = `${this.id}#${++this.cnxCounter}`;
+    this.sendSeq = 0;
+    this.recvSeq = 0;
     this.send({
       type: 'ZK_CONNECT',
       cnx: this.cnx,
@@ -367,9 +377,9 @@ export class ZooKeeperClient implements ProtocolNode {
 
   // ------------------------------------------------------------------ effects
 
-  private send(msg: ClientWire): void {
+  private send(msg: { readonly type: ClientWire['type']; readonly [k: string]: unknown }): void {
     if (!this.server) return;
-    this.out.push({ kind: 'send', to: this.server, msg });
+    this.out.push({ kind: 'send', to: this.server, msg: { ...msg, cnx: this.cnx, seq: ++this.sendSeq } });
     this.lastSend = this.now;
   }
   private reply(id: number, result: unknown): void {

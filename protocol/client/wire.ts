@@ -10,6 +10,8 @@ import type { Reply, Request, SessionId } from '../request/types.ts';
 export interface ConnectMsg extends Message {
   readonly type: 'ZK_CONNECT';
   readonly cnx: string;
+  /** 1, 2, 3... per connection and direction (a gap = the connection broke, see zab/messages.ts). */
+  readonly seq: number;
   /** '0x0' to create a session. */
   readonly sessionId: SessionId;
   readonly lastZxidSeen: number;
@@ -18,6 +20,7 @@ export interface ConnectMsg extends Message {
 export interface ConnectedMsg extends Message {
   readonly type: 'ZK_CONNECTED';
   readonly cnx: string;
+  readonly seq: number;
   readonly sessionId: SessionId;
   /** Negotiated timeout; 0 means the session is expired (as ZooKeeper signals it). */
   readonly timeoutMs: number;
@@ -25,18 +28,21 @@ export interface ConnectedMsg extends Message {
 export interface RequestMsg extends Message {
   readonly type: 'ZK_REQ';
   readonly cnx: string;
+  readonly seq: number;
   readonly xid: number;
   readonly req: Request | SetWatchesRequest;
 }
 export interface ReplyMsg extends Message {
   readonly type: 'ZK_REPLY';
   readonly cnx: string;
+  readonly seq: number;
   readonly xid: number;
   readonly reply: Reply;
 }
 export interface WatchMsg extends Message {
   readonly type: 'ZK_WATCH';
   readonly cnx: string;
+  readonly seq: number;
   /** Watcher.Event.EventType code (1..4). */
   readonly eventType: number;
   readonly path: string;
@@ -45,11 +51,13 @@ export interface WatchMsg extends Message {
 export interface PingMsg extends Message {
   readonly type: 'ZK_PING' | 'ZK_PONG';
   readonly cnx: string;
+  readonly seq: number;
 }
 /** Either side closed the connection. */
 export interface CloseMsg extends Message {
   readonly type: 'ZK_CLOSE';
   readonly cnx: string;
+  readonly seq: number;
 }
 
 /** SetWatches (opcode 101/105): re-register watches after a reconnect, relative to a zxid. */
@@ -68,5 +76,5 @@ export type ClientWire = ConnectMsg | ConnectedMsg | RequestMsg | ReplyMsg | Wat
 const TYPES = new Set(['ZK_CONNECT', 'ZK_CONNECTED', 'ZK_REQ', 'ZK_REPLY', 'ZK_WATCH', 'ZK_PING', 'ZK_PONG', 'ZK_CLOSE']);
 
 export function isClientWire(msg: Message): msg is ClientWire {
-  return TYPES.has(msg.type) && typeof msg['cnx'] === 'string';
+  return TYPES.has(msg.type) && typeof msg['cnx'] === 'string' && typeof msg['seq'] === 'number';
 }

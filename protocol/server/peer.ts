@@ -195,7 +195,7 @@ export class QuorumPeer implements ProtocolNode, PeerServices {
       else if (this.learner) this.learner.onPacket(from, msg);
       else if (msg.type === 'FOLLOWERINFO' || msg.type === 'OBSERVERINFO') {
         // Not leading: nobody listens on the quorum port, the connection is refused.
-        this.send(from, { type: 'QCLOSE', conn: msg.conn });
+        this.send(from, { type: 'QCLOSE', conn: msg.conn, seq: 1 });
       }
       return;
     }

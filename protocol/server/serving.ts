@@ -35,6 +35,8 @@ interface Conn extends ConnInfo {
   established: boolean;
   readonly queue: Item[];
   readonly authIds: AuthId[];
+  sendSeq: number;
+  recvSeq: number;
 }
 
 /** Every simulated client connects from loopback (what an `ip` ACL sees). */
@@ -94,7 +96,7 @@ export class Serving implements ServingLayer {
     this.tracker = null;
     this.peer.cancelTimer(CONTAINER_TIMER);
     for (const c of this.conns.values()) {
-      this.peer.send(c.node, { type: 'ZK_CLOSE', cnx: c.cnx });
+      this.out(c, { type: 'ZK_CLOSE' });
       this.backend.forget(c.sessionId);
     }
     this.conns.clear();
@@ -127,13 +129,20 @@ export class Serving implements ServingLayer {
     if (m.type === 'ZK_CONNECT') return this.onConnect(from, m.cnx, m.sessionId, m.lastZxidSeen, m.timeoutMs);
     const c = this.conns.get(m.cnx);
     if (!c || c.node !== from) {
-      if (m.type !== 'ZK_CLOSE') this.peer.send(from, { type: 'ZK_CLOSE', cnx: m.cnx });
+      if (m.type !== 'ZK_CLOSE') this.peer.send(from, { type: 'ZK_CLOSE', cnx: m.cnx, seq: 0 });
       return;
     }
+    if (m.type !== 'ZK_CLOSE' && m.seq !== c.recvSeq + 1) {
+      // A packet went missing: on TCP the connection would have broken.
+      this.out(c, { type: 'ZK_CLOSE' });
+      this.dropConn(c);
+      return;
+    }
+    c.recvSeq = m.seq;
     switch (m.type) {
       case 'ZK_PING':
         this.touchConn(c);
-        this.peer.send(c.node, { type: 'ZK_PONG', cnx: c.cnx });
+        this.out(c, { type: 'ZK_PONG' });
         return;
       case 'ZK_REQ':
         this.touchConn(c);
@@ -149,17 +158,27 @@ export class Serving implements ServingLayer {
   private onConnect(from: NodeId, cnx: string, sessionId: SessionId, lastZxidSeen: number, timeoutMs: number): void {
     const p = this.peer;
     if (this.role === null) {
-      p.send(from, { type: 'ZK_CLOSE', cnx });
+      p.send(from, { type: 'ZK_CLOSE', cnx, seq: 1 });
       return;
     }
     if (lastZxidSeen > p.db.lastProcessedZxid) {
       // Single system image: never let a client see state go backwards.
       p.trace('session.refused', { session: sessionId, clientZxid: lastZxidSeen, zxid: p.db.lastProcessedZxid });
-      p.send(from, { type: 'ZK_CLOSE', cnx });
+      p.send(from, { type: 'ZK_CLOSE', cnx, seq: 1 });
       return;
     }
     const timeout = negotiateSessionTimeout(p.cfg, timeoutMs);
-    const c: Conn = { cnx, node: from, sessionId, timeout, established: false, queue: [], authIds: [{ scheme: 'ip', id: CLIENT_ADDR }] };
+    const c: Conn = {
+      cnx,
+      node: from,
+      sessionId,
+      timeout,
+      established: false,
+      queue: [],
+      authIds: [{ scheme: 'ip', id: CLIENT_ADDR }],
+      sendSeq: 0,
+      recvSeq: 1,
+    };
     this.conns.set(cnx, c);
     if (sessionId === NO_SESSION) {
       c.sessionId = sessionIdToHex(this.nextSession++);
@@ -181,7 +200,7 @@ export class Serving implements ServingLayer {
     const c = this.bySession.get(sessionId);
     if (!c || c.established) return;
     if (!valid) {
-      this.peer.send(c.node, { type: 'ZK_CONNECTED', cnx: c.cnx, sessionId, timeoutMs: 0 });
+      this.out(c, { type: 'ZK_CONNECTED', sessionId, timeoutMs: 0 });
       this.dropConn(c);
       return;
     }
@@ -191,7 +210,7 @@ export class Serving implements ServingLayer {
   private establish(c: Conn): void {
     c.established = true;
     this.touchConn(c);
-    this.peer.send(c.node, { type: 'ZK_CONNECTED', cnx: c.cnx, sessionId: c.sessionId, timeoutMs: c.timeout });
+    this.out(c, { type: 'ZK_CONNECTED', sessionId: c.sessionId, timeoutMs: c.timeout });
   }
 
   private dropConn(c: Conn): void {
@@ -209,15 +228,15 @@ export class Serving implements ServingLayer {
     if (!c.established) return;
     if (req.op !== 'setWatches' && !this.backend.fits(req)) {
       // Past jute.maxbuffer the server drops the connection: the client sees ConnectionLoss.
-      this.peer.send(c.node, { type: 'ZK_CLOSE', cnx: c.cnx });
+      this.out(c, { type: 'ZK_CLOSE' });
       this.dropConn(c);
       return;
     }
     if (req.op === 'addAuth') {
       const ids = this.backend.authenticate(req.scheme, req.auth, CLIENT_ADDR);
       if (!ids) {
-        this.peer.send(c.node, { type: 'ZK_REPLY', cnx: c.cnx, xid, reply: { op: 'addAuth', rc: Err.AUTHFAILED, zxid: -1 } });
-        this.peer.send(c.node, { type: 'ZK_CLOSE', cnx: c.cnx });
+        this.out(c, { type: 'ZK_REPLY', xid, reply: { op: 'addAuth', rc: Err.AUTHFAILED, zxid: -1 } });
+        this.out(c, { type: 'ZK_CLOSE' });
         this.dropConn(c);
         return;
       }
@@ -291,7 +310,7 @@ export class Serving implements ServingLayer {
         continue;
       }
       c.queue.shift();
-      p.send(c.node, { type: 'ZK_REPLY', cnx: c.cnx, xid: head.xid, reply: head.reply });
+      this.out(c, { type: 'ZK_REPLY', xid: head.xid, reply: head.reply });
     }
   }
 
@@ -327,7 +346,7 @@ export class Serving implements ServingLayer {
       this.tracker?.removeSession(hdr.sessionId);
       if (c) {
         // The session is over: close its connection (an expired client learns it on reconnect).
-        p.send(c.node, { type: 'ZK_CLOSE', cnx: c.cnx });
+        this.out(c, { type: 'ZK_CLOSE' });
         this.dropConn(c);
       }
     }
@@ -351,8 +370,13 @@ export class Serving implements ServingLayer {
     for (const [id] of sessions) this.tracker?.touchSession(id, this.peer.now);
   }
 
+  /** Send on a client connection (stamps the sequence number). */
+  private out(c: Conn, msg: { readonly type: ClientWire['type']; readonly [k: string]: unknown }): void {
+    this.peer.send(c.node, { ...msg, cnx: c.cnx, seq: ++c.sendSeq });
+  }
+
   private notify(c: Conn, ev: WatchEvent, zxid: number): void {
-    this.peer.send(c.node, { type: 'ZK_WATCH', cnx: c.cnx, eventType: ev.type, path: ev.path, zxid });
+    this.out(c, { type: 'ZK_WATCH', eventType: ev.type, path: ev.path, zxid });
   }
 
   private readonly authOf = (sessionId: SessionId): readonly AuthId[] | undefined => this.bySession.get(sessionId)?.authIds;

@@ -28,6 +28,9 @@ interface Handler {
   forwarding: boolean;
   /** zxid -> local time sent, for proposals not yet acked (LearnerHandler.SyncLimitCheck). */
   unacked: Map<number, number>;
+  /** Packet sequence numbers on this connection, each way (see messages.ts). */
+  sendSeq: number;
+  recvSeq: number;
 }
 
 interface Outstanding {
@@ -79,6 +82,12 @@ export class Leader implements DurableListener {
     if (m.type === 'FOLLOWERINFO' || m.type === 'OBSERVERINFO') return this.onInfo(from, m);
     const h = this.handlerFor(from, m.conn);
     if (!h) return;
+    if (m.seq !== h.recvSeq + 1) {
+      // A packet of this connection went missing: on TCP that means the connection broke.
+      this.dropHandler(h, `connection broken (packet ${m.seq}, expected ${h.recvSeq + 1})`);
+      return;
+    }
+    h.recvSeq = m.seq;
     h.tickOfNextAckDeadline = this.tick + this.p.cfg.syncLimit;
     switch (m.type) {
       case 'ACKEPOCH':
@@ -93,7 +102,7 @@ export class Leader implements DurableListener {
         return;
       case 'REVALIDATE': {
         const valid = this.p.serving.revalidate(h.sid, m.sessionId, m.timeout);
-        this.p.send(h.node, { type: 'REVALIDATE', conn: h.conn, sessionId: m.sessionId, timeout: m.timeout, valid });
+        this.out(h, { type: 'REVALIDATE', sessionId: m.sessionId, timeout: m.timeout, valid });
         return;
       }
       case 'QCLOSE':
@@ -124,7 +133,7 @@ export class Leader implements DurableListener {
     this.closed = true;
     this.p.cancelTimer(INIT_TIMER);
     this.p.cancelTimer(PING_TIMER);
-    for (const h of this.handlers.values()) this.p.send(h.node, { type: 'QCLOSE', conn: h.conn });
+    for (const h of this.handlers.values()) this.out(h, { type: 'QCLOSE' })
     this.handlers.clear();
   }
 
@@ -143,6 +152,8 @@ export class Leader implements DurableListener {
       tickOfNextAckDeadline: this.tick + this.p.cfg.initLimit + this.p.cfg.syncLimit,
       forwarding: false,
       unacked: new Map(),
+      sendSeq: 0,
+      recvSeq: m.seq,
     };
     this.handlers.set(m.sid, h);
     const accepted = epochOf(m.zxid);
@@ -172,7 +183,7 @@ export class Leader implements DurableListener {
   private sendLeaderInfo(h: Handler): void {
     if (h.stage !== 'info') return;
     h.stage = 'epochAck';
-    this.p.send(h.node, { type: 'LEADERINFO', conn: h.conn, zxid: makeZxid(this.epoch, 0) });
+    this.out(h, { type: 'LEADERINFO', zxid: makeZxid(this.epoch, 0) });
   }
 
   private onAckEpoch(h: Handler, m: AckEpoch): void {
@@ -216,17 +227,17 @@ export class Leader implements DurableListener {
     const peerLast = h.ackEpoch.lastZxid;
     const plan = planSync(peerLast, db.window(), db.lastProcessedZxid, this.p.cfg.forceSnapSync, this.p.cfg.bugs);
     if (plan.mode === 'SNAP') {
-      this.p.send(h.node, { type: 'SNAP', conn: h.conn, zxid: plan.zxid, snapshot: db.sm.serialize() });
+      this.out(h, { type: 'SNAP', zxid: plan.zxid, snapshot: db.sm.serialize() });
     } else {
-      this.p.send(h.node, { type: plan.mode, conn: h.conn, zxid: plan.zxid });
+      this.out(h, { type: plan.mode, zxid: plan.zxid });
     }
     for (const e of plan.entries) {
-      this.p.send(h.node, { type: 'PROPOSAL', conn: h.conn, entry: e });
-      this.p.send(h.node, { type: 'COMMIT', conn: h.conn, zxid: e.zxid });
+      this.out(h, { type: 'PROPOSAL', entry: e });
+      this.out(h, { type: 'COMMIT', zxid: e.zxid });
     }
     this.p.trace('sync.send', { peer: h.sid, mode: plan.mode, from: peerLast, to: plan.upTo });
     this.startForwarding(h, plan.upTo);
-    this.p.send(h.node, { type: 'NEWLEADER', conn: h.conn, zxid: makeZxid(this.epoch, 0) });
+    this.out(h, { type: 'NEWLEADER', zxid: makeZxid(this.epoch, 0) });
   }
 
   /** Leader.startForwarding: proposals still outstanding go to a joining participant. */
@@ -234,7 +245,7 @@ export class Leader implements DurableListener {
     if (!h.observer && this.lastProposed > upTo) {
       for (const o of this.outstanding.values()) {
         if (o.entry.zxid <= upTo) continue;
-        this.p.send(h.node, { type: 'PROPOSAL', conn: h.conn, entry: o.entry });
+        this.out(h, { type: 'PROPOSAL', entry: o.entry });
         h.unacked.set(o.entry.zxid, this.p.now);
       }
     }
@@ -280,7 +291,7 @@ export class Leader implements DurableListener {
 
   private sendUpToDate(h: Handler): void {
     h.stage = 'running';
-    this.p.send(h.node, { type: 'UPTODATE', conn: h.conn, zxid: makeZxid(this.epoch, 0) });
+    this.out(h, { type: 'UPTODATE', zxid: makeZxid(this.epoch, 0) });
   }
 
   // ------------------------------------------------------------------ broadcast
@@ -306,7 +317,7 @@ export class Leader implements DurableListener {
     this.p.trace('propose', { zxid });
     for (const h of this.handlers.values()) {
       if (!h.forwarding || h.observer) continue;
-      this.p.send(h.node, { type: 'PROPOSAL', conn: h.conn, entry });
+      this.out(h, { type: 'PROPOSAL', entry });
       h.unacked.set(zxid, this.p.now);
     }
     this.p.logTxn(entry, this);
@@ -335,8 +346,8 @@ export class Leader implements DurableListener {
       this.p.trace('commit', { zxid });
       for (const h of this.handlers.values()) {
         if (!h.forwarding) continue;
-        if (h.observer) this.p.send(h.node, { type: 'INFORM', conn: h.conn, entry: o.entry });
-        else this.p.send(h.node, { type: 'COMMIT', conn: h.conn, zxid });
+        if (h.observer) this.out(h, { type: 'INFORM', entry: o.entry });
+        else this.out(h, { type: 'COMMIT', zxid });
       }
       this.p.applyCommitted(o.entry);
       const waiting = this.pendingSyncs.get(zxid);
@@ -363,7 +374,7 @@ export class Leader implements DurableListener {
     const conn = h.conn;
     this.whenCommitted(() => {
       const now = this.handlers.get(sid);
-      if (now && now.conn === conn) this.p.send(now.node, { type: 'SYNC', conn, request });
+      if (now && now.conn === conn) this.out(now, { type: 'SYNC', request });
     });
   }
 
@@ -393,9 +404,14 @@ export class Leader implements DurableListener {
         this.dropHandler(h, 'proposal not acked within syncLimit');
         continue;
       }
-      if (h.stage === 'running') this.p.send(h.node, { type: 'PING', conn: h.conn, zxid: this.lastProposed });
+      if (h.stage === 'running') this.out(h, { type: 'PING', zxid: this.lastProposed });
     }
     this.p.setTimer(PING_TIMER, cfg.tickTime / 2);
+  }
+
+  /** Send on a learner's connection (stamps conn and sequence number). */
+  private out(h: Handler, msg: { readonly type: QuorumPacket['type']; readonly [k: string]: unknown }): void {
+    this.p.send(h.node, { ...msg, conn: h.conn, seq: ++h.sendSeq });
   }
 
   private handlerFor(from: NodeId, conn: string): Handler | undefined {
@@ -406,7 +422,7 @@ export class Leader implements DurableListener {
   private dropHandler(h: Handler, reason: string): void {
     if (this.handlers.get(h.sid) !== h) return;
     this.handlers.delete(h.sid);
-    this.p.send(h.node, { type: 'QCLOSE', conn: h.conn });
+    this.out(h, { type: 'QCLOSE' })
     this.p.trace('zab.learnerDropped', { peer: h.sid, reason });
   }
 

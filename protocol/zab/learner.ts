@@ -42,6 +42,8 @@ export class Learner implements DurableListener {
   private pending: TxnEntry[] = [];
   lastQueued = 0;
   private lastHeard: number;
+  private sendSeq = 0;
+  private recvSeq = 0;
 
   constructor(
     private readonly p: PeerServices,
@@ -55,10 +57,16 @@ export class Learner implements DurableListener {
     this.connect();
   }
 
+  /** Send on the connection to the leader (stamps conn and sequence number). */
+  private out(msg: { readonly type: QuorumPacket['type']; readonly [k: string]: unknown }): void {
+    this.p.send(this.leaderNode, { ...msg, conn: this.conn, seq: ++this.sendSeq });
+  }
+
   private connect(): void {
-    this.p.send(this.leaderNode, {
+    this.sendSeq = 0;
+    this.recvSeq = 0;
+    this.out({
       type: this.observer ? 'OBSERVERINFO' : 'FOLLOWERINFO',
-      conn: this.conn,
       sid: this.p.sid,
       zxid: makeZxid(this.p.acceptedEpoch, 0),
     });
@@ -75,6 +83,11 @@ export class Learner implements DurableListener {
   onPacket(from: NodeId, m: QuorumPacket): void {
     if (this.closed || from !== this.leaderNode || m.conn !== this.conn) return;
     if (m.type === 'QCLOSE' && this.phase === 'connecting') return this.refused();
+    if (m.seq !== this.recvSeq + 1) {
+      // A packet of this connection went missing: on TCP that means the connection broke.
+      return this.p.abandon(`connection to leader broken (packet ${m.seq}, expected ${this.recvSeq + 1})`);
+    }
+    this.recvSeq = m.seq;
     // The socket read timeout is re-armed lazily (see onTimer): no timer effect per packet.
     this.lastHeard = this.p.now;
     if (this.blocked) {
@@ -103,7 +116,7 @@ export class Learner implements DurableListener {
     this.closed = true;
     this.p.cancelTimer(READ_TIMER);
     this.p.cancelTimer(CONNECT_TIMER);
-    this.p.send(this.leaderNode, { type: 'QCLOSE', conn: this.conn });
+    this.out({ type: 'QCLOSE' });
   }
 
   get serving(): boolean {
@@ -153,9 +166,8 @@ export class Learner implements DurableListener {
     const newEpoch = epochOf(zxid);
     this.newEpoch = newEpoch;
     const ack = (currentEpoch: number) =>
-      this.p.send(this.leaderNode, {
+      this.out({
         type: 'ACKEPOCH',
-        conn: this.conn,
         currentEpoch,
         lastZxid: this.p.db.lastProcessedZxid,
       });
@@ -274,7 +286,7 @@ export class Learner implements DurableListener {
     this.notCommitted = [];
     const ack = () => {
       if (this.closed) return;
-      this.p.send(this.leaderNode, { type: 'ACK', conn: this.conn, zxid });
+      this.out({ type: 'ACK', zxid });
       this.p.trace('zab.ackNewLeader', { zxid });
     };
     const writeEpoch = (then: () => void) => this.p.writeEpoch('current', this.newEpoch, then);
@@ -328,10 +340,10 @@ export class Learner implements DurableListener {
   private onUpToDate(): void {
     if (this.phase !== 'afterNewLeader') return;
     this.phase = 'broadcast';
-    this.p.send(this.leaderNode, { type: 'ACK', conn: this.conn, zxid: makeZxid(this.newEpoch, 0) });
+    this.out({ type: 'ACK', zxid: makeZxid(this.newEpoch, 0) });
     this.p.serving.start(this.observer ? 'observer' : 'follower');
     if (!this.observer) {
-      for (const z of this.toAck) this.p.send(this.leaderNode, { type: 'ACK', conn: this.conn, zxid: z });
+      for (const z of this.toAck) this.out({ type: 'ACK', zxid: z });
     }
     this.toAck = [];
     const rest = this.notCommitted;
@@ -363,7 +375,7 @@ export class Learner implements DurableListener {
         this.p.applyCommitted(m.entry);
         return;
       case 'PING':
-        this.p.send(this.leaderNode, { type: 'PINGREPLY', conn: this.conn, sessions: this.p.serving.drainTouched() });
+        this.out({ type: 'PINGREPLY', sessions: this.p.serving.drainTouched() });
         return;
       case 'SYNC':
         this.p.serving.syncReply(m.request);
@@ -390,7 +402,7 @@ export class Learner implements DurableListener {
   }
 
   durable(zxid: number): void {
-    if (!this.closed) this.p.send(this.leaderNode, { type: 'ACK', conn: this.conn, zxid });
+    if (!this.closed) this.out({ type: 'ACK', zxid });
   }
 
   /** FollowerZooKeeperServer.commit: the committed zxid must be the oldest pending txn. */
@@ -408,10 +420,10 @@ export class Learner implements DurableListener {
 
   /** A write/sync/session request to forward to the leader. */
   forward(request: unknown): void {
-    if (!this.closed) this.p.send(this.leaderNode, { type: 'REQUEST', conn: this.conn, request });
+    if (!this.closed) this.out({ type: 'REQUEST', request });
   }
 
   revalidate(sessionId: string, timeout: number): void {
-    if (!this.closed) this.p.send(this.leaderNode, { type: 'REVALIDATE', conn: this.conn, sessionId, timeout });
+    if (!this.closed) this.out({ type: 'REVALIDATE', sessionId, timeout });
   }
 }

@@ -17,6 +17,12 @@ export interface TxnEntry {
 
 interface Base extends Message {
   readonly conn: string;
+  /**
+   * 1, 2, 3... per connection and direction. The simulated network may drop a packet of a stream
+   * that TCP would have delivered (a short cut, a clog); a receiver that sees a gap treats the
+   * connection as broken, as TCP would have reported it, instead of silently missing a proposal.
+   */
+  readonly seq: number;
 }
 
 export interface FollowerInfo extends Base {
@@ -101,5 +107,5 @@ const QUORUM_TYPES = new Set([
 ]);
 
 export function isQuorumPacket(msg: Message): msg is QuorumPacket {
-  return QUORUM_TYPES.has(msg.type) && typeof msg['conn'] === 'string';
+  return QUORUM_TYPES.has(msg.type) && typeof msg['conn'] === 'string' && typeof msg['seq'] === 'number';
 }
