@@ -9,11 +9,13 @@ import { toHappenings } from './timeline/records.ts';
 import type { Happening } from './timeline/records.ts';
 import { describe } from './timeline/describe.ts';
 import { buildModel, leaderOverlaps } from './timeline/model.ts';
-import type { Verdict } from './timeline/model.ts';
+import type { Model, Verdict } from './timeline/model.ts';
 import { hexZxid, nodeList, rcName, rcOk, secs } from './timeline/names.ts';
 
 export interface NarrateOptions {
   readonly verdicts?: readonly Verdict[];
+  /** The trace's timeline model if the caller has one already (saves rebuilding it). */
+  readonly model?: Model;
 }
 
 export interface Line {
@@ -83,7 +85,7 @@ export function narrateLines(trace: readonly TraceRecord[], options: NarrateOpti
     if (text !== undefined) out.push({ t: h.t, order: order++, text });
   }
   for (const node of [...pending.keys()].sort()) unestablished(node, end);
-  const model = buildModel(trace);
+  const model = options.model ?? buildModel(trace);
   for (const r of leaderOverlaps(model.spans, model.lanes)) {
     out.push({ t: r.t0, order: order++, text: `${r.label.replace(' at once', ' at once until t=' + secs(r.t1))}` });
   }

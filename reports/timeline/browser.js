@@ -303,6 +303,7 @@
     var m1 = lowerBound(K.t, win[1] + 1);
     var labels = m1 - m0 <= LABEL_LIMIT;
     var lastLabelEnd = {};
+    var lastPx = {};
     ctx.font = '11px system-ui, sans-serif';
     for (var j = m0; j < m1; j++) {
       var g = K.g[j];
@@ -318,6 +319,10 @@
       }
       var y = markY(j, st[1]);
       var red = highlighted[K.i[j]];
+      // Dense: one glyph per pixel column per lane and kind is all the eye can see.
+      var px = K.l[j] * 64 + K.k[j];
+      if (!labels && !red && lastPx[px] !== undefined && x - lastPx[px] < 1) continue;
+      lastPx[px] = x;
       glyph(kind, x, y, red ? '#d00000' : st[0], kind === 'established' || kind === 'decided');
       if (labels && LABELLED[kind] && (LABELLED[kind] === 1 || m1 - m0 < 400)) {
         var lab = S[K.b[j]];
@@ -390,7 +395,10 @@
   function describeStep(s) {
     if (s >= 0) {
       var lat = M.t[s] - M.s[s];
-      return S[M.d[s]] + (M.f[s] !== 1 || lat > 0 ? '  (sent ' + secs(M.s[s]) + ', ' + (lat / 1000).toFixed(2) + ' ms in flight)' : '');
+      var f = S[M.d[s]];
+      var how = M.f[s] === 0 ? 'delivered' : M.f[s] === 2 ? 'delivered again (duplicate)' : 'dropped' + (M.r[s] >= 0 ? ' (' + S[M.r[s]] + ')' : '');
+      return D.lanes[M.a[s]][0] + ' → ' + D.lanes[M.b[s]][0] + ' ' + D.types[M.y[s]] + (f ? ' {' + f + '}' : '') + ' ' + how +
+        (M.f[s] !== 1 || lat > 0 ? '  (sent ' + secs(M.s[s]) + ', ' + (lat / 1000).toFixed(2) + ' ms in flight)' : '');
     }
     return S[K.d[~s]];
   }

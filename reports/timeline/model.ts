@@ -7,7 +7,7 @@ import type { Happening, TraceRecord } from './records.ts';
 import { toHappenings } from './records.ts';
 import { categoryOf, isClient } from './categories.ts';
 import type { Category } from './categories.ts';
-import { describe, groupsText } from './describe.ts';
+import { describe, fields, groupsText } from './describe.ts';
 import { hexZxid, nodeList, rcOk, sid } from './names.ts';
 
 export const STATES = ['LOOKING', 'FOLLOWING', 'LEADING', 'OBSERVING', 'down', 'starting'] as const;
@@ -36,7 +36,9 @@ export interface Arrow {
   readonly type: string;
   readonly cat: Category;
   readonly fate: 'deliver' | 'drop' | 'duplicate';
-  readonly text: string;
+  /** The message's fields in words (`leader s3, zxid 0x0, ...`); the page composes the sentence. */
+  readonly fields: string;
+  readonly reason?: string;
 }
 export type MarkKind =
   | 'state' | 'vote' | 'election' | 'decided' | 'established' | 'epoch' | 'sync' | 'propose' | 'ack' | 'commit'
@@ -246,7 +248,7 @@ export function buildModel(trace: readonly TraceRecord[], options: ModelOptions 
       touch(lanes[from]?.kind === 'server' ? from : undefined, h.sent);
       arrows.push({
         i: h.i, sent: h.sent, t: h.t, from, to, type: h.type, cat: categoryOf(h.type, h.from, h.to), fate: h.fate,
-        text: describe(h),
+        fields: fields(h.msg), ...(h.reason !== undefined ? { reason: h.reason } : {}),
       });
       continue;
     }

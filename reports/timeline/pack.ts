@@ -31,8 +31,8 @@ export interface Packed {
   readonly spans: readonly number[];
   readonly types: readonly string[];
   readonly typeGroup: readonly number[];
-  /** Messages sorted by arrival time. f = fate: 0 delivered, 1 dropped, 2 duplicated. */
-  readonly msgs: { s: number[]; t: number[]; a: number[]; b: number[]; y: number[]; f: number[]; d: number[]; i: number[] };
+  /** Messages sorted by arrival time. f = fate: 0 delivered, 1 dropped, 2 duplicated; d = fields, r = drop reason. */
+  readonly msgs: { s: number[]; t: number[]; a: number[]; b: number[]; y: number[]; f: number[]; d: number[]; r: number[]; i: number[] };
   readonly maxLatency: number;
   /** Marks sorted by time. g = group index, b = label, d = description, v = vote, z = zxid (string indexes, -1 none). */
   readonly marks: { t: number[]; l: number[]; k: number[]; g: number[]; b: number[]; d: number[]; v: number[]; z: number[]; i: number[] };
@@ -61,7 +61,7 @@ export function pack(m: Model, lay: Layout, title: string, seed: string | null):
   const types: string[] = [];
   const typeGroup: number[] = [];
   const typeIds = new Map<string, number>();
-  const msgs = { s: [] as number[], t: [] as number[], a: [] as number[], b: [] as number[], y: [] as number[], f: [] as number[], d: [] as number[], i: [] as number[] };
+  const msgs = { s: [] as number[], t: [] as number[], a: [] as number[], b: [] as number[], y: [] as number[], f: [] as number[], d: [] as number[], r: [] as number[], i: [] as number[] };
   let maxLatency = 0;
   const arrows = [...m.arrows].sort((x, y) => x.t - y.t || x.i - y.i);
   for (const a of arrows) {
@@ -79,7 +79,8 @@ export function pack(m: Model, lay: Layout, title: string, seed: string | null):
     msgs.b.push(a.to);
     msgs.y.push(ty);
     msgs.f.push(a.fate === 'deliver' ? 0 : a.fate === 'drop' ? 1 : 2);
-    msgs.d.push(s(a.text));
+    msgs.d.push(s(a.fields));
+    msgs.r.push(s(a.reason));
     msgs.i.push(a.i);
     if (a.t - a.sent > maxLatency) maxLatency = a.t - a.sent;
   }

@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import type { TraceRecord } from './records.ts';
-import type { Verdict } from './model.ts';
+import type { Model, Verdict } from './model.ts';
 import { buildModel } from './model.ts';
 import { layout, CATEGORY_COLOURS, STATE_COLOURS } from './layout.ts';
 import { mainSvg, overviewSvg } from './skeleton.ts';
@@ -66,9 +66,9 @@ function legendHtml(): string {
 }
 
 /** The narration as a clickable list: a student reads the story, a click puts the cursor there. */
-function storyHtml(trace: readonly TraceRecord[], verdicts: readonly Verdict[]): string {
+function storyHtml(trace: readonly TraceRecord[], model: Model): string {
   const MAX = 400;
-  const lines = narrateLines(trace, { verdicts });
+  const lines = narrateLines(trace, { verdicts: model.verdicts, model });
   if (lines.length === 0) return '';
   const items = lines
     .slice(0, MAX)
@@ -111,7 +111,7 @@ export function renderTimeline(trace: readonly TraceRecord[], options: TimelineO
 <div id="ovwrap"><span class="ovlabel">overview: drag to zoom</span>${overviewSvg(model)}</div>
 <div id="density-note"></div>
 <div id="view">${mainSvg(model, lay)}<canvas id="canvas"></canvas></div>
-<div id="below"><div id="status"></div>${storyHtml(trace, model.verdicts)}</div>
+<div id="below"><div id="status"></div>${storyHtml(trace, model)}</div>
 <div id="legend">${legendHtml()}</div>
 <script type="application/json" id="data">${json}</script>
 <script>${js}</script>

@@ -21,37 +21,61 @@ function spanLabel(state: string, epoch: number | undefined): string {
   return epoch !== undefined && state !== 'LOOKING' ? `${state} · epoch ${epoch}` : state;
 }
 
+// One jsdom for every SVG drawn in a process: creating one costs more than drawing a skeleton.
+let shared: D3Node | undefined;
+function d3node(): D3Node {
+  shared ??= new D3Node();
+  return shared;
+}
+
+/** Draws into the shared document and detaches the result, so nothing accumulates between pages. */
+function drawSvg(width: number | undefined, height: number | undefined, attrs: Readonly<Record<string, string | number>>,
+  draw: (svg: ReturnType<D3Node['createSVG']>, d3: D3Node['d3']) => void): string {
+  const n = d3node();
+  const svg = n.createSVG(width, height, attrs);
+  try {
+    draw(svg, n.d3);
+    return fixCase(svg.node()?.outerHTML ?? '');
+  } finally {
+    svg.remove();
+  }
+}
+
+/** jsdom lowercases some camel-case SVG names; put back the ones the skeleton uses. */
+function fixCase(s: string): string {
+  return s.replace(/patternunits=/g, 'patternUnits=').replace(/patterntransform=/g, 'patternTransform=').replace(/viewbox=/g, 'viewBox=')
+    .replace(/preserveaspectratio=/g, 'preserveAspectRatio=');
+}
+
 export function mainSvg(m: Model, lay: Layout): string {
-  const n = new D3Node();
-  const d3 = n.d3;
   const W = NOMINAL_WIDTH;
   const plotW = W - lay.gutter;
-  const x = d3.scaleLinear().domain([m.t0, m.t1]).range([0, plotW]);
-  const svg = n.createSVG(W, lay.height, { id: 'main', class: 'main' });
-  const defs = svg.append('defs');
-  const hatch = (id: string, colour: string, bg: string): void => {
-    const p = defs.append('pattern').attr('id', id).attr('patternUnits', 'userSpaceOnUse').attr('width', 8).attr('height', 8)
-      .attr('patternTransform', 'rotate(45)');
-    p.append('rect').attr('width', 8).attr('height', 8).attr('fill', bg);
-    p.append('line').attr('x1', 0).attr('y1', 0).attr('x2', 0).attr('y2', 8).attr('stroke', colour).attr('stroke-width', 3);
-  };
-  hatch('hatch-down', '#555', '#2e2e2e');
-  hatch('hatch-partition', 'rgba(214,69,65,0.16)', 'rgba(214,69,65,0.05)');
-  hatch('hatch-pause', 'rgba(120,120,120,0.45)', 'rgba(255,255,255,0.2)');
+  return drawSvg(W, lay.height, { id: 'main', class: 'main' }, (svg, d3) => {
+    const x = d3.scaleLinear().domain([m.t0, m.t1]).range([0, plotW]);
+    const defs = svg.append('defs');
+    const hatch = (id: string, colour: string, bg: string): void => {
+      const p = defs.append('pattern').attr('id', id).attr('patternUnits', 'userSpaceOnUse').attr('width', 8).attr('height', 8)
+        .attr('patternTransform', 'rotate(45)');
+      p.append('rect').attr('width', 8).attr('height', 8).attr('fill', bg);
+      p.append('line').attr('x1', 0).attr('y1', 0).attr('x2', 0).attr('y2', 8).attr('stroke', colour).attr('stroke-width', 3);
+    };
+    hatch('hatch-down', '#555', '#2e2e2e');
+    hatch('hatch-partition', 'rgba(214,69,65,0.16)', 'rgba(214,69,65,0.05)');
+    hatch('hatch-pause', 'rgba(120,120,120,0.45)', 'rgba(255,255,255,0.2)');
 
-  const lanesG = svg.append('g').attr('id', 'lanes');
-  m.lanes.forEach((l, i) => {
-    const g = lay.lanes[i];
-    if (!g) return;
-    lanesG.append('rect').attr('class', `lane-bg ${l.kind}${i % 2 ? ' odd' : ''}`).attr('x', 0).attr('y', g.y).attr('width', W).attr('height', g.h)
-      .attr('data-lane', l.id);
-    lanesG.append('text').attr('class', 'lane-label').attr('x', 10).attr('y', g.y + (l.kind === 'server' ? 26 : 24)).text(l.id);
-    if (l.kind === 'server') {
-      lanesG.append('text').attr('class', 'lane-sub').attr('x', 10).attr('y', g.y + 42).text('server');
-      lanesG.append('line').attr('class', 'lane-line').attr('x1', lay.gutter).attr('x2', W).attr('y1', g.line).attr('y2', g.line);
-    } else {
-      lanesG.append('text').attr('class', 'lane-sub').attr('x', 44).attr('y', g.y + 24).text('client');
-    }
+    const lanesG = svg.append('g').attr('id', 'lanes');
+    m.lanes.forEach((l, i) => {
+      const g = lay.lanes[i];
+      if (!g) return;
+      lanesG.append('rect').attr('class', `lane-bg ${l.kind}${i % 2 ? ' odd' : ''}`).attr('x', 0).attr('y', g.y).attr('width', W).attr('height', g.h)
+        .attr('data-lane', l.id);
+      lanesG.append('text').attr('class', 'lane-label').attr('x', 10).attr('y', g.y + (l.kind === 'server' ? 26 : 24)).text(l.id);
+      if (l.kind === 'server') {
+        lanesG.append('text').attr('class', 'lane-sub').attr('x', 10).attr('y', g.y + 42).text('server');
+        lanesG.append('line').attr('class', 'lane-line').attr('x1', lay.gutter).attr('x2', W).attr('y1', g.line).attr('y2', g.line);
+      } else {
+        lanesG.append('text').attr('class', 'lane-sub').attr('x', 44).attr('y', g.y + 24).text('client');
+      }
   });
 
   const plot = svg.append('g').attr('id', 'plot').attr('transform', `translate(${lay.gutter},0)`);
@@ -100,62 +124,60 @@ export function mainSvg(m: Model, lay: Layout): string {
       l.append('title').text(`${v.name}: ${viol.message}`);
     });
   });
-  return n.svgString();
+  });
 }
 
 export function overviewSvg(m: Model): string {
-  const n = new D3Node();
   const B = OVERVIEW_BUCKETS;
   const rowH = 6;
   const H = m.lanes.length * rowH + 14;
-  const svg = n.createSVG(undefined, undefined, {
-    id: 'overview', class: 'overview', viewBox: `0 0 ${B} ${H}`, preserveAspectRatio: 'none', width: '100%', height: H * 2,
-  });
-  const span = m.t1 - m.t0;
-  const bucket = (t: number): number => ((t - m.t0) / span) * B;
-  // Partitions behind everything else.
-  for (const r of m.regions) {
-    if (r.kind !== 'partition') continue;
-    svg.append('rect').attr('class', 'ov-region').attr('x', bucket(r.t0)).attr('width', Math.max(1, bucket(r.t1) - bucket(r.t0)))
-      .attr('y', 0).attr('height', H);
-  }
-  // Per lane and bucket, how long each state covered it; the dominant state is drawn.
-  m.lanes.forEach((l, li) => {
-    if (l.kind !== 'server') return;
-    const cover = STATES.map(() => new Float64Array(B));
-    for (const s of m.spans) {
-      if (s.lane !== li) continue;
-      const si = STATES.indexOf(s.state);
-      const a = bucket(s.t0);
-      const b = bucket(s.t1);
-      for (let k = Math.max(0, Math.floor(a)); k < Math.min(B, Math.ceil(b)); k++) {
-        const row = cover[si];
-        if (row) row[k] = (row[k] ?? 0) + Math.min(b, k + 1) - Math.max(a, k);
-      }
+  const attrs = { id: 'overview', class: 'overview', viewBox: `0 0 ${B} ${H}`, preserveAspectRatio: 'none', width: '100%', height: H * 1.6 };
+  return drawSvg(undefined, undefined, attrs, (svg) => {
+    const span = m.t1 - m.t0;
+    const bucket = (t: number): number => ((t - m.t0) / span) * B;
+    // Partitions behind everything else.
+    for (const r of m.regions) {
+      if (r.kind !== 'partition') continue;
+      svg.append('rect').attr('class', 'ov-region').attr('x', bucket(r.t0)).attr('width', Math.max(1, bucket(r.t1) - bucket(r.t0)))
+        .attr('y', 0).attr('height', H);
     }
-    let runStart = 0;
-    let runState = -1;
-    const flush = (end: number): void => {
-      const st = STATES[runState];
-      if (runState >= 0 && st) svg.append('rect').attr('x', runStart).attr('width', end - runStart).attr('y', li * rowH).attr('height', rowH - 1)
-        .attr('fill', STATE_COLOURS[st] ?? '#ccc');
-    };
-    for (let k = 0; k <= B; k++) {
-      let best = -1;
-      let bestV = 0;
-      if (k < B) cover.forEach((row, si) => {
-        const v = row[k] ?? 0;
-        if (v > bestV) {
-          bestV = v;
-          best = si;
+    // Per lane and bucket, how long each state covered it; the dominant state is drawn.
+    m.lanes.forEach((l, li) => {
+      if (l.kind !== 'server') return;
+      const cover = STATES.map(() => new Float64Array(B));
+      for (const s of m.spans) {
+        if (s.lane !== li) continue;
+        const si = STATES.indexOf(s.state);
+        const a = bucket(s.t0);
+        const b = bucket(s.t1);
+        for (let k = Math.max(0, Math.floor(a)); k < Math.min(B, Math.ceil(b)); k++) {
+          const row = cover[si];
+          if (row) row[k] = (row[k] ?? 0) + Math.min(b, k + 1) - Math.max(a, k);
         }
-      });
-      if (k === B || best !== runState) {
-        flush(k);
-        runStart = k;
-        runState = best;
       }
-    }
+      let runStart = 0;
+      let runState = -1;
+      const flush = (end: number): void => {
+        const st = STATES[runState];
+        if (runState >= 0 && st) svg.append('rect').attr('x', runStart).attr('width', end - runStart).attr('y', li * rowH).attr('height', rowH - 1)
+          .attr('fill', STATE_COLOURS[st] ?? '#ccc');
+      };
+      for (let k = 0; k <= B; k++) {
+        let best = -1;
+        let bestV = 0;
+        if (k < B) cover.forEach((row, si) => {
+          const v = row[k] ?? 0;
+          if (v > bestV) {
+            bestV = v;
+            best = si;
+          }
+        });
+        if (k === B || best !== runState) {
+          flush(k);
+          runStart = k;
+          runState = best;
+        }
+      }
   });
   // Message density along the bottom: how busy the network is, at any length of trace.
   const counts = new Float64Array(B);
@@ -178,5 +200,5 @@ export function overviewSvg(m: Model): string {
     svg.append('rect').attr('class', 'ov-violation').attr('x', bucket(viol.t) - 1).attr('width', 2).attr('y', 0).attr('height', H);
   }
   svg.append('rect').attr('id', 'ov-win').attr('x', 0).attr('width', B).attr('y', 0).attr('height', H);
-  return n.svgString();
+  });
 }
