@@ -32,7 +32,8 @@ try {
     allowPositionals: true,
   });
 } catch (e) {
-  usage((e as Error).message);
+  // node:util's messages run over several lines; the first says what is wrong.
+  usage((e as Error).message.split('\n')[0]!);
 }
 const { values, positionals } = args;
 if (values.help) {

@@ -97,6 +97,12 @@ describe('search on hand-made histories', () => {
     expect(r.reason).toMatch(/time budget/);
   });
 
+  it('takes ops that touch the same instant as concurrent', () => {
+    // The read is invoked at the instant the write returns: it may still be ordered first.
+    expect(checkHistory(spec, [w(0, 'a', 0, 10, 1), rd(1, 'b', 10, 20, null)]).verdict).toBe('linearizable');
+    expect(checkHistory(spec, [w(0, 'a', 0, 10, 1), rd(1, 'b', 11, 20, null)]).verdict).toBe('not linearizable');
+  });
+
   it('accepts the empty history', () => {
     expect(checkHistory(spec, []).verdict).toBe('linearizable');
   });

@@ -1,0 +1,60 @@
+/** `npm run check`: one line per file, exit codes, and one clear stderr line for bad input. */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const repo = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const dir = mkdtempSync(join(tmpdir(), 'lin-cli-'));
+const file = (name: string, text: string): string => {
+  const p = join(dir, name);
+  writeFileSync(p, text);
+  return p;
+};
+const run = (...args: string[]) => {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', 'cli/check.ts', ...args], { cwd: repo, encoding: 'utf8' });
+  return { code: r.status, out: r.stdout.trim().split('\n').filter(Boolean), err: r.stderr.trim().split('\n').filter(Boolean) };
+};
+
+const w = (p: number, type: string, v: number) => `INFO  jepsen.util - ${p}\t:${type}\t:write\t${v}`;
+const r = (p: number, type: string, v: string) => `INFO  jepsen.util - ${p}\t:${type}\t:read\t${v}`;
+const good = file('good.log', [w(0, 'invoke', 1), w(0, 'ok', 1), r(1, 'invoke', 'nil'), r(1, 'ok', '1')].join('\n'));
+const bad = file('bad.log', [w(0, 'invoke', 1), w(0, 'ok', 1), r(1, 'invoke', 'nil'), r(1, 'ok', '2')].join('\n'));
+
+describe('check CLI', () => {
+  it('prints one line per file and exits 1 when one is not linearizable, explaining under --explain', () => {
+    const res = run('--model', 'cas-register', '--explain', good, bad);
+    expect(res.code).toBe(1);
+    expect(res.out[0]).toMatch(/good\.log: linearizable \(2 ops, [\d.]+ ms\)$/);
+    expect(res.out[1]).toMatch(/bad\.log: not linearizable \(2 ops, [\d.]+ ms\)$/);
+    expect(res.out.join('\n')).toMatch(/cannot place next: #L3 1 \[2, 3\] read -> 2/);
+    expect(res.err).toEqual([]);
+  });
+
+  it('exits 0 when all are linearizable, 3 when a budget leaves one unknown', () => {
+    expect(run('--model', 'cas-register', good).code).toBe(0);
+    const lines = [];
+    for (let p = 0; p < 40; p++) lines.push(w(p, 'invoke', p % 5));
+    lines.push(r(99, 'invoke', 'nil'));
+    for (let p = 0; p < 40; p++) lines.push(w(p, 'ok', p % 5));
+    lines.push(r(99, 'ok', '7'));
+    const res = run('--model', 'cas-register', '--budget-ms', '50', file('hard.log', lines.join('\n')));
+    expect(res.code).toBe(3);
+    expect(res.out[0]).toMatch(/hard\.log: unknown .*time budget exhausted/);
+  });
+
+  it.each([
+    [['--model', 'nope', 'x'], /^check: unknown model "nope"/],
+    [['--model', 'kv'], /^check: no history file given/],
+    [['--model', 'kv', '--budget-ms', '-3', 'x'], /^check: /],
+    [['--model', 'kv', join(dir, 'missing.txt')], /^check: cannot read .*missing\.txt: ENOENT$/],
+    [['--model', 'zookeeper', file('bad.jsonl', '{"type":"invoke"}')], /^check: .*bad\.jsonl:1: "id" must be a string or a number$/],
+  ])('exits 2 with one stderr line for %j', (args, message) => {
+    const res = run(...(args as string[]));
+    expect(res.code).toBe(2);
+    expect(res.err).toHaveLength(1);
+    expect(res.err[0]).toMatch(message as RegExp);
+  });
+});
