@@ -1,0 +1,92 @@
+import { describe, expect, it } from 'vitest';
+import { Err } from '../request/errors.ts';
+import { Cluster } from '../server/cluster.ts';
+import { connectAll } from '../server/testWorkload.ts';
+
+type R = { rc: number; zxid: number; data?: string | null; events?: { type: string; path: string }[] };
+
+/** Retry through ConnectionLoss (the caller's server may be the one that died). */
+function callOk(c: Cluster, node: string, op: unknown): R {
+  for (let i = 0; i < 10; i++) {
+    const r = c.call(node, op) as R;
+    if (r.rc !== Err.CONNECTIONLOSS) return r;
+    c.runFor(1000);
+  }
+  throw new Error(`${node}: still ConnectionLoss`);
+}
+
+function settledCluster(clients: number, seed: number, timeoutMs?: number): Cluster {
+  const c = new Cluster({ servers: 3, clients, seed, client: timeoutMs ? { sessionTimeoutMs: timeoutMs } : {} });
+  expect(c.runUntil(() => c.settled(), 5_000)).toBe(true);
+  connectAll(c);
+  return c;
+}
+
+describe('ZooKeeper client', () => {
+  it('pipelines requests in FIFO order and reads its own writes', () => {
+    const c = settledCluster(1, 41);
+    const keys = [c.send('c1', { op: 'create', path: '/q', data: 'v0' })];
+    for (let i = 1; i <= 10; i++) {
+      keys.push(c.send('c1', { op: 'setData', path: '/q', data: `v${i}` }));
+      keys.push(c.send('c1', { op: 'getData', path: '/q' }));
+    }
+    c.runFor(200);
+    const rs = keys.map((k) => c.result(k) as R);
+    expect(rs.every((r) => r.rc === 0)).toBe(true);
+    for (let i = 1; i <= 10; i++) expect(rs[2 * i]!.data).toBe(`v${i}`);
+    const zxids = rs.map((r) => r.zxid);
+    for (let i = 1; i < zxids.length; i++) expect(zxids[i]!).toBeGreaterThanOrEqual(zxids[i - 1]!);
+    const returns = c.events('client.return').filter((e) => e.node === 'c1').map((e) => e.data['xid'] as number);
+    expect(returns).toEqual([...returns].sort((a, b) => a - b));
+  });
+
+  it('fails outstanding requests with ConnectionLoss when its server dies, then reconnects', () => {
+    const c = settledCluster(1, 42);
+    const server = c.client('c1').currentServer!;
+    const keys = Array.from({ length: 5 }, (_, i) => c.send('c1', { op: 'create', path: `/x${i}`, data: '' }));
+    c.sim.crash(server);
+    c.runFor(20_000);
+    const rcs = keys.map((k) => (c.result(k) as R).rc);
+    expect(rcs.every((rc) => rc === Err.OK || rc === Err.CONNECTIONLOSS)).toBe(true);
+    expect(c.client('c1').currentServer).not.toBe(server);
+    expect((c.call('c1', { op: 'create', path: '/after', data: '' }) as R).rc).toBe(0);
+  });
+
+  it('re-registers watches after a reconnect; a change missed while away fires at once', () => {
+    const c = settledCluster(2, 43);
+    expect((c.call('c2', { op: 'create', path: '/w', data: 'a' }) as R).rc).toBe(0);
+    expect((c.call('c2', { op: 'create', path: '/w2', data: 'a' }) as R).rc).toBe(0);
+    expect((c.call('c1', { op: 'getData', path: '/w', watch: true }) as R).rc).toBe(0);
+    expect((c.call('c1', { op: 'getData', path: '/w2', watch: true }) as R).rc).toBe(0);
+    const server = c.client('c1').currentServer!;
+    c.sim.crash(server);
+    // While c1 is away /w2 changes; after it reconnects, /w changes.
+    expect(callOk(c, 'c2', { op: 'setData', path: '/w2', data: 'b' }).rc).toBe(0);
+    expect(c.runUntil(() => c.events('client.connected').filter((e) => e.node === 'c1').length >= 2, 30_000)).toBe(true);
+    expect(callOk(c, 'c2', { op: 'setData', path: '/w', data: 'b' }).rc).toBe(0);
+    c.runFor(100);
+    const ev = (c.call('c1', { op: 'events' }) as R).events!;
+    expect(ev).toContainEqual(expect.objectContaining({ type: 'NodeDataChanged', path: '/w' }));
+    expect(ev).toContainEqual(expect.objectContaining({ type: 'NodeDataChanged', path: '/w2' }));
+  });
+
+  it('keeps an idle session alive with pings; learns of expiry after a long partition', () => {
+    const c = settledCluster(1, 44, 4000);
+    expect((c.call('c1', { op: 'create', path: '/e', data: '', flags: 1 }) as R).rc).toBe(0);
+    c.runFor(30_000);
+    expect((c.call('c1', { op: 'exists', path: '/e' }) as R).rc).toBe(0);
+    expect(c.events('client.disconnected').filter((e) => e.node === 'c1')).toHaveLength(0);
+    c.sim.isolate('c1');
+    c.runFor(15_000);
+    c.sim.heal();
+    expect(c.runUntil(() => c.events('client.expired').some((e) => e.node === 'c1'), 20_000)).toBe(true);
+    expect((c.call('c1', { op: 'getData', path: '/e' }) as R).rc).toBe(Err.SESSIONEXPIRED);
+  });
+
+  it('answers a malformed call with BadArguments instead of throwing', () => {
+    const c = settledCluster(1, 45);
+    expect((c.call('c1', { op: 'frobnicate' }) as R).rc).toBe(Err.BADARGUMENTS);
+    expect((c.call('c1', { op: 'create' }) as R).rc).toBe(Err.BADARGUMENTS);
+    expect((c.call('c1', 42) as R).rc).toBe(Err.BADARGUMENTS);
+  });
+});
