@@ -51,6 +51,8 @@ export interface QuorumConfig {
   readonly finalizeWaitMs: number;
   readonly maxNotificationIntervalMs: number;
   readonly bugs: BugFlags;
+  /** Test only (ZooKeeper's zookeeper.testingonly.initialZxid): a new leader's first zxid counter. */
+  readonly initialCounter: number;
   /** Emit no trace effects (benches whose host discards the trace anyway). Default false. */
   readonly quiet: boolean;
 }
@@ -80,6 +82,7 @@ export function quorumConfig(
     maxNotificationIntervalMs: 60_000,
     bugs: {},
     quiet: false,
+    initialCounter: 0,
     ...overrides,
   };
 }

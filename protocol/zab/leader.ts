@@ -281,6 +281,7 @@ export class Leader implements DurableListener {
     this.lastCommitted = zxid;
     // startZkServer sets the tree's lastProcessedZxid to (epoch, 0).
     this.p.db.lastProcessedZxid = zxid;
+    this.lastProposed = makeZxid(this.epoch, this.p.cfg.initialCounter);
     this.p.trace('leader.established', { epoch: this.epoch, zxid, quorum: [...this.newLeaderAcks].sort((a, b) => a - b) });
     this.p.serving.start('leader');
     for (const h of this.handlers.values()) if (h.stage === 'newLeaderAcked') this.sendUpToDate(h);
