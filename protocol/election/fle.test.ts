@@ -171,6 +171,77 @@ describe('FastLeaderElection (single instance)', () => {
     expect(fle.logicalClock).toBe(6); // takes the ensemble's round
   });
 
+  it('does not follow a leader that has not itself said LEADING (checkLeader)', () => {
+    const fle = make({ myid: 4, participants: [1, 2, 3, 4, 5], observers: [] });
+    fle.lookForLeader(1, 1, 0);
+    // s3 is still LOOKING in my round, backing itself; the others already follow it.
+    fle.onNotification('s3', note(3, 'LOOKING', 3, 9, 1, 1), 1);
+    for (const sid of [1, 2, 5]) fle.onNotification(`s${sid}`, note(sid, 'FOLLOWING', 3, 9, 1, 1), 2);
+    expect(fle.takeOutcome()).toBeNull();
+    fle.onNotification('s3', note(3, 'LEADING', 3, 9, 1, 1), 3);
+    expect(fle.takeOutcome()).toMatchObject({ state: 'FOLLOWING', vote: { leader: 3 } });
+  });
+
+  it('a higher round also forgets FOLLOWING votes of the old round', () => {
+    const fle = make({ myid: 1, participants: [1, 2, 3, 4, 5], observers: [] });
+    fle.lookForLeader(1, 1, 0);
+    fle.onNotification('s2', note(2, 'FOLLOWING', 3, 9, 1, 1), 1); // round 1: recvset and outofelection
+    fle.onNotification('s4', note(4, 'LOOKING', 4, 2, 4, 1), 2); // round 4: recvset reset
+    fle.onNotification('s5', note(5, 'FOLLOWING', 3, 9, 4, 1), 3);
+    const fx = fle.onNotification('s3', note(3, 'LEADING', 3, 9, 4, 1), 4);
+    // Only s3 and s5 in round 4: no recvset quorum; outofelection (s2, s3, s5) decides.
+    expect(traces(fx, 'election.decided')).toMatchObject([{ leader: 3, via: 'outofelection', votesFrom: [2, 3, 5] }]);
+  });
+
+  it('a vote for a non-voter does not interrupt the finalize wait', () => {
+    const fle = make({ myid: 2, participants: P3, observers: [9] });
+    fle.lookForLeader(5, 1, 0);
+    fle.onNotification('s1', note(1, 'LOOKING', 2, 5, 1), 1);
+    const fx = fle.onNotification('s3', note(3, 'LOOKING', 9, 1e6, 1, 9), 2);
+    expect(timers(fx)).toEqual([`${FINALIZE_TIMER}:200`]);
+    fle.onTimer(FINALIZE_TIMER, 202);
+    expect(fle.takeOutcome()?.state).toBe('LEADING');
+  });
+
+  it('a delayed notice from an older round does not replace that peer\'s current vote', () => {
+    const fle = make({ myid: 5, participants: [1, 2, 3, 4, 5], observers: [] });
+    fle.lookForLeader(9, 1, 0);
+    fle.lookForLeader(9, 1, 0); // round 2
+    fle.onNotification('s1', note(1, 'LOOKING', 5, 9, 2), 1);
+    fle.onNotification('s1', note(1, 'LOOKING', 1, 3, 1), 2); // stale, overtaken in flight
+    const fx = fle.onNotification('s2', note(2, 'LOOKING', 5, 9, 2), 3);
+    expect(timers(fx)).toContain(`${FINALIZE_TIMER}:200`); // s1, s2 and I back s5 in round 2
+  });
+
+  it('every election starts with empty vote sets, outofelection included', () => {
+    const fle = make({ myid: 1, participants: [1, 2, 3, 4, 5], observers: [] });
+    fle.lookForLeader(1, 1, 0);
+    fle.onNotification('s2', note(2, 'FOLLOWING', 4, 9, 1, 1), 1);
+    fle.onNotification('s3', note(3, 'FOLLOWING', 4, 9, 1, 1), 2);
+    fle.lookForLeader(1, 1, 3); // the peer starts over
+    fle.onNotification('s4', note(4, 'LEADING', 4, 9, 1, 1), 4);
+    expect(fle.takeOutcome()).toBeNull();
+  });
+
+  it('every notification that reaches the loop restarts the poll with the current timeout', () => {
+    const fle = make({ myid: 1, participants: [1, 2, 3, 4, 5], observers: [] });
+    fle.lookForLeader(1, 1, 0);
+    expect(timers(fle.onNotification('s2', note(2, 'LOOKING', 2, 0, 1), 150))).toEqual([`${POLL_TIMER}:200`]);
+    fle.onTimer(POLL_TIMER, 350);
+    expect(timers(fle.onNotification('s2', note(2, 'LOOKING', 2, 0, 1), 400))).toEqual([`${POLL_TIMER}:400`]);
+  });
+
+  it('a server whose log could not be read (zxid -1) ignores LOOKING votes, and is ignored', () => {
+    const broken = make({ myid: 1, participants: P3, observers: [] });
+    broken.lookForLeader(-1, 0, 0);
+    broken.onNotification('s3', note(3, 'LOOKING', 3, 9, 1), 1);
+    expect(broken.proposal.leader).toBe(1);
+    const healthy = make({ myid: 2, participants: P3, observers: [] });
+    healthy.lookForLeader(5, 1, 0);
+    healthy.onNotification('s3', note(3, 'LOOKING', 3, -1, 1, 9), 1);
+    expect(healthy.proposal.leader).toBe(2);
+  });
+
   it('does not take itself as leader on FOLLOWING notices from an older round (ZOOKEEPER-1514)', () => {
     // FLEBackwardElectionRoundTest: in round 1 the notices make me leader; in round 2 they must not.
     for (const bug of [false, true]) {
