@@ -2,7 +2,9 @@
  * MonotonicRead (the TLA+ system spec's CommittedLogMonotonicity): the committed log the leader
  * exposes only grows.
  * - A leader commits in strictly increasing zxid order during one leadership.
- * - A leader commits only txns in its own history.
+ * - A leader commits only txns it proposed in this leadership or holds in its history. (Not "only
+ *   txns it has logged": ZooKeeper's leader logs its own proposal asynchronously, and a quorum of
+ *   follower acks may commit it first.)
  * - A txn committed after a leader of a later epoch established is held by that leader (else the
  *   committed log seen through the new leader would have shrunk).
  */
@@ -16,6 +18,8 @@ export function monotonicRead(records: readonly TraceRecord[], options?: CheckOp
   const v = new Verdict('MonotonicRead', options);
   const hist = new Histories();
   const lastCommit = new Map<string, { zxid: number; i: number }>();
+  /** Per leader: the last zxid it proposed (proposals are consecutive within its epoch). */
+  const lastProposed = new Map<string, number>();
   let newest: { node: string; epoch: number; i: number } | undefined;
   for (const d of decode(records)) {
     const e = d.e;
@@ -24,9 +28,16 @@ export function monotonicRead(records: readonly TraceRecord[], options?: CheckOp
       case 'boot':
       case 'crash':
         lastCommit.delete(d.node);
+        lastProposed.delete(d.node);
         break;
       case 'state':
-        if (e.state !== 'LEADING') lastCommit.delete(d.node);
+        if (e.state !== 'LEADING') {
+          lastCommit.delete(d.node);
+          lastProposed.delete(d.node);
+        }
+        break;
+      case 'propose':
+        lastProposed.set(d.node, e.zxid);
         break;
       case 'established':
         lastCommit.delete(d.node);
@@ -37,7 +48,10 @@ export function monotonicRead(records: readonly TraceRecord[], options?: CheckOp
         if (prev !== undefined && e.zxid <= prev.zxid)
           v.add(d.t, d.node, `committed ${zxidHex(e.zxid)} after ${zxidHex(prev.zxid)}`, [d.i, prev.i]);
         lastCommit.set(d.node, { zxid: e.zxid, i: d.i });
-        if (!hist.get(d.node).has(e.zxid)) v.add(d.t, d.node, `committed ${zxidHex(e.zxid)}, which is not in its log`, [d.i]);
+        const p = lastProposed.get(d.node);
+        const proposedIt = p !== undefined && e.zxid <= p && epochOf(e.zxid) === epochOf(p);
+        if (!proposedIt && !hist.get(d.node).has(e.zxid))
+          v.add(d.t, d.node, `committed ${zxidHex(e.zxid)}, which it neither proposed nor holds`, [d.i]);
         if (newest !== undefined && newest.node !== d.node && newest.epoch > epochOf(e.zxid) && !hist.get(newest.node).has(e.zxid))
           v.add(d.t, d.node, `committed ${zxidHex(e.zxid)} after ${newest.node} established epoch ${newest.epoch} without it`, [d.i, newest.i]);
         break;
