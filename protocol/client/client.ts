@@ -165,7 +165,7 @@ export class ZooKeeperClient implements ProtocolNode {
         return this.reply(id, { op: 'state', state: this.state, sessionId: this.sessionId, server: this.server, lastZxid: this.lastZxid });
       case 'abandon':
         // Drop the connection without closing the session; it will expire.
-        if (this.server) this.send({ type: 'ZK_CLOSE', cnx: this.cnx });
+        if (this.server) this.send({ type: 'ZK_CLOSE', cnx: this.cnx, seq: ++this.sendSeq });
         this.failAll(Err.CONNECTIONLOSS);
         this.state = 'closed';
         this.stopTimers();
@@ -195,7 +195,7 @@ export class ZooKeeperClient implements ProtocolNode {
       if (req.op === 'create') data['flags'] = req.flags;
       this.trace('client.invoke', data);
     }
-    this.send({ type: 'ZK_REQ', cnx: this.cnx, xid, req });
+    this.send({ type: 'ZK_REQ', cnx: this.cnx, seq: ++this.sendSeq, xid, req });
   }
 
   // ------------------------------------------------------------------ connection
@@ -211,6 +211,7 @@ export class ZooKeeperClient implements ProtocolNode {
     this.send({
       type: 'ZK_CONNECT',
       cnx: this.cnx,
+      seq: ++this.sendSeq,
       sessionId: this.sessionId,
       lastZxidSeen: this.lastZxid,
       timeoutMs: this.negotiatedTimeout || this.requestedTimeout,
@@ -297,7 +298,7 @@ export class ZooKeeperClient implements ProtocolNode {
     if (head.req.op === 'closeSession') {
       this.state = 'closed';
       this.stopTimers();
-      this.send({ type: 'ZK_CLOSE', cnx: this.cnx });
+      this.send({ type: 'ZK_CLOSE', cnx: this.cnx, seq: ++this.sendSeq });
       this.server = null;
       this.failAll(Err.CONNECTIONLOSS);
     }
@@ -313,7 +314,7 @@ export class ZooKeeperClient implements ProtocolNode {
   private connectionLost(reason: string): void {
     if (this.state === 'closed' || this.state === 'expired' || this.state === 'idle') return;
     const wasConnected = this.state === 'connected' || (this.state === 'closing' && this.pending.length > 0);
-    if (this.server) this.send({ type: 'ZK_CLOSE', cnx: this.cnx });
+    if (this.server) this.send({ type: 'ZK_CLOSE', cnx: this.cnx, seq: ++this.sendSeq });
     if (wasConnected) this.trace('client.disconnected', { server: this.server, session: this.sessionId, reason });
     this.failAll(Err.CONNECTIONLOSS);
     if (this.state === 'connected') this.state = 'connecting';
@@ -353,7 +354,7 @@ export class ZooKeeperClient implements ProtocolNode {
         return this.startConnect();
       }
       if (this.state === 'connecting' || this.state === 'closing') {
-        if (this.server) this.send({ type: 'ZK_CLOSE', cnx: this.cnx });
+        if (this.server) this.send({ type: 'ZK_CLOSE', cnx: this.cnx, seq: ++this.sendSeq });
         this.nextServer();
       }
     } else if (timer === READ_TIMER) {
@@ -366,7 +367,7 @@ export class ZooKeeperClient implements ProtocolNode {
       if (this.state !== 'connected' && this.state !== 'closing') return;
       const left = this.lastSend + this.readTimeout() / 2 - this.now;
       if (left > 0) return this.setTimer(PING_TIMER, left);
-      this.send({ type: 'ZK_PING', cnx: this.cnx });
+      this.send({ type: 'ZK_PING', cnx: this.cnx, seq: ++this.sendSeq });
       this.setTimer(PING_TIMER, this.readTimeout() / 2);
     }
   }
@@ -377,9 +378,10 @@ export class ZooKeeperClient implements ProtocolNode {
 
   // ------------------------------------------------------------------ effects
 
-  private send(msg: { readonly type: ClientWire['type']; readonly [k: string]: unknown }): void {
+  /** Callers stamp `cnx` and `seq: ++this.sendSeq` themselves (object literals stay monomorphic). */
+  private send(msg: ClientWire): void {
     if (!this.server) return;
-    this.out.push({ kind: 'send', to: this.server, msg: { ...msg, cnx: this.cnx, seq: ++this.sendSeq } });
+    this.out.push({ kind: 'send', to: this.server, msg });
     this.lastSend = this.now;
   }
   private reply(id: number, result: unknown): void {

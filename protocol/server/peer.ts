@@ -190,6 +190,11 @@ export class QuorumPeer implements ProtocolNode, PeerServices {
       this.checkOutcome();
       return;
     }
+    // Client traffic first: it is the bulk (ZK_* types, see client/wire.ts).
+    if (msg.type.startsWith('ZK_')) {
+      if (this.serving.handles(msg)) this.serving.onClientMessage(from, msg);
+      return;
+    }
     if (isQuorumPacket(msg)) {
       if (this.leader) this.leader.onPacket(from, msg);
       else if (this.learner) this.learner.onPacket(from, msg);
@@ -199,7 +204,6 @@ export class QuorumPeer implements ProtocolNode, PeerServices {
       }
       return;
     }
-    if (this.serving.handles(msg)) this.serving.onClientMessage(from, msg);
   }
 
   private onTimer(timer: string): void {

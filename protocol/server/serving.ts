@@ -96,7 +96,7 @@ export class Serving implements ServingLayer {
     this.tracker = null;
     this.peer.cancelTimer(CONTAINER_TIMER);
     for (const c of this.conns.values()) {
-      this.out(c, { type: 'ZK_CLOSE' });
+      this.peer.send(c.node, { type: 'ZK_CLOSE', cnx: c.cnx, seq: ++c.sendSeq });
       this.backend.forget(c.sessionId);
     }
     this.conns.clear();
@@ -134,7 +134,7 @@ export class Serving implements ServingLayer {
     }
     if (m.type !== 'ZK_CLOSE' && m.seq !== c.recvSeq + 1) {
       // A packet went missing: on TCP the connection would have broken.
-      this.out(c, { type: 'ZK_CLOSE' });
+      this.peer.send(c.node, { type: 'ZK_CLOSE', cnx: c.cnx, seq: ++c.sendSeq });
       this.dropConn(c);
       return;
     }
@@ -142,7 +142,7 @@ export class Serving implements ServingLayer {
     switch (m.type) {
       case 'ZK_PING':
         this.touchConn(c);
-        this.out(c, { type: 'ZK_PONG' });
+        this.peer.send(c.node, { type: 'ZK_PONG', cnx: c.cnx, seq: ++c.sendSeq });
         return;
       case 'ZK_REQ':
         this.touchConn(c);
@@ -200,7 +200,7 @@ export class Serving implements ServingLayer {
     const c = this.bySession.get(sessionId);
     if (!c || c.established) return;
     if (!valid) {
-      this.out(c, { type: 'ZK_CONNECTED', sessionId, timeoutMs: 0 });
+      this.peer.send(c.node, { type: 'ZK_CONNECTED', cnx: c.cnx, seq: ++c.sendSeq, sessionId, timeoutMs: 0 });
       this.dropConn(c);
       return;
     }
@@ -210,7 +210,7 @@ export class Serving implements ServingLayer {
   private establish(c: Conn): void {
     c.established = true;
     this.touchConn(c);
-    this.out(c, { type: 'ZK_CONNECTED', sessionId: c.sessionId, timeoutMs: c.timeout });
+    this.peer.send(c.node, { type: 'ZK_CONNECTED', cnx: c.cnx, seq: ++c.sendSeq, sessionId: c.sessionId, timeoutMs: c.timeout });
   }
 
   private dropConn(c: Conn): void {
@@ -228,15 +228,15 @@ export class Serving implements ServingLayer {
     if (!c.established) return;
     if (req.op !== 'setWatches' && !this.backend.fits(req)) {
       // Past jute.maxbuffer the server drops the connection: the client sees ConnectionLoss.
-      this.out(c, { type: 'ZK_CLOSE' });
+      this.peer.send(c.node, { type: 'ZK_CLOSE', cnx: c.cnx, seq: ++c.sendSeq });
       this.dropConn(c);
       return;
     }
     if (req.op === 'addAuth') {
       const ids = this.backend.authenticate(req.scheme, req.auth, CLIENT_ADDR);
       if (!ids) {
-        this.out(c, { type: 'ZK_REPLY', xid, reply: { op: 'addAuth', rc: Err.AUTHFAILED, zxid: -1 } });
-        this.out(c, { type: 'ZK_CLOSE' });
+        this.peer.send(c.node, { type: 'ZK_REPLY', cnx: c.cnx, seq: ++c.sendSeq, xid, reply: { op: 'addAuth', rc: Err.AUTHFAILED, zxid: -1 } });
+        this.peer.send(c.node, { type: 'ZK_CLOSE', cnx: c.cnx, seq: ++c.sendSeq });
         this.dropConn(c);
         return;
       }
@@ -310,7 +310,7 @@ export class Serving implements ServingLayer {
         continue;
       }
       c.queue.shift();
-      this.out(c, { type: 'ZK_REPLY', xid: head.xid, reply: head.reply });
+      this.peer.send(c.node, { type: 'ZK_REPLY', cnx: c.cnx, seq: ++c.sendSeq, xid: head.xid, reply: head.reply });
     }
   }
 
@@ -346,7 +346,7 @@ export class Serving implements ServingLayer {
       this.tracker?.removeSession(hdr.sessionId);
       if (c) {
         // The session is over: close its connection (an expired client learns it on reconnect).
-        this.out(c, { type: 'ZK_CLOSE' });
+        this.peer.send(c.node, { type: 'ZK_CLOSE', cnx: c.cnx, seq: ++c.sendSeq });
         this.dropConn(c);
       }
     }
@@ -370,13 +370,8 @@ export class Serving implements ServingLayer {
     for (const [id] of sessions) this.tracker?.touchSession(id, this.peer.now);
   }
 
-  /** Send on a client connection (stamps the sequence number). */
-  private out(c: Conn, msg: { readonly type: ClientWire['type']; readonly [k: string]: unknown }): void {
-    this.peer.send(c.node, { ...msg, cnx: c.cnx, seq: ++c.sendSeq });
-  }
-
   private notify(c: Conn, ev: WatchEvent, zxid: number): void {
-    this.out(c, { type: 'ZK_WATCH', eventType: ev.type, path: ev.path, zxid });
+    this.peer.send(c.node, { type: 'ZK_WATCH', cnx: c.cnx, seq: ++c.sendSeq, eventType: ev.type, path: ev.path, zxid });
   }
 
   private readonly authOf = (sessionId: SessionId): readonly AuthId[] | undefined => this.bySession.get(sessionId)?.authIds;

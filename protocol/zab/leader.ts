@@ -102,7 +102,7 @@ export class Leader implements DurableListener {
         return;
       case 'REVALIDATE': {
         const valid = this.p.serving.revalidate(h.sid, m.sessionId, m.timeout);
-        this.out(h, { type: 'REVALIDATE', sessionId: m.sessionId, timeout: m.timeout, valid });
+        this.p.send(h.node, { type: 'REVALIDATE', conn: h.conn, seq: ++h.sendSeq, sessionId: m.sessionId, timeout: m.timeout, valid });
         return;
       }
       case 'QCLOSE':
@@ -133,7 +133,7 @@ export class Leader implements DurableListener {
     this.closed = true;
     this.p.cancelTimer(INIT_TIMER);
     this.p.cancelTimer(PING_TIMER);
-    for (const h of this.handlers.values()) this.out(h, { type: 'QCLOSE' })
+    for (const h of this.handlers.values()) this.p.send(h.node, { type: 'QCLOSE', conn: h.conn, seq: ++h.sendSeq })
     this.handlers.clear();
   }
 
@@ -183,7 +183,7 @@ export class Leader implements DurableListener {
   private sendLeaderInfo(h: Handler): void {
     if (h.stage !== 'info') return;
     h.stage = 'epochAck';
-    this.out(h, { type: 'LEADERINFO', zxid: makeZxid(this.epoch, 0) });
+    this.p.send(h.node, { type: 'LEADERINFO', conn: h.conn, seq: ++h.sendSeq, zxid: makeZxid(this.epoch, 0) });
   }
 
   private onAckEpoch(h: Handler, m: AckEpoch): void {
@@ -227,17 +227,17 @@ export class Leader implements DurableListener {
     const peerLast = h.ackEpoch.lastZxid;
     const plan = planSync(peerLast, db.window(), db.lastProcessedZxid, this.p.cfg.forceSnapSync, this.p.cfg.bugs);
     if (plan.mode === 'SNAP') {
-      this.out(h, { type: 'SNAP', zxid: plan.zxid, snapshot: db.sm.serialize() });
+      this.p.send(h.node, { type: 'SNAP', conn: h.conn, seq: ++h.sendSeq, zxid: plan.zxid, snapshot: db.sm.serialize() });
     } else {
-      this.out(h, { type: plan.mode, zxid: plan.zxid });
+      this.p.send(h.node, { type: plan.mode, conn: h.conn, seq: ++h.sendSeq, zxid: plan.zxid });
     }
     for (const e of plan.entries) {
-      this.out(h, { type: 'PROPOSAL', entry: e });
-      this.out(h, { type: 'COMMIT', zxid: e.zxid });
+      this.p.send(h.node, { type: 'PROPOSAL', conn: h.conn, seq: ++h.sendSeq, entry: e });
+      this.p.send(h.node, { type: 'COMMIT', conn: h.conn, seq: ++h.sendSeq, zxid: e.zxid });
     }
     this.p.trace('sync.send', { peer: h.sid, mode: plan.mode, from: peerLast, to: plan.upTo });
     this.startForwarding(h, plan.upTo);
-    this.out(h, { type: 'NEWLEADER', zxid: makeZxid(this.epoch, 0) });
+    this.p.send(h.node, { type: 'NEWLEADER', conn: h.conn, seq: ++h.sendSeq, zxid: makeZxid(this.epoch, 0) });
   }
 
   /** Leader.startForwarding: proposals still outstanding go to a joining participant. */
@@ -245,7 +245,7 @@ export class Leader implements DurableListener {
     if (!h.observer && this.lastProposed > upTo) {
       for (const o of this.outstanding.values()) {
         if (o.entry.zxid <= upTo) continue;
-        this.out(h, { type: 'PROPOSAL', entry: o.entry });
+        this.p.send(h.node, { type: 'PROPOSAL', conn: h.conn, seq: ++h.sendSeq, entry: o.entry });
         h.unacked.set(o.entry.zxid, this.p.now);
       }
     }
@@ -292,7 +292,7 @@ export class Leader implements DurableListener {
 
   private sendUpToDate(h: Handler): void {
     h.stage = 'running';
-    this.out(h, { type: 'UPTODATE', zxid: makeZxid(this.epoch, 0) });
+    this.p.send(h.node, { type: 'UPTODATE', conn: h.conn, seq: ++h.sendSeq, zxid: makeZxid(this.epoch, 0) });
   }
 
   // ------------------------------------------------------------------ broadcast
@@ -318,7 +318,7 @@ export class Leader implements DurableListener {
     this.p.trace('propose', { zxid });
     for (const h of this.handlers.values()) {
       if (!h.forwarding || h.observer) continue;
-      this.out(h, { type: 'PROPOSAL', entry });
+      this.p.send(h.node, { type: 'PROPOSAL', conn: h.conn, seq: ++h.sendSeq, entry });
       h.unacked.set(zxid, this.p.now);
     }
     this.p.logTxn(entry, this);
@@ -347,8 +347,8 @@ export class Leader implements DurableListener {
       this.p.trace('commit', { zxid });
       for (const h of this.handlers.values()) {
         if (!h.forwarding) continue;
-        if (h.observer) this.out(h, { type: 'INFORM', entry: o.entry });
-        else this.out(h, { type: 'COMMIT', zxid });
+        if (h.observer) this.p.send(h.node, { type: 'INFORM', conn: h.conn, seq: ++h.sendSeq, entry: o.entry });
+        else this.p.send(h.node, { type: 'COMMIT', conn: h.conn, seq: ++h.sendSeq, zxid });
       }
       this.p.applyCommitted(o.entry);
       const waiting = this.pendingSyncs.get(zxid);
@@ -375,7 +375,7 @@ export class Leader implements DurableListener {
     const conn = h.conn;
     this.whenCommitted(() => {
       const now = this.handlers.get(sid);
-      if (now && now.conn === conn) this.out(now, { type: 'SYNC', request });
+      if (now && now.conn === conn) this.p.send(now.node, { type: 'SYNC', conn: now.conn, seq: ++now.sendSeq, request });
     });
   }
 
@@ -405,14 +405,9 @@ export class Leader implements DurableListener {
         this.dropHandler(h, 'proposal not acked within syncLimit');
         continue;
       }
-      if (h.stage === 'running') this.out(h, { type: 'PING', zxid: this.lastProposed });
+      if (h.stage === 'running') this.p.send(h.node, { type: 'PING', conn: h.conn, seq: ++h.sendSeq, zxid: this.lastProposed });
     }
     this.p.setTimer(PING_TIMER, cfg.tickTime / 2);
-  }
-
-  /** Send on a learner's connection (stamps conn and sequence number). */
-  private out(h: Handler, msg: { readonly type: QuorumPacket['type']; readonly [k: string]: unknown }): void {
-    this.p.send(h.node, { ...msg, conn: h.conn, seq: ++h.sendSeq });
   }
 
   private handlerFor(from: NodeId, conn: string): Handler | undefined {
@@ -423,7 +418,7 @@ export class Leader implements DurableListener {
   private dropHandler(h: Handler, reason: string): void {
     if (this.handlers.get(h.sid) !== h) return;
     this.handlers.delete(h.sid);
-    this.out(h, { type: 'QCLOSE' })
+    this.p.send(h.node, { type: 'QCLOSE', conn: h.conn, seq: ++h.sendSeq })
     this.p.trace('zab.learnerDropped', { peer: h.sid, reason });
   }
 

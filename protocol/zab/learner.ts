@@ -57,16 +57,13 @@ export class Learner implements DurableListener {
     this.connect();
   }
 
-  /** Send on the connection to the leader (stamps conn and sequence number). */
-  private out(msg: { readonly type: QuorumPacket['type']; readonly [k: string]: unknown }): void {
-    this.p.send(this.leaderNode, { ...msg, conn: this.conn, seq: ++this.sendSeq });
-  }
-
   private connect(): void {
     this.sendSeq = 0;
     this.recvSeq = 0;
-    this.out({
+    this.p.send(this.leaderNode, {
       type: this.observer ? 'OBSERVERINFO' : 'FOLLOWERINFO',
+      conn: this.conn,
+      seq: ++this.sendSeq,
       sid: this.p.sid,
       zxid: makeZxid(this.p.acceptedEpoch, 0),
     });
@@ -116,7 +113,7 @@ export class Learner implements DurableListener {
     this.closed = true;
     this.p.cancelTimer(READ_TIMER);
     this.p.cancelTimer(CONNECT_TIMER);
-    this.out({ type: 'QCLOSE' });
+    this.p.send(this.leaderNode, { type: 'QCLOSE', conn: this.conn, seq: ++this.sendSeq });
   }
 
   get serving(): boolean {
@@ -166,8 +163,10 @@ export class Learner implements DurableListener {
     const newEpoch = epochOf(zxid);
     this.newEpoch = newEpoch;
     const ack = (currentEpoch: number) =>
-      this.out({
+      this.p.send(this.leaderNode, {
         type: 'ACKEPOCH',
+        conn: this.conn,
+        seq: ++this.sendSeq,
         currentEpoch,
         lastZxid: this.p.db.lastProcessedZxid,
       });
@@ -286,7 +285,7 @@ export class Learner implements DurableListener {
     this.notCommitted = [];
     const ack = () => {
       if (this.closed) return;
-      this.out({ type: 'ACK', zxid });
+      this.p.send(this.leaderNode, { type: 'ACK', conn: this.conn, seq: ++this.sendSeq, zxid });
       this.p.trace('zab.ackNewLeader', { zxid });
     };
     const writeEpoch = (then: () => void) => this.p.writeEpoch('current', this.newEpoch, then);
@@ -340,10 +339,10 @@ export class Learner implements DurableListener {
   private onUpToDate(): void {
     if (this.phase !== 'afterNewLeader') return;
     this.phase = 'broadcast';
-    this.out({ type: 'ACK', zxid: makeZxid(this.newEpoch, 0) });
+    this.p.send(this.leaderNode, { type: 'ACK', conn: this.conn, seq: ++this.sendSeq, zxid: makeZxid(this.newEpoch, 0) });
     this.p.serving.start(this.observer ? 'observer' : 'follower');
     if (!this.observer) {
-      for (const z of this.toAck) this.out({ type: 'ACK', zxid: z });
+      for (const z of this.toAck) this.p.send(this.leaderNode, { type: 'ACK', conn: this.conn, seq: ++this.sendSeq, zxid: z });
     }
     this.toAck = [];
     const rest = this.notCommitted;
@@ -375,7 +374,7 @@ export class Learner implements DurableListener {
         this.p.applyCommitted(m.entry);
         return;
       case 'PING':
-        this.out({ type: 'PINGREPLY', sessions: this.p.serving.drainTouched() });
+        this.p.send(this.leaderNode, { type: 'PINGREPLY', conn: this.conn, seq: ++this.sendSeq, sessions: this.p.serving.drainTouched() });
         return;
       case 'SYNC':
         this.p.serving.syncReply(m.request);
@@ -402,7 +401,7 @@ export class Learner implements DurableListener {
   }
 
   durable(zxid: number): void {
-    if (!this.closed) this.out({ type: 'ACK', zxid });
+    if (!this.closed) this.p.send(this.leaderNode, { type: 'ACK', conn: this.conn, seq: ++this.sendSeq, zxid });
   }
 
   /** FollowerZooKeeperServer.commit: the committed zxid must be the oldest pending txn. */
@@ -420,10 +419,10 @@ export class Learner implements DurableListener {
 
   /** A write/sync/session request to forward to the leader. */
   forward(request: unknown): void {
-    if (!this.closed) this.out({ type: 'REQUEST', request });
+    if (!this.closed) this.p.send(this.leaderNode, { type: 'REQUEST', conn: this.conn, seq: ++this.sendSeq, request });
   }
 
   revalidate(sessionId: string, timeout: number): void {
-    if (!this.closed) this.out({ type: 'REVALIDATE', sessionId, timeout });
+    if (!this.closed) this.p.send(this.leaderNode, { type: 'REVALIDATE', conn: this.conn, seq: ++this.sendSeq, sessionId, timeout });
   }
 }
