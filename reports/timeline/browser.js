@@ -453,11 +453,13 @@
   Array.prototype.forEach.call(document.querySelectorAll('input.filter'), function (el) {
     enabled[groupOf(el.value)] = el.checked;
     el.addEventListener('change', function () {
+      el.blur();
       enabled[groupOf(el.value)] = el.checked;
       rebuildSteps(); renderDesc(); redraw();
     });
   });
-  document.getElementById('stepmode').addEventListener('change', function () { rebuildSteps(); renderDesc(); redraw(); });
+  // Controls give the keyboard back at once, so the arrow keys keep stepping (not changing the select).
+  document.getElementById('stepmode').addEventListener('change', function (e) { e.target.blur(); rebuildSteps(); renderDesc(); redraw(); });
   // Without a cursor yet, stepping starts from the window the reader is looking at.
   function firstInWindow() {
     var i = 0;
@@ -494,7 +496,7 @@
   toEl.addEventListener('change', fromInputs);
 
   document.addEventListener('keydown', function (e) {
-    if (e.target && (e.target.tagName === 'INPUT' || e.target.tagName === 'SELECT')) return;
+    if (e.target && ((e.target.tagName === 'INPUT' && e.target.type === 'text') || e.target.tagName === 'SELECT')) return;
     if (e.key === 'ArrowRight' || e.key === 'n') { next(); e.preventDefault(); }
     else if (e.key === 'ArrowLeft' || e.key === 'p') { prev(); e.preventDefault(); }
     else if (e.key === '+' || e.key === '=') zoom(0.5);

@@ -83,6 +83,26 @@ describe('timeline model', () => {
     }
   });
 
+  it('shades a paused server and a clogged link on their lanes, and marks clock skew', () => {
+    const tr: TraceRecord[] = [
+      { t: 0, node: 's1', ev: 'boot' },
+      { t: 0, node: 's2', ev: 'boot' },
+      { t: 100, node: 's1', ev: 'pause' },
+      { t: 150, node: '*', ev: 'fault', fault: 'clog', from: 's1', to: 's2' },
+      { t: 200, node: 's1', ev: 'resume' },
+      { t: 250, node: '*', ev: 'fault', fault: 'unclog', from: 's1', to: 's2', released: 3 },
+      { t: 300, node: 's2', ev: 'clock', rate: 1, jumpMs: 500 },
+    ];
+    const m = buildModel(tr);
+    expect(m.regions.map((r) => [r.kind, r.t0, r.t1, r.lanes])).toEqual([
+      ['pause', 100, 200, [0]],
+      ['clog', 150, 250, [0, 1]],
+    ]);
+    const skew = m.marks.find((k) => k.kind === 'skew');
+    expect(skew?.text).toBe("s2's clock jumps by 500 ms");
+    expect(m.marks.find((k) => k.label === 'unclog')?.text).toBe('link s1 → s2 unclogged (3 held messages released)');
+  });
+
   it('pairs client calls with their answers', () => {
     const m = buildModel(splitBrainTrace());
     const ops = m.ops.map((o) => `${m.lanes[o.lane]?.id} ${o.label} ${o.ok}`);

@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { renderTimeline } from './render.ts';
 import type { Packed } from './pack.ts';
 import { splitBrainTrace, TraceBuilder } from './synthetic.ts';
+import { runScenario } from '../../sim/scenario.ts';
+import splitBrainScenario from '../../scenarios/split-brain.ts';
 
 function embedded(html: string): Packed {
   const m = /<script type="application\/json" id="data">([\s\S]*?)<\/script>/.exec(html);
@@ -52,5 +54,15 @@ describe('renderTimeline', () => {
   it('renders an empty trace without failing', () => {
     const page = renderTimeline([], { title: 'empty' });
     expect(embedded(page).lanes).toEqual([]);
+  });
+});
+
+describe('the split-brain scenario (whatever `npm run sim -- scenarios/split-brain.ts` runs today)', () => {
+  it('renders one lane per node of the scenario and its partition', () => {
+    const r = runScenario(splitBrainScenario);
+    const page = renderTimeline(r.sim.trace.records, { title: splitBrainScenario.name, seed: r.seed });
+    const labels = [...page.matchAll(/<text class="lane-label"[^>]*>([^<]+)<\/text>/g)].map((m) => m[1]);
+    expect(labels.filter((l) => l?.startsWith('s'))).toEqual(splitBrainScenario.nodes.filter((n) => n.startsWith('s')));
+    expect(page).toContain('class="region partition"');
   });
 });
