@@ -27,8 +27,13 @@ export const UNTIMED_CONFIG = { tickTime: 2000, containerCheckIntervalMs: 3_600_
 export const TIMED_CONFIG = { tickTime: 100, containerCheckIntervalMs: 100, superDigest: SUPER_DIGEST } as const;
 /** Session timeout the timed segment's doomed session asks for (within [2, 20] x 100 ms). */
 export const TIMED_SESSION_TIMEOUT_MS = 600;
-/** How long a timed segment sleeps: timeout + tick rounding + a wide margin for a busy machine. */
-export const TIMED_SLEEP_MS = 1400;
+/** TTL of the timed segment's TTL node: long enough that the ops right after its create see it. */
+export const TIMED_TTL_MS = 500;
+/**
+ * How long a timed segment sleeps: session timeout (or TTL) + tick rounding + container checks,
+ * with a wide margin for a busy machine.
+ */
+export const TIMED_SLEEP_MS = 1600;
 
 const SESSIONS = ['s1', 's2', 's3'] as const;
 const NODES = ['/a', '/a/b', '/a/b/c', '/b', '/b/x', '/c'];
@@ -282,14 +287,17 @@ const timedSegment: fc.Arbitrary<ScriptOp[]> = fc.oneof(
     { op: 'sleep', ms: TIMED_SLEEP_MS },
     { op: 'children', session: watcher, path: '/t' },
   ]),
-  // Container: removed by the checker once emptied after having had a child.
+  // Container: removed by the checker once emptied after having had a child. The child is an
+  // ephemeral of a session left to expire, so the emptying (and the removal a check later)
+  // happens during the sleep: an explicit delete would race the checker against the recorder.
   fc.record({ watcher: session, nested: fc.boolean() }).map(({ watcher, nested }): ScriptOp[] => [
+    { op: 'open', session: 't', timeout_ms: TIMED_SESSION_TIMEOUT_MS },
     { op: 'create', session: 'a1', path: '/k', mode: 'container' },
-    { op: 'create', session: 'a1', path: '/k/x', data: 'x', ...(nested ? { mode: 'container' as const } : {}) },
-    ...(nested ? [{ op: 'create', session: 'a1', path: '/k/x/y' } as ScriptOp] : []),
+    ...(nested ? [{ op: 'create', session: 'a1', path: '/k/x', mode: 'container' } as ScriptOp] : []),
+    { op: 'create', session: 't', path: nested ? '/k/x/e' : '/k/e', ephemeral: true, data: 'e' },
     { op: 'exists', session: watcher, path: '/k', watch: true },
     { op: 'create', session: 'a1', path: '/k2', mode: 'container', note: 'never used: stays' },
-    ...(nested ? [{ op: 'delete', session: 'a1', path: '/k/x/y' } as ScriptOp] : [{ op: 'delete', session: 'a1', path: '/k/x' } as ScriptOp]),
+    { op: 'abandon', session: 't' },
     { op: 'sleep', ms: TIMED_SLEEP_MS },
     { op: 'exists', session: watcher, path: '/k' },
     { op: 'exists', session: watcher, path: '/k2' },
@@ -300,7 +308,7 @@ const timedSegment: fc.Arbitrary<ScriptOp[]> = fc.oneof(
     const node = seq ? '/tt/n-0000000000' : '/tt/n-';
     return [
       { op: 'create', session: 'a1', path: '/tt', data: '' },
-      { op: 'create', session: 'a1', path: '/tt/n-', mode: seq ? 'persistent_sequential_ttl' : 'persistent_ttl', ttl: 200, data: '' },
+      { op: 'create', session: 'a1', path: '/tt/n-', mode: seq ? 'persistent_sequential_ttl' : 'persistent_ttl', ttl: TIMED_TTL_MS, data: '' },
       { op: 'get', session: watcher, path: node, watch: true },
       { op: 'children', session: watcher, path: '/tt', watch: true },
       ...(touch ? [{ op: 'set', session: 'a1', path: node, data: 'y' } as ScriptOp] : []),
