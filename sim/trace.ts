@@ -80,7 +80,7 @@ export class Trace {
     if (this.retain) this.records.push(rec);
     // Retained records with no sink are hashed lazily, in order, when sha256() is asked for: the
     // digest is the same, and runs that never ask (most tests) skip the serialisation entirely.
-    if (this.sink === undefined && this.retain) return;
+    if (this.sink === undefined && (this.retain || this.hasher === null)) return;
     const line = JSON.stringify(rec);
     if (this.sink !== undefined) this.sink(rec, line);
     if (this.hasher !== null) {
