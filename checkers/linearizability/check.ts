@@ -3,6 +3,7 @@
  * (P-compositionality: the history is linearizable iff every part is), check the smallest part
  * first, stop at the first part that is not linearizable, and explain that part.
  */
+import { getHeapStatistics } from 'node:v8';
 import { searchPart } from './search.ts';
 import type { SearchOutcome } from './search.ts';
 import type { CheckOptions, CheckResult, ExplainedOp, Explanation, Operation, Part, PartReport } from './types.ts';
@@ -15,7 +16,9 @@ export interface CheckerSpec<I, O> {
   split?(ops: readonly Operation<I, O>[]): Part<I, O>[];
 }
 
-export const DEFAULT_MAX_CACHE_BYTES = 1 << 30;
+/** 1 GiB, or half of what the V8 heap may grow to if that is less: answer `unknown` before the
+ *  process runs out of memory. */
+export const DEFAULT_MAX_CACHE_BYTES = Math.min(2 ** 30, getHeapStatistics().heap_size_limit / 2);
 
 export function checkHistory<I, O>(
   spec: CheckerSpec<I, O>,

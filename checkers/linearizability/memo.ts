@@ -11,11 +11,14 @@ export class MemoTable<S> {
   private chain: Int32Array;
   private pool: Uint32Array;
   private states: S[] = [];
+  private stateBytes = 0;
   size = 0;
 
   constructor(
     private readonly words: number,
     private readonly equal: (a: S, b: S) => boolean,
+    /** Heap bytes a stored state holds (beyond what other stored states share), roughly. */
+    private readonly sizeOf: (s: S) => number = () => 8,
   ) {
     this.heads = new Int32Array(1024).fill(-1);
     this.mask = 1023;
@@ -26,7 +29,7 @@ export class MemoTable<S> {
 
   /** Bytes held, roughly (for the cache budget). */
   bytes(): number {
-    return this.heads.byteLength + this.hashes.byteLength * 2 + this.pool.byteLength + this.size * 16;
+    return this.heads.byteLength + this.hashes.byteLength * 2 + this.pool.byteLength + this.size * 16 + this.stateBytes;
   }
 
   /** Adds the pair unless present; answers whether it was added. */
@@ -54,6 +57,7 @@ export class MemoTable<S> {
     this.heads[slot] = e;
     this.pool.set(bits, e * words);
     this.states.push(state);
+    this.stateBytes += this.sizeOf(state);
     this.size = e + 1;
     return true;
   }

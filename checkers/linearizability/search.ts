@@ -59,7 +59,7 @@ export function searchPart<S, I, O>(
   const words = (n + 31) >>> 5;
   const bits = new Uint32Array(words);
   let bitsHash = 0;
-  const memo = new MemoTable<S>(words, model.equal);
+  const memo = new MemoTable<S>(words, model.equal, model.stateBytes);
 
   const stackEntry = new Int32Array(n);
   const stackState: S[] = new Array<S>(n);
@@ -106,7 +106,7 @@ export function searchPart<S, I, O>(
         const h = bitsHash ^ zob[o]!;
         const key = (h ^ Math.imul(model.hash(newState), 0x2c1b3c6d)) | 0;
         if (memo.add(key, bits, newState)) {
-          if ((memo.size & 0xfff) === 0 && memo.bytes() > budget.maxCacheBytes) {
+          if ((memo.size & 0xff) === 0 && memo.bytes() > budget.maxCacheBytes) {
             bits[w] = bits[w]! & ~mask;
             return outcome('unknown', 'cache budget exhausted');
           }

@@ -34,6 +34,8 @@ export interface Model<S, I, O> {
   hash(state: S): number;
   describeOp(input: I, output: O): string;
   describeState(state: S): string;
+  /** Heap bytes a state holds, roughly, for the memo's size budget (default: 8). */
+  stateBytes?(state: S): number;
 }
 
 /** An independent piece of a history (P-compositionality), checked with its own model. */

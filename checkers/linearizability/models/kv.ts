@@ -89,6 +89,7 @@ export function kvStoreModel(keys: readonly string[]): Model<readonly number[], 
       return h | 0;
     },
     describeOp,
+    stateBytes: (s) => 32 + 8 * s.length,
     describeState: (s) => `{${keys.map((k, i) => `${quote(k)}: ${quote(values.values[s[i]!]!)}`).join(', ')}}`,
   };
 }

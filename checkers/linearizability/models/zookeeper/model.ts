@@ -63,5 +63,7 @@ export function zkModel(initial: Tree = freshTree()): Model<Tree, ZkInput, ZkOut
       return `${what}${who} -> ${describeResult(output)}${subs}`;
     },
     describeState: describeTree,
+    // A written tree owns a fresh Map (copy on write): ~100 bytes per entry plus the object.
+    stateBytes: (t) => 64 + 100 * t.nodes.size,
   };
 }
