@@ -54,6 +54,10 @@ describe('network', () => {
     expect(() => sim.setDefaultLink({ minUs: -1 })).toThrow(/minUs/);
     expect(() => sim.at(Number.NaN, () => {})).toThrow(/finite/);
     expect(() => sim.crash('nobody')).toThrow(/unknown node nobody/);
+    sim.request('a', { effects: [{ kind: 'sned', to: 'b' }] });
+    expect(() => sim.run()).toThrow(/node a returned an unknown effect/);
+    sim.request('a', { effects: [{ kind: 'disk', id: 1, op: { op: 'fsyncc' } }] });
+    expect(() => sim.run()).toThrow(/unknown disk op/);
   });
 
   it('is FIFO per link by default, even with a long latency tail', () => {

@@ -601,6 +601,8 @@ export class Simulation {
             this.trace.emit({ t: this.t, node: slot.id, ev: 'trace', event: e.event, data: e.data ?? null });
           }
           break;
+        default:
+          throw new Error(`node ${slot.id} returned an unknown effect ${JSON.stringify(e)}`);
       }
     }
   }
@@ -641,6 +643,9 @@ export class Simulation {
     if (op.op === 'append') {
       slot.disk.append(op.records);
       return;
+    }
+    if (op.op !== 'fsync' && op.op !== 'writeMeta' && op.op !== 'snapshot' && op.op !== 'truncate') {
+      throw new Error(`node ${slot.id} issued an unknown disk op ${JSON.stringify(op)}`);
     }
     const { pending, at } = slot.disk.issue(id, op, this.t, this.diskRng);
     this.queue.push(at, new Ev(EV_DISK, slot, slot.inc, null, null, id, '', pending));
