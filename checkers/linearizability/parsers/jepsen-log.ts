@@ -67,6 +67,10 @@ export function parseJepsenLog(text: string, file: string): Operation<CasInput, 
     }
     done.push({ p: p!, process: proc, ret: i, output });
   }
+  if (!lines.some((l) => LINE.test(l)) && text.trim() !== '') {
+    // Other lines are ignored, but a file with none of ours is surely the wrong file.
+    bad(0, 'no "INFO jepsen.util - PROC :TYPE :F VALUE" lines: not a Jepsen etcd log');
+  }
   for (const [proc, p] of pending) done.push({ p, process: proc, ret: Infinity, output: { unknown: true } });
   done.sort((a, b) => a.p.line - b.p.line);
   return done.map((d, index) => ({

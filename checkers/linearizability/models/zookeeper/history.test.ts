@@ -1,5 +1,9 @@
 /** Whole ZooKeeper histories in the JSONL format, through the parser and the checker. */
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { ZkHistoryWriter } from '../../zk-history-writer.ts';
 import { findModel } from '../../registry.ts';
 import type { CheckOptions, CheckResult } from '../../types.ts';
 
@@ -154,5 +158,22 @@ describe('zookeeper histories', () => {
       ret(3, 5, ok),
     ];
     expect(check(recs).verdict).toBe('linearizable');
+  });
+});
+
+describe('zookeeper example histories (written with ZkHistoryWriter)', () => {
+  const dir = join(dirname(fileURLToPath(import.meta.url)), '../../examples');
+  it('zk-lock-ok.jsonl is linearizable', () => {
+    expect(zk.check(readFileSync(join(dir, 'zk-lock-ok.jsonl'), 'utf8'), 'ok').verdict).toBe('linearizable');
+  });
+  it('zk-lock-orphan.jsonl is not: a delete finds the expired session\'s node', () => {
+    const r = zk.check(readFileSync(join(dir, 'zk-lock-orphan.jsonl'), 'utf8'), 'orphan');
+    expect(r.verdict).toBe('not linearizable');
+    expect(r.explanation!.blocking.op).toBe('delete /locks/lock-0000000000 by s3 -> OK');
+  });
+  it('the writer refuses a late init', () => {
+    const w = new ZkHistoryWriter();
+    w.invoke(0, 'c', 's', { op: 'close' });
+    expect(() => w.init([])).toThrow(/first/);
   });
 });
