@@ -46,6 +46,8 @@ export class QuorumPeer implements ProtocolNode, PeerServices {
   acceptedEpoch = 0;
   currentEpoch = 0;
   state: ServerState = 'LOOKING';
+  /** The vote the last election decided (what this server advertises while not LOOKING). */
+  private vote: Vote | null = null;
   leader: Leader | null = null;
   learner: Learner | null = null;
   private election: FastLeaderElection;
@@ -106,6 +108,7 @@ export class QuorumPeer implements ProtocolNode, PeerServices {
         break;
       }
       case 'peerDown':
+        this.election.onPeerDown(input.peer);
         this.leader?.onPeerDown(input.peer);
         this.learner?.onPeerDown(input.peer);
         this.serving.onClientDown(input.peer);
@@ -144,6 +147,7 @@ export class QuorumPeer implements ProtocolNode, PeerServices {
     if (this.state !== 'LOOKING') return;
     const outcome = this.election.takeOutcome();
     if (!outcome) return;
+    this.vote = outcome.vote;
     this.election.setCurrent(outcome.state, outcome.vote);
     this.setState(outcome.state);
     if (outcome.state === 'LEADING') this.leader = new Leader(this);
@@ -169,17 +173,13 @@ export class QuorumPeer implements ProtocolNode, PeerServices {
     this.lookForLeader();
   }
 
-  /** After sync, advertise the new epoch in election answers (ZOOKEEPER-1732). */
+  /** After sync, advertise the new epoch in election answers (updateElectionVote, ZOOKEEPER-1732):
+   *  the decided vote with only its peerEpoch replaced. */
   servingStarted(): void {
+    if (!this.vote) return;
     const epoch = this.leader ? this.leader.epoch : this.currentEpoch;
-    const leaderSid = this.leader ? this.sid : (this.learner?.leaderSid ?? this.sid);
-    const vote: Vote = { leader: leaderSid, zxid: this.db.lastProcessedZxid, electionEpoch: this.electionRound(), peerEpoch: epoch };
-    this.election.setCurrent(this.state, vote);
-  }
-
-  private electionRound(): number {
-    const e = this.election as unknown as { logicalclock?: number };
-    return typeof e.logicalclock === 'number' ? e.logicalclock : 0;
+    this.vote = { ...this.vote, peerEpoch: epoch };
+    this.election.setCurrent(this.state, this.vote);
   }
 
   // ------------------------------------------------------------------ dispatch
