@@ -228,6 +228,26 @@ describe('lost notifications', () => {
     expect(r.decisions.get(1)).toEqual([]);
   });
 
+  it('a minority partition keeps looking (backing off) and joins the majority\'s leader after the heal', () => {
+    const servers: TestServer[] = [1, 2, 3, 4, 5].map((sid) => ({ sid }));
+    const minority = (sid: number) => sid <= 2;
+    const r = runElection(servers, {
+      untilMs: 20_000,
+      drop: (f, t, _m, _i, now) => minority(f) !== minority(t) && now < 3000,
+    });
+    const f = finals(r);
+    expect(f.get(5)).toMatchObject({ state: 'LEADING' });
+    for (const sid of [3, 4]) expect(f.get(sid)).toMatchObject({ state: 'FOLLOWING', vote: { leader: 5 } });
+    for (const sid of [3, 4, 5]) expect(f.get(sid)!.t).toBeLessThan(300);
+    for (const sid of [1, 2]) {
+      expect(f.get(sid)).toMatchObject({ state: 'FOLLOWING', vote: { leader: 5 } });
+      // Heard only after the heal, at the next resend of the backoff (200, 400, 800, 1600, 3200 ms).
+      expect(f.get(sid)!.t).toBeGreaterThan(3000);
+      expect(f.get(sid)!.t).toBeLessThan(6500);
+      expect(r.decisions.get(sid)!.length).toBe(1);
+    }
+  });
+
   it('a server cut off during the election catches up once messages flow again', () => {
     const servers: TestServer[] = [{ sid: 1 }, { sid: 2 }, { sid: 3 }, { sid: 4 }, { sid: 5 }];
     // s5 (the would-be leader) neither sends nor receives for the first 1.5 s.
