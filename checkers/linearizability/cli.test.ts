@@ -33,6 +33,15 @@ describe('check CLI', () => {
     expect(res.err).toEqual([]);
   });
 
+  it('prints the result and explanation as JSON under --json', () => {
+    const res = run('--model', 'cas-register', '--json', bad);
+    expect(res.code).toBe(1);
+    const j = JSON.parse(res.out[0]!) as { verdict: string; explanation: { blocking: { label: string }; linearized: unknown[] } };
+    expect(j.verdict).toBe('not linearizable');
+    expect(j.explanation.blocking.label).toBe('L3');
+    expect(j.explanation.linearized).toHaveLength(1);
+  });
+
   it('exits 0 when all are linearizable, 3 when a budget leaves one unknown', () => {
     expect(run('--model', 'cas-register', good).code).toBe(0);
     const lines = [];
