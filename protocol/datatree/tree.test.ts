@@ -3,7 +3,6 @@ import { DataTree } from './tree.ts';
 import { makeTxn, type CreateTxn, type TxnBody } from '../request/txn.ts';
 import { OPEN_ACL_UNSAFE } from '../request/types.ts';
 import { isValidPath, parentOf } from './path.ts';
-import { statOf } from './znode.ts';
 
 /** Applies bodies with consecutive zxids. */
 function applier(tree: DataTree, session = '0x1') {
@@ -57,9 +56,9 @@ describe('DataTree', () => {
     a(create('/p'));
     a({ type: 'setData', path: '/p', data: 'aGk=', version: 1 });
     const r = a({ type: 'setData', path: '/p', data: 'aGk=', version: 2 });
-    expect(statOf(r.node!)).toMatchObject({ version: 2, dataLength: 2, mzxid: r.zxid });
+    expect(r.stat).toMatchObject({ version: 2, dataLength: 2, mzxid: r.zxid });
     const s = a({ type: 'setACL', path: '/p', acl: OPEN_ACL_UNSAFE, version: 1 });
-    expect(statOf(s.node!)).toMatchObject({ version: 2, aversion: 1, mzxid: r.zxid });
+    expect(s.stat).toMatchObject({ version: 2, aversion: 1, mzxid: r.zxid });
     expect(s.triggers).toEqual([]);
   });
 

@@ -11,6 +11,7 @@
  * snapshots).
  */
 import * as H from './hamt.ts';
+import { emptyWide, wforEach, wget, wremove, wset, type WideMap } from './wide.ts';
 import { CONFIG, QUOTA, ROOT, ZOOKEEPER, childNameOf, parentOf } from './path.ts';
 import { NodeKind, newZnode, statOf, withAcl, withChildren, withData, type NodeKindCode, type Znode } from './znode.ts';
 import { Err } from '../request/errors.ts';
@@ -28,7 +29,8 @@ import {
 } from '../request/types.ts';
 
 export interface TreeSnapshot {
-  readonly nodes: H.Trie;
+  /** path -> Znode (a wide-rooted HAMT, see wide.ts) */
+  readonly nodes: WideMap;
   readonly nodeCount: number;
   /** sessionId -> trie set of paths */
   readonly ephemerals: H.Trie;
@@ -48,14 +50,28 @@ export interface ApplyResult {
   /** 0, or the error code (error txns; or a txn that could not apply). */
   readonly err: number;
   readonly path?: string;
-  /** The node right after the change (create, setData, setACL, check): `statOf(node)` is the
-   *  reply's Stat. Kept as the node, not a Stat, so applying allocates no Stat nobody reads. */
-  readonly node?: Znode;
+  /** The node's Stat right after the change (create, setData, setACL, check). */
+  readonly stat?: Stat;
   readonly multi?: readonly ApplyResult[];
   readonly triggers: readonly WatchTrigger[];
 }
 
 const READ_ACL_UNSAFE: readonly Acl[] = Object.freeze([Object.freeze({ perms: Perms.READ, scheme: 'world', id: 'anyone' })]);
+
+/** One literal shape for every result (object spreads are slow on the apply path). */
+function result(
+  hdr: TxnHeader,
+  type: TxnType,
+  triggers: WatchTrigger[],
+  err: number,
+  path?: string,
+  node?: Znode,
+  multi?: ApplyResult[],
+): ApplyResult {
+  // The Stat is taken now: live records are edited in place by later writes.
+  const stat = node === undefined ? undefined : statOf(node);
+  return { zxid: hdr.zxid, sessionId: hdr.sessionId, cxid: hdr.cxid, type, err, path, stat, multi, triggers };
+}
 
 /** Thrown internally by the node operations; turned into `err` of the result. */
 class ApplyError {
@@ -63,7 +79,9 @@ class ApplyError {
 }
 
 export class DataTree {
-  private nodes: H.Trie;
+  private nodes: H.Trie[];
+  /** Whether `nodes` (the root array) is ours to edit; false right after a snapshot. */
+  private nodesOwned: boolean;
   private nodeCount: number;
   private ephemerals: H.Trie;
   private containerSet: H.Trie;
@@ -74,7 +92,8 @@ export class DataTree {
   private edit: H.Edit = {};
 
   private constructor(s: TreeSnapshot) {
-    this.nodes = s.nodes;
+    this.nodes = s.nodes as H.Trie[];
+    this.nodesOwned = false;
     this.nodeCount = s.nodeCount;
     this.ephemerals = s.ephemerals;
     this.containerSet = s.containers;
@@ -85,18 +104,18 @@ export class DataTree {
 
   /** A fresh server's tree: `/`, `/zookeeper`, `/zookeeper/quota`, `/zookeeper/config`. */
   static create(): DataTree {
-    const t = new DataTree({ nodes: null, nodeCount: 0, ephemerals: null, containers: null, ttls: null, sessions: null, lastZxid: 0 });
-    const base = (acl: readonly Acl[]): Znode => newZnode('', acl, 0, 0, NodeKind.PERSISTENT, NO_SESSION, 0);
+    const t = new DataTree({ nodes: emptyWide(), nodeCount: 0, ephemerals: null, containers: null, ttls: null, sessions: null, lastZxid: 0 });
+    const base = (acl: readonly Acl[]): Znode => newZnode(t.edit, '', acl, 0, 0, NodeKind.PERSISTENT, NO_SESSION, 0);
     const withKids = (n: Znode, names: string[]): Znode => {
       let c: H.Trie = null;
       for (const name of names) c = H.set(c, name, true, t.edit);
-      return withChildren(n, c, names.length, n.cversion, n.pzxid);
+      return withChildren(t.edit, n, c, names.length, n.cversion, n.pzxid);
     };
     t.put(ROOT, withKids(base(OPEN_ACL_UNSAFE), ['zookeeper']));
     t.put(ZOOKEEPER, withKids(base(OPEN_ACL_UNSAFE), ['quota', 'config']));
     t.put(QUOTA, base(OPEN_ACL_UNSAFE));
     // ZooKeeper makes the config node read-only with setACL(..., -1), which leaves aversion -1.
-    t.put(CONFIG, withAcl(base(READ_ACL_UNSAFE), READ_ACL_UNSAFE, -1));
+    t.put(CONFIG, withAcl(t.edit, base(READ_ACL_UNSAFE), READ_ACL_UNSAFE, -1));
     t.nodeCount = 4;
     return t;
   }
@@ -108,6 +127,7 @@ export class DataTree {
   /** O(1): freezes the current state (later writes copy what they touch). */
   snapshot(): TreeSnapshot {
     this.edit = {};
+    this.nodesOwned = false;
     return {
       nodes: this.nodes,
       nodeCount: this.nodeCount,
@@ -137,8 +157,9 @@ export class DataTree {
     return this.nodeCount;
   }
 
+  /** The node at path. Valid until the next write to this tree (records are edited in place). */
   getNode(path: string, h?: number): Znode | undefined {
-    return H.get<Znode>(this.nodes, path, h);
+    return wget<Znode>(this.nodes, path, h);
   }
 
   stat(path: string): Stat | undefined {
@@ -180,7 +201,7 @@ export class DataTree {
     if (path === ROOT) return this.nodeCount - 1;
     const prefix = path + '/';
     let n = 0;
-    H.forEach(this.nodes, (k) => {
+    wforEach(this.nodes, (k) => {
       if (k.startsWith(prefix)) n++;
     });
     return n;
@@ -188,7 +209,7 @@ export class DataTree {
 
   /** Every (path, node), in hash order. O(n): for tests, checkers and dumps. */
   forEachNode(fn: (path: string, node: Znode) => void): void {
-    H.forEach<Znode>(this.nodes, fn);
+    wforEach<Znode>(this.nodes, fn);
   }
 
   // -------------------------------------------------------------------------------------------
@@ -203,18 +224,6 @@ export class DataTree {
 
   private applyBody(hdr: TxnHeader, body: TxnBody): ApplyResult {
     const triggers: WatchTrigger[] = [];
-    // One literal shape for every result (spreads are slow on this hot path).
-    const res = (err: number, path?: string, node?: Znode, multi?: ApplyResult[]): ApplyResult => ({
-      zxid: hdr.zxid,
-      sessionId: hdr.sessionId,
-      cxid: hdr.cxid,
-      type: body.type,
-      err,
-      path,
-      node,
-      multi,
-      triggers,
-    });
     if (body.type === 'multi') {
       const failed = body.txns.some((t) => t.type === 'error');
       const results: ApplyResult[] = [];
@@ -232,7 +241,7 @@ export class DataTree {
         if (r.err !== 0 && err === 0) err = r.err;
         for (const t of r.triggers) triggers.push(t);
       }
-      return res(err, undefined, undefined, results);
+      return result(hdr, body.type, triggers, err, undefined, undefined, results);
     }
     try {
       switch (body.type) {
@@ -241,50 +250,58 @@ export class DataTree {
           const kind = body.ephemeral ? NodeKind.EPHEMERAL : NodeKind.PERSISTENT;
           const owner = body.ephemeral ? hdr.sessionId : NO_SESSION;
           const n = this.createNode(body.path, body.data, body.acl, kind, owner, 0, body.parentCVersion, hdr.zxid, hdr.time, triggers);
-          return res(0, body.path, n);
+          return result(hdr, body.type, triggers, 0, body.path, n);
         }
         case 'createContainer': {
           const n = this.createNode(body.path, body.data, body.acl, NodeKind.CONTAINER, NO_SESSION, 0, body.parentCVersion, hdr.zxid, hdr.time, triggers);
-          return res(0, body.path, n);
+          return result(hdr, body.type, triggers, 0, body.path, n);
         }
         case 'createTTL': {
           const n = this.createNode(body.path, body.data, body.acl, NodeKind.TTL, NO_SESSION, body.ttl, body.parentCVersion, hdr.zxid, hdr.time, triggers);
-          return res(0, body.path, n);
+          return result(hdr, body.type, triggers, 0, body.path, n);
         }
         case 'delete':
         case 'deleteContainer':
           this.deleteNode(body.path, hdr.zxid, triggers);
-          return res(0, body.path);
+          return result(hdr, body.type, triggers, 0, body.path);
         case 'setData': {
           const n = this.setData(body.path, body.data, body.version, hdr.zxid, hdr.time, triggers);
-          return res(0, body.path, n);
+          return result(hdr, body.type, triggers, 0, body.path, n);
         }
         case 'setACL': {
           const n = this.setAcl(body.path, body.acl, body.version);
-          return res(0, body.path, n);
+          return result(hdr, body.type, triggers, 0, body.path, n);
         }
         case 'check': {
           // CheckVersionTxn applies nothing; ZooKeeper reports the node's stat if it exists.
           const n = this.getNode(body.path);
-          return res(0, body.path, n);
+          return result(hdr, body.type, triggers, 0, body.path, n);
         }
         case 'error':
-          return res(body.err);
+          return result(hdr, body.type, triggers, body.err);
         case 'createSession':
           this.sessionTable = H.set(this.sessionTable, hdr.sessionId, body.timeoutMs, this.edit);
-          return res(0);
+          return result(hdr, body.type, triggers, 0);
         case 'closeSession':
           this.killSession(hdr.sessionId, hdr.zxid, body.paths, triggers);
-          return res(0);
+          return result(hdr, body.type, triggers, 0);
       }
     } catch (e) {
-      if (e instanceof ApplyError) return res(e.code);
+      if (e instanceof ApplyError) return result(hdr, body.type, triggers, e.code);
       throw e;
     }
   }
 
+  private ownNodes(): H.Trie[] {
+    if (!this.nodesOwned) {
+      this.nodes = this.nodes.slice();
+      this.nodesOwned = true;
+    }
+    return this.nodes;
+  }
+
   private put(path: string, n: Znode, h?: number): void {
-    this.nodes = H.set(this.nodes, path, n, this.edit, h);
+    wset(this.ownNodes(), path, n, this.edit, h);
   }
 
   private createNode(
@@ -311,10 +328,10 @@ export class DataTree {
     const advance = pcv > parent.cversion;
     this.put(
       parentKey,
-      withChildren(parent, H.set(parent.children, name, true, this.edit, nh), parent.numChildren + 1, advance ? pcv : parent.cversion, advance ? zxid : parent.pzxid),
+      withChildren(this.edit, parent, H.set(parent.children, name, true, this.edit, nh), parent.numChildren + 1, advance ? pcv : parent.cversion, advance ? zxid : parent.pzxid),
       ph,
     );
-    const node = newZnode(data, acl, zxid, time, kind, owner, ttl);
+    const node = newZnode(this.edit, data, acl, zxid, time, kind, owner, ttl);
     this.put(path, node);
     this.nodeCount++;
     if (kind === NodeKind.CONTAINER) this.containerSet = H.set(this.containerSet, path, true, this.edit);
@@ -338,12 +355,12 @@ export class DataTree {
     const kids = H.remove(parent.children, name, this.edit);
     const removed = H.lastSizeChange() === -1;
     if (removed || zxid > parent.pzxid) {
-      this.put(parentKey, withChildren(parent, kids, parent.numChildren - (removed ? 1 : 0), parent.cversion, zxid > parent.pzxid ? zxid : parent.pzxid), ph);
+      this.put(parentKey, withChildren(this.edit, parent, kids, parent.numChildren - (removed ? 1 : 0), parent.cversion, zxid > parent.pzxid ? zxid : parent.pzxid), ph);
     }
     const h = H.hashString(path);
     const node = this.getNode(path, h);
     if (node === undefined) throw new ApplyError(Err.NONODE);
-    this.nodes = H.remove(this.nodes, path, this.edit, h);
+    wremove(this.ownNodes(), path, this.edit, h);
     this.nodeCount--;
     if (node.kind === NodeKind.CONTAINER) this.containerSet = H.remove(this.containerSet, path, this.edit);
     else if (node.kind === NodeKind.TTL) this.ttlSet = H.remove(this.ttlSet, path, this.edit);
@@ -362,7 +379,7 @@ export class DataTree {
     const h = H.hashString(path);
     const n = this.getNode(path, h);
     if (n === undefined) throw new ApplyError(Err.NONODE);
-    const m = withData(n, data, time, zxid, version);
+    const m = withData(this.edit, n, data, time, zxid, version);
     this.put(path, m, h);
     triggers.push({ path, type: EventType.NodeDataChanged, acl: m.acl });
     return m;
@@ -372,7 +389,7 @@ export class DataTree {
     const h = H.hashString(path);
     const n = this.getNode(path, h);
     if (n === undefined) throw new ApplyError(Err.NONODE);
-    const m = withAcl(n, acl, version);
+    const m = withAcl(this.edit, n, acl, version);
     this.put(path, m, h);
     return m;
   }

@@ -1,6 +1,12 @@
 /**
- * One znode as the DataTree stores it: an immutable record (a write replaces it), with its children
- * as a persistent set (a HAMT of name -> true) so adding a child never copies a children map.
+ * One znode as the DataTree stores it, with its children as a persistent set (a HAMT of
+ * name -> true) so adding a child never copies a children map.
+ *
+ * Records follow the same edit-token rule as the tries (hamt.ts): a record created under the
+ * tree's current token is edited in place, any other is copied. Editing in place matters on big
+ * trees: replacing a record per write turns every write into old-generation garbage and the GC then
+ * re-marks the whole tree. Consequence: a Znode read from a live tree is only valid until the next
+ * write to that tree; a snapshot's records never change.
  */
 import type { Trie } from './hamt.ts';
 import type { Acl, Data, SessionId, Stat } from '../request/types.ts';
@@ -11,6 +17,8 @@ export const NodeKind = { PERSISTENT: 0, EPHEMERAL: 1, CONTAINER: 2, TTL: 3 } as
 export type NodeKindCode = (typeof NodeKind)[keyof typeof NodeKind];
 
 export interface Znode {
+  /** Edit token of the tree that may modify this record in place (see hamt.ts). */
+  readonly e: object | null;
   readonly data: Data;
   readonly dataLength: number;
   readonly acl: readonly Acl[];
@@ -64,11 +72,23 @@ export function statOf(n: Znode): Stat {
   };
 }
 
-// The copy helpers below build full literals in one key order (one hidden class): object spread
-// is several times slower on this hot path.
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
-export function withData(n: Znode, data: Data, mtime: number, mzxid: number, version: number): Znode {
+// The copy helpers below edit in place when the record is owned by `e`, else build a full literal
+// in one key order (one hidden class): object spread is several times slower on this hot path.
+
+export function withData(e: object, n: Znode, data: Data, mtime: number, mzxid: number, version: number): Znode {
+  if (n.e === e) {
+    const m = n as Mutable<Znode>;
+    m.data = data;
+    m.dataLength = dataLengthOf(data);
+    m.mtime = mtime;
+    m.mzxid = mzxid;
+    m.version = version;
+    return m;
+  }
   return {
+    e,
     data,
     dataLength: dataLengthOf(data),
     acl: n.acl,
@@ -88,8 +108,17 @@ export function withData(n: Znode, data: Data, mtime: number, mzxid: number, ver
   };
 }
 
-export function withChildren(n: Znode, children: Trie, numChildren: number, cversion: number, pzxid: number): Znode {
+export function withChildren(e: object, n: Znode, children: Trie, numChildren: number, cversion: number, pzxid: number): Znode {
+  if (n.e === e) {
+    const m = n as Mutable<Znode>;
+    m.children = children;
+    m.numChildren = numChildren;
+    m.cversion = cversion;
+    m.pzxid = pzxid;
+    return m;
+  }
   return {
+    e,
     data: n.data,
     dataLength: n.dataLength,
     acl: n.acl,
@@ -109,8 +138,15 @@ export function withChildren(n: Znode, children: Trie, numChildren: number, cver
   };
 }
 
-export function withAcl(n: Znode, acl: readonly Acl[], aversion: number): Znode {
+export function withAcl(e: object, n: Znode, acl: readonly Acl[], aversion: number): Znode {
+  if (n.e === e) {
+    const m = n as Mutable<Znode>;
+    m.acl = acl;
+    m.aversion = aversion;
+    return m;
+  }
   return {
+    e,
     data: n.data,
     dataLength: n.dataLength,
     acl,
@@ -131,6 +167,7 @@ export function withAcl(n: Znode, acl: readonly Acl[], aversion: number): Znode 
 }
 
 export function newZnode(
+  e: object | null,
   data: Data,
   acl: readonly Acl[],
   zxid: number,
@@ -140,6 +177,7 @@ export function newZnode(
   ttl: number,
 ): Znode {
   return {
+    e,
     data,
     dataLength: dataLengthOf(data),
     acl,

@@ -4,11 +4,10 @@
  * multi: OK for the sub-ops before the failure, the error, then RuntimeInconsistency).
  */
 import type { ApplyResult } from '../datatree/tree.ts';
-import { statOf } from '../datatree/znode.ts';
 import type { MultiResult, Reply, Request } from './types.ts';
 
 export function multiResultOf(r: ApplyResult): MultiResult {
-  const stat = r.node === undefined ? undefined : statOf(r.node);
+  const stat = r.stat;
   switch (r.type) {
     case 'create':
       return { type: 'create', path: r.path ?? '' };
@@ -33,7 +32,7 @@ export function buildWriteReply(req: Request, r: ApplyResult, zxid: number): Rep
   if (r.type === 'error') return { op: req.op, rc: r.err, zxid };
   if (r.type === 'multi') return { op: req.op, rc: 0, zxid, results: (r.multi ?? []).map(multiResultOf) };
   if (r.err !== 0) return { op: req.op, rc: r.err, zxid };
-  const stat = r.node === undefined ? undefined : statOf(r.node);
+  const stat = r.stat;
   switch (r.type) {
     case 'create':
       return { op: req.op, rc: 0, zxid, path: r.path ?? '' };
