@@ -32,7 +32,7 @@ const modelOf = (cfg: Cfg) => (script: Script) =>
   });
 
 /** Prints a failure and saves it under the temp dir, then fails the test with the diff. */
-function report(r: DifferentialResult, title: string): void {
+function report(r: DifferentialResult, title: string, cfg: Cfg): void {
   console.log(`${title}: ${r.runs} scripts run; JVM start median ${median(r.startTimesMs)} ms`);
   if (!r.failure) {
     expect(r.report).toBeUndefined();
@@ -40,7 +40,10 @@ function report(r: DifferentialResult, title: string): void {
   }
   const text = describeFailure(r.failure, title);
   const file = path.join(os.tmpdir(), `zabsim-diff-${title.replace(/\W+/g, '-')}-${SEED}.json`);
-  fs.writeFileSync(file, JSON.stringify(r.failure.script, null, 1) + '\n');
+  const description =
+    `differential counterexample (${title}); recorded with tickTime=${cfg.tickTime}, ` +
+    `containerCheckIntervalMs=${cfg.containerCheckIntervalMs}, superDigest ${cfg.superDigest} (super:secret)`;
+  fs.writeFileSync(file, JSON.stringify({ ...r.failure.script, description }, null, 1) + '\n');
   console.error(`${text}\n(fast-check: ${r.report}; script saved to ${file})`);
   expect(r.failure.diff, `${title}: model != real ZooKeeper, minimal script in ${file}`).toEqual([]);
 }
@@ -111,7 +114,7 @@ describe('differential: model vs a fresh real ZooKeeper 3.8', () => {
         numRuns: RUNS,
         seed: SEED,
       });
-      report(r, 'untimed');
+      report(r, 'untimed', UNTIMED_CONFIG);
     },
     900_000,
   );
@@ -127,7 +130,7 @@ describe('differential: model vs a fresh real ZooKeeper 3.8', () => {
         seed: SEED,
         shrinkBudget: 15,
       });
-      report(r, 'timed');
+      report(r, 'timed', TIMED_CONFIG);
     },
     900_000,
   );

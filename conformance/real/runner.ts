@@ -28,6 +28,8 @@ export interface RealRunOptions {
   config?: RealServerConfig;
   /** Session timeout requested when an op gives none (FORMAT.md: 10000). */
   defaultTimeoutMs?: number;
+  /** Called after each op with its wall time (profiling). */
+  onOp?: (i: number, op: string, ms: number) => void;
 }
 
 const DEFAULT_TIMEOUT_MS = 10_000;
@@ -100,6 +102,7 @@ class Recorder {
       for (let i = 0; i < script.ops.length; i++) {
         const op = script.ops[i]!;
         let r: Record<string, unknown>;
+        const t0 = Date.now();
         try {
           r = await this.runOp(i, op);
           const events = await this.collectEvents();
@@ -107,6 +110,7 @@ class Recorder {
         } catch (e) {
           throw new Error(`op ${i} (${op.op}): ${(e as Error).message}`);
         }
+        this.options.onOp?.(i, op.op, Date.now() - t0);
         results.push(r as ResultRecord);
       }
     } finally {
@@ -276,19 +280,17 @@ class Recorder {
     return { rc: 'OK', gone, server_zxid_after: await this.serverZxid(), _noisy: { elapsed_ms: Date.now() - t0 } };
   }
 
-  /** Syncs every open session, then takes the notifications every session received. */
+  /** Syncs every open session (in parallel), then takes the notifications every session received. */
   private async collectEvents(): Promise<Record<string, RecordedEvent[]> | undefined> {
-    for (const s of this.open.values()) {
-      try {
-        await s.request(OpCode.sync, new JuteWriter().ustring('/'));
-      } catch (e) {
-        if (!(e instanceof ConnectionLossError)) throw e;
-      }
-    }
+    const live = [...this.open.values(), ...this.orphans.map(([, o]) => o)].filter((s) => !s.closed);
+    await Promise.all(
+      live.map((s) =>
+        s.request(OpCode.sync, new JuteWriter().ustring('/')).catch((e: unknown) => {
+          if (!(e instanceof ConnectionLossError)) throw e;
+        }),
+      ),
+    );
     const out: Record<string, RecordedEvent[]> = {};
-    for (const [, s] of this.orphans) {
-      if (!s.closed) await s.request(OpCode.sync, new JuteWriter().ustring('/')).catch(() => {});
-    }
     const all: Array<[string, ZkSession]> = [...this.closing, ...this.orphans, ...this.open.entries()];
     this.closing = [];
     for (const [name, s] of all) {
