@@ -129,9 +129,7 @@ export class ZooKeeperClient implements ProtocolNode {
       case 'disk':
         break;
     }
-    const out = this.out;
-    this.out = [];
-    return out;
+    return this.out;
   }
 
   // ------------------------------------------------------------------ application calls

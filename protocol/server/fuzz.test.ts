@@ -10,8 +10,8 @@ import { allViolations, connectAll, converge } from './testWorkload.ts';
  */
 const KINDS: EpisodeKind[] = ['crash', 'pause', 'partition', 'isolate', 'oneWay', 'clog', 'skew', 'jump', 'slowDisk'];
 
-function fuzz(servers: number, seed: number): { violations: string[]; acked: number; settled: boolean } {
-  const c = new Cluster({ servers, clients: 3, seed });
+function fuzz(servers: number, seed: number, observers = 0): { violations: string[]; acked: number; settled: boolean } {
+  const c = new Cluster({ servers, observers, clients: 3, seed });
   c.runUntil(() => c.settled(), 5_000);
   connectAll(c);
   let n = 0;
@@ -25,6 +25,7 @@ function fuzz(servers: number, seed: number): { violations: string[]; acked: num
   };
   for (const id of c.clientIds) c.sim.after(0, () => loop(id));
   const rng = c.sim.rng.stream('workload');
+  // Observers take faults too (and count against maxDown: conservative).
   const faults = randomFaults(rng, c.serverIds, {
     durationUs: 40_000_000,
     episodes: 8,
@@ -39,6 +40,14 @@ function fuzz(servers: number, seed: number): { violations: string[]; acked: num
 }
 
 describe('random faults (TCP-like network)', () => {
+  for (const seed of [7, 8, 9]) {
+    it(`3 servers + 2 observers, seed ${seed}: invariants hold and the ensemble recovers`, () => {
+      const r = fuzz(3, seed, 2);
+      expect(r.violations).toEqual([]);
+      expect(r.settled).toBe(true);
+      expect(r.acked).toBeGreaterThan(50);
+    });
+  }
   for (const servers of [3, 5]) {
     for (const seed of [1, 2, 3, 4, 5]) {
       it(`${servers} servers, seed ${seed}: invariants hold and the ensemble recovers`, () => {

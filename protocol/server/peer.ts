@@ -118,9 +118,7 @@ export class QuorumPeer implements ProtocolNode, PeerServices {
         break;
     }
     this.flushLog();
-    const out = this.out;
-    this.out = [];
-    return out;
+    return this.out;
   }
 
   // ------------------------------------------------------------------ lifecycle
