@@ -99,6 +99,26 @@ export class EventQueue<T> {
     return top;
   }
 
+  /**
+   * Drops every item for which `keep` is false; returns how many were dropped. The survivors keep
+   * their relative (time, sequence) order: they are drained in order and pushed back in that order.
+   */
+  retain(keep: (item: T) => boolean): number {
+    const times: number[] = [];
+    const items: T[] = [];
+    const before = this.n;
+    while (this.n > 0) {
+      const t = this.peekTime();
+      const it = this.pop() as T;
+      if (keep(it)) {
+        times.push(t);
+        items.push(it);
+      }
+    }
+    for (let i = 0; i < items.length; i++) this.push(times[i] as number, items[i] as T);
+    return before - items.length;
+  }
+
   clear(): void {
     for (let i = 0; i < this.n; i++) this.items[i] = undefined;
     this.n = 0;

@@ -91,6 +91,8 @@ export class Simulation {
   private timerSeq = 0;
   private reqSeq = 0;
   private stopped = false;
+  /** Timer events still queued but cancelled, replaced or orphaned by a crash (lazy deletion). */
+  private staleTimers = 0;
 
   constructor(opts: SimulationOptions) {
     this.rng = new RngStreams(opts.seed);
@@ -228,6 +230,7 @@ export class Simulation {
     slot.paused = false;
     slot.proc = null;
     slot.inc++;
+    this.staleTimers += slot.timers.size;
     slot.timers.clear();
     // What queued at a paused process dies with it.
     for (const ev of slot.deferred) {
@@ -445,7 +448,10 @@ export class Simulation {
         return;
       case EV_TIMER: {
         const slot = ev.target as NodeSlot;
-        if (ev.inc !== slot.inc || slot.timers.get(ev.name) !== ev.num) return; // cancelled/replaced/dead
+        if (ev.inc !== slot.inc || slot.timers.get(ev.name) !== ev.num) {
+          if (this.staleTimers > 0) this.staleTimers--; // a cancelled/replaced/orphaned arming
+          return;
+        }
         if (slot.paused) {
           slot.deferred.push(ev);
           return;
@@ -548,6 +554,19 @@ export class Simulation {
     }
   }
 
+  /**
+   * Cancelled timers stay in the heap until their time comes (cheap), but a node that re-arms a long
+   * timer on every message would fill the heap with dead entries: once they are the majority, sweep
+   * them out. Deterministic (it depends only on the event history) and invisible in the trace.
+   */
+  private timerWentStale(): void {
+    if (++this.staleTimers < 4096 || this.staleTimers * 2 < this.queue.size) return;
+    this.queue.retain(
+      (ev) => ev.kind !== EV_TIMER || (ev.target as NodeSlot).inc === ev.inc && (ev.target as NodeSlot).timers.get(ev.name) === ev.num,
+    );
+    this.staleTimers = 0;
+  }
+
   private dropRequest(slot: NodeSlot, id: number): void {
     this.stats.dropped++;
     if (this.trace.enabled) {
@@ -580,13 +599,14 @@ export class Simulation {
           break;
         case 'setTimer': {
           const token = ++this.timerSeq;
+          if (slot.timers.has(e.timer)) this.timerWentStale();
           slot.timers.set(e.timer, token);
           const at = this.t + slot.clock.globalDelay(e.afterMs);
           this.queue.push(at, new Ev(EV_TIMER, slot, inc, null, null, token, e.timer, null));
           break;
         }
         case 'cancelTimer':
-          slot.timers.delete(e.timer);
+          if (slot.timers.delete(e.timer)) this.timerWentStale();
           break;
         case 'disk':
           this.diskOp(slot, e.id, e.op);
