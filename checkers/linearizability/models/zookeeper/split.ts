@@ -95,14 +95,26 @@ export function splitZkHistory(ops: readonly ZkOperation[], initial: Tree): ZkGr
     });
   }
   const seqParents = new Set([...seqPrefixes].map(parentOf));
-  const seqHits = (prefix: string): string[] =>
-    [...allPaths].filter((p) => p.startsWith(prefix) && TEN_DIGITS.test(p.slice(prefix.length)));
+  const hitsByPrefix = new Map<string, string[]>();
+  const seqHits = (prefix: string): string[] => {
+    let hits = hitsByPrefix.get(prefix);
+    if (hits === undefined) {
+      hits = [...allPaths].filter((p) => p.startsWith(prefix) && TEN_DIGITS.test(p.slice(prefix.length)));
+      hitsByPrefix.set(prefix, hits);
+    }
+    return hits;
+  };
   const possiblyCreated = (p: string): boolean =>
     literalCreates.has(p) || [...seqPrefixes].some((pre) => p.startsWith(pre) && TEN_DIGITS.test(p.slice(pre.length)));
+  const hubs = new Map<string, boolean>();
   const hub = (p: string): boolean => {
-    const n = initial.nodes.get(p);
-    if (n === undefined || possiblyCreated(p) || deletes.has(p) || seqParents.has(p)) return false;
-    return n.owner === '' || !closing.has(n.owner);
+    let h = hubs.get(p);
+    if (h === undefined) {
+      const n = initial.nodes.get(p);
+      h = n !== undefined && !possiblyCreated(p) && !deletes.has(p) && !seqParents.has(p) && (n.owner === '' || !closing.has(n.owner));
+      hubs.set(p, h);
+    }
+    return h;
   };
   const withParent = (p: string): string[] => (p === '/' || hub(parentOf(p)) ? [p] : [p, parentOf(p)]);
 
@@ -125,17 +137,28 @@ export function splitZkHistory(ops: readonly ZkOperation[], initial: Tree): ZkGr
   const footprint = (o: ZkOperation): string[] => {
     const op = o.input.op;
     if (op.op !== 'close') return subOps(op).flatMap((s, i) => subFootprint(o, s, i));
-    const session = o.input.session;
-    const fp = [`session:${session}`];
-    for (const other of ops) {
-      if (other.input.session !== session) continue;
-      subOps(other.input.op).forEach((s, i) => {
-        if (s.op === 'create' && s.mode === 'ephemeral') fp.push(...subFootprint(other, s, i));
-      });
+    return closeFootprint(o.input.session);
+  };
+
+  // What a close of each session can delete: its ephemeral creates and initial ephemerals.
+  const closeFootprints = new Map<string, string[]>();
+  const closeFootprint = (session: string): string[] => {
+    let fp = closeFootprints.get(session);
+    if (fp === undefined) {
+      fp = [`session:${session}`];
+      closeFootprints.set(session, fp);
     }
-    for (const [p, n] of initial.nodes) if (n.owner === session) fp.push(...withParent(p));
     return fp;
   };
+  for (const s of [...closing].sort()) closeFootprint(s);
+  for (const o of ops) {
+    const fp = closeFootprints.get(o.input.session);
+    if (fp === undefined) continue;
+    subOps(o.input.op).forEach((s, i) => {
+      if (s.op === 'create' && s.mode === 'ephemeral') fp.push(...subFootprint(o, s, i));
+    });
+  }
+  for (const [p, n] of initial.nodes) closeFootprints.get(n.owner)?.push(...withParent(p));
 
   const uf = new UnionFind();
   const prints = ops.map((o) => footprint(o).map((r) => uf.id(r)));
