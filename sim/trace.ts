@@ -11,16 +11,24 @@
  *   clock     {rate, jumpMs}                      clock skew changed (rate = local µs per global µs)
  *   send      {to, m, type, msg}                  node sent message #m (msg is the full message)
  *   recv      {from, m, type}                     message #m delivered to `node`
- *   drop      {from, m, type, reason}             message #m not delivered: 'cut'|'loss'|'down'|'stale'
+ *   drop      {from, m, type, reason}             message #m not delivered: 'cut' | 'loss' | 'down' (crashed
+ *                                                 destination) | 'stale' (destination restarted since the
+ *                                                 send) | 'unknown' (no such node); a request to a crashed
+ *                                                 node is {from: 'app', m: <request id>, type: 'request'}
  *   dup       {to, m}                             message #m will be delivered twice
  *   hold      {from, m}                           message #m held by a clogged link
  *   peerDown  {peer}                              `node` was told its connection to `peer` broke
- *   timer     {timer}                             a timer fired (at the node, after any pause)
+ *   timer     {timer}                             a timer fired at the node (late, at resume, if paused)
  *   request   {id, op}                            the application asked `node` to do something
  *   reply     {id, result}                        `node` answered request `id`
- *   disk      {id, op}                            a disk op completed (fsync/writeMeta/snapshot/truncate)
+ *   disk      {id, op}                            a disk op completed and is durable from here on
+ *                                                 (fsync/writeMeta/snapshot/truncate); a paused node is
+ *                                                 handed the completion at resume
  *   trace     {event, data}                       a node's own trace effect (state change, vote, ...)
- *   fault     {fault, ...}                        a network/disk fault was applied (node '*' if global)
+ *   fault     {fault, ...}                        a network/disk fault was applied; node '*' except 'disk':
+ *             partition {groups} | isolate {target} | heal {} | cut/uncut/clog {from, to} |
+ *             unclog {from, to, released} | link {from, to, ...patch} ('*' '*' = the default link) |
+ *             disk {...patch} (node = the disk's node)
  *   note      {text}                              free text from a scenario
  * The canonical serialisation is JSON.stringify of the record (fields in the order above), one line
  * per record; the run's sha256 is taken over those lines, each followed by '\n'.
