@@ -531,8 +531,9 @@
     for (var l = 0; l < L.lanes.length; l++) if (y >= L.lanes[l].y && y < L.lanes[l].y + L.lanes[l].h) return l;
     return -1;
   }
-  function pick(e) {
-    if (!steps.length) return;
+  // The step nearest the pointer (its lane counts: an event on another lane is 40 px further).
+  function nearest(e) {
+    if (!steps.length) return { i: -1, d: Infinity };
     var r = canvas.getBoundingClientRect();
     var t = T(e.clientX - r.left);
     var lane = laneAt(e.clientY - r.top);
@@ -546,8 +547,26 @@
       if (lane >= 0 && l !== lane && !(s >= 0 && M.a[s] === lane)) d += 40;
       if (d < bestD) { bestD = d; best = i; }
     }
-    if (best >= 0) setCursor(best);
+    return { i: best, d: bestD };
   }
+  function pick(e) {
+    var n = nearest(e);
+    if (n.i >= 0) setCursor(n.i);
+  }
+  // Hovering names the event under the pointer; a click moves the cursor there.
+  var tip = document.getElementById('tip');
+  canvas.addEventListener('mousemove', function (e) {
+    if (drag && drag.moved) { tip.style.display = 'none'; return; }
+    var n = nearest(e);
+    if (n.i < 0 || n.d > 6) { tip.style.display = 'none'; return; }
+    var s = steps[n.i];
+    tip.textContent = 't=' + secs(stepTime(s), 6) + '  ' + describeStep(s);
+    var vr = view.getBoundingClientRect();
+    tip.style.left = Math.min(e.clientX - vr.left + 14, vr.width - 420) + 'px';
+    tip.style.top = (e.clientY - vr.top + 16) + 'px';
+    tip.style.display = 'block';
+  });
+  canvas.addEventListener('mouseleave', function () { tip.style.display = 'none'; });
 
   // Overview: drag to choose a range, click to centre the window there.
   var ovDrag = null;

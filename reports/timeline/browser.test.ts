@@ -117,6 +117,19 @@ describe.skipIf(!run)('the timeline in headless Chromium', () => {
       if (!found) await page.keyboard.press('ArrowRight');
     }
     expect(found).toBe(true);
+
+    // Hovering over that event (on the new leader's lane, at its time) names it in a tooltip.
+    const from = Number(await page.inputValue('#from')) * 1e6;
+    const to = Number(await page.inputValue('#to')) * 1e6;
+    const box = await page.$eval('#canvas', (e) => {
+      const r = e.getBoundingClientRect();
+      return { x: r.left, y: r.top, w: r.width };
+    });
+    const laneY = Number(await page.getAttribute(`.lane-bg[data-lane="${sb.newLeader}"]`, 'y'));
+    const x = box.x + ((decided!.t - from) / (to - from)) * box.w;
+    await page.mouse.move(x, box.y + laneY + 30);
+    expect(await page.isVisible('#tip')).toBe(true);
+    expect(await page.textContent('#tip')).toContain(`${sb.newLeader} is the established leader of epoch 2`);
     await page.screenshot({ path: resolve(OUT, 'timeline-split-brain-zoom.png'), fullPage: true });
 
     // Wheel zoom changes the window.

@@ -110,7 +110,7 @@ export function renderTimeline(trace: readonly TraceRecord[], options: TimelineO
 <div id="desc"></div>
 <div id="ovwrap"><span class="ovlabel">overview: drag to zoom</span>${overviewSvg(model)}</div>
 <div id="density-note"></div>
-<div id="view">${mainSvg(model, lay)}<canvas id="canvas"></canvas></div>
+<div id="view">${mainSvg(model, lay)}<canvas id="canvas"></canvas><div id="tip"></div></div>
 <div id="below"><div id="status"></div>${storyHtml(trace, model)}</div>
 <div id="legend">${legendHtml()}</div>
 <script type="application/json" id="data">${json}</script>
