@@ -232,16 +232,16 @@ export class Simulation {
     slot.inc++;
     this.staleTimers += slot.timers.size;
     slot.timers.clear();
+    const outcome = slot.disk.crash(this.faultRng);
+    if (this.trace.enabled) {
+      this.trace.emit({ t: this.t, node: id, ev: 'crash', lost: outcome.lost, kept: outcome.kept });
+    }
     // What queued at a paused process dies with it.
     for (const ev of slot.deferred) {
       if (ev.kind === EV_MSG) this.drop(ev, 'down');
       else if (ev.kind === EV_REQUEST) this.dropRequest(slot, ev.num);
     }
     slot.deferred = [];
-    const outcome = slot.disk.crash(this.faultRng);
-    if (this.trace.enabled) {
-      this.trace.emit({ t: this.t, node: id, ev: 'crash', lost: outcome.lost, kept: outcome.kept });
-    }
     for (const peer of this.slots) {
       if (peer === slot || !peer.up) continue;
       const link = this.link(slot, peer);
