@@ -25,6 +25,10 @@ export interface BugFlags {
   readonly keepUncommittedOnLooking?: boolean;
   /** Follower acks a proposal as soon as it is appended (before fsync completes). */
   readonly ackBeforeFsync?: boolean;
+  /** ZOOKEEPER-1419 (election): vote order lets a higher sid win over a higher peerEpoch. */
+  readonly voteOrderIgnoresEpoch?: boolean;
+  /** ZOOKEEPER-1514 (election): checkLeader accepts me as leader on notices of an older round. */
+  readonly selfLeaderIgnoresRound?: boolean;
 }
 
 export interface QuorumConfig {

@@ -83,6 +83,7 @@ export class QuorumPeer implements ProtocolNode, PeerServices {
       observers: c.observers,
       finalizeWaitMs: c.finalizeWaitMs,
       maxNotificationIntervalMs: c.maxNotificationIntervalMs,
+      bugs: { voteOrderIgnoresEpoch: c.bugs.voteOrderIgnoresEpoch, selfLeaderIgnoresRound: c.bugs.selfLeaderIgnoresRound },
     });
   }
 
