@@ -204,6 +204,8 @@ export class Prep {
         return { type: 'check', path: req.path, version: node.version + 1 };
       }
       case 'createSession':
+        // The caller has already tracked the session (SessionTracker.createSession on the server
+        // the client connected to; trackSession on the leader), as ZooKeeper does before prep.
         return { type: 'createSession', timeoutMs: req.timeoutMs };
       case 'closeSession': {
         // The session's ephemerals including those still outstanding (the speculative tree holds
