@@ -58,7 +58,7 @@ function legendHtml(): string {
     .join('');
   const glyphs = [
     '◆ vote (→ whom)', '★ election decided / leader established', '✖ crash', '↻ restart', '| commit',
-    '▭ client call (green ok, red error, dashed: no answer)', 'hatched red band: network partition', '✗ on an arrow: message dropped',
+    '▭ client call (green ok, red error, dashed: no answer)', 'hatched red band: network partition', 'grey hatching on a lane: server paused', '✗ on an arrow: message dropped',
   ]
     .map((g) => `<span class="item">${esc(g)}</span>`)
     .join('');

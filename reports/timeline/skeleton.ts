@@ -76,54 +76,57 @@ export function mainSvg(m: Model, lay: Layout): string {
       } else {
         lanesG.append('text').attr('class', 'lane-sub').attr('x', 44).attr('y', g.y + 24).text('client');
       }
-  });
-
-  const plot = svg.append('g').attr('id', 'plot').attr('transform', `translate(${lay.gutter},0)`);
-  const axis = plot.append('g').attr('id', 'axis');
-  for (const tk of x.ticks(10)) {
-    axis.append('line').attr('class', 'tick').attr('x1', x(tk)).attr('x2', x(tk)).attr('y1', 18).attr('y2', lay.height - 8);
-    axis.append('text').attr('class', 'tick-label').attr('x', x(tk)).attr('y', 12).text(secs(tk));
-  }
-  const place = (sel: ReturnType<typeof plot.append>, t0: number, t1: number): void => {
-    sel.attr('data-t0', t0).attr('data-t1', t1).attr('x', x(t0)).attr('width', Math.max(0.5, x(t1) - x(t0)));
-  };
-
-  const regG = plot.append('g').attr('id', 'regions');
-  const lastLane = lay.lanes[lay.lanes.length - 1];
-  const bottom = lastLane ? lastLane.y + lastLane.h : lay.top;
-  for (const r of m.regions) {
-    const ls = r.lanes.length ? r.lanes.map((i) => lay.lanes[i]).filter((g) => g !== undefined) : [];
-    if (r.kind === 'leaders') {
-      place(regG.append('rect').attr('class', 'region leaders').attr('y', 21).attr('height', 17), r.t0, r.t1);
-      place(regG.append('text').attr('class', 'region-label leaders').attr('y', 34).text(r.label), r.t0, r.t1);
-    } else if (r.lanes.length === 0) {
-      place(regG.append('rect').attr('class', `region ${r.kind}`).attr('y', lay.top - 20).attr('height', bottom - lay.top + 20), r.t0, r.t1);
-      place(regG.append('text').attr('class', `region-label ${r.kind}`).attr('y', lay.top - 7).text(r.label), r.t0, r.t1);
-    } else {
-      for (const g of ls) place(regG.append('rect').attr('class', `region ${r.kind}`).attr('y', g.y).attr('height', g.h), r.t0, r.t1);
-    }
-  }
-
-  const spanG = plot.append('g').attr('id', 'spans');
-  for (const s of m.spans) {
-    const g = lay.lanes[s.lane];
-    if (!g || s.t1 <= s.t0) continue;
-    const rect = spanG.append('rect').attr('class', `span st-${s.state}`).attr('y', g.bar).attr('height', 18)
-      .attr('data-lane', s.lane).attr('data-state', s.state);
-    place(rect, s.t0, s.t1);
-    rect.append('title').text(`${m.lanes[s.lane]?.id ?? ''} ${spanLabel(s.state, s.epoch) || s.state} from ${secs(s.t0)} to ${secs(s.t1)}`);
-    const label = spanLabel(s.state, s.epoch);
-    if (label) place(spanG.append('text').attr('class', `span-label st-${s.state}`).attr('y', g.bar + 13).text(label), s.t0, s.t1);
-  }
-
-  const vG = plot.append('g').attr('id', 'vmarks');
-  m.verdicts.forEach((v, vi) => {
-    v.violations.forEach((viol, j) => {
-      const l = vG.append('line').attr('class', 'vmark').attr('data-t', viol.t).attr('data-v', `${vi}:${j}`)
-        .attr('x1', x(viol.t)).attr('x2', x(viol.t)).attr('y1', lay.top - 20).attr('y2', bottom);
-      l.append('title').text(`${v.name}: ${viol.message}`);
     });
-  });
+
+    const plot = svg.append('g').attr('id', 'plot').attr('transform', `translate(${lay.gutter},0)`);
+    const axis = plot.append('g').attr('id', 'axis');
+    for (const tk of x.ticks(10)) {
+      axis.append('line').attr('class', 'tick').attr('x1', x(tk)).attr('x2', x(tk)).attr('y1', 18).attr('y2', lay.height - 8);
+      axis.append('text').attr('class', 'tick-label').attr('x', x(tk)).attr('y', 12).text(secs(tk));
+    }
+    const place = (sel: ReturnType<typeof plot.append>, t0: number, t1: number): void => {
+      sel.attr('data-t0', t0).attr('data-t1', t1).attr('x', x(t0)).attr('width', Math.max(0.5, x(t1) - x(t0)));
+    };
+
+    const regG = plot.append('g').attr('id', 'regions');
+    const laneRegions = plot.append('g').attr('id', 'lane-regions');
+    const lastLane = lay.lanes[lay.lanes.length - 1];
+    const bottom = lastLane ? lastLane.y + lastLane.h : lay.top;
+    for (const r of m.regions) {
+      const ls = r.lanes.length ? r.lanes.map((i) => lay.lanes[i]).filter((g) => g !== undefined) : [];
+      if (r.kind === 'leaders') {
+        place(regG.append('rect').attr('class', 'region leaders').attr('y', 21).attr('height', 17), r.t0, r.t1);
+        place(regG.append('text').attr('class', 'region-label leaders').attr('y', 34).text(r.label), r.t0, r.t1);
+      } else if (r.lanes.length === 0) {
+        place(regG.append('rect').attr('class', `region ${r.kind}`).attr('y', lay.top - 20).attr('height', bottom - lay.top + 20), r.t0, r.t1);
+        place(regG.append('text').attr('class', `region-label ${r.kind}`).attr('y', lay.top - 7).text(r.label), r.t0, r.t1);
+      } else {
+        // Lane regions (a paused server, a clogged link) go over the state bar: drawn after the spans.
+        for (const g of ls) place(laneRegions.append('rect').attr('class', `region ${r.kind}`).attr('y', g.y + 1).attr('height', g.h - 2), r.t0, r.t1);
+      }
+    }
+
+    const spanG = plot.append('g').attr('id', 'spans');
+    laneRegions.raise();
+    for (const s of m.spans) {
+      const g = lay.lanes[s.lane];
+      if (!g || s.t1 <= s.t0) continue;
+      const rect = spanG.append('rect').attr('class', `span st-${s.state}`).attr('y', g.bar).attr('height', 18)
+        .attr('data-lane', s.lane).attr('data-state', s.state);
+      place(rect, s.t0, s.t1);
+      rect.append('title').text(`${m.lanes[s.lane]?.id ?? ''} ${spanLabel(s.state, s.epoch) || s.state} from ${secs(s.t0)} to ${secs(s.t1)}`);
+      const label = spanLabel(s.state, s.epoch);
+      if (label) place(spanG.append('text').attr('class', `span-label st-${s.state}`).attr('y', g.bar + 13).text(label), s.t0, s.t1);
+    }
+
+    const vG = plot.append('g').attr('id', 'vmarks');
+    m.verdicts.forEach((v, vi) => {
+      v.violations.forEach((viol, j) => {
+        const l = vG.append('line').attr('class', 'vmark').attr('data-t', viol.t).attr('data-v', `${vi}:${j}`)
+          .attr('x1', x(viol.t)).attr('x2', x(viol.t)).attr('y1', lay.top - 20).attr('y2', bottom);
+        l.append('title').text(`${v.name}: ${viol.message}`);
+      });
+    });
   });
 }
 
@@ -178,27 +181,27 @@ export function overviewSvg(m: Model): string {
           runState = best;
         }
       }
-  });
-  // Message density along the bottom: how busy the network is, at any length of trace.
-  const counts = new Float64Array(B);
-  for (const a of m.arrows) {
-    const k = Math.min(B - 1, Math.max(0, Math.floor(bucket(a.t))));
-    counts[k] = (counts[k] ?? 0) + 1;
-  }
-  let max = 1;
-  for (const c of counts) if (c > max) max = c;
-  let d = `M0 ${H}`;
-  counts.forEach((c, k) => {
-    d += `L${k} ${H - (c / max) * 12}L${k + 1} ${H - (c / max) * 12}`;
-  });
-  svg.append('path').attr('class', 'ov-density').attr('d', d + `L${B} ${H}Z`);
-  for (const mk of m.marks) {
-    if (mk.kind !== 'crash') continue;
-    svg.append('rect').attr('class', 'ov-crash').attr('x', bucket(mk.t)).attr('width', 1.5).attr('y', mk.lane * rowH).attr('height', rowH);
-  }
-  for (const v of m.verdicts) for (const viol of v.violations) {
-    svg.append('rect').attr('class', 'ov-violation').attr('x', bucket(viol.t) - 1).attr('width', 2).attr('y', 0).attr('height', H);
-  }
-  svg.append('rect').attr('id', 'ov-win').attr('x', 0).attr('width', B).attr('y', 0).attr('height', H);
+    });
+    // Message density along the bottom: how busy the network is, at any length of trace.
+    const counts = new Float64Array(B);
+    for (const a of m.arrows) {
+      const k = Math.min(B - 1, Math.max(0, Math.floor(bucket(a.t))));
+      counts[k] = (counts[k] ?? 0) + 1;
+    }
+    let max = 1;
+    for (const c of counts) if (c > max) max = c;
+    let d = `M0 ${H}`;
+    counts.forEach((c, k) => {
+      d += `L${k} ${H - (c / max) * 12}L${k + 1} ${H - (c / max) * 12}`;
+    });
+    svg.append('path').attr('class', 'ov-density').attr('d', d + `L${B} ${H}Z`);
+    for (const mk of m.marks) {
+      if (mk.kind !== 'crash') continue;
+      svg.append('rect').attr('class', 'ov-crash').attr('x', bucket(mk.t)).attr('width', 1.5).attr('y', mk.lane * rowH).attr('height', rowH);
+    }
+    for (const v of m.verdicts) for (const viol of v.violations) {
+      svg.append('rect').attr('class', 'ov-violation').attr('x', bucket(viol.t) - 1).attr('width', 2).attr('y', 0).attr('height', H);
+    }
+    svg.append('rect').attr('id', 'ov-win').attr('x', 0).attr('width', B).attr('y', 0).attr('height', H);
   });
 }
