@@ -274,9 +274,14 @@ export function untimedScript(minOps = 30, maxOps = 45): fc.Arbitrary<Script> {
 }
 
 /** The timed segment: something only time removes, then a sleep. Session `t` is used only here. */
+/** The segment's wait: a fixed sleep, or polling until `path` is gone (both outlast the event). */
+function waitFor(path: string, watcher: string, poll: boolean): ScriptOp {
+  return poll ? { op: 'wait_gone', session: watcher, path, timeout_ms: 10_000 } : { op: 'sleep', ms: TIMED_SLEEP_MS };
+}
+
 const timedSegment: fc.Arbitrary<ScriptOp[]> = fc.oneof(
   // Session expiry: t owns ephemerals others watch; t is abandoned and expires.
-  fc.record({ watcher: session, seq: fc.boolean(), close: fc.boolean() }).map(({ watcher, seq, close }): ScriptOp[] => [
+  fc.record({ watcher: session, seq: fc.boolean(), close: fc.boolean(), poll: fc.boolean() }).map(({ watcher, seq, close, poll }): ScriptOp[] => [
     { op: 'open', session: 't', timeout_ms: TIMED_SESSION_TIMEOUT_MS },
     { op: 'create', session: 'a1', path: '/t', data: '' },
     { op: 'create', session: 't', path: '/t/e', mode: seq ? 'ephemeral_sequential' : 'ephemeral', data: 't' },
@@ -284,13 +289,13 @@ const timedSegment: fc.Arbitrary<ScriptOp[]> = fc.oneof(
     { op: 'children', session: watcher, path: '/t', watch: true },
     { op: 'exists', session: watcher, path: '/t/f', watch: true },
     { op: close ? 'close' : 'abandon', session: 't' },
-    { op: 'sleep', ms: TIMED_SLEEP_MS },
+    waitFor('/t/f', watcher, poll),
     { op: 'children', session: watcher, path: '/t' },
   ]),
   // Container: removed by the checker once emptied after having had a child. The child is an
   // ephemeral of a session left to expire, so the emptying (and the removal a check later)
   // happens during the sleep: an explicit delete would race the checker against the recorder.
-  fc.record({ watcher: session, nested: fc.boolean() }).map(({ watcher, nested }): ScriptOp[] => [
+  fc.record({ watcher: session, nested: fc.boolean(), poll: fc.boolean() }).map(({ watcher, nested, poll }): ScriptOp[] => [
     { op: 'open', session: 't', timeout_ms: TIMED_SESSION_TIMEOUT_MS },
     { op: 'create', session: 'a1', path: '/k', mode: 'container' },
     ...(nested ? [{ op: 'create', session: 'a1', path: '/k/x', mode: 'container' } as ScriptOp] : []),
@@ -298,13 +303,13 @@ const timedSegment: fc.Arbitrary<ScriptOp[]> = fc.oneof(
     { op: 'exists', session: watcher, path: '/k', watch: true },
     { op: 'create', session: 'a1', path: '/k2', mode: 'container', note: 'never used: stays' },
     { op: 'abandon', session: 't' },
-    { op: 'sleep', ms: TIMED_SLEEP_MS },
+    waitFor('/k', watcher, poll),
     { op: 'exists', session: watcher, path: '/k' },
     { op: 'exists', session: watcher, path: '/k2' },
   ]),
   // TTL: removed once childless and unmodified for ttl ms. Under a fresh parent so the
   // sequential name is known in advance.
-  fc.record({ watcher: session, seq: fc.boolean(), touch: fc.boolean() }).map(({ watcher, seq, touch }): ScriptOp[] => {
+  fc.record({ watcher: session, seq: fc.boolean(), touch: fc.boolean(), poll: fc.boolean() }).map(({ watcher, seq, touch, poll }): ScriptOp[] => {
     const node = seq ? '/tt/n-0000000000' : '/tt/n-';
     return [
       { op: 'create', session: 'a1', path: '/tt', data: '' },
@@ -312,7 +317,7 @@ const timedSegment: fc.Arbitrary<ScriptOp[]> = fc.oneof(
       { op: 'get', session: watcher, path: node, watch: true },
       { op: 'children', session: watcher, path: '/tt', watch: true },
       ...(touch ? [{ op: 'set', session: 'a1', path: node, data: 'y' } as ScriptOp] : []),
-      { op: 'sleep', ms: TIMED_SLEEP_MS },
+      waitFor(node, watcher, poll),
       { op: 'get_all_children_number', session: watcher, path: '/tt' },
     ];
   }),
