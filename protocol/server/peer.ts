@@ -58,7 +58,7 @@ export class QuorumPeer implements ProtocolNode, PeerServices {
   private logRecords: TxnEntry[] = [];
   private logListeners: (DurableListener | null)[] = [];
   private logCallbacks: (() => void)[] = [];
-  private fsyncInFlight = false;
+  private fsyncsInFlight = 0;
   private loggedSinceSnap = 0;
   private connCounter = 0;
   private started = false;
@@ -166,6 +166,8 @@ export class QuorumPeer implements ProtocolNode, PeerServices {
     this.leader = null;
     this.learner = null;
     this.serving.stop();
+    // Shutting down the SyncRequestProcessor flushes what it had queued: those txns are on disk.
+    this.flushLog(true);
     // ZOOKEEPER-2845 fix: forget the in-memory tree and reload it from disk, so the election
     // advertises exactly what the log holds.
     if (!this.cfg.bugs.keepUncommittedOnLooking) this.db.reload();
@@ -293,8 +295,8 @@ export class QuorumPeer implements ProtocolNode, PeerServices {
    * Group commit (SyncRequestProcessor): everything queued while no fsync is running is appended
    * and fsynced together at the end of the step; what arrives during an fsync waits for the next.
    */
-  private flushLog(): void {
-    if (this.fsyncInFlight || this.logRecords.length === 0) return;
+  private flushLog(force = false): void {
+    if ((this.fsyncsInFlight > 0 && !force) || this.logRecords.length === 0) return;
     const records = this.logRecords;
     const listeners = this.logListeners;
     const callbacks = this.logCallbacks;
@@ -306,9 +308,9 @@ export class QuorumPeer implements ProtocolNode, PeerServices {
       this.trace('log.append', { zxid: e.zxid });
     }
     this.disk({ op: 'append', records });
-    this.fsyncInFlight = true;
+    this.fsyncsInFlight++;
     this.disk({ op: 'fsync' }, () => {
-      this.fsyncInFlight = false;
+      this.fsyncsInFlight--;
       for (let i = 0; i < records.length; i++) {
         const zxid = records[i]!.zxid;
         this.trace('log.durable', { zxid });
