@@ -189,4 +189,19 @@ describe('prep: pipelining and multi', () => {
     commit(t);
     expect(w({ op: 'multi', ops: [] })).toMatchObject({ rc: 0, results: [] });
   });
+
+  it('multi creates are re-decoded as the server does: opcode from flags, TTL without record = MarshallingError', () => {
+    const { w, tree } = setup();
+    const r = w({ op: 'multi', ops: [mk('/a', { opcode: 'create2' }), mk('/c', { opcode: 'create', flags: 4 })] });
+    expect(r.results).toEqual([
+      { type: 'create', path: '/a' }, // create2 inside a multi answers like create: no stat
+      { type: 'create', path: '/c', stat: expect.objectContaining({ czxid: r.zxid }) },
+    ]);
+    expect(tree.containers()).toEqual(['/c']);
+    const bad = w({ op: 'multi', ops: [mk('/x'), mk('/t', { opcode: 'create', flags: 5 })] });
+    expect(bad).toMatchObject({ rc: -5 });
+    expect(bad.results).toBeUndefined();
+    expect(tree.getNode('/x')).toBeUndefined();
+    expect(w(mk('/x')).rc).toBe(0); // the speculative tree was rolled back
+  });
 });

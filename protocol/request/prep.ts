@@ -50,6 +50,20 @@ export function sequenceSuffix(n: number): string {
   return n < 0 ? '-' + String(-n).padStart(9, '0') : String(n).padStart(10, '0');
 }
 
+/**
+ * How the server sees a create inside a multi (MultiOperationRecord.deserialize + Op.create): the
+ * opcode on the wire only selects the record layout; the op's opcode is re-derived from the flags
+ * (unknown flags read as persistent): createTTL for TTL modes, createContainer for container,
+ * else plain `create`, whose result carries no Stat even if the client sent create2. A TTL mode
+ * sent without a TTL record cannot be prepped: undefined (MarshallingError).
+ */
+export function multiCreateAsDecoded(req: CreateRequest): CreateRequest | undefined {
+  const mode = createModeOf(req.flags);
+  if (mode?.ttl) return req.opcode === 'createTTL' ? req : undefined;
+  const { ttl: _ttl, ...rest } = req;
+  return { ...rest, opcode: mode?.container ? 'createContainer' : 'create' };
+}
+
 function validatePath(path: string): void {
   if (pathProblem(path) !== undefined) throw new KeeperError(Err.BADARGUMENTS, path);
 }
@@ -142,10 +156,17 @@ export class Prep {
     const before = this.spec.snapshot();
     const txns: MultiSubTxn[] = [];
     let failed = false;
-    for (const op of ops) {
+    for (const raw of ops) {
       if (failed) {
         txns.push({ type: 'error', err: Err.RUNTIMEINCONSISTENCY });
         continue;
+      }
+      const op = raw.op === 'create' ? multiCreateAsDecoded(raw) : raw;
+      if (op === undefined) {
+        // ZooKeeper throws a ClassCastException here (a TTL mode without a TTL record): not a
+        // KeeperException, so the whole request becomes a MarshallingError error txn.
+        this.spec = DataTree.fromSnapshot(before);
+        return { type: 'error', err: Err.MARSHALLINGERROR };
       }
       try {
         const sub = this.prepOne(op, ctx) as MultiSubTxn;
