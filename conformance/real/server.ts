@@ -12,7 +12,7 @@
  * writes: no AdminServer (it would also fight over port 8080), forceSync=no (no fsync per txn),
  * a small heap, C1 only, serial GC.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -85,14 +85,23 @@ export function realZookeeperAvailable(cfg: Pick<RealServerConfig, 'java' | 'zoo
   return { ok: true };
 }
 
-const live = new Set<ChildProcess>();
+/** JVM pids of running servers, for the exit hook. */
+const liveJvms = new Set<number>();
 let exitHookInstalled = false;
 function installExitHook(): void {
   if (exitHookInstalled) return;
   exitHookInstalled = true;
-  // Last resort when a caller forgot stop(): the guard shell kills the JVM when its stdin closes.
+  // Last resort when a caller forgot stop(). (Even without this, the guard shell kills the JVM
+  // when our end of its stdin closes, i.e. when this process dies.) Killing the guard instead
+  // would orphan the JVM.
   process.on('exit', () => {
-    for (const c of live) c.kill('SIGKILL');
+    for (const pid of liveJvms) {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        /* already gone */
+      }
+    }
   });
 }
 
@@ -203,19 +212,21 @@ async function startOnce(cfg: StartOptions, port: number): Promise<RealServer> {
     env: { ...process.env, ZK_STOP_SIG: cfg.graceful ? 'TERM' : 'KILL' },
   });
   fs.closeSync(logFd);
-  live.add(child);
   let exited = false;
   const exitPromise = new Promise<void>((res) =>
     child.on('exit', () => {
       exited = true;
-      live.delete(child);
+      liveJvms.delete(jvmPid);
       res();
     }),
   );
   let jvmPid = 0;
   child.stdout!.on('data', (d: Buffer) => {
     const n = parseInt(d.toString().trim(), 10);
-    if (Number.isFinite(n) && !jvmPid) jvmPid = n;
+    if (Number.isFinite(n) && !jvmPid) {
+      jvmPid = n;
+      if (!exited) liveJvms.add(n);
+    }
   });
   child.stdin!.on('error', () => {});
 
