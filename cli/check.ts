@@ -68,7 +68,12 @@ for (const file of positionals) {
   const t0 = performance.now();
   let result;
   try {
-    result = model.check(text, file, { ...(budgetMs !== undefined ? { budgetMs } : {}), noSplit: values['no-split'] });
+    result = model.check(text, file, {
+      ...(budgetMs !== undefined ? { budgetMs } : {}),
+      noSplit: values['no-split'],
+      // JSON is for reports, which draw every op's longest partial linearization.
+      partials: values.json,
+    });
   } catch (e) {
     // A malformed history names its file and line; anything else is still one line, no stack.
     console.error(`check: ${e instanceof HistoryError ? e.message : `${file}: ${(e as Error).message}`}`);

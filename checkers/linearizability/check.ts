@@ -38,7 +38,12 @@ export function checkHistory<I, O>(
   const reports: PartReport[] = [];
   let unknownReason: string | undefined;
   for (const part of order) {
-    const out = searchPart(part.model, part.ops, { deadline, maxSteps: stepsLeft, maxCacheBytes });
+    const out = searchPart(part.model, part.ops, {
+      deadline,
+      maxSteps: stepsLeft,
+      maxCacheBytes,
+      ...(options.partials ? { partials: true } : {}),
+    });
     steps += out.steps;
     stepsLeft -= out.steps;
     reports.push({
@@ -100,5 +105,11 @@ function explain<I, O>(part: Part<I, O>, out: SearchOutcome<unknown>): Explanati
     blocking: explainOp(part, blockingIdx),
     candidates,
     ops: part.ops.map((_, i) => explainOp(part, i)),
+    ...(out.partials
+      ? {
+          partialOrders: out.partials.orders.map((order) => order.map((i) => part.ops[i]!.index)),
+          partialOf: out.partials.of,
+        }
+      : {}),
   };
 }

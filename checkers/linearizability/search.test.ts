@@ -36,6 +36,24 @@ describe('search on hand-made histories', () => {
     expect(r.explanation!.stateBefore).toBe('2');
   });
 
+  it('records, when asked, the longest accepted order containing each op', () => {
+    const h = [w(0, 'a', 0, 10, 1), w(1, 'b', 11, 20, 2), rd(2, 'c', 21, 30, 1), rd(3, 'a', 31, 40, 2), w(4, 'd', 0, 50, 1)];
+    const r = checkHistory(spec, h, { partials: true });
+    expect(r.verdict).toBe('not linearizable');
+    const x = r.explanation!;
+    const orderOf = (i: number): readonly number[] | undefined => {
+      const k = x.partialOf![x.ops.findIndex((o) => o.index === i)]!;
+      return k < 0 ? undefined : x.partialOrders![k];
+    };
+    // The concurrent write 4 lets the stale read 2 through: w1 w2 w4 r2, then r3 must see 2.
+    expect(orderOf(2)).toEqual([0, 1, 4, 2]);
+    expect(orderOf(0)).toEqual([0, 1, 4, 2]);
+    expect(orderOf(3)).toBeUndefined();
+    expect(checkHistory(spec, h).explanation!.partialOf).toBeUndefined();
+    const ok = checkHistory(spec, h.slice(0, 2), { partials: true });
+    expect(ok.verdict).toBe('linearizable');
+  });
+
   it('catches a cas that claims success against the wrong value', () => {
     const h = [w(0, 'a', 0, 10, 1), cas(1, 'b', 20, 30, 2, 5, true)];
     const r = checkHistory(spec, h);

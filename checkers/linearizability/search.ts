@@ -19,6 +19,16 @@ export interface SearchBudget {
   /** Steps left for this search (Infinity: no limit). */
   readonly maxSteps: number;
   readonly maxCacheBytes: number;
+  /** Record, for every op, the longest accepted order that contains it (costs O(depth) per
+   *  backtrack, so only when asked). */
+  readonly partials?: boolean;
+}
+
+/** Per-op longest accepted orders: `orders` holds distinct orders (op indices), `of[op]` the
+ *  index into `orders` of the longest one containing `op` (-1: the op was never placed). */
+export interface Partials {
+  readonly orders: readonly (readonly number[])[];
+  readonly of: readonly number[];
 }
 
 export interface SearchOutcome<S> {
@@ -31,6 +41,7 @@ export interface SearchOutcome<S> {
   readonly longestStates: readonly S[];
   /** The op whose return was reached with the longest order in place; -1 if none. */
   readonly blocking: number;
+  readonly partials?: Partials;
 }
 
 /** A fixed 32-bit pseudo-random value per op (splitmix-style mixing of the index). */
@@ -72,6 +83,10 @@ export function searchPart<S, I, O>(
   let blockingPending = true; // the empty prefix counts as "longest so far"
   let blocking = -1;
 
+  const partialOf = budget.partials ? new Int32Array(n).fill(-1) : undefined;
+  const partialLen = budget.partials ? new Int32Array(n) : undefined;
+  const partialOrders: number[][] = [];
+
   let steps = 0;
   const stepLimit = budget.maxSteps;
   const deadline = budget.deadline;
@@ -85,6 +100,7 @@ export function searchPart<S, I, O>(
     longest,
     longestStates,
     blocking,
+    ...(partialOf !== undefined ? { partials: { orders: partialOrders, of: [...partialOf] } } : {}),
   });
 
   let entry = next[head]!;
@@ -134,6 +150,21 @@ export function searchPart<S, I, O>(
       entry = next[entry]!;
     } else {
       // A return entry: its op had to be linearized by now. Backtrack.
+      if (partialOf !== undefined && depth > 0) {
+        let order = -1;
+        for (let k = 0; k < depth; k++) {
+          const o = opOf[stackEntry[k]!]!;
+          if (depth <= partialLen![o]!) continue;
+          if (order < 0) {
+            order = partialOrders.length;
+            const seq = new Array<number>(depth);
+            for (let j = 0; j < depth; j++) seq[j] = opOf[stackEntry[j]!]!;
+            partialOrders.push(seq);
+          }
+          partialOf[o] = order;
+          partialLen![o] = depth;
+        }
+      }
       if (blockingPending) {
         blocking = opOf[entry]!;
         blockingPending = false;
@@ -149,6 +180,11 @@ export function searchPart<S, I, O>(
       unlift(list, e);
       entry = next[e]!;
     }
+  }
+  if (partialOf !== undefined) {
+    const seq = Array.from(stackEntry.subarray(0, depth), (e) => opOf[e]!);
+    partialOrders.push(seq);
+    partialOf.fill(partialOrders.length - 1);
   }
   return outcome('linearizable');
 }

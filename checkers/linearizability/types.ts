@@ -57,6 +57,8 @@ export interface CheckOptions {
   readonly maxCacheBytes?: number;
   /** Check the history as one part even if the model could split it. */
   readonly noSplit?: boolean;
+  /** Add per-op partial linearizations to an explanation (slower search; for reports). */
+  readonly partials?: boolean;
 }
 
 /** One op as shown in an explanation (plain data, so an HTML report can draw it). */
@@ -84,6 +86,10 @@ export interface Explanation {
   readonly candidates: readonly ExplainedOp[];
   /** Every op of the part, for a timeline drawing. */
   readonly ops: readonly ExplainedOp[];
+  /** With `partials`: distinct accepted orders (as history indices, like `ExplainedOp.index`) and,
+   *  aligned with `ops`, the index of the longest order containing each op (-1: never placed). */
+  readonly partialOrders?: readonly (readonly number[])[];
+  readonly partialOf?: readonly number[];
 }
 
 export interface PartReport {
