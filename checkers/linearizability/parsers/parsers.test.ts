@@ -97,7 +97,8 @@ describe('zookeeper JSONL parser', () => {
   it.each([
     ['not json', 'h.jsonl:1: not valid JSON'],
     [j({ type: 'invoke', id: 1, process: 'c', op: 'frob', path: '/a' }), 'h.jsonl:1: unknown op "frob"'],
-    [j({ type: 'invoke', id: 1, process: 'c', op: 'create', path: 'a' }), 'h.jsonl:1: "path" must start with "/", got "a"'],
+    [j({ type: 'invoke', id: 1, process: 'c', op: 'create', path: '' }), 'h.jsonl:1: "path" must be a non-empty string'],
+    [j({ type: 'init', nodes: [{ path: '/a/' }] }), 'h.jsonl:1: init node path "/a/" is not a valid ZooKeeper path'],
     [j({ type: 'return', id: 9, rc: 'OK' }), 'h.jsonl:1: return for op id 9, which is not pending'],
     [j({ type: 'invoke', id: 1, time: 5, process: 'c', op: 'delete', path: '/a' }, { type: 'return', id: 1, rc: 'OK' }), 'h.jsonl:2: either every record has "time" or none does'],
     [j({ type: 'invoke', id: 1, time: 5, process: 'c', op: 'delete', path: '/a' }, { type: 'return', id: 1, time: 4, rc: 'OK' }), 'h.jsonl:2: op 1 returns before it was invoked (line 1)'],

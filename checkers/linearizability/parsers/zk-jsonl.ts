@@ -7,7 +7,7 @@
  * unknown outcome: it may take effect at any point after its invocation, or never.
  */
 import { HistoryError } from '../history-error.ts';
-import { INDETERMINATE_RCS, MODELED_RCS, parentOf } from '../models/zookeeper/ops.ts';
+import { INDETERMINATE_RCS, MODELED_RCS, parentOf, validPath } from '../models/zookeeper/ops.ts';
 import type { CreateMode, ZkInput, ZkOp, ZkOutput, ZkSubOp, ZkSubResult } from '../models/zookeeper/ops.ts';
 import { freshTree, makeTree } from '../models/zookeeper/tree.ts';
 import type { Tree, ZNode } from '../models/zookeeper/tree.ts';
@@ -37,9 +37,9 @@ function str(r: Rec, k: string): string {
   return typeof v === 'string' && v !== '' ? v : bad(`"${k}" must be a non-empty string`);
 }
 
+/** Any non-empty string: a malformed path is the server's to refuse (BADARGUMENTS). */
 function path(r: Rec): string {
-  const p = str(r, 'path');
-  return p.startsWith('/') ? p : bad(`"path" must start with "/", got ${JSON.stringify(p)}`);
+  return str(r, 'path');
 }
 
 function version(r: Rec): number {
@@ -155,6 +155,7 @@ function parseInit(r: Rec): Tree {
     if (typeof raw !== 'object' || raw === null) bad(`init node ${i} is not an object`);
     const n = raw as Rec;
     const p = path(n);
+    if (!validPath(p) || p === '/') bad(`init node path ${JSON.stringify(p)} is not a valid ZooKeeper path`);
     const parent = parentOf(p);
     if (nodes.has(p)) bad(`init lists ${p} twice (or a node a fresh server has)`);
     const par = nodes.get(parent) ?? bad(`init lists ${p} before its parent`);

@@ -60,6 +60,11 @@ describe('zookeeper apply', () => {
       ['e', create('/eph', 'ephemeral')],
       ['e', create('/eph/child')],
       ['s', create('/')],
+      ['s', create('/p/')], // /p exists: the path is refused
+      ['s', create('/q/')], // /q is missing: NONODE comes first
+      ['s', create('/p/', 'persistent', true)], // sequential: "/p/" + suffix is a fine path
+      ['s', create('rel')],
+      ['s', create('/p/./x')],
     ]);
     expect(out).toEqual([
       'NONODE',
@@ -75,6 +80,11 @@ describe('zookeeper apply', () => {
       'OK /eph v0',
       'NOCHILDRENFOREPHEMERALS',
       'NODEEXISTS',
+      'BADARGUMENTS',
+      'NONODE',
+      'OK /p/0000000001 v0',
+      'BADARGUMENTS',
+      'NONODE',
     ]);
   });
 

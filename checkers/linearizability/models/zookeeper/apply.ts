@@ -2,16 +2,16 @@
  * What a ZooKeeper 3.8 leader does with one write, as a pure function of the tree: the outcome it
  * answers and the tree after. Check order follows PrepRequestProcessor as described in the
  * reference (first failing check wins):
- * - create: parent missing -> NONODE; (sequential suffix from the parent's counter); exists ->
- *   NODEEXISTS; parent ephemeral -> NOCHILDRENFOREPHEMERALS.
+ * - create: parent missing -> NONODE; (sequential suffix from the parent's counter); invalid path
+ *   -> BADARGUMENTS; exists -> NODEEXISTS; parent ephemeral -> NOCHILDRENFOREPHEMERALS.
  * - delete: node missing -> NONODE; version mismatch -> BADVERSION; has children -> NOTEMPTY.
  * - set / check: missing -> NONODE; version mismatch -> BADVERSION. Only -1 matches any version.
  * - multi: sub-ops see earlier sub-ops; on the first failure nothing applies and the sub-results
  *   are OK before it, its code, RUNTIMEINCONSISTENCY after.
  * - close: one txn deleting every ephemeral of the session.
- * Path syntax, ACLs, quotas and TTL/container reaping are not modelled (see README).
+ * ACLs, quotas and TTL/container reaping are not modelled (see README).
  */
-import { parentOf, sequentialName } from './ops.ts';
+import { parentOf, sequentialName, validPath } from './ops.ts';
 import type { ZkInput, ZkSubOp, ZkSubResult } from './ops.ts';
 import { Draft } from './tree.ts';
 import type { Tree, ZNode } from './tree.ts';
@@ -30,10 +30,14 @@ function applySub(d: Draft, op: ZkSubOp, session: string): ZkSubResult {
   switch (op.op) {
     case 'create': {
       if (op.path === '/') return { rc: 'NODEEXISTS' };
+      if (!op.path.startsWith('/')) return { rc: 'BADARGUMENTS' };
+      // The parent is looked up before the (suffixed) path is validated: `/p/` is NONODE while
+      // /p is missing, BADARGUMENTS once it exists, and `create -s /p/` is fine.
       const parentPath = parentOf(op.path);
       const parent = d.get(parentPath);
       if (parent === undefined) return { rc: 'NONODE' };
       const path = op.sequential ? sequentialName(op.path, parent.childCreates) : op.path;
+      if (!validPath(path)) return { rc: 'BADARGUMENTS' };
       if (d.get(path) !== undefined) return { rc: 'NODEEXISTS' };
       if (parent.owner !== '') return { rc: 'NOCHILDRENFOREPHEMERALS' };
       // A closed session's requests are refused (ZOOKEEPER-1208 was an ephemeral slipping in

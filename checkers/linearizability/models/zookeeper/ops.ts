@@ -79,3 +79,14 @@ export function parentOf(path: string): string {
 export function sequentialName(path: string, counter: number): string {
   return path + String(counter).padStart(10, '0');
 }
+
+/**
+ * ZooKeeper's path rule (PathUtils.validatePath): absolute, no trailing "/", no empty, "." or ".."
+ * segment, no control or otherwise forbidden characters.
+ */
+export function validPath(path: string): boolean {
+  if (path === '/') return true;
+  if (!path.startsWith('/') || path.endsWith('/')) return false;
+  for (const seg of path.slice(1).split('/')) if (seg === '' || seg === '.' || seg === '..') return false;
+  return !/[\u0000-\u001f\u007f-\u009f\ud800-\uf8ff\ufff0-\uffff]/.test(path);
+}
