@@ -112,6 +112,7 @@ export function processRead(tree: DataTree, req: Request, ctx: ReadContext): Rep
             : req.op === 'removeWatches'
               ? w.removeWatches(req.path, req.watcherType, ctx.sessionId)
               : w.checkWatches(req.path, req.watcherType);
+        if (ok === undefined) return { op: req.op, rc: Err.MARSHALLINGERROR, zxid };
         return { op: req.op, rc: ok ? 0 : Err.NOWATCHER, zxid };
       }
       default:

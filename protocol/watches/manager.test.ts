@@ -91,4 +91,16 @@ describe('WatchManager', () => {
     w.removeSession('s1');
     expect(w.fire(created('/b/c', '/b'), anyone)).toEqual([]);
   });
+
+  it('checkWatches on a path without a slash fails like 3.8 (MarshallingError) unless nothing is walked', () => {
+    const w = new WatchManager();
+    w.addDataWatch('a', 's1'); // exists("a", watch) registers fine
+    expect(w.checkWatches('a', 2)).toBeUndefined();
+    expect(w.checkWatches('', 2)).toBe(false);
+    expect(w.checkWatches('a/b', 2)).toBe(false); // only the path itself is walked...
+    w.addWatch('/r', 's1', WatchMode.PERSISTENT_RECURSIVE);
+    expect(w.checkWatches('a/b', 2)).toBeUndefined(); // ...until a recursive watch exists
+    expect(w.checkWatches('/x/y', 3)).toBe(false);
+    expect(w.removeWatches('a', 2, 's1')).toBe(true);
+  });
 });

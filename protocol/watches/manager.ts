@@ -56,10 +56,27 @@ export class WatchTable {
 
   /**
    * WatchManager.containsWatcher as shipped in 3.8: true when ANY watcher is registered on exactly
-   * this path (the session is not consulted at the leaf). Reproduced, not fixed.
+   * this path (the session is not consulted at the leaf). It walks the path with PathParentIterator
+   * (only the path itself unless some recursive watch exists), which computes each parent eagerly
+   * and throws on a segment without '/': undefined then (the server answers MarshallingError).
+   * Reproduced, not fixed.
    */
-  containsAny(path: string): boolean {
-    return this.table.has(path);
+  containsAny(path: string): boolean | undefined {
+    const maxLevel = this.recursive === 0 ? 1 : Infinity;
+    let p = path;
+    let level = 0;
+    while (p !== '' && level < maxLevel) {
+      const local = p;
+      level++;
+      if (p === '/') p = '';
+      else {
+        const i = p.lastIndexOf('/');
+        if (i < 0) return undefined;
+        p = p.slice(0, i) || '/';
+      }
+      if (level === 1 && this.table.has(local)) return true;
+    }
+    return false;
   }
 
   has(path: string, session: SessionId): boolean {
@@ -171,11 +188,18 @@ export class WatchManager {
     return c || d;
   }
 
-  /** checkWatches, with 3.8's containsWatcher semantics (see WatchTable.containsAny). */
-  checkWatches(path: string, watcherType: number): boolean {
+  /**
+   * checkWatches, with 3.8's containsWatcher semantics (see WatchTable.containsAny); undefined
+   * when the server would fail with MarshallingError.
+   */
+  checkWatches(path: string, watcherType: number): boolean | undefined {
     if (watcherType === 1) return this.child.containsAny(path);
     if (watcherType === 2) return this.data.containsAny(path);
-    return this.child.containsAny(path) || this.data.containsAny(path);
+    const c = this.child.containsAny(path);
+    if (c === undefined) return undefined;
+    const d = this.data.containsAny(path);
+    if (d === undefined) return undefined;
+    return c || d;
   }
 
   /** The connection of a session closed: all its watches go (ZooKeeper removeCnxn). */
