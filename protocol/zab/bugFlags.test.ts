@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest';
+import type { BugFlags } from '../config.ts';
+import { Cluster } from '../server/cluster.ts';
+import { connectAll, converge, createMany } from '../server/testWorkload.ts';
+
+/**
+ * The historical-bug flags reorder the learner's NEWLEADER steps. A lagging follower is brought
+ * back with a DIFF that carries txns; we read the order of its steps from the trace.
+ */
+function newLeaderSteps(bugs: BugFlags): string[] {
+  const c = new Cluster({ servers: 3, clients: 1, seed: 61, cfg: { bugs }, client: { noShuffle: true } });
+  expect(c.runUntil(() => c.settled(), 5_000)).toBe(true);
+  const leader = c.leader()!.id;
+  const lag = c.serverIds.find((s) => s !== leader)!;
+  const other = c.serverIds.find((s) => s !== leader && s !== lag)!;
+  expect((c.call('c1', { op: 'connect', server: other }) as { rc: number }).rc).toBe(0);
+  c.sim.isolate(lag);
+  expect(c.runUntil(() => c.server(lag).state === 'LOOKING', 20_000)).toBe(true);
+  expect(createMany(c, 'c1', 'd', 3)).toBe(3);
+  const t = c.sim.now;
+  c.sim.heal();
+  expect(converge(c)).toBe(true);
+  const synced = c.events('sync.send').find((e) => e.t > t && `s${String(e.data['peer'])}` === lag)!;
+  expect(synced.data['mode']).toBe('DIFF');
+  const last = synced.data['to'] as number;
+  const steps: string[] = [];
+  for (const e of c.events()) {
+    if (e.t < t || e.node !== lag) continue;
+    if (e.event === 'log.append' && e.data['zxid'] === last) steps.push('append');
+    if (e.event === 'log.durable' && e.data['zxid'] === last) steps.push('durable');
+    if (e.event === 'epoch.current') steps.push('currentEpoch');
+    if (e.event === 'zab.ackNewLeader') steps.push('ack');
+  }
+  return steps;
+}
+
+describe('NEWLEADER step order and the bug flags that break it', () => {
+  it('fixed: log, fsync, currentEpoch, then ack', () => {
+    expect(newLeaderSteps({})).toEqual(['append', 'durable', 'currentEpoch', 'ack']);
+  });
+  it('ZOOKEEPER-3911: ack before the DIFF txns are logged', () => {
+    expect(newLeaderSteps({ ackNewLeaderBeforeLogging: true })).toEqual(['currentEpoch', 'ack', 'append', 'durable']);
+  });
+  it('ZOOKEEPER-4646: ack before the log fsync completes', () => {
+    expect(newLeaderSteps({ ackNewLeaderBeforeFsync: true })).toEqual(['append', 'currentEpoch', 'ack', 'durable']);
+  });
+  it('ZOOKEEPER-4643: currentEpoch before the txns are durable', () => {
+    expect(newLeaderSteps({ currentEpochBeforeLogging: true })).toEqual(['currentEpoch', 'append', 'durable', 'ack']);
+  });
+});
