@@ -145,6 +145,9 @@ describe('zookeeper histories', () => {
     recs.push(ret(99, 10, { ...ok, stat: { version: 1000 } }));
     const r = check(recs, { maxSteps: 5000 });
     expect(r.verdict).toBe('unknown');
+    const m = check(recs, { maxCacheBytes: 256 * 1024 });
+    expect(m.verdict).toBe('unknown');
+    expect(m.reason).toMatch(/cache budget/);
   });
 
   it('starts from an init tree when the history gives one', () => {
