@@ -40,6 +40,8 @@ export class QuorumPeer implements ProtocolNode, PeerServices {
   readonly sid: number;
   readonly node: NodeId;
   readonly cfg: QuorumConfig;
+  /** False in quiet mode: hot paths skip building trace payloads. */
+  readonly tracing: boolean;
   readonly db: ZkDatabase;
   readonly serving: ServingLayer;
   now = 0;
@@ -70,6 +72,7 @@ export class QuorumPeer implements ProtocolNode, PeerServices {
     this.sid = sidOf(id);
     this.node = id;
     this.cfg = opts.cfg;
+    this.tracing = !opts.cfg.quiet;
     this.db = new ZkDatabase(opts.stateMachine, opts.cfg.commitLogCount);
     this.election = this.newElection();
     this.serving = opts.serving(this);
@@ -305,7 +308,7 @@ export class QuorumPeer implements ProtocolNode, PeerServices {
     this.logCallbacks = [];
     for (const e of records) {
       this.db.log.push(e);
-      this.trace('log.append', { zxid: e.zxid });
+      if (this.tracing) this.trace('log.append', { zxid: e.zxid });
     }
     this.disk({ op: 'append', records });
     this.fsyncsInFlight++;
@@ -313,7 +316,7 @@ export class QuorumPeer implements ProtocolNode, PeerServices {
       this.fsyncsInFlight--;
       for (let i = 0; i < records.length; i++) {
         const zxid = records[i]!.zxid;
-        this.trace('log.durable', { zxid });
+        if (this.tracing) this.trace('log.durable', { zxid });
         listeners[i]?.durable(zxid);
       }
       for (const cb of callbacks) cb();
@@ -334,8 +337,10 @@ export class QuorumPeer implements ProtocolNode, PeerServices {
 
   applyCommitted(entry: TxnEntry): void {
     const result = this.db.apply(entry);
-    const hdr = (entry.txn as { hdr?: { type?: unknown } } | null)?.hdr;
-    this.trace('apply', { zxid: entry.zxid, type: hdr?.type ?? 'opaque' });
+    if (this.tracing) {
+      const hdr = (entry.txn as { hdr?: { type?: unknown } } | null)?.hdr;
+      this.trace('apply', { zxid: entry.zxid, type: hdr?.type ?? 'opaque' });
+    }
     this.serving.applied(entry, result);
   }
 

@@ -315,7 +315,7 @@ export class Leader implements DurableListener {
     if (zxid !== this.lastProposed + 1 || this.closed) throw new Error(`leader: proposal ${zxid} out of sequence`);
     this.lastProposed = zxid;
     this.outstanding.set(zxid, { entry, acks: new Set() });
-    this.p.trace('propose', { zxid });
+    if (this.p.tracing) this.p.trace('propose', { zxid });
     for (const h of this.handlers.values()) {
       if (!h.forwarding || h.observer) continue;
       this.p.send(h.node, { type: 'PROPOSAL', conn: h.conn, seq: ++h.sendSeq, entry });
@@ -334,7 +334,7 @@ export class Leader implements DurableListener {
     const o = this.outstanding.get(zxid);
     if (!o) return;
     o.acks.add(sid);
-    this.p.trace('ack', { zxid, from: sid });
+    if (this.p.tracing) this.p.trace('ack', { zxid, from: sid });
     this.tryCommit();
   }
 
@@ -344,7 +344,7 @@ export class Leader implements DurableListener {
       if (!isQuorum(this.p.cfg, o.acks)) return;
       this.outstanding.delete(zxid);
       this.lastCommitted = zxid;
-      this.p.trace('commit', { zxid });
+      if (this.p.tracing) this.p.trace('commit', { zxid });
       for (const h of this.handlers.values()) {
         if (!h.forwarding) continue;
         if (h.observer) this.p.send(h.node, { type: 'INFORM', conn: h.conn, seq: ++h.sendSeq, entry: o.entry });

@@ -38,6 +38,8 @@ export interface PeerServices {
   readonly sid: number;
   readonly node: NodeId;
   readonly cfg: QuorumConfig;
+  /** Build trace payloads at all (false in quiet mode). */
+  readonly tracing: boolean;
   readonly db: ZkDatabase;
   readonly serving: ServingHooks;
   /** Local clock of the step being processed. */
