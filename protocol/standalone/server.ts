@@ -160,6 +160,11 @@ export class StandaloneServer {
     return { result, events };
   }
 
+  /** When the next timer-driven action (session expiry bucket, container sweep) is due. */
+  nextWakeup(): number {
+    return Math.min(this.tracker.nextExpirationTime(), this.nextContainerCheck);
+  }
+
   /**
    * Lets virtual time pass up to `t`, running session expiry (one closeSession txn per expired
    * session) and the container/TTL sweep (one deleteContainer txn per candidate) at their times.
