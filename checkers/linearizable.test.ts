@@ -9,11 +9,7 @@ import { connectAll } from '../protocol/server/testWorkload.ts';
 import type { TraceRecord } from './types.ts';
 import { clientHistory, linearizable } from './linearizable.ts';
 
-/**
- * Writes whose outcome does not depend on tree semantics (the cluster's default backend is the
- * opaque stand-in, not the DataTree): fresh creates, unconditional sets, deletes of existing nodes,
- * pipelined from two clients.
- */
+/** Fresh creates, unconditional sets, deletes of existing nodes, pipelined from two clients. */
 function run(): TraceRecord[] {
   const c = new Cluster({ servers: 3, clients: 2, seed: 3 });
   expect(c.runUntil(() => c.settled(), 5_000)).toBe(true);
@@ -53,5 +49,47 @@ describe('linearizability of a trace', () => {
     const r = linearizable(trace);
     expect(r.ok).toBe(false);
     expect(r.violations[0]!.records).toContain(i);
+  });
+});
+
+describe('linearizability with races and an expiry', () => {
+  /** Clients race on a few paths with conditional writes; c1's ephemeral lock outlives c1 only
+   *  until its session expires, after which c2 takes the lock. */
+  function racing(): TraceRecord[] {
+    const c = new Cluster({ servers: 3, clients: 3, seed: 4, client: { sessionTimeoutMs: 4000 } });
+    expect(c.runUntil(() => c.settled(), 5_000)).toBe(true);
+    connectAll(c);
+    expect((c.call('c1', { op: 'create', path: '/lock', data: '', flags: 1 }) as { rc: number }).rc).toBe(0);
+    for (let i = 0; i < 8; i++) {
+      for (const cl of ['c2', 'c3']) {
+        c.send(cl, { op: 'create', path: `/r${i % 2}`, data: cl });
+        c.send(cl, { op: 'setData', path: `/r${i % 2}`, data: cl, version: i % 3 });
+        c.send(cl, { op: 'delete', path: `/r${(i + 1) % 2}`, version: i % 2 });
+      }
+      c.runFor(5);
+    }
+    expect((c.call('c2', { op: 'create', path: '/lock', data: '', flags: 1 }) as { rc: number }).rc).toBe(-110);
+    c.call('c1', { op: 'abandon' });
+    c.runFor(10_000);
+    expect((c.call('c2', { op: 'create', path: '/lock', data: '', flags: 1 }) as { rc: number }).rc).toBe(0);
+    return c.sim.trace.records.slice();
+  }
+
+  it('is linearizable, the expiry included', () => {
+    const trace = racing();
+    expect(clientHistory(trace).text).toContain('"op":"expire"');
+    const r = linearizable(trace);
+    expect(r.violations).toEqual([]);
+    expect(r.note).toBeUndefined();
+  });
+
+  it('without the expiry the lock hand-over is impossible', () => {
+    // Drop the server-side expiry records: the model now keeps c1's ephemeral forever.
+    const trace = racing().map((r) =>
+      r.ev === 'trace' && (r['event'] === 'session.expire' || r['event'] === 'session.expiring') ? { ...r, ev: 'note' } : r,
+    );
+    const r = linearizable(trace);
+    expect(r.ok).toBe(false);
+    expect(r.violations[0]!.message).toMatch(/lock/);
   });
 });

@@ -3,12 +3,14 @@
  * `zookeeper` model. The client history comes from the kernel's `request`/`reply` records of client
  * nodes (they carry the full call and result — the `client.invoke`/`client.return` trace events
  * only name the op and path), written in the model's JSONL history format; a server-side session
- * expiry (`session.expire`, first server to apply it) becomes an `expire` op of that session, so the
- * model drops its ephemerals at that point.
+ * expiry becomes an `expire` op of that session, so the
+ * model drops its ephemerals there: invoked when the leader decides it (`session.expiring`),
+ * returned when a server applies it (`session.expire`), as the model's README asks.
  */
 import { normalizeOp } from '../protocol/client/ops.ts';
 import { errName } from '../protocol/request/errors.ts';
-import { findModel } from './linearizability/registry.ts';
+import { findModel, ZkHistoryWriter } from './linearizability/index.ts';
+import type { ZkCreateMode, ZkOpRecord, ZkResultRecord, ZkSubOpRecord } from './linearizability/index.ts';
 import { Verdict } from './result.ts';
 import { isServer } from './events.ts';
 import type { CheckOptions, CheckResult, TraceRecord } from './types.ts';
@@ -16,28 +18,39 @@ import type { CheckOptions, CheckResult, TraceRecord } from './types.ts';
 /** Budget for the search; a run it cannot decide in time is reported as not violated. */
 export const DEFAULT_LINEARIZABILITY_BUDGET_MS = 20_000;
 
-const MODES = ['persistent', 'ephemeral', 'persistent_sequential', 'ephemeral_sequential', 'container', 'persistent_ttl', 'persistent_sequential_ttl'];
+const MODES: readonly ZkCreateMode[] = ['persistent', 'ephemeral', 'persistent_sequential', 'ephemeral_sequential', 'container', 'persistent_ttl', 'persistent_sequential_ttl'];
 
 type Raw = Record<string, unknown>;
 
 /** One client call in the model's history vocabulary, or undefined for calls it does not take. */
-function callOf(op: unknown): Raw | undefined {
+function callOf(op: unknown): ZkOpRecord | undefined {
   let n: Raw;
   try {
     n = normalizeOp(op) as unknown as Raw;
   } catch {
     return undefined;
   }
-  const sub = (s: Raw): Raw => {
+  const sub = (s: Raw): ZkOpRecord => {
+    const path = String(s['path']);
+    const version = Number(s['version'] ?? -1);
     switch (s['op']) {
       case 'create':
-        return { op: 'create', path: s['path'], mode: MODES[Number(s['flags'] ?? 0)] ?? 'persistent' };
+        return { op: 'create', path, mode: MODES[Number(s['flags'] ?? 0)] ?? 'persistent' };
       case 'delete':
+        return { op: 'delete', path, version };
       case 'setData':
+        return { op: 'set', path, version };
       case 'check':
-        return { op: s['op'], path: s['path'], version: s['version'] };
+        return { op: 'check', path, version };
+      case 'getData':
+        return { op: 'get', path };
+      case 'getChildren':
+        return { op: 'children', path };
+      case 'exists':
+      case 'sync':
+        return { op: s['op'], path };
       default:
-        return { op: s['op'], ...(typeof s['path'] === 'string' ? { path: s['path'] } : {}) };
+        return { op: 'sync', path };
     }
   };
   switch (n['op']) {
@@ -55,18 +68,18 @@ function callOf(op: unknown): Raw | undefined {
     case 'getEphemerals':
       return undefined;
     case 'closeSession':
-      return { op: 'closeSession' };
+      return { op: 'close' };
     case 'multi':
-      return { op: 'multi', ops: (n['ops'] as Raw[]).map(sub) };
+      return { op: 'multi', ops: (n['ops'] as Raw[]).map(sub) as ZkSubOpRecord[] };
     default:
       return sub(n);
   }
 }
 
-function resultOf(result: unknown): Raw {
+function resultOf(result: unknown): ZkResultRecord {
   const r = (result ?? {}) as Raw;
   const rc = typeof r['rc'] === 'number' ? errName(r['rc']) : 'CONNECTIONLOSS';
-  const out: Raw = { rc };
+  const out: { -readonly [K in keyof ZkResultRecord]: ZkResultRecord[K] } = { rc };
   if (typeof r['path'] === 'string') out['path_returned'] = r['path'];
   const stat = r['stat'] as Raw | null | undefined;
   if (stat && typeof stat['version'] === 'number') out['stat'] = { version: stat['version'] };
@@ -76,7 +89,7 @@ function resultOf(result: unknown): Raw {
       return {
         rc: s['type'] === 'error' ? errName(Number(s['err'])) : 'OK',
         ...(typeof s['path'] === 'string' ? { path: s['path'] } : {}),
-        ...(st && typeof st['version'] === 'number' ? { version: st['version'] } : {}),
+        ...(st && typeof st['version'] === 'number' ? { stat: { version: st['version'] } } : {}),
       };
     });
   return out;
@@ -89,55 +102,75 @@ export interface ClientHistory {
   readonly where: ReadonlyMap<string, readonly number[]>;
 }
 
-/** The client history of a trace in the model's JSONL format. */
+interface Call {
+  readonly node: string;
+  readonly t: number;
+  readonly op: ZkOpRecord;
+  readonly i: number;
+  session: string;
+  ret?: { t: number; result: unknown; i: number };
+}
+
+/** The client history of a trace in the model's JSONL format (written by its ZkHistoryWriter). */
 export function clientHistory(records: readonly TraceRecord[]): ClientHistory {
-  const where = new Map<string, number[]>();
   const session = new Map<string, string>();
-  const open = new Map<string, { line: Raw; at: number }>();
-  const lines: Raw[] = [];
-  const expired = new Set<string>();
+  const open = new Map<string, Call>();
+  const calls: Call[] = [];
+  /** Session -> its expiry: decided (`session.expiring` on the leader) and applied (committed). */
+  const expiry = new Map<string, { from: number; fromI: number; to?: number; toI?: number }>();
   for (let i = 0; i < records.length; i++) {
     const r = records[i]!;
-    if (r.ev === 'trace' && r['event'] === 'client.connected') {
+    if (r.ev === 'trace') {
+      const ev = r['event'];
       const s = (r['data'] as Raw | undefined)?.['session'];
-      if (typeof s === 'string') session.set(r.node, s);
-      continue;
-    }
-    if (r.ev === 'trace' && r['event'] === 'session.expire' && isServer(r.node)) {
-      const s = (r['data'] as Raw | undefined)?.['session'];
-      if (typeof s !== 'string' || expired.has(s)) continue;
-      expired.add(s);
-      const id = `expire:${s}`;
-      lines.push({ type: 'invoke', id, process: id, session: s, op: 'expire', time: r.t });
-      lines.push({ type: 'return', id, rc: 'OK', time: r.t });
-      where.set(id, [i]);
+      if (typeof s !== 'string') continue;
+      if (ev === 'client.connected') session.set(r.node, s);
+      else if ((ev === 'session.expiring' || ev === 'session.expire') && isServer(r.node)) {
+        let x = expiry.get(s);
+        if (x === undefined) expiry.set(s, (x = { from: r.t, fromI: i }));
+        if (ev === 'session.expire' && x.to === undefined) {
+          x.to = r.t;
+          x.toI = i;
+        }
+      }
       continue;
     }
     if (isServer(r.node)) continue;
     if (r.ev === 'request') {
-      const call = callOf(r['op']);
-      if (call === undefined) continue;
-      const id = `${r.node}/${String(r['id'])}`;
-      const line: Raw = { type: 'invoke', id, process: r.node, session: session.get(r.node) ?? r.node, ...call, time: r.t };
-      open.set(id, { line, at: lines.length });
-      lines.push(line);
-      where.set(id, [i]);
+      const op = callOf(r['op']);
+      if (op === undefined) continue;
+      const call: Call = { node: r.node, t: r.t, op, i, session: session.get(r.node) ?? r.node };
+      open.set(`${r.node}/${String(r['id'])}`, call);
+      calls.push(call);
     } else if (r.ev === 'reply') {
-      const id = `${r.node}/${String(r['id'])}`;
-      const o = open.get(id);
-      if (o === undefined) continue;
-      open.delete(id);
+      const key = `${r.node}/${String(r['id'])}`;
+      const call = open.get(key);
+      if (call === undefined) continue;
+      open.delete(key);
       // The session is known for sure once the call was answered on a connection.
       const s = session.get(r.node);
-      if (s !== undefined) o.line['session'] = s;
-      lines.push({ type: 'return', id, ...resultOf(r['result']), time: r.t });
-      where.get(id)?.push(i);
+      if (s !== undefined) call.session = s;
+      call.ret = { t: r.t, result: r['result'], i };
     }
   }
-  return { text: lines.map((l) => JSON.stringify(l)).join('\n') + '\n', where };
+  const w = new ZkHistoryWriter();
+  const where = new Map<string, number[]>();
+  for (const c of calls) {
+    const id = w.invoke(c.t, c.node, c.session, c.op);
+    if (c.ret !== undefined) {
+      w.ret(c.ret.t, id, resultOf(c.ret.result));
+      where.set(String(id), [c.i, c.ret.i]);
+    } else where.set(String(id), [c.i]);
+  }
+  for (const [s, x] of expiry) {
+    const id = w.invoke(x.from, `expiry:${s}`, s, { op: 'expire' });
+    if (x.to !== undefined) w.ret(x.to, id, { rc: 'OK' });
+    where.set(String(id), x.toI === undefined ? [x.fromI] : [x.fromI, x.toI]);
+  }
+  return { text: w.text(), where };
 }
 
-export function linearizable(records: readonly TraceRecord[], options?: CheckOptions & { budgetMs?: number }): CheckResult {
+export function linearizable(records: readonly TraceRecord[], options?: CheckOptions): CheckResult {
   const v = new Verdict('Linearizability', options);
   const model = findModel('zookeeper');
   if (model === undefined) {
@@ -147,7 +180,7 @@ export function linearizable(records: readonly TraceRecord[], options?: CheckOpt
   const h = clientHistory(records);
   let out;
   try {
-    out = model.check(h.text, 'trace', { budgetMs: options?.budgetMs ?? DEFAULT_LINEARIZABILITY_BUDGET_MS });
+    out = model.check(h.text, 'trace', { budgetMs: options?.linearizabilityBudgetMs ?? DEFAULT_LINEARIZABILITY_BUDGET_MS });
   } catch (e) {
     v.add(0, undefined, `client history could not be read: ${(e as Error).message}`, []);
     return v.result();

@@ -42,6 +42,8 @@ export interface CheckOptions {
   readonly sessionTimeoutMs?: number;
   /** Time (µs) the ensemble may need to elect a leader; added to the session timeout for expiry. */
   readonly electionBoundUs?: number;
+  /** Wall-clock budget of the linearizability search (default 20 s); out of budget = a `note`. */
+  readonly linearizabilityBudgetMs?: number;
 }
 
 export type Checker = (records: readonly TraceRecord[], options?: CheckOptions) => CheckResult;
