@@ -98,6 +98,7 @@ export class ZooKeeperClient implements ProtocolNode {
       }
     }
     this.hosts = hosts;
+    this.rng = seedrandom(`${cfg.seed ?? id}/reconnect`);
   }
 
   step(input: Input, now: number): Effect[] {
@@ -218,22 +219,28 @@ export class ZooKeeperClient implements ProtocolNode {
     this.setTimer(CONNECT_TIMER, Math.floor(timeout / this.hosts.length));
   }
 
-  /** Try the next server; after a full cycle ZooKeeper's host provider waits ~1 s. */
+  /**
+   * Try the next server. As ClientCnxn/StaticHostProvider: every reconnect attempt after the first
+   * successful connection sleeps a random 0–1 s first, and a full cycle through the list adds 1 s.
+   */
   private nextServer(): void {
     this.server = null;
     this.stopTimers();
     if (this.state === 'closed' || this.state === 'expired') return;
+    let delay = this.everConnected ? Math.floor(this.rng() * 1000) : 0;
     if (this.tried >= this.hosts.length) {
       this.tried = 0;
-      this.setTimer(CONNECT_TIMER, 1000);
-      this.server = null;
-      this.state = this.state === 'closing' ? 'closing' : 'connecting';
-      this.waitingCycle = true;
-      return;
+      delay += 1000;
     }
-    this.startConnect();
+    if (delay === 0) return this.startConnect();
+    this.state = this.state === 'closing' ? 'closing' : 'connecting';
+    this.waitingCycle = true;
+    this.setTimer(CONNECT_TIMER, delay);
   }
   private waitingCycle = false;
+  private everConnected = false;
+  /** The client's own randomness (reconnect back-off), seeded: deterministic. */
+  private readonly rng: () => number;
 
   private onWire(m: ClientWire): void {
     this.lastRecv = this.now;
@@ -261,6 +268,7 @@ export class ZooKeeperClient implements ProtocolNode {
     this.sessionId = sessionId;
     this.negotiatedTimeout = timeoutMs;
     this.tried = 0;
+    this.everConnected = true;
     if (this.state === 'connecting') this.state = 'connected';
     this.trace('client.connected', { server: this.server, session: sessionId });
     this.lastRecv = this.now;
