@@ -1,0 +1,193 @@
+/**
+ * `npm run explore -- --runs N [--seed S] [--workers K] [--out DIR] [--bug NAME]... [--shrink-budget B] [--json]`
+ *
+ * Runs N generated cases (harness/) across K child processes: every checker on every run plus the
+ * liveness phase. Run i uses fast-check seed S+i, so any single run can be repeated alone. A
+ * failing run is shrunk in its worker and written to DIR/failure-S-i.json (original and shrunk
+ * case, violations, and the replay command); the command is also printed. `--bug NAME` plants a
+ * historical bug (protocol/config.ts BugFlags) in every run. Progress goes to stderr.
+ * Exit status: 0 no failure, 1 failures found, 2 bad usage. Errors are one line on stderr.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { BUG_NAMES, isBugName } from '../harness/bugs.ts';
+import { describeCase } from '../harness/describe.ts';
+import { runPool, type Job, type Outcome } from '../harness/pool.ts';
+
+const USAGE = 'usage: npm run explore -- --runs N [--seed S] [--workers K] [--out DIR] [--bug NAME]... [--shrink-budget B] [--json]';
+
+class UsageError extends Error {}
+
+export interface CliIo {
+  readonly out: (line: string) => void;
+  readonly err: (line: string) => void;
+  /** Progress (done, total, failures); absent: none. */
+  readonly progress?: (done: number, total: number, failures: number) => void;
+}
+
+interface Args {
+  runs: number;
+  seed: number;
+  workers: number;
+  out: string;
+  bugs: string[];
+  shrinkBudget: number;
+  json: boolean;
+}
+
+function intArg(name: string, v: string, min: number, max: number): number {
+  if (!/^\d+$/.test(v) || Number(v) < min || Number(v) > max) throw new UsageError(`${name} must be an integer in [${min}, ${max}], got '${v}'`);
+  return Number(v);
+}
+
+function parseArgs(argv: readonly string[]): Args {
+  let runs: number | undefined;
+  let seed: number | undefined;
+  let workers = Math.max(1, Math.min(availableParallelism(), 8));
+  let out = 'out/explore';
+  const bugs: string[] = [];
+  let shrinkBudget = 200;
+  let json = false;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i] as string;
+    const value = (): string => {
+      const v = argv[++i];
+      if (v === undefined || v.startsWith('--')) throw new UsageError(`${a} needs a value`);
+      return v;
+    };
+    if (a === '--runs') runs = intArg('--runs', value(), 1, 10_000_000);
+    else if (a === '--seed') seed = intArg('--seed', value(), 0, 2 ** 31 - 1);
+    else if (a === '--workers') workers = intArg('--workers', value(), 1, 64);
+    else if (a === '--out') out = value();
+    else if (a === '--shrink-budget') shrinkBudget = intArg('--shrink-budget', value(), 0, 100_000);
+    else if (a === '--bug') {
+      const b = value();
+      if (!isBugName(b)) throw new UsageError(`unknown bug '${b}' (one of ${BUG_NAMES.join(', ')})`);
+      bugs.push(b);
+    } else if (a === '--json') json = true;
+    else if (a === '--help' || a === '-h') throw new UsageError(USAGE);
+    else if (a.startsWith('-')) throw new UsageError(`unknown option ${a}`);
+    else throw new UsageError(`unexpected argument ${a} (${USAGE})`);
+  }
+  if (runs === undefined) throw new UsageError(`--runs is required (${USAGE})`);
+  // Explore is a CLI: a fresh seed per invocation unless given (it is printed, so it can be repeated).
+  seed ??= Math.floor(Math.random() * 2 ** 31);
+  return { runs, seed, workers, out, bugs, shrinkBudget, json };
+}
+
+export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+  let args: Args;
+  try {
+    args = parseArgs(argv);
+    mkdirSync(args.out, { recursive: true });
+  } catch (e) {
+    io.err(`explore: ${(e instanceof Error ? e.message : String(e)).split('\n')[0]}`);
+    return e instanceof UsageError ? 2 : 1;
+  }
+  try {
+    return await explore(args, io);
+  } catch (e) {
+    io.err(`explore: ${(e instanceof Error ? e.message : String(e)).split('\n')[0]}`);
+    return 1;
+  }
+}
+
+async function explore(a: Args, io: CliIo): Promise<number> {
+  const bugs = a.bugs.length === 0 ? undefined : Object.fromEntries(a.bugs.map((b) => [b, true]));
+  const jobs: Job[] = Array.from({ length: a.runs }, (_, i) => ({
+    index: i,
+    caseSeed: (a.seed + i) % 2 ** 31,
+    shrinkBudget: a.shrinkBudget,
+    ...(bugs ? { bugs } : {}),
+  }));
+  const started = Date.now();
+  const outcomes: Outcome[] = [];
+  let failed = 0;
+  io.progress?.(0, a.runs, 0);
+  await runPool(jobs, a.workers, (o) => {
+    outcomes.push(o);
+    if (o.failures.length > 0 || o.error !== undefined) failed++;
+    io.progress?.(outcomes.length, a.runs, failed);
+  });
+  outcomes.sort((x, y) => x.index - y.index);
+  const wallS = (Date.now() - started) / 1000;
+  const files: string[] = [];
+  const byChecker = new Map<string, number>();
+  for (const o of outcomes) {
+    for (const f of o.failures) byChecker.set(f, (byChecker.get(f) ?? 0) + 1);
+    if (o.error !== undefined) byChecker.set('(run crashed)', (byChecker.get('(run crashed)') ?? 0) + 1);
+    if (o.found === undefined && o.error === undefined) continue;
+    const file = join(a.out, `failure-${a.seed}-${o.index}.json`);
+    const record = {
+      seed: a.seed,
+      index: o.index,
+      caseSeed: jobs[o.index]!.caseSeed,
+      bugs: a.bugs,
+      failures: o.failures,
+      error: o.error,
+      ...(o.found === undefined
+        ? {}
+        : {
+            shrunkFailures: o.found.shrunkFailures,
+            violations: o.found.violations,
+            shrinkRuns: o.found.shrinkRuns,
+            shrunkHash: o.found.shrunkHash,
+            replay: `npm run replay -- --file ${file}`,
+            command: o.found.command,
+            schedule: describeCase(o.found.shrunk),
+            shrunk: o.found.shrunk,
+            original: o.found.original,
+          }),
+    };
+    writeFileSync(file, JSON.stringify(record, null, 2) + '\n');
+    files.push(file);
+    io.out(`FAIL run ${o.index} (seed ${jobs[o.index]!.caseSeed}): ${o.error ?? o.failures.join(', ')}`);
+    if (o.found !== undefined) {
+      io.out(`  shrunk in ${o.found.shrinkRuns} runs: ${o.found.violations[0] ?? ''}`);
+      io.out(`  replay: npm run replay -- --file ${file}`);
+    }
+  }
+  const checkers = [...byChecker].sort(([x], [y]) => (x < y ? -1 : 1)).map(([k, v]) => `${k} ${v}`);
+  io.out(`explore   ${a.runs} runs, seed ${a.seed}, ${a.workers} workers${a.bugs.length ? `, bugs ${a.bugs.join(',')}` : ''}`);
+  io.out(`result    ${a.runs - failed} passed, ${failed} failed${checkers.length ? ` (${checkers.join(', ')})` : ''}`);
+  io.out(`time      ${wallS.toFixed(1)} s wall, ${(a.runs / Math.max(wallS, 0.001)).toFixed(1)} runs/s`);
+  if (files.length) io.out(`failures  written to ${resolve(a.out)} (${files.length} files)`);
+  if (a.json) {
+    io.out(JSON.stringify({ seed: a.seed, runs: a.runs, failed, files, hashes: outcomes.map((o) => o.hash), byChecker: Object.fromEntries(byChecker) }));
+  }
+  return failed === 0 ? 0 : 1;
+}
+
+/** A progress bar on stderr: redrawn in place on a TTY, otherwise a line per 10%. */
+function stderrProgress(): (done: number, total: number, failures: number) => void {
+  const tty = process.stderr.isTTY === true;
+  const started = Date.now();
+  let lastTenth = -1;
+  return (done, total, failures) => {
+    const frac = total === 0 ? 1 : done / total;
+    const width = 30;
+    const bar = '#'.repeat(Math.round(frac * width)).padEnd(width, '.');
+    const elapsed = (Date.now() - started) / 1000;
+    const eta = done === 0 ? '?' : `${Math.round((elapsed / done) * (total - done))}s`;
+    const text = `[${bar}] ${done}/${total} runs, ${failures} failed, ETA ${eta}`;
+    if (tty) process.stderr.write(`\r${text}\x1b[K${done === total ? '\n' : ''}`);
+    else if (Math.floor(frac * 10) !== lastTenth) {
+      lastTenth = Math.floor(frac * 10);
+      process.stderr.write(text + '\n');
+    }
+  };
+}
+
+const entry = process.argv[1];
+if (entry !== undefined && import.meta.url === pathToFileURL(resolve(entry)).href) {
+  runCli(process.argv.slice(2), { out: (l) => console.log(l), err: (l) => console.error(l), progress: stderrProgress() }).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    () => {
+      process.exitCode = 1;
+    },
+  );
+}

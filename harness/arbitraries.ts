@@ -1,0 +1,87 @@
+/**
+ * fast-check arbitraries for generated runs: ensembles (3/5/7 voters, 0–2 observers, timing),
+ * fault schedules over every kernel fault (episodes, see case.ts) and recipe workloads.
+ *
+ * Sizes are chosen so a run costs well under a second of CPU (the CI property test runs hundreds):
+ * short fault windows, a few clients, a handful of rounds. Shrinking drops episodes and workload
+ * clients, lowers rounds and times, and moves towards 3 servers / no observers.
+ */
+import fc from 'fast-check';
+import { EPISODES, RECIPES, type Case, type EnsembleSpec, type Episode, type WorkloadItem } from './case.ts';
+import type { BugFlags } from '../protocol/config.ts';
+
+export interface CaseShape {
+  /** Most fault episodes in a schedule. */
+  readonly maxEpisodes: number;
+  /** Most workload clients. */
+  readonly maxClients: number;
+  /** Fault window bounds (ms). */
+  readonly minWindowMs: number;
+  readonly maxWindowMs: number;
+  /** Allowed voter counts, first = what shrinking moves towards. */
+  readonly servers: readonly number[];
+}
+
+export const DEFAULT_SHAPE: CaseShape = { maxEpisodes: 12, maxClients: 6, minWindowMs: 3_000, maxWindowMs: 30_000, servers: [3, 5, 7] };
+
+export function ensembleArb(shape: CaseShape = DEFAULT_SHAPE): fc.Arbitrary<EnsembleSpec> {
+  const weights = [6, 3, 1];
+  const servers = fc.oneof(...shape.servers.map((n, i) => ({ arbitrary: fc.constant(n), weight: weights[i] ?? 1 })));
+  return fc
+    .record({
+      servers,
+      observers: fc.oneof({ arbitrary: fc.constant(0), weight: 3 }, { arbitrary: fc.integer({ min: 1, max: 2 }), weight: 1 }),
+      tickTime: fc.constantFrom(200, 500, 1000, 2000),
+      sessionTicks: fc.integer({ min: 2, max: 10 }),
+    })
+    .map(({ servers: s, observers, tickTime, sessionTicks }) => ({ servers: s, observers, tickTime, sessionTimeoutMs: sessionTicks * tickTime }));
+}
+
+/** Kind weights: node and partition faults most, link-misbehaviour windows (which break TCP-like
+ *  connections in this model) and clock faults less. */
+const KIND_WEIGHT: Readonly<Record<(typeof EPISODES)[number], number>> = {
+  crash: 4, pause: 3, partition: 3, isolate: 3, oneWay: 2, clog: 2,
+  loss: 1, dup: 1, reorder: 1, delay: 1, skew: 1, jump: 1, slowDisk: 1,
+};
+
+export function episodeArb(nodes: number, windowMs: number): fc.Arbitrary<Episode> {
+  return fc.record({
+    kind: fc.oneof(...EPISODES.map((k) => ({ arbitrary: fc.constant(k), weight: KIND_WEIGHT[k] }))),
+    atMs: fc.integer({ min: 0, max: Math.max(0, windowMs - 1) }),
+    forMs: fc.integer({ min: 1, max: Math.max(1, windowMs) }),
+    a: fc.integer({ min: 0, max: nodes - 1 }),
+    b: fc.integer({ min: 0, max: 2 ** nodes - 1 }),
+    x: fc.double({ min: 0, max: 1, noNaN: true }).map((x) => Math.round(x * 1000) / 1000),
+  });
+}
+
+export function workloadArb(maxClients: number, windowMs: number): fc.Arbitrary<WorkloadItem[]> {
+  return fc.array(
+    fc.record({
+      recipe: fc.constantFrom(...RECIPES),
+      startMs: fc.integer({ min: 0, max: Math.floor(windowMs / 3) }),
+      rounds: fc.integer({ min: 1, max: 40 }),
+      gapMs: fc.integer({ min: 0, max: Math.floor(windowMs / 10) }),
+    }),
+    { minLength: 1, maxLength: maxClients },
+  );
+}
+
+/**
+ * A whole generated run. `bugs` plants historical bugs in every case. No `chain`: episode times are
+ * drawn against the largest window (those past the case's window are dropped) and node indices are
+ * taken modulo the node count, so every field shrinks on its own. The seed does not shrink (another
+ * seed is another run, not a simpler one).
+ */
+export function caseArb(shape: CaseShape = DEFAULT_SHAPE, bugs?: BugFlags): fc.Arbitrary<Case> {
+  const maxNodes = Math.max(...shape.servers) + 2 + shape.maxClients;
+  return fc
+    .record({
+      faults: fc.array(episodeArb(maxNodes, shape.maxWindowMs), { maxLength: shape.maxEpisodes }),
+      workload: workloadArb(shape.maxClients, shape.maxWindowMs),
+      ensemble: ensembleArb(shape),
+      windowMs: fc.integer({ min: shape.minWindowMs, max: shape.maxWindowMs }),
+      seed: fc.noShrink(fc.integer({ min: 0, max: 2 ** 31 - 1 })),
+    })
+    .map(({ seed, ensemble, windowMs, faults, workload }): Case => ({ v: 1, seed, ensemble, windowMs, faults, workload, ...(bugs ? { bugs } : {}) }));
+}

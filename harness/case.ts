@@ -1,0 +1,143 @@
+/**
+ * A generated run as plain data: (seed, ensemble, fault schedule, workload, bug flags). Plain data
+ * so it can be shrunk by fast-check, printed, saved to a file and replayed from one command line
+ * (`encodeCase` gives a base64url string; `decodeCase` validates it and names what is wrong).
+ */
+import type { BugFlags } from '../protocol/config.ts';
+
+/** The recipes people build on ZooKeeper (see recipes.ts). */
+export const RECIPES = ['lock', 'leader', 'counter', 'config', 'group'] as const;
+export type Recipe = (typeof RECIPES)[number];
+
+export interface EnsembleSpec {
+  /** Voting members. */
+  readonly servers: number;
+  readonly observers: number;
+  /** zoo.cfg tickTime (ms); the election, sync and session timeouts scale with it. */
+  readonly tickTime: number;
+  /** Session timeout the clients ask for (ms; the server clamps it to [2, 20] ticks). */
+  readonly sessionTimeoutMs: number;
+}
+
+/** One client running one recipe, `rounds` times, starting at `startMs`, `gapMs` between rounds. */
+export interface WorkloadItem {
+  readonly recipe: Recipe;
+  readonly startMs: number;
+  readonly rounds: number;
+  readonly gapMs: number;
+}
+
+/** Episode kinds: every fault the kernel has. `undo` time = atMs + forMs (jump has no undo). */
+export const EPISODES = [
+  'crash', // crash (torn unsynced log tail) then restart
+  'pause', // GC-like pause then resume
+  'partition', // two groups then heal
+  'isolate', // one node cut from all then heal
+  'oneWay', // cut a -> b then uncut
+  'clog', // hold a -> b then release in order
+  'loss', // loss window on a -> b
+  'dup', // duplication window on a -> b
+  'reorder', // reordering window on a -> b
+  'delay', // extra latency window on a -> b
+  'skew', // clock drift rate window on a
+  'jump', // clock jump on a (no undo)
+  'slowDisk', // slow fsync window on a
+] as const;
+export type EpisodeKind = (typeof EPISODES)[number];
+
+export interface Episode {
+  readonly kind: EpisodeKind;
+  readonly atMs: number;
+  readonly forMs: number;
+  /** Node the episode acts on (index into the node list: servers then clients). */
+  readonly a: number;
+  /** Second node for link episodes; for `partition`, a bit mask of the nodes in group 1. */
+  readonly b: number;
+  /** Kind-specific strength in [0, 1] (loss/dup probability, delay, drift, jump size, fsync time). */
+  readonly x: number;
+}
+
+export interface Case {
+  readonly v: 1;
+  readonly seed: number;
+  readonly ensemble: EnsembleSpec;
+  /** Faults are drawn in [0, windowMs); at windowMs everything is healed (the liveness phase). */
+  readonly windowMs: number;
+  readonly faults: readonly Episode[];
+  readonly workload: readonly WorkloadItem[];
+  /** Planted historical bugs (default none: ZooKeeper 3.8 as fixed). */
+  readonly bugs?: BugFlags;
+}
+
+export function encodeCase(c: Case): string {
+  return Buffer.from(JSON.stringify(c), 'utf8').toString('base64url');
+}
+
+function fail(msg: string): never {
+  throw new Error(`bad case: ${msg}`);
+}
+
+function int(o: Record<string, unknown>, k: string, min: number, max: number): number {
+  const v = o[k];
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) fail(`'${k}' must be an integer in [${min}, ${max}]`);
+  return v;
+}
+
+function obj(v: unknown, what: string): Record<string, unknown> {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) fail(`${what} must be an object`);
+  return v as Record<string, unknown>;
+}
+
+/** Parses and validates a case from base64url or JSON text; throws Error with a one-line message. */
+export function decodeCase(text: string): Case {
+  const t = text.trim();
+  let raw: unknown;
+  try {
+    raw = JSON.parse(t.startsWith('{') ? t : Buffer.from(t, 'base64url').toString('utf8'));
+  } catch {
+    fail('not base64url-encoded JSON (nor JSON)');
+  }
+  const o = obj(raw, 'the case');
+  if (o['v'] !== 1) fail("'v' must be 1");
+  const e = obj(o['ensemble'], 'ensemble');
+  const ensemble: EnsembleSpec = {
+    servers: int(e, 'servers', 1, 9),
+    observers: int(e, 'observers', 0, 4),
+    tickTime: int(e, 'tickTime', 50, 10_000),
+    sessionTimeoutMs: int(e, 'sessionTimeoutMs', 100, 200_000),
+  };
+  const nodes = ensemble.servers + ensemble.observers + 16;
+  const windowMs = int(o, 'windowMs', 0, 600_000);
+  if (!Array.isArray(o['faults'])) fail("'faults' must be a list");
+  const faults = (o['faults'] as unknown[]).map((f, i): Episode => {
+    const r = obj(f, `faults[${i}]`);
+    if (!EPISODES.includes(r['kind'] as EpisodeKind)) fail(`faults[${i}].kind must be one of ${EPISODES.join(', ')}`);
+    const x = r['x'];
+    if (typeof x !== 'number' || !(x >= 0 && x <= 1)) fail(`faults[${i}].x must be a number in [0, 1]`);
+    return {
+      kind: r['kind'] as EpisodeKind,
+      atMs: int(r, 'atMs', 0, 600_000),
+      forMs: int(r, 'forMs', 0, 600_000),
+      a: int(r, 'a', 0, nodes),
+      b: int(r, 'b', 0, 2 ** 20),
+      x,
+    };
+  });
+  if (!Array.isArray(o['workload'])) fail("'workload' must be a list");
+  const workload = (o['workload'] as unknown[]).map((w, i): WorkloadItem => {
+    const r = obj(w, `workload[${i}]`);
+    if (!RECIPES.includes(r['recipe'] as Recipe)) fail(`workload[${i}].recipe must be one of ${RECIPES.join(', ')}`);
+    return { recipe: r['recipe'] as Recipe, startMs: int(r, 'startMs', 0, 600_000), rounds: int(r, 'rounds', 0, 10_000), gapMs: int(r, 'gapMs', 0, 600_000) };
+  });
+  if (workload.length > 16) fail('at most 16 workload clients');
+  let bugs: Record<string, boolean> | undefined;
+  if (o['bugs'] !== undefined) {
+    const b = obj(o['bugs'], 'bugs');
+    bugs = {};
+    for (const [k, v] of Object.entries(b)) {
+      if (typeof v !== 'boolean') fail(`bugs.${k} must be a boolean`);
+      bugs[k] = v;
+    }
+  }
+  return { v: 1, seed: int(o, 'seed', 0, 2 ** 31), ensemble, windowMs, faults, workload, ...(bugs ? { bugs } : {}) };
+}

@@ -1,0 +1,34 @@
+/** Human-readable lines for a case and a run (replay output and explore failure files). */
+import { formatTime } from '../sim/index.ts';
+import type { Case } from './case.ts';
+import { caseNodes, type RunResult } from './run.ts';
+import { caseFaults } from './schedule.ts';
+
+export function describeCase(c: Case): string[] {
+  const e = c.ensemble;
+  const { servers, clients, probe } = caseNodes(c);
+  const out = [
+    `seed      ${c.seed}`,
+    `ensemble  ${e.servers} voters + ${e.observers} observers (${servers.join(' ')}), tickTime ${e.tickTime} ms, session timeout ${e.sessionTimeoutMs} ms`,
+    `bugs      ${Object.keys(c.bugs ?? {}).filter((k) => (c.bugs as Record<string, boolean>)[k]).join(', ') || 'none'}`,
+    `workload  ${c.workload.map((w, i) => `${clients[i]}: ${w.recipe} x${w.rounds} from ${w.startMs} ms every +${w.gapMs} ms`).join('; ') || 'none'}`,
+    `faults    until ${c.windowMs} ms, then heal everything and ${probe} writes /probe (liveness)`,
+  ];
+  for (const f of caseFaults(c.faults, [...servers, ...clients], c.windowMs)) {
+    const { at, kind, ...rest } = f;
+    out.push(`  ${formatTime(at)}  ${kind} ${JSON.stringify(rest)}`);
+  }
+  return out;
+}
+
+export function describeRun(r: RunResult): string[] {
+  const out = [
+    `ran       ${r.records} records to t=${formatTime(r.endUs)}, ${r.clientOps} client calls; probe write ${r.probeAckUs === null ? 'NEVER acknowledged' : `acknowledged at ${formatTime(r.probeAckUs)}`}`,
+    `checkers  ${r.checkers - r.failures.length}/${r.checkers} pass${r.failures.length ? `; FAILED: ${r.failures.join(', ')}` : ''}`,
+  ];
+  for (const f of r.failed) {
+    for (const v of f.violations.slice(0, 3)) out.push(`  ${f.name} t=${formatTime(v.t)}${v.node ? ` ${v.node}` : ''}: ${v.message} [records ${v.records.join(',')}]`);
+  }
+  out.push(`sha256    ${r.hash}`);
+  return out;
+}

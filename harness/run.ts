@@ -1,0 +1,132 @@
+/**
+ * One generated run: case → simulated ensemble (protocol/server Cluster on the kernel) with the
+ * case's fault schedule and recipe workload → at `windowMs` heal everything (liveness phase) and
+ * have a probe client write → every checker on the trace.
+ *
+ * The run stops as soon as the probe's write is acknowledged (or at the liveness bound), so a
+ * healthy run is short; the Liveness checker then demands an established leader and a commit
+ * within the bound after the heal.
+ */
+import { runAll, type CheckResult } from '../checkers/index.ts';
+import { Err } from '../protocol/request/errors.ts';
+import { Cluster } from '../protocol/server/cluster.ts';
+import type { TraceRecord } from '../sim/index.ts';
+import { Actor, Replies } from './actor.ts';
+import type { Case } from './case.ts';
+import { caseFaults, healAll } from './schedule.ts';
+import type { Reply } from './recipes.ts';
+import { scheduleFaults } from '../sim/index.ts';
+
+const MS = 1000;
+
+export interface RunResult {
+  /** sha256 of the whole trace (the replay identity of the run). */
+  readonly hash: string;
+  /** Names of the failed checkers (empty = the run passed). */
+  readonly failures: readonly string[];
+  /** The failed checkers' verdicts (first few violations each). */
+  readonly failed: readonly CheckResult[];
+  readonly checkers: number;
+  readonly healedAtUs: number;
+  readonly endUs: number;
+  /** When the post-heal probe write was acknowledged (µs), or null. */
+  readonly probeAckUs: number | null;
+  readonly records: number;
+  readonly clientOps: number;
+  /** The trace, when asked for (`keepTrace`). */
+  readonly trace?: readonly TraceRecord[];
+}
+
+export interface RunOptions {
+  readonly keepTrace?: boolean;
+  /** Skip the checkers (benches of the simulation alone). */
+  readonly noCheck?: boolean;
+}
+
+/** How long after the heal a leader and a committed write must appear (µs). ZooKeeper's election
+ *  back-off (maxNotificationInterval 60 s) bounds how late a LOOKING peer notices the heal. */
+export function livenessBoundUs(c: Case): number {
+  return (60_000 + 20 * c.ensemble.tickTime + 10_000) * MS;
+}
+
+/** Node ids of a case: servers (participants then observers), workload clients, the probe client. */
+export function caseNodes(c: Case): { servers: string[]; clients: string[]; probe: string } {
+  const n = c.ensemble.servers + c.ensemble.observers;
+  const servers = Array.from({ length: n }, (_, i) => `s${i + 1}`);
+  const clients = c.workload.map((_, i) => `c${i + 1}`);
+  return { servers, clients, probe: `c${c.workload.length + 1}` };
+}
+
+export function runCase(c: Case, opts: RunOptions = {}): RunResult {
+  const e = c.ensemble;
+  const cluster = new Cluster({
+    servers: e.servers,
+    observers: e.observers,
+    clients: c.workload.length + 1,
+    seed: c.seed,
+    cfg: { tickTime: e.tickTime, bugs: c.bugs ?? {} },
+    client: { sessionTimeoutMs: e.sessionTimeoutMs },
+    sim: { trace: { hash: true } },
+  });
+  const sim = cluster.sim;
+  const { servers, clients, probe } = caseNodes(c);
+  const faultNodes = [...servers, ...clients];
+  const faults = caseFaults(c.faults, faultNodes, c.windowMs);
+  scheduleFaults(sim, faults);
+
+  const replies = new Replies(sim);
+  const healUs = c.windowMs * MS;
+  const actors = c.workload.map((w, i) => {
+    const a = new Actor(sim, replies, clients[i]!, {
+      recipe: w.recipe,
+      rounds: w.rounds,
+      gapMs: w.gapMs,
+      stopUs: healUs,
+      watchdogUs: 4 * e.sessionTimeoutMs * MS,
+      sessionTimeoutMs: e.sessionTimeoutMs,
+    });
+    a.start(Math.min(w.startMs, c.windowMs) * MS);
+    return a;
+  });
+
+  // Liveness phase: heal everything, then a fresh client must get a write acknowledged.
+  let probeAckUs: number | null = null;
+  const probeWrite = (): void => {
+    replies.request(probe, { op: 'create', path: '/probe', data: 'live' }, (r: Reply) => {
+      if (r.rc === Err.OK || r.rc === Err.NODEEXISTS) {
+        probeAckUs = sim.now;
+        sim.stop();
+      } else sim.after(100 * MS, probeWrite);
+    });
+  };
+  sim.at(healUs, () => {
+    healAll(sim, faultNodes, faults);
+    replies.request(probe, { op: 'connect', timeoutMs: e.sessionTimeoutMs }, () => probeWrite());
+  });
+  const boundUs = livenessBoundUs(c);
+  sim.run({ until: healUs + boundUs });
+
+  const records = sim.trace.records;
+  const results = opts.noCheck
+    ? []
+    : runAll(records, {
+        healedAt: healUs,
+        ensembleSize: e.servers,
+        livenessBoundUs: boundUs,
+        sessionTimeoutMs: e.sessionTimeoutMs,
+        maxViolations: 5,
+      });
+  const failed = results.filter((r) => !r.ok);
+  return {
+    hash: sim.trace.sha256(),
+    failures: failed.map((r) => r.name),
+    failed,
+    checkers: results.length,
+    healedAtUs: healUs,
+    endUs: sim.now,
+    probeAckUs,
+    records: records.length,
+    clientOps: actors.reduce((s, a) => s + a.ops, 0),
+    ...(opts.keepTrace ? { trace: records } : {}),
+  };
+}

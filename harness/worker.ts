@@ -1,0 +1,35 @@
+/**
+ * Child-process entry of `npm run explore`: receives run jobs from the parent (pool.ts), runs each
+ * as a one-case fast-check search (so a failure is shrunk right here), and sends the outcome back.
+ */
+import { search } from './shrink.ts';
+import type { Job, Outcome } from './pool.ts';
+
+process.on('message', (job: Job) => {
+  let out: Outcome;
+  try {
+    const r = search({ seed: job.caseSeed, numRuns: 1, shrinkBudget: job.shrinkBudget, bugs: job.bugs });
+    const f = r.found;
+    out = {
+      index: job.index,
+      hash: r.hashes[0] ?? '',
+      failures: f === null ? [] : [...f.originalFailures],
+      ...(f === null
+        ? {}
+        : {
+            found: {
+              original: f.original,
+              shrunk: f.shrunk,
+              shrunkHash: f.result.hash,
+              shrunkFailures: [...f.result.failures],
+              violations: f.result.failed.map((v) => `${v.name}: ${v.violations[0]?.message ?? ''}`),
+              shrinkRuns: f.shrinkRuns,
+              command: f.command,
+            },
+          }),
+    };
+  } catch (e) {
+    out = { index: job.index, hash: '', failures: [], error: (e instanceof Error ? e.message : String(e)).split('\n')[0] };
+  }
+  process.send?.(out);
+});
