@@ -10,7 +10,7 @@
 import { zxidHex } from '../protocol/zxid.ts';
 import { decode } from './events.ts';
 import { hasReplyZxid, isRead, isTxnReply } from './ops.ts';
-import { Verdict } from './result.ts';
+import { sharedPass, Verdict, type PassCache } from './result.ts';
 import type { CheckOptions, CheckResult, TraceRecord } from './types.ts';
 
 interface Pending {
@@ -30,7 +30,13 @@ interface SessionState {
   wroteI: number;
 }
 
-function scan(records: readonly TraceRecord[], options?: CheckOptions): Verdict[] {
+function scan(records: readonly TraceRecord[], options?: CheckOptions): CheckResult[] {
+  return sharedPass(passes, records, options, () => pass(records, options).map((v) => v.result()));
+}
+
+const passes: PassCache<CheckResult[]> = new WeakMap();
+
+function pass(records: readonly TraceRecord[], options?: CheckOptions): Verdict[] {
   const fifo = new Verdict('FifoClientOrder', options);
   const mono = new Verdict('SessionMonotonicRead', options);
   const ryw = new Verdict('ReadYourWrites', options);
@@ -90,11 +96,11 @@ function scan(records: readonly TraceRecord[], options?: CheckOptions): Verdict[
 }
 
 export function fifoClientOrder(records: readonly TraceRecord[], options?: CheckOptions): CheckResult {
-  return scan(records, options)[0]!.result();
+  return scan(records, options)[0]!;
 }
 export function sessionMonotonicRead(records: readonly TraceRecord[], options?: CheckOptions): CheckResult {
-  return scan(records, options)[1]!.result();
+  return scan(records, options)[1]!;
 }
 export function readYourWrites(records: readonly TraceRecord[], options?: CheckOptions): CheckResult {
-  return scan(records, options)[2]!.result();
+  return scan(records, options)[2]!;
 }

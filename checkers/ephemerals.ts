@@ -19,7 +19,7 @@
 import { zxidHex } from '../protocol/zxid.ts';
 import { decode, isServer, type TxnInfo } from './events.ts';
 import { isRead } from './ops.ts';
-import { Verdict } from './result.ts';
+import { sharedPass, Verdict, type PassCache } from './result.ts';
 import type { CheckOptions, CheckResult, TraceRecord } from './types.ts';
 
 const CLOSE_TYPES = new Set(['closeSession', 'close', 'expire', 'expireSession']);
@@ -43,7 +43,13 @@ interface PathState {
   i: number;
 }
 
-function scan(records: readonly TraceRecord[], options?: CheckOptions): Verdict[] {
+function scan(records: readonly TraceRecord[], options?: CheckOptions): CheckResult[] {
+  return sharedPass(passes, records, options, () => pass(records, options).map((v) => v.result()));
+}
+
+const passes: PassCache<CheckResult[]> = new WeakMap();
+
+function pass(records: readonly TraceRecord[], options?: CheckOptions): Verdict[] {
   const orphan = new Verdict('OrphanEphemeral', options);
   const outlive = new Verdict('EphemeralOutlivesSession', options);
   const timely = new Verdict('TimelyExpiry', options);
@@ -181,11 +187,11 @@ function scan(records: readonly TraceRecord[], options?: CheckOptions): Verdict[
 }
 
 export function orphanEphemeral(records: readonly TraceRecord[], options?: CheckOptions): CheckResult {
-  return scan(records, options)[0]!.result();
+  return scan(records, options)[0]!;
 }
 export function ephemeralOutlivesSession(records: readonly TraceRecord[], options?: CheckOptions): CheckResult {
-  return scan(records, options)[1]!.result();
+  return scan(records, options)[1]!;
 }
 export function timelyExpiry(records: readonly TraceRecord[], options?: CheckOptions): CheckResult {
-  return scan(records, options)[2]!.result();
+  return scan(records, options)[2]!;
 }

@@ -32,3 +32,18 @@ export class Verdict {
       : { name: this.name, ok, violations: this.kept };
   }
 }
+
+export type PassCache<T> = WeakMap<readonly unknown[], { key: string; length: number; value: T }>;
+
+/**
+ * Memoizes a pass that several checkers share (one pass computes several verdicts): keyed by the
+ * trace array, valid while its length and the options are unchanged.
+ */
+export function sharedPass<T>(cache: PassCache<T>, records: readonly unknown[], options: CheckOptions | undefined, compute: () => T): T {
+  const key = JSON.stringify(options ?? {});
+  const hit = cache.get(records);
+  if (hit !== undefined && hit.key === key && hit.length === records.length) return hit.value;
+  const value = compute();
+  cache.set(records, { key, length: records.length, value });
+  return value;
+}

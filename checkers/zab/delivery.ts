@@ -14,11 +14,11 @@
  *   type/digest/session/path as far as the trace carries them).
  * - Integrity: every delivered txn was proposed by some primary (`propose`).
  *
- * One linear pass computes all six; the results are cached per trace array.
+ * One linear pass computes all six; the results are cached per trace array (`sharedPass`).
  */
 import { counterOf, epochOf, zxidHex } from '../../protocol/zxid.ts';
 import { decode, type TxnInfo } from '../events.ts';
-import { Verdict } from '../result.ts';
+import { sharedPass, Verdict, type PassCache } from '../result.ts';
 import type { CheckOptions, CheckResult, TraceRecord } from '../types.ts';
 import { Applied } from './applied.ts';
 import { lowerBound } from './committed.ts';
@@ -34,25 +34,27 @@ export const DELIVERY_CHECKS = [
 ] as const;
 export type DeliveryCheck = (typeof DELIVERY_CHECKS)[number];
 
-const cache = new WeakMap<readonly TraceRecord[], { max: number; length: number; results: Map<DeliveryCheck, CheckResult> }>();
+const cache: PassCache<Map<DeliveryCheck, CheckResult>> = new WeakMap();
 
 function identity(t: TxnInfo): string {
-  // Only fields that every server's apply reports identically take part.
+  // Only fields that every server's apply reports identically take part. The common case (the
+  // apply names just the type) builds no string.
+  if (t.digest === undefined && t.session === undefined && t.path === undefined) return t.type;
   return [t.type, t.digest ?? '', t.session ?? '', t.path ?? ''].join('|');
 }
 
 function scan(records: readonly TraceRecord[], options?: CheckOptions): Map<DeliveryCheck, CheckResult> {
-  const max = options?.maxViolations ?? 100;
-  const hit = cache.get(records);
-  if (hit !== undefined && hit.max === max && hit.length === records.length) return hit.results;
+  return sharedPass(cache, records, options, () => pass(records, options));
+}
 
+function pass(records: readonly TraceRecord[], options?: CheckOptions): Map<DeliveryCheck, CheckResult> {
   const v = new Map<DeliveryCheck, Verdict>(DELIVERY_CHECKS.map((n) => [n, new Verdict(n, options)]));
   const add = (n: DeliveryCheck, t: number, node: string, msg: string, recs: number[]): void => v.get(n)!.add(t, node, msg, recs);
 
   const hist = new Histories();
   const applied = new Applied(hist);
-  /** zxid -> first PROPOSAL sender and the txn text (Agreement across primaries). */
-  const sent = new Map<number, { node: string; json: string; i: number }>();
+  /** zxid -> first PROPOSAL sender and its txn text, rendered only if another sender shows up. */
+  const sent = new Map<number, { node: string; json: () => string; i: number }>();
   /** Record index of each server's last apply (witness for violations). */
   const lastIdx = new Map<string, number>();
   /** zxid -> the zxid delivered just before it, first seen (PrefixConsistency). */
@@ -83,8 +85,8 @@ function scan(records: readonly TraceRecord[], options?: CheckOptions): Map<Deli
     hist.feed(d.node, e);
     if (e.k === 'proposalSent') {
       const first = sent.get(e.zxid);
-      if (first === undefined) sent.set(e.zxid, { node: d.node, json: e.json(), i: d.i });
-      else if (first.node !== d.node && first.json !== e.json())
+      if (first === undefined) sent.set(e.zxid, { node: d.node, json: e.json, i: d.i });
+      else if (first.node !== d.node && first.json() !== e.json())
         add('Agreement', d.t, d.node, `${d.node} and ${first.node} both sent ${zxidHex(e.zxid)} as different txns`, [d.i, first.i]);
       continue;
     }
@@ -140,9 +142,7 @@ function scan(records: readonly TraceRecord[], options?: CheckOptions): Map<Deli
       else delivered.splice(lowerBound(delivered, x), 0, x);
     }
   }
-  const results = new Map<DeliveryCheck, CheckResult>(DELIVERY_CHECKS.map((n) => [n, v.get(n)!.result()]));
-  cache.set(records, { max, length: records.length, results });
-  return results;
+  return new Map<DeliveryCheck, CheckResult>(DELIVERY_CHECKS.map((n) => [n, v.get(n)!.result()]));
 }
 
 function checker(name: DeliveryCheck) {
