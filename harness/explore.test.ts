@@ -1,0 +1,75 @@
+/**
+ * `npm run explore` and `npm run replay`: one-line errors on bad options, and a failure found by
+ * explore (planted ZOOKEEPER-2845) replays from its printed command to the same trace hash — once
+ * in process, once as the exact `npm run replay` command line.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { runCli as explore } from '../cli/explore.ts';
+import { runCli as replay } from '../cli/replay.ts';
+
+function capture(): { out: string[]; err: string[]; io: { out: (l: string) => void; err: (l: string) => void } } {
+  const out: string[] = [];
+  const err: string[] = [];
+  return { out, err, io: { out: (l) => out.push(l), err: (l) => err.push(l) } };
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'zabsim-explore-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('explore and replay CLIs: bad input', () => {
+  const bad: [string, (argv: string[], io: ReturnType<typeof capture>['io']) => Promise<number>, string[], RegExp][] = [
+    ['explore', explore, [], /--runs is required/],
+    ['explore', explore, ['--runs', 'ten'], /--runs must be an integer/],
+    ['explore', explore, ['--runs', '5', '--workers', '0'], /--workers must be an integer/],
+    ['explore', explore, ['--runs', '5', '--bug', 'noSuchBug'], /unknown bug 'noSuchBug'/],
+    ['explore', explore, ['--runs', '5', '--frobnicate'], /unknown option --frobnicate/],
+    ['explore', explore, ['--runs'], /--runs needs a value/],
+    ['replay', replay, [], /no case given/],
+    ['replay', replay, ['--case', 'not-a-case!'], /bad case/],
+    ['replay', replay, ['--case', Buffer.from('{"v":1}').toString('base64url')], /bad case: ensemble must be an object/],
+    ['replay', replay, ['--file', join(dir, 'missing.json')], /cannot read/],
+    ['replay', replay, ['--case', 'x', '--expect', 'abc'], /bad case|--expect must be a sha256/],
+  ];
+  for (const [name, cli, argv, msg] of bad) {
+    it(`${name} ${argv.join(' ') || '(no arguments)'}: one error line, exit 2`, async () => {
+      const c = capture();
+      expect(await cli(argv, c.io)).toBe(2);
+      expect(c.err).toHaveLength(1);
+      expect(c.err[0]).toMatch(msg);
+      expect(c.err[0]).not.toMatch(/\n|    at /);
+    });
+  }
+});
+
+describe('explore with a planted bug', () => {
+  it('finds it in parallel workers, writes a failure file, and the printed command replays the same hash', async () => {
+    const c = capture();
+    const argv = ['--runs', '12', '--workers', '2', '--seed', '5', '--bug', 'keepUncommittedOnLooking', '--out', dir, '--shrink-budget', '60', '--json'];
+    expect(await explore(argv, c.io)).toBe(1);
+    expect(c.err).toEqual([]);
+    const summary = JSON.parse(c.out.at(-1)!) as { failed: number; files: string[]; hashes: string[] };
+    expect(summary.failed).toBeGreaterThan(0);
+    expect(summary.hashes).toHaveLength(12);
+    const line = c.out.find((l) => l.includes('replay: npm run replay -- --file '))!;
+    expect(line).toBeDefined();
+    const file = line.split('--file ')[1]!;
+    const record = JSON.parse(readFileSync(file, 'utf8')) as { shrunkHash: string; command: string; shrunkFailures: string[] };
+    expect(record.shrunkFailures.length).toBeGreaterThan(0);
+
+    // In process, from the file.
+    const r = capture();
+    expect(await replay(['--file', file], r.io)).toBe(1);
+    expect(r.out).toContain('replay    same trace hash as expected');
+    expect(r.out).toContain(`sha256    ${record.shrunkHash}`);
+
+    // The exact printed command line, as a process.
+    const p = spawnSync('npm', ['run', '--silent', 'replay', '--', '--file', file], { encoding: 'utf8' });
+    expect(p.stdout).toContain('replay    same trace hash as expected');
+    expect(p.stdout).toContain(`sha256    ${record.shrunkHash}`);
+    expect(p.status).toBe(1);
+  }, 240_000);
+});
