@@ -26,14 +26,14 @@ export const SUPER_DIGEST = 'super:lK75jTNcA+U9vtVEw5vB51mj/w4=';
 export const UNTIMED_CONFIG = { tickTime: 2000, containerCheckIntervalMs: 3_600_000, superDigest: SUPER_DIGEST } as const;
 export const TIMED_CONFIG = { tickTime: 100, containerCheckIntervalMs: 100, superDigest: SUPER_DIGEST } as const;
 /** Session timeout the timed segment's doomed session asks for (within [2, 20] x 100 ms). */
-export const TIMED_SESSION_TIMEOUT_MS = 600;
+export const TIMED_SESSION_TIMEOUT_MS = 1000;
 /** TTL of the timed segment's TTL node: long enough that the ops right after its create see it. */
-export const TIMED_TTL_MS = 500;
+export const TIMED_TTL_MS = 1000;
 /**
  * How long a timed segment sleeps: session timeout (or TTL) + tick rounding + container checks,
  * with a wide margin for a busy machine.
  */
-export const TIMED_SLEEP_MS = 1600;
+export const TIMED_SLEEP_MS = 2400;
 
 const SESSIONS = ['s1', 's2', 's3'] as const;
 const NODES = ['/a', '/a/b', '/a/b/c', '/b', '/b/x', '/c'];

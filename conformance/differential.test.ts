@@ -162,6 +162,8 @@ describe('differential: model vs a fresh real ZooKeeper 3.8', () => {
       expect(f.script.ops).toHaveLength(1);
       expect(f.script.ops[0]!.op).toBe('create');
       expect(describeFailure(f, 'planted')).toContain('"op": "create"');
+      // A logic difference comes back on every fresh rerun (a timing flake would not).
+      expect(f.reproduced).toBe(f.reruns);
     },
     600_000,
   );

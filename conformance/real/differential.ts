@@ -17,6 +17,9 @@ export interface DiffFailure {
   diff: string[];
   real: Recording;
   other: Recording;
+  /** Of `reruns` fresh reruns of the final script, how many differed again (timing flake check). */
+  reproduced?: number;
+  reruns?: number;
 }
 
 export interface DifferentialOptions {
@@ -62,7 +65,17 @@ export async function runDifferential(o: DifferentialOptions): Promise<Different
     const details = await fc.check(prop, { numRuns: o.numRuns, seed: o.seed, endOnFailure: false });
     const result: DifferentialResult = { runs, startTimesMs: pool.startTimes };
     if (details.failed) {
-      if (failure) result.failure = failure;
+      if (failure) {
+        // Rerun the final script: a difference that does not come back points at timing, not logic.
+        const f: DiffFailure = failure;
+        f.reruns = 2;
+        f.reproduced = 0;
+        for (let k = 0; k < f.reruns; k++) {
+          const real = await pool.withServer((s) => runScriptAgainstReal(f.script, { server: s.address }));
+          if (compareRecordings(real, await o.other(f.script, real)).length > 0) f.reproduced++;
+        }
+        result.failure = f;
+      }
       result.report = `seed ${details.seed}, path "${details.counterexamplePath ?? ''}", ${details.numShrinks} shrinks` +
         (details.errorInstance ? `: ${String(details.errorInstance)}` : '');
     }
@@ -76,7 +89,8 @@ export async function runDifferential(o: DifferentialOptions): Promise<Different
 export function describeFailure(f: DiffFailure, title: string): string {
   const only = (r: Recording): unknown => ({ ...r, results: r.results.filter((_, i) => f.diff.some((d) => d.startsWith(`results[${i}]`))) });
   return [
-    `${title}: the model and a real ZooKeeper 3.8 disagree on this ${f.script.ops.length}-op script`,
+    `${title}: the model and a real ZooKeeper 3.8 disagree on this ${f.script.ops.length}-op script` +
+      (f.reruns ? ` (the difference came back in ${f.reproduced}/${f.reruns} fresh reruns${f.reproduced === 0 ? ': a timing flake?' : ''})` : ''),
     '--- script (save as JSON; rerun with npm run conformance) ---',
     JSON.stringify(f.script, null, 1),
     '--- differences (real != model) ---',
