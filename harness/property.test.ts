@@ -75,3 +75,15 @@ describe('case codec', () => {
     }
   });
 });
+
+describe('a planted bug (ZOOKEEPER-1154: diffInsteadOfTrunc)', () => {
+  it('is found by generated runs and its shrunk case replays to the same hash', () => {
+    const r = search({ seed: 1, numRuns: 80, bugs: { diffInsteadOfTrunc: true }, shrinkBudget: 40 });
+    expect(r.found).not.toBeNull();
+    const f = r.found!;
+    expect(f.result.failures.some((x) => f.originalFailures.includes(x))).toBe(true);
+    const again = runCase(f.shrunk);
+    expect(again.hash).toBe(f.result.hash);
+    expect(again.failures).toEqual(f.result.failures);
+  });
+});
