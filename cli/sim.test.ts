@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -9,7 +9,7 @@ import { runCli } from './sim.ts';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const TSX = join(ROOT, 'node_modules', '.bin', 'tsx');
-const DEMO = join(ROOT, 'scenarios', 'split-brain.ts');
+const SPLIT = join(ROOT, 'scenarios', 'split-brain.ts');
 
 async function cli(...args: string[]) {
   const out: string[] = [];
@@ -18,23 +18,85 @@ async function cli(...args: string[]) {
   return { code, out, err };
 }
 
+interface Summary {
+  scenario: string;
+  seed: number;
+  traceSha256: string;
+  virtualMs: number;
+  verdicts: Record<string, string>;
+  ok: boolean;
+  leaders: { epoch: number; sid: number; electedAtMs: number }[];
+  writes: { acknowledged: number; lost: number };
+}
+
+function lastJson(out: readonly string[]): Summary {
+  return JSON.parse(out[out.length - 1] ?? '') as Summary;
+}
+
 describe('npm run sim', () => {
-  it('runs the demo scenario, writes the trace file and prints its sha256', async () => {
-    const out = join(mkdtempSync(join(tmpdir(), 'zabsim-')), 't.jsonl');
-    const r = await cli(DEMO, '--seed', '3', '--trace', out, '--json');
+  const dir = mkdtempSync(join(tmpdir(), 'zabsim-sim-'));
+
+  it('--json: the last line is one summary object; the trace file hashes to it; the timeline is written', async () => {
+    const trace = join(dir, 't.jsonl');
+    const html = join(dir, 't.html');
+    const r = await cli(SPLIT, '--seed', '3', '--trace', trace, '--html', html, '--json');
     expect(r.err).toEqual([]);
     expect(r.code).toBe(0);
-    const summary = JSON.parse(r.out.join('\n')) as { sha256: string; seed: number; demo: string };
-    expect(summary.seed).toBe(3);
-    expect(summary.demo).toMatch(/KERNEL DEMO/);
-    expect(createHash('sha256').update(readFileSync(out)).digest('hex')).toBe(summary.sha256);
-    const text = await cli(DEMO, '--seed', '3');
-    expect(text.out.join('\n')).toContain('KERNEL DEMO');
-    expect(text.out).toContain(`sha256    ${summary.sha256}`);
+    const s = lastJson(r.out);
+    expect(Object.keys(s)).toEqual(expect.arrayContaining(['scenario', 'seed', 'traceSha256', 'virtualMs', 'verdicts', 'ok', 'leaders', 'writes']));
+    expect(s.scenario).toBe('split-brain');
+    expect(s.seed).toBe(3);
+    expect(s.ok).toBe(true);
+    expect(s.virtualMs).toBe(40_000);
+    expect(Object.values(s.verdicts).every((v) => v === 'pass')).toBe(true);
+    expect(Object.keys(s.verdicts)).toEqual(expect.arrayContaining(['Leadership', 'Linearizability', 'Liveness']));
+    // split brain: a second leader of a higher epoch, later than the first.
+    expect(s.leaders.length).toBeGreaterThanOrEqual(2);
+    expect(s.leaders[1]!.epoch).toBeGreaterThan(s.leaders[0]!.epoch);
+    expect(s.leaders[1]!.electedAtMs).toBeGreaterThan(2_000);
+    expect(s.writes.acknowledged).toBeGreaterThanOrEqual(3);
+    expect(s.writes.lost).toBe(0);
+    expect(createHash('sha256').update(readFileSync(trace)).digest('hex')).toBe(s.traceSha256);
+    expect(readFileSync(html, 'utf8')).toMatch(/^<!doctype html>/i);
+    // The human part: narration, verdicts, sha256.
+    const text = r.out.join('\n');
+    expect(text).toMatch(/elected leader of epoch 2/);
+    expect(text).toContain('PASS  Leadership');
+    expect(r.out).toContain(`sha256    ${s.traceSha256}`);
+  });
+
+  it('same seed, same sha256; another seed, another sha256', async () => {
+    const html = join(dir, 'x.html');
+    const a = lastJson((await cli(SPLIT, '--seed', '5', '--json', '--html', html)).out);
+    const b = lastJson((await cli(SPLIT, '--seed', '5', '--json', '--html', html)).out);
+    const c = lastJson((await cli(SPLIT, '--seed', '6', '--json', '--html', html)).out);
+    expect(a.traceSha256).toMatch(/^[0-9a-f]{64}$/);
+    expect(b.traceSha256).toBe(a.traceSha256);
+    expect(c.traceSha256).not.toBe(a.traceSha256);
+  });
+
+  it('a failing expectation or checker gives exit status 1 and says FAIL', async () => {
+    const bad = join(dir, 'failing.ts');
+    writeFileSync(
+      bad,
+      `import { zkScenario } from ${JSON.stringify(join(ROOT, 'scenarios/lib/define.ts'))};\n` +
+        "export default zkScenario({ name: 'no leader ever', description: 'expects the impossible', servers: 3, durationMs: 2000,\n" +
+        "  script() {}, expect: (z) => [{ name: 'nobody leads', ok: z.leader() === null }] });\n",
+    );
+    const r = await cli(bad, '--json', '--html', join(dir, 'f.html'));
+    expect(r.code).toBe(1);
+    expect(r.out.join('\n')).toContain('FAIL  nobody leads');
+    expect(lastJson(r.out).ok).toBe(false);
+  });
+
+  it('without --html the timeline goes to out/<scenario>-<seed>.html', async () => {
+    const r = await cli(SPLIT, '--seed', '9');
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('timeline  out/split-brain-9.html');
+    expect(existsSync(join(process.cwd(), 'out', 'split-brain-9.html'))).toBe(true);
   });
 
   it('bad input: one clear error line and a non-zero status', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'zabsim-'));
     const throwing = join(dir, 'throws.ts');
     writeFileSync(
       throwing,
@@ -45,16 +107,23 @@ describe('npm run sim', () => {
     writeFileSync(notScenario, 'export default 42;\n');
     const brokenImport = join(dir, 'broken.ts');
     writeFileSync(brokenImport, "throw new Error('bad module');\n");
+    const syntax = join(dir, 'syntax.ts');
+    writeFileSync(syntax, 'export default {{{ ;\n');
     const cases: [string[], RegExp][] = [
       [['no/such/file.ts'], /not found/],
-      [[DEMO, '--bogus'], /unknown option --bogus/],
-      [[DEMO, '--seed', 'abc'], /--seed/],
-      [[DEMO, '--seed'], /--seed needs a value/],
-      [[DEMO, '--trace', join(dir, 'no', 'such', 'dir', 'x.jsonl')], /cannot write trace file/],
+      [[SPLIT, '--bogus'], /unknown option --bogus/],
+      [[SPLIT, '--seed', 'abc'], /--seed/],
+      [[SPLIT, '--seed', '-1'], /--seed/],
+      [[SPLIT, '--seed'], /--seed needs a value/],
+      [[SPLIT, '--html'], /--html needs a value/],
+      [[SPLIT, SPLIT], /unexpected argument/],
+      [[SPLIT, '--trace', join(dir, 'no', 'such', 'dir', 'x.jsonl')], /cannot write trace file/],
+      [[SPLIT, '--html', join(dir, 'no', 'such', 'dir', 'x.html')], /cannot write timeline/],
       [[], /no scenario/],
-      [[throwing], /kaboom/],
+      [[throwing, '--html', join(dir, 'b.html')], /kaboom/],
       [[notScenario], /not a scenario/],
       [[brokenImport], /cannot load .*bad module/],
+      [[syntax], /cannot load/],
     ];
     for (const [args, re] of cases) {
       const r = await cli(...args);
@@ -70,8 +139,9 @@ describe('npm run sim', () => {
     expect(bad.status).toBe(2);
     expect(bad.stdout).toBe('');
     expect(bad.stderr.trim().split('\n')).toEqual(['sim: scenario file not found: no/such/file.ts']);
-    const ok = spawnSync(TSX, ['cli/sim.ts', 'scenarios/split-brain.ts'], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
+    const ok = spawnSync(TSX, ['cli/sim.ts', 'scenarios/split-brain.ts', '--html', join(dir, 'p.html'), '--json'], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
     expect(ok.status).toBe(0);
     expect(ok.stdout).toMatch(/^sha256 {4}[0-9a-f]{64}$/m);
+    expect((JSON.parse(ok.stdout.trim().split('\n').pop() ?? '') as Summary).ok).toBe(true);
   });
 });

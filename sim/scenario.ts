@@ -40,6 +40,29 @@ export interface Scenario {
   readonly maxEvents?: number;
   /** Judged after the run. */
   readonly expect?: (sim: Simulation) => readonly Expectation[];
+  /**
+   * Called at the start of every run, before any node boots: a scenario whose factory/setup/expect
+   * share per-run state (scenarios/lib/define.ts) resets it here, so one scenario object can run
+   * many seeds.
+   */
+  readonly begin?: () => void;
+  /**
+   * How the trace checkers (checkers/index.ts, run by `npm run sim` and scenarios.test.ts) should
+   * judge this run. Absent: safety checkers only. Kept as plain data so sim/ does not depend on
+   * checkers/.
+   */
+  readonly check?: ScenarioCheck;
+}
+
+export interface ScenarioCheck {
+  /** Voting members (election checks then demand a majority of votes). */
+  readonly ensembleSize?: number;
+  /** When the last fault was undone (µs): turns on the timed checkers (Liveness, TimelyExpiry). */
+  readonly healedAtUs?: Micros;
+  /** Liveness: demand a committed write after `healedAtUs` (default true). */
+  readonly livenessNeedsWrite?: boolean;
+  /** Default client session timeout (ms) for the expiry checker. */
+  readonly sessionTimeoutMs?: number;
 }
 
 export interface ScenarioResult {
@@ -74,9 +97,15 @@ export function scenarioProblem(x: unknown): string | null {
 
 export function runScenario(
   scenario: Scenario,
-  opts: { readonly seed?: number; readonly trace?: TraceOptions } = {},
+  opts: {
+    readonly seed?: number;
+    readonly trace?: TraceOptions;
+    /** Called after each of 50 slices of the run (for progress displays); does not alter the run. */
+    readonly onProgress?: (nowUs: Micros, endUs: Micros, events: number) => void;
+  } = {},
 ): ScenarioResult {
   const seed = opts.seed ?? scenario.seed ?? 1;
+  scenario.begin?.();
   const sim = new Simulation({
     seed,
     nodes: scenario.nodes,
@@ -90,7 +119,18 @@ export function runScenario(
   if (faults !== undefined) scheduleFaults(sim, faults);
   scenario.setup?.(sim);
   const maxEvents = scenario.maxEvents ?? 50_000_000;
-  const events = sim.run({ until: scenario.durationUs, maxEvents });
+  let events = 0;
+  if (opts.onProgress === undefined) {
+    events = sim.run({ until: scenario.durationUs, maxEvents });
+  } else {
+    // Slices change nothing but when the caller hears about it: run(until) stops exactly there.
+    const slices = 50;
+    for (let i = 1; i <= slices && events < maxEvents; i++) {
+      const until = Math.round((scenario.durationUs * i) / slices);
+      events += sim.run({ until, maxEvents: maxEvents - events });
+      opts.onProgress(sim.now, scenario.durationUs, events);
+    }
+  }
   const hitEventLimit = events >= maxEvents;
   const expectations = scenario.expect?.(sim) ?? [];
   return {

@@ -1,0 +1,99 @@
+/**
+ * `zkScenario({...})`: a ZooKeeper scenario in a few readable lines — the ensemble (voters,
+ * observers, zoo.cfg timing), the clients, a script that schedules client calls and faults at
+ * virtual times, and expectations (during the run with `z.expectAt`, at the end with `expect`).
+ * It compiles to the kernel's plain `Scenario` (sim/scenario.ts), which `npm run sim` and
+ * scenarios.test.ts run and judge with every trace checker.
+ */
+import type { NodeId } from '../../protocol/contract.ts';
+import { quorumConfig } from '../../protocol/config.ts';
+import type { QuorumConfig } from '../../protocol/config.ts';
+import type { ClientConfig } from '../../protocol/client/client.ts';
+import { dataBackend } from '../../protocol/server/dataBackend.ts';
+import { ensembleFactory, serverNodes } from '../../protocol/server/ensemble.ts';
+import type { DiskConfig } from '../../sim/disk.ts';
+import type { LinkConfig } from '../../sim/network.ts';
+import type { Expectation, Scenario, ScenarioCheck } from '../../sim/scenario.ts';
+import { ms } from '../../sim/time.ts';
+import { Zk } from './world.ts';
+
+export type { Expectation } from '../../sim/scenario.ts';
+
+export interface ZkScenarioSpec {
+  readonly name: string;
+  /** One line: what happens. */
+  readonly description: string;
+  readonly seed?: number;
+  /** Voting servers s1..sN. */
+  readonly servers: number;
+  /** Observers s(N+1)..: they replicate and serve reads but never vote. */
+  readonly observers?: number;
+  /** zoo.cfg knobs (tickTime, initLimit, syncLimit, ...) and test-only bug flags. */
+  readonly cfg?: Partial<QuorumConfig>;
+  /** Client nodes c1..cK. */
+  readonly clients?: number;
+  /** Client settings for every client (sessionTimeoutMs, ...). */
+  readonly client?: Partial<ClientConfig>;
+  readonly link?: Partial<LinkConfig>;
+  readonly disk?: Partial<DiskConfig>;
+  /** How long to run, in virtual milliseconds. */
+  readonly durationMs: number;
+  /** Schedules everything (calls, faults, checks) on the run's `Zk` before it starts. */
+  readonly script: (z: Zk) => void;
+  /** End-of-run expectations. */
+  readonly expect?: (z: Zk) => readonly Expectation[];
+  /**
+   * Checker settings. `healedAtMs` defaults to the time of the script's last fault (turning on
+   * Liveness and TimelyExpiry); `false` leaves the timed checkers off.
+   */
+  readonly check?: { readonly healedAtMs?: number | false; readonly livenessNeedsWrite?: boolean };
+}
+
+/** The Scenario plus a handle on the current run's world (for tests and the CLI summary). */
+export interface ZkScenario extends Scenario {
+  readonly world: () => Zk;
+}
+
+export function zkScenario(spec: ZkScenarioSpec): ZkScenario {
+  const participants = Array.from({ length: spec.servers }, (_, i) => i + 1);
+  const observers = Array.from({ length: spec.observers ?? 0 }, (_, i) => spec.servers + i + 1);
+  const cfg = quorumConfig(participants, { observers, ...spec.cfg });
+  const servers = serverNodes(cfg);
+  const clients = Array.from({ length: spec.clients ?? 0 }, (_, i) => `c${i + 1}`);
+  const inner = ensembleFactory({ cfg, backend: dataBackend(), ...(spec.client === undefined ? {} : { client: spec.client }) });
+  let z = new Zk(cfg, servers, clients);
+  // The checker settings depend on the run (the last fault's time): computed lazily per run.
+  const check: ScenarioCheck = {
+    ensembleSize: participants.length,
+    ...(spec.client?.sessionTimeoutMs === undefined ? {} : { sessionTimeoutMs: spec.client.sessionTimeoutMs }),
+    ...(spec.check?.livenessNeedsWrite === undefined ? {} : { livenessNeedsWrite: spec.check.livenessNeedsWrite }),
+    get healedAtUs() {
+      const h = spec.check?.healedAtMs;
+      if (h === false) return undefined;
+      if (h !== undefined) return ms(h);
+      return z.lastFaultUs ?? 0;
+    },
+  };
+  return {
+    name: spec.name,
+    description: spec.description,
+    ...(spec.seed === undefined ? {} : { seed: spec.seed }),
+    nodes: [...servers, ...clients] as NodeId[],
+    factory: (id) => z.adopt(id, inner(id)),
+    ...(spec.link === undefined ? {} : { link: spec.link }),
+    ...(spec.disk === undefined ? {} : { disk: spec.disk }),
+    durationUs: ms(spec.durationMs),
+    begin() {
+      z = new Zk(cfg, servers, clients);
+    },
+    setup(sim) {
+      z.bind(sim);
+      spec.script(z);
+    },
+    expect() {
+      return [...z.judged, ...(spec.expect?.(z) ?? [])];
+    },
+    check,
+    world: () => z,
+  };
+}

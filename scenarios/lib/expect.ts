@@ -1,0 +1,80 @@
+/**
+ * Ready-made expectations over the live ensemble and the script's calls, each returning a named
+ * verdict with a detail that says what was seen (so a failure explains itself).
+ */
+import type { NodeId } from '../../protocol/contract.ts';
+import type { Expectation } from '../../sim/scenario.ts';
+import type { Zk } from './world.ts';
+
+function v(name: string, ok: boolean, detail: string): Expectation {
+  return { name, ok, detail };
+}
+
+/** Some live server is an established leader of an epoch greater than `epoch`. */
+export function leaderOfEpochAbove(z: Zk, epoch: number): Expectation {
+  const l = z.leaders();
+  return v(`a leader of epoch > ${epoch} exists`, l.some((x) => x.epoch > epoch), l.map((x) => `${x.id}@${x.epoch}`).join(' ') || 'no leader');
+}
+
+/** Exactly one established leader among the live servers. */
+export function oneLeader(z: Zk): Expectation {
+  const l = z.leaders();
+  return v('exactly one leader', l.length === 1, l.map((x) => `${x.id}@${x.epoch}`).join(' ') || 'no leader');
+}
+
+export function notLeading(z: Zk, id: NodeId): Expectation {
+  const st = z.stateOf(id);
+  return v(`${id} is not leading`, st !== 'LEADING', st);
+}
+
+export function leading(z: Zk, id: NodeId): Expectation {
+  const st = z.stateOf(id);
+  return v(`${id} is leading`, st === 'LEADING' && z.leader() === id, st);
+}
+
+/** Every live server answers clients (an election is over and everyone synced). */
+export function allServing(z: Zk): Expectation {
+  const up = z.servers.filter((s) => z.isUp(s));
+  const serving = z.serving();
+  return v('every live server is serving', up.length > 0 && serving.length === up.length, `${serving.length}/${up.length} serving`);
+}
+
+/** The call labelled `label` got an OK answer. */
+export function acked(z: Zk, label: string): Expectation {
+  const c = z.labelled(label);
+  const rc = c?.reply?.rc;
+  return v(`${c?.client ?? '?'}'s ${label} was acknowledged`, rc === 0, c === undefined ? 'never issued' : rc === undefined ? 'no answer' : `rc=${rc}`);
+}
+
+/** The call labelled `label` was NOT acknowledged (failed or never answered). */
+export function notAcked(z: Zk, label: string): Expectation {
+  const c = z.labelled(label);
+  const rc = c?.reply?.rc;
+  return v(`${c?.client ?? '?'}'s ${label} was not acknowledged`, c !== undefined && rc !== 0, c === undefined ? 'never issued' : rc === undefined ? 'no answer' : `rc=${rc}`);
+}
+
+/** No serving server holds `path`. */
+export function goneEverywhere(z: Zk, path: string): Expectation {
+  const serving = z.serving();
+  const holders = serving.filter((s) => z.has(s, path));
+  return v(`${path} is gone`, serving.length > 0 && holders.length === 0, holders.length ? `still on ${holders.join(' ')}` : `${serving.length} serving servers checked`);
+}
+
+/** Every serving server holds `path`. */
+export function presentEverywhere(z: Zk, path: string): Expectation {
+  const serving = z.serving();
+  const missing = serving.filter((s) => !z.has(s, path));
+  return v(`${path} exists on every serving server`, serving.length > 0 && missing.length === 0, missing.length ? `missing on ${missing.join(' ')}` : `${serving.length} serving servers checked`);
+}
+
+/** Every serving server has applied the same last zxid. */
+export function converged(z: Zk): Expectation {
+  const zs = z.serving().map((s) => z.server(s).db.lastProcessedZxid);
+  const distinct = new Set(zs);
+  return v('serving servers agree on the last zxid', zs.length > 0 && distinct.size === 1, [...distinct].map((x) => '0x' + x.toString(16)).join(' '));
+}
+
+/** Generic: a named condition with a detail. */
+export function that(name: string, ok: boolean, detail = ''): Expectation {
+  return v(name, ok, detail);
+}

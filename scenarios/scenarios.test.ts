@@ -1,0 +1,42 @@
+/**
+ * Every scenario in the library runs green: all its expectations hold and every trace checker
+ * passes, for its own seed and two more (a scenario that only works for one seed teaches little).
+ */
+import { readdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { scenarioProblem } from '../sim/scenario.ts';
+import type { Scenario } from '../sim/scenario.ts';
+import { runChecked } from './lib/run.ts';
+
+const DIR = dirname(fileURLToPath(import.meta.url));
+const FILES = readdirSync(DIR)
+  .filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts'))
+  .sort();
+
+describe('the scenario library', () => {
+  it('has the scenarios the README lists', () => {
+    expect(FILES.length).toBeGreaterThanOrEqual(1);
+  });
+
+  for (const file of FILES) {
+    it(file, async () => {
+      const mod = (await import(pathToFileURL(join(DIR, file)).href)) as { default: unknown };
+      expect(scenarioProblem(mod.default)).toBeNull();
+      const s = mod.default as Scenario;
+      const base = s.seed ?? 1;
+      for (const seed of [base, base + 100, base + 200]) {
+        const run = runChecked(s, { seed });
+        const broken = [
+          ...run.result.expectations.filter((e) => !e.ok).map((e) => `expectation: ${e.name} (${e.detail ?? ''})`),
+          ...run.verdicts.filter((v) => !v.ok).map((v) => `checker ${v.name}: ${v.violations[0]?.message ?? ''}`),
+          ...(run.result.hitEventLimit ? ['hit the event limit'] : []),
+        ];
+        expect(broken, `${file} seed ${seed}`).toEqual([]);
+        expect(run.result.expectations.length, `${file} states expectations`).toBeGreaterThan(0);
+        expect(run.ok).toBe(true);
+      }
+    });
+  }
+});
