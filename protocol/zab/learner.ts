@@ -85,6 +85,7 @@ export class Learner implements DurableListener {
       return this.p.abandon(`connection to leader broken (packet ${m.seq}, expected ${this.recvSeq + 1})`);
     }
     this.recvSeq = m.seq;
+    if (m.type === 'QCLOSE') return this.p.abandon('leader closed the connection');
     // The socket read timeout is re-armed lazily (see onTimer): no timer effect per packet.
     this.lastHeard = this.p.now;
     if (this.blocked) {
