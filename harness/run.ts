@@ -41,6 +41,8 @@ export interface RunOptions {
   readonly keepTrace?: boolean;
   /** Skip the checkers (benches of the simulation alone). */
   readonly noCheck?: boolean;
+  /** Test only: do not heal at the start of the liveness phase (shows the phase can fail). */
+  readonly skipHeal?: boolean;
 }
 
 /** How long after the heal a leader and a committed write must appear (µs). ZooKeeper's election
@@ -100,7 +102,7 @@ export function runCase(c: Case, opts: RunOptions = {}): RunResult {
     });
   };
   sim.at(healUs, () => {
-    healAll(sim, faultNodes, faults);
+    if (!opts.skipHeal) healAll(sim, faultNodes, faults);
     replies.request(probe, { op: 'connect', timeoutMs: e.sessionTimeoutMs }, () => probeWrite());
   });
   const boundUs = livenessBoundUs(c);
