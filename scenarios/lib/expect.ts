@@ -78,3 +78,20 @@ export function converged(z: Zk): Expectation {
 export function that(name: string, ok: boolean, detail = ''): Expectation {
   return v(name, ok, detail);
 }
+
+/** Every persistent create a client got OK for is on every serving server (no acknowledged write lost). */
+export function ackedCreatesPresent(z: Zk): Expectation {
+  const paths = z.calls
+    .filter((c) => c.op['op'] === 'create' && ((Number(c.op['flags'] ?? 0) & 1) === 0) && c.reply?.rc === 0)
+    .map((c) => String(c.reply?.path ?? c.op['path']));
+  const serving = z.serving();
+  const missing: string[] = [];
+  for (const p of paths) for (const s of serving) if (!z.has(s, p)) missing.push(`${p}@${s}`);
+  return v('every acknowledged create survives on every serving server', serving.length > 0 && missing.length === 0, missing.length ? `missing ${missing.slice(0, 5).join(' ')}` : `${paths.length} creates checked`);
+}
+
+/** How many calls labelled with this prefix were acknowledged, out of how many issued. */
+export function ackCount(z: Zk, prefix: string): { acked: number; issued: number } {
+  const cs = z.calls.filter((c) => c.label?.startsWith(prefix));
+  return { acked: cs.filter((c) => c.reply?.rc === 0).length, issued: cs.length };
+}
