@@ -1,5 +1,5 @@
 /**
- * `npm run explore -- --runs N [--seed S] [--workers K] [--out DIR] [--bug NAME]... [--shrink-budget B] [--json]`
+ * `npm run explore -- --runs N [--seed S] [--workers K] [--out DIR] [--bug NAME]... [--shrink-budget B (default 1000)] [--json]`
  *
  * Runs N generated cases (harness/) across K child processes: every checker on every run plus the
  * liveness phase. Run i uses fast-check seed S+i, so any single run can be repeated alone. A
@@ -16,7 +16,7 @@ import { BUG_NAMES, isBugName } from '../harness/bugs.ts';
 import { describeCase } from '../harness/describe.ts';
 import { runPool, type Job, type Outcome } from '../harness/pool.ts';
 
-const USAGE = 'usage: npm run explore -- --runs N [--seed S] [--workers K] [--out DIR] [--bug NAME]... [--shrink-budget B] [--json]';
+const USAGE = 'usage: npm run explore -- --runs N [--seed S] [--workers K] [--out DIR] [--bug NAME]... [--shrink-budget B (default 1000)] [--json]';
 
 class UsageError extends Error {}
 
@@ -48,7 +48,7 @@ function parseArgs(argv: readonly string[]): Args {
   let workers = Math.max(1, Math.min(availableParallelism(), 8));
   let out = 'out/explore';
   const bugs: string[] = [];
-  let shrinkBudget = 200;
+  let shrinkBudget = 1000;
   let json = false;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i] as string;
