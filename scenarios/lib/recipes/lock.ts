@@ -16,8 +16,11 @@ export interface LockEvents {
   readonly released: (client: NodeId, atMs: number) => void;
 }
 
-/** Contend once for the lock at `root` (which must exist); hold it `holdMs`, then release. */
-export function lockOnce(z: Zk, client: NodeId, root: string, holdMs: number, ev: LockEvents): void {
+/**
+ * Contend once for the lock at `root` (which must exist); hold it `holdMs`, then release.
+ * `plantedBug: 'noWait'` takes the lock as soon as the child exists (a broken recipe, for tests).
+ */
+export function lockOnce(z: Zk, client: NodeId, root: string, holdMs: number, ev: LockEvents, plantedBug?: 'noWait'): void {
   const prefix = `${client}-lock-`;
   let me: string | null = null;
 
@@ -47,7 +50,7 @@ export function lockOnce(z: Zk, client: NodeId, root: string, holdMs: number, ev
       const sorted = [...(r.children ?? [])].sort((a, b) => seqOf(a) - seqOf(b));
       const i = sorted.indexOf(me ?? '');
       if (i < 0) return z.note(`${client}: its lock node vanished (session expired?)`);
-      if (i === 0) return hold();
+      if (i === 0 || plantedBug === 'noWait') return hold();
       const below = `${root}/${sorted[i - 1]!}`;
       // Watch only the contender just below us; re-check when it goes.
       retrying(z, client, { op: 'exists', path: below, watch: true }, (e) => {
