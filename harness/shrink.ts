@@ -46,6 +46,17 @@ export function replayCommand(c: Case, hash: string): string {
   return `npm run replay -- --case ${encodeCase(c)} --expect ${hash}`;
 }
 
+/** A run that throws (a protocol or harness crash) is a failure of its own, named by the error. */
+function safeRun(c: Case): RunResult {
+  try {
+    return runCase(c);
+  } catch (e) {
+    const msg = (e instanceof Error ? e.message : String(e)).split('\n')[0]!;
+    const failed = [{ name: 'Exception', ok: false, violations: [{ t: 0, message: msg, records: [] }] }];
+    return { hash: '', failures: ['Exception'], failed, checkers: 0, healedAtUs: c.windowMs * 1000, endUs: 0, probeAckUs: null, records: 0, clientOps: 0 };
+  }
+}
+
 /** Runs `numRuns` generated cases from `seed`; shrinks the first failure. */
 export function search(o: SearchOptions): SearchResult {
   const budget = o.shrinkBudget ?? 150;
@@ -55,7 +66,7 @@ export function search(o: SearchOptions): SearchResult {
   let shrinkRuns = 0;
   const prop = fc.property(caseArb(o.shape ?? DEFAULT_SHAPE, o.bugs), (c) => {
     if (original === null) {
-      const r = runCase(c);
+      const r = safeRun(c);
       hashes.push(r.hash);
       o.onRun?.(c, r);
       if (r.failures.length === 0) return true;
@@ -66,7 +77,7 @@ export function search(o: SearchOptions): SearchResult {
     // Shrinking: a candidate counts as failing only if one of the original failures is still there.
     if (shrinkRuns >= budget) return true;
     shrinkRuns++;
-    const r = runCase(c);
+    const r = safeRun(c);
     if (!r.failures.some((f) => original!.failures.includes(f))) return true;
     last = { c, r };
     return false;
@@ -87,5 +98,6 @@ export function search(o: SearchOptions): SearchResult {
             command: replayCommand(l.c, l.r.hash),
           };
         })();
+  if (details.failed && found === null) throw new Error(`property failed outside a run: ${String(details.errorInstance ?? '')}`);
   return { runs: details.numRuns, hashes, found };
 }
