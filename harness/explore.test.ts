@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCli as explore } from '../cli/explore.ts';
 import { runCli as replay } from '../cli/replay.ts';
+import { search } from './shrink.ts';
 
 function capture(): { out: string[]; err: string[]; io: { out: (l: string) => void; err: (l: string) => void } } {
   const out: string[] = [];
@@ -54,6 +55,10 @@ describe('explore with a planted bug', () => {
     const summary = JSON.parse(c.out.at(-1)!) as { failed: number; files: string[]; hashes: string[] };
     expect(summary.failed).toBeGreaterThan(0);
     expect(summary.hashes).toHaveLength(12);
+    // Run i in a worker is run i in process: same trace hash (fast-check seed 5+i, one case).
+    for (const i of [0, 7]) {
+      expect(search({ seed: 5 + i, numRuns: 1, bugs: { keepUncommittedOnLooking: true }, shrinkBudget: 0 }).hashes[0]).toBe(summary.hashes[i]);
+    }
     const line = c.out.find((l) => l.includes('replay: npm run replay -- --file '))!;
     expect(line).toBeDefined();
     const file = line.split('--file ')[1]!;
