@@ -19,6 +19,7 @@ import type { Txn } from '../request/txn.ts';
 import { EventType, Perms } from '../request/types.ts';
 import type { Reply, Request, SessionId, WatchEvent } from '../request/types.ts';
 import { WatchManager, WatchMode } from '../watches/manager.ts';
+import type { WatchModeCode } from '../watches/manager.ts';
 import type { SetWatchesRequest } from '../client/wire.ts';
 import type { TxnEntry } from '../zab/messages.ts';
 import type { Backend, BackendFactory, ConnInfo, Prep } from './backend.ts';
@@ -71,8 +72,26 @@ class TreePrepAdapter implements Prep {
   }
 }
 
+/** A WatchManager that remembers whether any watch was ever set, so that a server whose clients
+ *  never watch skips firing altogether (the common case in benches). */
+class TrackedWatches extends WatchManager {
+  used = false;
+  override addDataWatch(path: string, session: SessionId): void {
+    this.used = true;
+    super.addDataWatch(path, session);
+  }
+  override addChildWatch(path: string, session: SessionId): void {
+    this.used = true;
+    super.addChildWatch(path, session);
+  }
+  override addWatch(path: string, session: SessionId, mode: WatchModeCode): void {
+    this.used = true;
+    super.addWatch(path, session, mode);
+  }
+}
+
 class DataBackend implements Backend {
-  private readonly watches = new WatchManager();
+  private readonly watches = new TrackedWatches();
 
   constructor(private readonly opts: DataBackendOptions) {}
 
@@ -124,7 +143,7 @@ class DataBackend implements Backend {
 
   fire(result: unknown, authOf: (sessionId: SessionId) => readonly AuthId[] | undefined): readonly WatchEvent[] {
     const r = result as ApplyResult;
-    if (r.triggers.length === 0) return [];
+    if (r.triggers.length === 0 || !this.watches.used) return [];
     return this.watches.fire(r.triggers, (s, acl) => {
       const auth = authOf(s);
       return auth !== undefined && checkAcl(acl, Perms.READ, auth);
