@@ -161,3 +161,22 @@ export function writeRecording(rec: Recording): string {
   const text = JSON.stringify(rec, null, 1);
   return text.replace(/[\u007f-\uffff]/g, (ch) => '\\u' + ch.charCodeAt(0).toString(16).padStart(4, '0')) + '\n';
 }
+
+/** Fields echoed from the op into its result, in FORMAT.md's order. */
+export const ECHO_FIELDS = [
+  'path',
+  'mode',
+  'ephemeral',
+  'sequential',
+  'container',
+  'ttl',
+  'version',
+  'watch',
+  'data',
+  'data_size',
+  'opcode',
+  'acl',
+  'scheme',
+  'auth',
+  'watcher_type',
+] as const;

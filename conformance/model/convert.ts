@@ -16,6 +16,7 @@ import {
   type Stat,
 } from '../../protocol/request/types.ts';
 import type { RecordedStat } from '../recording.ts';
+import { ECHO_FIELDS } from '../recording.ts';
 
 /** `"scheme:id:perms"` (id = everything between the first and the last ':') or an object. */
 export function parseAclSpec(spec: AclSpec): Acl {
@@ -105,24 +106,6 @@ export function multiSubRequestOf(op: MultiSubOp): MultiSubRequest {
   }
 }
 
-/** Fields echoed from the op into its result, in FORMAT.md's order. */
-export const ECHO_FIELDS = [
-  'path',
-  'mode',
-  'ephemeral',
-  'sequential',
-  'container',
-  'ttl',
-  'version',
-  'watch',
-  'data',
-  'data_size',
-  'opcode',
-  'acl',
-  'scheme',
-  'auth',
-  'watcher_type',
-] as const;
 
 export function echoFields(op: ScriptOp): Record<string, unknown> {
   const out: Record<string, unknown> = {};

@@ -9,7 +9,7 @@
  * notification the server queued for that session before it, so each watch event lands on the
  * op that caused it.
  */
-import type { Recording, RecordedEvent, ResultRecord } from '../recording.ts';
+import { ECHO_FIELDS, type Recording, type RecordedEvent, type ResultRecord } from '../recording.ts';
 import type { Script, ScriptOp } from '../script.ts';
 import { sessionOf } from '../script.ts';
 import { ConnectionLossError, SessionExpiredError, ZkSession } from './client.ts';
@@ -36,24 +36,6 @@ const DEFAULT_TIMEOUT_MS = 10_000;
 const WAIT_GONE_DEFAULT_MS = 30_000;
 const WAIT_GONE_POLL_MS = 50;
 
-/** Fields echoed from an op into its result, in FORMAT.md's order. */
-const ECHO = [
-  'path',
-  'mode',
-  'ephemeral',
-  'sequential',
-  'container',
-  'ttl',
-  'version',
-  'watch',
-  'data',
-  'data_size',
-  'opcode',
-  'acl',
-  'scheme',
-  'auth',
-  'watcher_type',
-] as const;
 const SUB_ECHO = ['op', 'path', 'version', 'mode', 'data', 'acl'] as const;
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -128,7 +110,7 @@ class Recorder {
     if (op.note !== undefined) r['note'] = op.note;
     if (op.op !== 'sleep' && op.op !== 'srvr') r['session'] = sessionOf(op);
     const o = op as unknown as Record<string, unknown>;
-    for (const k of ECHO) if (o[k] !== undefined) r[k] = o[k];
+    for (const k of ECHO_FIELDS) if (o[k] !== undefined) r[k] = o[k];
     if (op.op === 'multi') {
       r['ops'] = op.ops.map((sub) => {
         const so = sub as unknown as Record<string, unknown>;

@@ -4,88 +4,25 @@
  */
 import { JuteReader, JuteWriter } from './jute.ts';
 
-export const OpCode = {
-  notification: 0,
-  create: 1,
-  delete: 2,
-  exists: 3,
-  getData: 4,
-  setData: 5,
-  getACL: 6,
-  setACL: 7,
-  getChildren: 8,
-  sync: 9,
-  ping: 11,
-  getChildren2: 12,
-  check: 13,
-  multi: 14,
-  create2: 15,
-  checkWatches: 17,
-  removeWatches: 18,
-  createContainer: 19,
-  createTTL: 21,
-  auth: 100,
-  getEphemerals: 103,
-  getAllChildrenNumber: 104,
-  setWatches2: 105,
-  addWatch: 106,
-  closeSession: -11,
-  error: -1,
-} as const;
+/** Opcodes are the protocol's own table (ZooDefs.OpCode), shared with the model. */
+import { Err } from '../../protocol/request/errors.ts';
+import { OpCode } from '../../protocol/request/types.ts';
+export { OpCode };
 
 /** Reserved xids: the server marks watch notifications, ping and auth replies with these. */
 export const XID_NOTIFICATION = -1;
 export const XID_PING = -2;
 export const XID_AUTH = -4;
 
-/** Error code -> upper-case name, as KeeperException.Code spells it. */
-const ERROR_NAMES: ReadonlyMap<number, string> = new Map([
-  [0, 'OK'],
-  [-1, 'SYSTEMERROR'],
-  [-2, 'RUNTIMEINCONSISTENCY'],
-  [-3, 'DATAINCONSISTENCY'],
-  [-4, 'CONNECTIONLOSS'],
-  [-5, 'MARSHALLINGERROR'],
-  [-6, 'UNIMPLEMENTED'],
-  [-7, 'OPERATIONTIMEOUT'],
-  [-8, 'BADARGUMENTS'],
-  [-12, 'UNKNOWNSESSION'],
-  [-13, 'NEWCONFIGNOQUORUM'],
-  [-14, 'RECONFIGINPROGRESS'],
-  [-100, 'APIERROR'],
-  [-101, 'NONODE'],
-  [-102, 'NOAUTH'],
-  [-103, 'BADVERSION'],
-  [-108, 'NOCHILDRENFOREPHEMERALS'],
-  [-110, 'NODEEXISTS'],
-  [-111, 'NOTEMPTY'],
-  [-112, 'SESSIONEXPIRED'],
-  [-113, 'INVALIDCALLBACK'],
-  [-114, 'INVALIDACL'],
-  [-115, 'AUTHFAILED'],
-  [-118, 'SESSIONMOVED'],
-  [-119, 'NOTREADONLY'],
-  [-120, 'EPHEMERALONLOCALSESSION'],
-  [-121, 'NOWATCHER'],
-  [-122, 'REQUESTTIMEOUT'],
-  [-123, 'RECONFIGDISABLED'],
-  [-124, 'SESSIONCLOSEDREQUIRESASLAUTH'],
-  [-125, 'QUOTAEXCEEDED'],
-  [-127, 'THROTTLEDOP'],
-]);
-
-export function errorName(code: number): string {
-  return ERROR_NAMES.get(code) ?? `ERROR(${code})`;
-}
-
-const ERROR_CODES: ReadonlyMap<string, number> = new Map([...ERROR_NAMES].map(([c, n]) => [n, c]));
+/** Error code -> upper-case name, as KeeperException.Code spells it (the protocol's table). */
+export { errName as errorName } from '../../protocol/request/errors.ts';
 
 /** The code of an upper-case error name (undefined for recorder-only names like NO_SUCH_SESSION). */
 export function errorCode(name: string): number | undefined {
-  return ERROR_CODES.get(name);
+  return Object.hasOwn(Err, name) ? Err[name as keyof typeof Err] : undefined;
 }
 
-export const AUTH_FAILED = -115;
+export const AUTH_FAILED = Err.AUTHFAILED;
 
 /** Watch event types (Watcher.Event.EventType) and connection states (KeeperState). */
 const EVENT_TYPES: ReadonlyMap<number, string> = new Map([
