@@ -32,6 +32,7 @@ describe('the scenario library', () => {
           ...run.result.expectations.filter((e) => !e.ok).map((e) => `expectation: ${e.name} (${e.detail ?? ''})`),
           ...run.verdicts.filter((v) => !v.ok).map((v) => `checker ${v.name}: ${v.violations[0]?.message ?? ''}`),
           ...(run.result.hitEventLimit ? ['hit the event limit'] : []),
+          ...(run.summary.writes.lost > 0 ? [`${run.summary.writes.lost} acknowledged writes lost`] : []),
         ];
         expect(broken, `${file} seed ${seed}`).toEqual([]);
         expect(run.result.expectations.length, `${file} states expectations`).toBeGreaterThan(0);

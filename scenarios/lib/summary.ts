@@ -30,6 +30,7 @@ export function summarize(records: readonly TraceRecord[]): RunSummary {
     return l;
   };
   const durable = new Map<string, number>();
+  const snapBase = new Map<string, number>();
   let newest: { node: string; epoch: number } | undefined;
   for (const r of records) {
     if (r.ev === 'crash') {
@@ -59,11 +60,11 @@ export function summarize(records: readonly TraceRecord[]): RunSummary {
         logs.set(r.node, logOf(r.node).filter((x) => x <= z));
         break;
       }
-      case 'sync.snap': {
-        // A snapshot stands for every txn up to its zxid.
-        logs.set(r.node, [Number(d['zxid'])]);
+      case 'sync.snap':
+        // An installed snapshot stands for every txn up to its zxid.
+        snapBase.set(r.node, Number(d['zxid']));
+        logs.set(r.node, []);
         break;
-      }
       case 'client.invoke':
         if (WRITES.has(String(d['op']))) invoked.set(`${r.node}/${String(d['session'])}/${String(d['xid'])}`, String(d['op']));
         break;
@@ -78,9 +79,8 @@ export function summarize(records: readonly TraceRecord[]): RunSummary {
   }
   let lost = 0;
   if (newest !== undefined) {
-    const log = logOf(newest.node);
-    const held = new Set(log);
-    const base = log.length > 0 ? Math.min(...log) : 0;
+    const held = new Set(logOf(newest.node));
+    const base = snapBase.get(newest.node) ?? 0;
     for (const z of acked) if (!held.has(z) && z > base) lost++;
   }
   return { leaders, writes: { acknowledged: acked.length, lost } };
