@@ -11,7 +11,8 @@
 import { closeSync, existsSync, mkdirSync, openSync, writeFileSync, writeSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { narrate } from '../reports/narrate.ts';
+import { narrateLines } from '../reports/narrate.ts';
+import { secs } from '../reports/timeline/names.ts';
 import { renderTimeline } from '../reports/timeline/render.ts';
 import { runChecked } from '../scenarios/lib/run.ts';
 import type { CheckedRun } from '../scenarios/lib/run.ts';
@@ -171,7 +172,11 @@ async function main(argv: readonly string[], io: CliIo): Promise<number> {
   io.out(`ran       ${result.events} events to t=${formatTime(result.endUs)}${result.hitEventLimit ? ' (HIT EVENT LIMIT)' : ''}`);
   io.out('');
   io.out('what happened:');
-  for (const line of narrate(records, { verdicts }).trimEnd().split('\n')) if (line !== '') io.out(`  ${line}`);
+  // The narration, with the scenario's own notes (`z.note`) woven in at their times.
+  const lines = narrateLines(records, { verdicts }).map((l, i) => ({ ...l, i }));
+  for (const r of records) if (r.ev === 'note') lines.push({ t: r.t, text: `(scenario) ${String(r['text'])}`, i: lines.length });
+  lines.sort((a, b) => a.t - b.t || a.i - b.i);
+  for (const l of lines) io.out(`  t=${secs(l.t)} ${l.text}`);
   io.out('');
   io.out('expectations:');
   if (result.expectations.length === 0) io.out('  (none)');
