@@ -96,6 +96,30 @@ describe('npm run sim', () => {
     expect(existsSync(join(process.cwd(), 'out', 'split-brain-9.html'))).toBe(true);
   });
 
+  it('reports progress through io.progress (the process shows it on stderr), ending at 100%', async () => {
+    const seen: number[] = [];
+    const out: string[] = [];
+    const code = await runCli([SPLIT, '--html', join(dir, 'pr.html')], { out: (l) => out.push(l), err: () => undefined, progress: (f) => seen.push(f) });
+    expect(code).toBe(0);
+    expect(seen.length).toBe(50);
+    expect(seen.every((f, i) => i === 0 || f > seen[i - 1]!)).toBe(true);
+    expect(seen[seen.length - 1]).toBe(1);
+  });
+
+  it('a script that throws mid-run: one error line naming the scenario', async () => {
+    const bad = join(dir, 'badtarget.ts');
+    writeFileSync(
+      bad,
+      `import { zkScenario } from ${JSON.stringify(join(ROOT, 'scenarios/lib/define.ts'))};\n` +
+        "export default zkScenario({ name: 'bad target', description: '', servers: 3, durationMs: 2000,\n" +
+        "  script(z) { z.at(500, (z) => { throw new Error('no server s9 here'); }); } });\n",
+    );
+    const r = await cli(bad, '--html', join(dir, 'bt.html'));
+    expect(r.code).toBe(1);
+    expect(r.err).toEqual(["sim: scenario 'bad target' failed: no server s9 here"]);
+    expect(r.out).toEqual([]);
+  });
+
   it('bad input: one clear error line and a non-zero status', async () => {
     const throwing = join(dir, 'throws.ts');
     writeFileSync(
