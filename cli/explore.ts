@@ -5,7 +5,8 @@
  * liveness phase. Run i uses fast-check seed S+i, so any single run can be repeated alone. A
  * failing run is shrunk in its worker and written to DIR/failure-S-i.json (original and shrunk
  * case, violations, and the replay command); the command is also printed. `--bug NAME` plants a
- * historical bug (protocol/config.ts BugFlags) in every run. Progress goes to stderr.
+ * historical bug (protocol/config.ts BugFlags) in every run; `--election` draws election-focused runs
+ * (no workload, crash/pause/partition/isolate only). Progress goes to stderr.
  * Exit status: 0 no failure, 1 failures found, 2 bad usage. Errors are one line on stderr.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -16,7 +17,7 @@ import { BUG_NAMES, isBugName } from '../harness/bugs.ts';
 import { describeCase } from '../harness/describe.ts';
 import { runPool, type Job, type Outcome } from '../harness/pool.ts';
 
-const USAGE = 'usage: npm run explore -- --runs N [--seed S] [--workers K] [--out DIR] [--bug NAME]... [--shrink-budget B (default 1000)] [--json]';
+const USAGE = 'usage: npm run explore -- --runs N [--seed S] [--workers K] [--out DIR] [--bug NAME]... [--shrink-budget B (default 1000)] [--election] [--json]';
 
 class UsageError extends Error {}
 
@@ -34,6 +35,7 @@ interface Args {
   out: string;
   bugs: string[];
   shrinkBudget: number;
+  election: boolean;
   json: boolean;
 }
 
@@ -50,6 +52,7 @@ function parseArgs(argv: readonly string[]): Args {
   const bugs: string[] = [];
   let shrinkBudget = 1000;
   let json = false;
+  let election = false;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i] as string;
     const value = (): string => {
@@ -67,6 +70,7 @@ function parseArgs(argv: readonly string[]): Args {
       if (!isBugName(b)) throw new UsageError(`unknown bug '${b}' (one of ${BUG_NAMES.join(', ')})`);
       bugs.push(b);
     } else if (a === '--json') json = true;
+    else if (a === '--election') election = true;
     else if (a === '--help' || a === '-h') throw new UsageError(USAGE);
     else if (a.startsWith('-')) throw new UsageError(`unknown option ${a}`);
     else throw new UsageError(`unexpected argument ${a} (${USAGE})`);
@@ -74,7 +78,7 @@ function parseArgs(argv: readonly string[]): Args {
   if (runs === undefined) throw new UsageError(`--runs is required (${USAGE})`);
   // Explore is a CLI: a fresh seed per invocation unless given (it is printed, so it can be repeated).
   seed ??= Math.floor(Math.random() * 2 ** 31);
-  return { runs, seed, workers, out, bugs, shrinkBudget, json };
+  return { runs, seed, workers, out, bugs, shrinkBudget, election, json };
 }
 
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
@@ -101,6 +105,7 @@ async function explore(a: Args, io: CliIo): Promise<number> {
     caseSeed: (a.seed + i) % 2 ** 31,
     shrinkBudget: a.shrinkBudget,
     ...(bugs ? { bugs } : {}),
+    ...(a.election ? { electionOnly: true } : {}),
   }));
   const started = Date.now();
   const outcomes: Outcome[] = [];
@@ -150,7 +155,7 @@ async function explore(a: Args, io: CliIo): Promise<number> {
     }
   }
   const checkers = [...byChecker].sort(([x], [y]) => (x < y ? -1 : 1)).map(([k, v]) => `${k} ${v}`);
-  io.out(`explore   ${a.runs} runs, seed ${a.seed}, ${a.workers} workers${a.bugs.length ? `, bugs ${a.bugs.join(',')}` : ''}`);
+  io.out(`explore   ${a.runs} runs, seed ${a.seed}, ${a.workers} workers${a.election ? ', election-focused' : ''}${a.bugs.length ? `, bugs ${a.bugs.join(',')}` : ''}`);
   io.out(`result    ${a.runs - failed} passed, ${failed} failed${checkers.length ? ` (${checkers.join(', ')})` : ''}`);
   io.out(`time      ${wallS.toFixed(1)} s wall, ${(a.runs / Math.max(wallS, 0.001)).toFixed(1)} runs/s`);
   if (files.length) io.out(`failures  written to ${resolve(a.out)} (${files.length} files)`);

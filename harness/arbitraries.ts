@@ -7,7 +7,7 @@
  * clients, lowers rounds and times, and moves towards 3 servers / no observers.
  */
 import fc from 'fast-check';
-import { EPISODES, RECIPES, type Case, type EnsembleSpec, type Episode, type WorkloadItem } from './case.ts';
+import { EPISODES, RECIPES, type Case, type EnsembleSpec, type Episode, type EpisodeKind, type WorkloadItem } from './case.ts';
 import type { BugFlags } from '../protocol/config.ts';
 
 export interface CaseShape {
@@ -20,7 +20,15 @@ export interface CaseShape {
   readonly maxWindowMs: number;
   /** Allowed voter counts, first = what shrinking moves towards. */
   readonly servers: readonly number[];
+  /** Election-focused runs: no workload (equal zxids across epochs, where vote-order bugs such as
+   *  ZOOKEEPER-1419 show) and only crash/pause/partition/isolate episodes. */
+  readonly electionOnly?: boolean;
 }
+
+/** The shape of election-focused runs. */
+export const ELECTION_SHAPE: CaseShape = { maxEpisodes: 10, maxClients: 1, minWindowMs: 5_000, maxWindowMs: 30_000, servers: [3, 5], electionOnly: true };
+
+const ELECTION_KINDS = ['crash', 'pause', 'partition', 'isolate'] as const;
 
 export const DEFAULT_SHAPE: CaseShape = { maxEpisodes: 12, maxClients: 6, minWindowMs: 3_000, maxWindowMs: 30_000, servers: [3, 5, 7] };
 
@@ -44,9 +52,9 @@ const KIND_WEIGHT: Readonly<Record<(typeof EPISODES)[number], number>> = {
   loss: 1, dup: 1, reorder: 1, delay: 1, skew: 1, jump: 1, slowDisk: 1,
 };
 
-export function episodeArb(nodes: number, windowMs: number): fc.Arbitrary<Episode> {
+export function episodeArb(nodes: number, windowMs: number, kinds: readonly EpisodeKind[] = EPISODES): fc.Arbitrary<Episode> {
   return fc.record({
-    kind: fc.oneof(...EPISODES.map((k) => ({ arbitrary: fc.constant(k), weight: KIND_WEIGHT[k] }))),
+    kind: fc.oneof(...kinds.map((k) => ({ arbitrary: fc.constant(k), weight: KIND_WEIGHT[k] }))),
     atMs: fc.integer({ min: 0, max: Math.max(0, windowMs - 1) }),
     forMs: fc.integer({ min: 1, max: Math.max(1, windowMs) }),
     a: fc.integer({ min: 0, max: nodes - 1 }),
@@ -77,8 +85,8 @@ export function caseArb(shape: CaseShape = DEFAULT_SHAPE, bugs?: BugFlags): fc.A
   const maxNodes = Math.max(...shape.servers) + 2 + shape.maxClients;
   return fc
     .record({
-      faults: fc.array(episodeArb(maxNodes, shape.maxWindowMs), { maxLength: shape.maxEpisodes }),
-      workload: workloadArb(shape.maxClients, shape.maxWindowMs),
+      faults: fc.array(episodeArb(maxNodes, shape.maxWindowMs, shape.electionOnly ? ELECTION_KINDS : EPISODES), { maxLength: shape.maxEpisodes }),
+      workload: shape.electionOnly ? fc.constant([] as WorkloadItem[]) : workloadArb(shape.maxClients, shape.maxWindowMs),
       ensemble: ensembleArb(shape),
       windowMs: fc.integer({ min: shape.minWindowMs, max: shape.maxWindowMs }),
       seed: fc.noShrink(fc.integer({ min: 0, max: 2 ** 31 - 1 })),

@@ -14,6 +14,8 @@ export interface Job {
   readonly caseSeed: number;
   readonly shrinkBudget: number;
   readonly bugs?: BugFlags;
+  /** Election-focused runs (arbitraries.ts ELECTION_SHAPE). */
+  readonly electionOnly?: boolean;
 }
 
 export interface Outcome {

@@ -6,7 +6,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { caseArb } from './arbitraries.ts';
+import { caseArb, ELECTION_SHAPE } from './arbitraries.ts';
 import { EPISODES, decodeCase, encodeCase, type Case, type EpisodeKind } from './case.ts';
 import { runCase, type RunResult } from './run.ts';
 import { search } from './shrink.ts';
@@ -85,5 +85,17 @@ describe('a planted bug (ZOOKEEPER-1154: diffInsteadOfTrunc)', () => {
     const again = runCase(f.shrunk);
     expect(again.hash).toBe(f.result.hash);
     expect(again.failures).toEqual(f.result.failures);
+  });
+});
+
+describe('a planted election bug (ZOOKEEPER-1419: voteOrderIgnoresEpoch)', () => {
+  it('is found by election-focused generated runs; with the flag off the shrunk case passes', () => {
+    const r = search({ seed: 1, numRuns: 60, shape: ELECTION_SHAPE, bugs: { voteOrderIgnoresEpoch: true }, shrinkBudget: 60 });
+    expect(r.found).not.toBeNull();
+    const f = r.found!;
+    expect(f.result.failures).toContain('ElectionOrder');
+    expect(runCase(f.shrunk).hash).toBe(f.result.hash);
+    const { bugs: _bugs, ...fixed } = f.shrunk;
+    expect(runCase(fixed).failures).toEqual([]);
   });
 });

@@ -2,13 +2,14 @@
  * Child-process entry of `npm run explore`: receives run jobs from the parent (pool.ts), runs each
  * as a one-case fast-check search (so a failure is shrunk right here), and sends the outcome back.
  */
+import { DEFAULT_SHAPE, ELECTION_SHAPE } from './arbitraries.ts';
 import { search } from './shrink.ts';
 import type { Job, Outcome } from './pool.ts';
 
 process.on('message', (job: Job) => {
   let out: Outcome;
   try {
-    const r = search({ seed: job.caseSeed, numRuns: 1, shrinkBudget: job.shrinkBudget, bugs: job.bugs });
+    const r = search({ seed: job.caseSeed, numRuns: 1, shrinkBudget: job.shrinkBudget, bugs: job.bugs, shape: job.electionOnly ? ELECTION_SHAPE : DEFAULT_SHAPE });
     const f = r.found;
     out = {
       index: job.index,
