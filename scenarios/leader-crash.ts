@@ -10,6 +10,7 @@ import { zkScenario } from './lib/define.ts';
 import { retrying } from './lib/recipes/retry.ts';
 
 let old = '';
+let rejoinSync: string[] = [];
 
 export default zkScenario({
   name: 'leader-crash',
@@ -19,6 +20,10 @@ export default zkScenario({
   clients: 2,
   durationMs: 25_000,
   script(z) {
+    rejoinSync = [];
+    z.onEvent('sync.send', (_leader, d) => {
+      if (z.nowMs > 13_000 && `s${String(d['peer'])}` === old) rejoinSync.push(String(d['mode']));
+    });
     z.at(1_000, (z) => {
       old = z.leader() ?? 's3';
       z.connect('c1', old);
@@ -39,6 +44,7 @@ export default zkScenario({
     leaderOfEpochAbove(z, 1),
     notLeading(z, old),
     that(`${old} rejoined as a follower`, z.stateOf(old) === 'FOLLOWING', z.stateOf(old)),
+    that(`${old} was synced by DIFF or TRUNC (it already held most of the history)`, rejoinSync.length > 0 && rejoinSync.every((m) => m === 'DIFF' || m === 'TRUNC'), rejoinSync.join(',') || 'no sync'),
     acked(z, 'write before the crash'),
     acked(z, 'write during the failover'),
     acked(z, 'write after the restart'),
