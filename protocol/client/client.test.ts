@@ -68,6 +68,10 @@ describe('ZooKeeper client', () => {
     const ev = (c.call('c1', { op: 'events' }) as R).events!;
     expect(ev).toContainEqual(expect.objectContaining({ type: 'NodeDataChanged', path: '/w' }));
     expect(ev).toContainEqual(expect.objectContaining({ type: 'NodeDataChanged', path: '/w2' }));
+    // The SetWatches exchange leaves the connection in order: later requests still work.
+    const reconnects = c.events('client.disconnected').filter((e) => e.node === 'c1').length;
+    expect((c.call('c1', { op: 'getData', path: '/w' }) as R).data).toBe('b');
+    expect(c.events('client.disconnected').filter((e) => e.node === 'c1')).toHaveLength(reconnects);
   });
 
   it('keeps an idle session alive with pings; learns of expiry after a long partition', () => {

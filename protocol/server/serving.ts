@@ -305,10 +305,7 @@ export class Serving implements ServingLayer {
         if (head.routed) return;
         head.reply = this.backend.read(p.db.sm, c, head.req, p.db.lastProcessedZxid, (ev) => this.notify(c, ev, p.db.lastProcessedZxid));
       }
-      if (head.req.op === 'setWatches') {
-        c.queue.shift();
-        continue;
-      }
+      // SetWatches is answered too: the client keeps it in its pending queue (xid -8).
       c.queue.shift();
       this.peer.send(c.node, { type: 'ZK_REPLY', cnx: c.cnx, seq: ++c.sendSeq, xid: head.xid, reply: head.reply });
     }
