@@ -87,6 +87,13 @@ describe('ZooKeeper client', () => {
     expect((c.call('c1', { op: 'getData', path: '/e' }) as R).rc).toBe(Err.SESSIONEXPIRED);
   });
 
+  it('an unknown auth scheme fails the handle for good (AUTH_FAILED)', () => {
+    const c = settledCluster(1, 46);
+    expect((c.call('c1', { op: 'addAuth', scheme: 'nope', auth: 'x' }) as R).rc).toBe(Err.AUTHFAILED);
+    expect((c.call('c1', { op: 'getData', path: '/' }) as R).rc).toBe(Err.AUTHFAILED);
+    expect((c.call('c1', { op: 'addAuth', scheme: 'digest', auth: 'u:p' }) as R).rc).toBe(Err.AUTHFAILED);
+  });
+
   it('answers a malformed call with BadArguments instead of throwing', () => {
     const c = settledCluster(1, 45);
     expect((c.call('c1', { op: 'frobnicate' }) as R).rc).toBe(Err.BADARGUMENTS);

@@ -31,7 +31,7 @@ export interface ClientConfig {
   readonly quiet?: boolean;
 }
 
-type State = 'idle' | 'connecting' | 'connected' | 'closing' | 'closed' | 'expired';
+type State = 'idle' | 'connecting' | 'connected' | 'closing' | 'closed' | 'expired' | 'authFailed';
 
 interface Pending {
   readonly xid: number;
@@ -175,6 +175,7 @@ export class ZooKeeperClient implements ProtocolNode {
     }
     const req = op as Request;
     if (this.state === 'expired') return this.reply(id, { op: req.op, rc: Err.SESSIONEXPIRED, zxid: -1 });
+    if (this.state === 'authFailed') return this.reply(id, { op: req.op, rc: Err.AUTHFAILED, zxid: -1 });
     if (this.state === 'closed' || this.state === 'closing' || this.state === 'idle') {
       return this.reply(id, { op: req.op, rc: Err.CONNECTIONLOSS, zxid: -1 });
     }
@@ -226,7 +227,7 @@ export class ZooKeeperClient implements ProtocolNode {
   private nextServer(): void {
     this.server = null;
     this.stopTimers();
-    if (this.state === 'closed' || this.state === 'expired') return;
+    if (this.state === 'closed' || this.state === 'expired' || this.state === 'authFailed') return;
     let delay = this.everConnected ? Math.floor(this.rng() * 1000) : 0;
     if (this.tried >= this.hosts.length) {
       this.tried = 0;
@@ -301,6 +302,15 @@ export class ZooKeeperClient implements ProtocolNode {
     if (reply.rc === Err.OK || reply.rc === Err.NONODE) this.watches.onReply(head.req as Request, reply.rc);
     this.trace('client.return', { session: this.sessionId, xid, rc: reply.rc, zxid: reply.zxid });
     this.reply(head.id, reply);
+    if (head.req.op === 'addAuth' && reply.rc === Err.AUTHFAILED) {
+      // AUTH_FAILED is terminal in ClientCnxn: the server closes the connection and the handle is dead.
+      this.state = 'authFailed';
+      this.stopTimers();
+      this.server = null;
+      this.trace('client.disconnected', { server: null, session: this.sessionId, reason: 'auth failed' });
+      this.failAll(Err.AUTHFAILED);
+      return;
+    }
     if (head.req.op === 'closeSession') {
       this.state = 'closed';
       this.stopTimers();
@@ -318,7 +328,7 @@ export class ZooKeeperClient implements ProtocolNode {
   }
 
   private connectionLost(reason: string): void {
-    if (this.state === 'closed' || this.state === 'expired' || this.state === 'idle') return;
+    if (this.state === 'closed' || this.state === 'expired' || this.state === 'idle' || this.state === 'authFailed') return;
     const wasConnected = this.state === 'connected' || (this.state === 'closing' && this.pending.length > 0);
     if (this.server) this.send({ type: 'ZK_CLOSE', cnx: this.cnx, seq: ++this.sendSeq });
     if (wasConnected) this.trace('client.disconnected', { server: this.server, session: this.sessionId, reason });
