@@ -58,8 +58,9 @@ export function lostWrites(c: Cluster, exists: (server: string, path: string) =>
   const acked: string[] = [];
   const invoked = new Map<string, string>();
   for (const e of c.events()) {
-    // Ephemeral creates (flags 1, 3) legitimately vanish with their session.
-    if (e.event === 'client.invoke' && e.data['op'] === 'create' && ((e.data['flags'] as number) & 1) === 0) {
+    // Ephemeral creates (flags 1, 3) legitimately vanish with their session; sequential ones (2, 3)
+    // create a path the invoke record does not name.
+    if (e.event === 'client.invoke' && e.data['op'] === 'create' && ((e.data['flags'] as number) & 3) === 0) {
       invoked.set(`${e.node}/${String(e.data['session'])}/${String(e.data['xid'])}`, String(e.data['path']));
     } else if (e.event === 'client.return' && e.data['rc'] === 0) {
       const p = invoked.get(`${e.node}/${String(e.data['session'])}/${String(e.data['xid'])}`);
