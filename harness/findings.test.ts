@@ -10,7 +10,7 @@ import { decodeCase } from './case.ts';
 import { runCase } from './run.ts';
 
 function load(name: string) {
-  const raw = JSON.parse(readFileSync(new URL(`./findings/${name}.json`, import.meta.url), 'utf8')) as { shrunk: unknown; failures: string[] };
+  const raw = JSON.parse(readFileSync(new URL(`./findings/${name}.json`, import.meta.url), 'utf8')) as { shrunk: unknown; failures?: string[] };
   return { c: decodeCase(JSON.stringify(raw.shrunk)), failures: raw.failures };
 }
 
@@ -28,7 +28,8 @@ describe('harness findings replay clean', () => {
   for (const f of FINDINGS) {
     it(`${f.name}: every checker passes`, () => {
       const { c, failures } = load(f.name);
-      expect(failures).toContain(f.was);
+      // Older finding files do not list their failures; where they do, it is the one judged here.
+      if (failures !== undefined) expect(failures).toContain(f.was);
       const r = runCase(c);
       expect(r.failed.flatMap((v) => v.violations.map((x) => `${v.name}: ${x.message}`))).toEqual([]);
       expect(r.failures).toEqual([]);
