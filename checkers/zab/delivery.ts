@@ -16,7 +16,7 @@
  *
  * One linear pass computes all six; the results are cached per trace array (`sharedPass`).
  */
-import { counterOf, epochOf, zxidHex } from '../../protocol/zxid.ts';
+import { counterOf, epochOf, makeZxid, zxidHex } from '../../protocol/zxid.ts';
 import { decode, type TxnInfo } from '../events.ts';
 import { sharedPass, Verdict, type PassCache } from '../result.ts';
 import type { CheckOptions, CheckResult, TraceRecord } from '../types.ts';
@@ -70,12 +70,23 @@ function pass(records: readonly TraceRecord[], options?: CheckOptions): Map<Deli
   const seenDelivered = new Set<number>();
   /**
    * A tree can be labelled (e, 0) — the new leader's lastProcessedZxid at establishment, and so the
-   * zxid of a snapshot it sends — which names no txn: it stands for the last txn before epoch e.
+   * zxid of a snapshot it sends — which names no txn: it stands for the leader's tree at that
+   * point (ZooKeeper 3.8 Leader.startZkServer relabels the tree it loaded, which holds every txn
+   * it had logged, committed or not: loadDataBase / fastForwardDataBase). `stands` maps a label to
+   * the last txn of the leader's tree when it established or sent a SNAP under that label; a label
+   * never seen that way falls back to the last txn any server delivered before epoch e.
    */
+  const stands = new Map<number, number>();
   const real = (z: number): number => {
     if (z === 0 || counterOf(z) !== 0) return z;
+    const s = stands.get(z);
+    if (s !== undefined) return s;
     const k = lowerBound(delivered, z);
     return k > 0 ? delivered[k - 1]! : 0;
+  };
+  const label = (z: number, node: string): void => {
+    const l = applied.lastOf(node);
+    if (z !== 0 && counterOf(z) === 0 && l !== undefined && !stands.has(z) && l !== z) stands.set(z, real(l));
   };
   /** per proposer: last proposed zxid */
   const lastProposed = new Map<string, number>();
@@ -102,6 +113,8 @@ function pass(records: readonly TraceRecord[], options?: CheckOptions): Map<Deli
       continue;
     }
     if (e.k !== 'apply') {
+      if (e.k === 'established') label(makeZxid(e.epoch, 0), d.node);
+      else if (e.k === 'syncSend' && e.mode === 'SNAP' && e.to !== undefined) label(e.to, d.node);
       applied.feed(d.node, e);
       if (e.k === 'boot' || e.k === 'crash') lastProposed.delete(d.node);
       continue;
