@@ -75,3 +75,47 @@ describe('random faults (TCP-like network)', () => {
     }
   }
 });
+
+describe('random faults, mixed workload', () => {
+  for (const seed of [501, 502]) {
+    it(`creates, ephemerals, sequentials, multi, watches, sync and an abandoned session (seed ${seed})`, () => {
+      const c = new Cluster({ servers: 3, observers: seed % 2, clients: 4, seed, client: { sessionTimeoutMs: 4000 } });
+      c.runUntil(() => c.settled(), 5_000);
+      connectAll(c);
+      let n = 0;
+      const loop = (client: string) => {
+        const k = n++;
+        const ops = [
+          { op: 'create', path: `/p-${k}`, data: 'v' },
+          { op: 'create', path: `/e-${client}-${k}`, data: '', flags: 1 },
+          { op: 'setData', path: '/hot', data: String(k) },
+          { op: 'multi', ops: [{ op: 'create', path: `/m-${k}`, data: '' }, { op: 'delete', path: `/m-${k}` }] },
+          { op: 'getData', path: '/hot', watch: true },
+          { op: 'sync', path: '/' },
+          { op: 'create', path: '/s-', data: '', flags: 2 },
+        ];
+        c.sim.request(client, ops[k % ops.length]);
+        if (c.sim.now < 40_000_000) c.sim.after(15_000, () => loop(client));
+      };
+      c.sim.request('c1', { op: 'create', path: '/hot', data: '' });
+      for (const id of c.clientIds) c.sim.after(0, () => loop(id));
+      c.sim.after(15_000_000, (s) => void s.request('c4', { op: 'abandon' }));
+      const faults = randomFaults(c.sim.rng.stream('workload'), c.serverIds, {
+        durationUs: 40_000_000,
+        episodes: 10,
+        maxLengthUs: 8_000_000,
+        kinds: KINDS,
+        maxDown: 1,
+      }).map((f) => ({ ...f, at: f.at + c.sim.now }));
+      scheduleFaults(c.sim, faults);
+      c.runFor(45_000);
+      expect(converge(c, 90_000)).toBe(true);
+      expect(allViolations(c)).toEqual([]);
+      // c4's ephemerals died with its session on every server.
+      for (const s of c.serverIds) {
+        const sm = c.server(s).db.sm as unknown as { tree: { ephemeralsOf(id: string): string[] } };
+        expect(sm.tree.ephemeralsOf(c.client('c4').sessionId)).toEqual([]);
+      }
+    });
+  }
+});
