@@ -2,14 +2,21 @@
  * Election ordering (FastLeaderElection): the leader of each election is the greatest
  * (peerEpoch, zxid, sid) among the servers whose votes elected it.
  *
- * Each server's own credential is its initial vote of its latest election (`election.start`'s
- * vote, or else a `vote` for itself): its currentEpoch and last logged zxid. At
+ * Each server's own credential is its initial vote of an election round (`election.start`'s
+ * vote, or else a `vote` for itself in that round): its currentEpoch and last logged zxid. At
  * `election.decided` with state LEADING the decided vote must name the decider itself and must not
  * be beaten by the credential of any server in `votesFrom`. With `ensembleSize`, the voters must
  * also be a strict majority.
  *
+ * The voter's credential is the one it had in the round the decider counted (the decided `round`):
+ * FastLeaderElection.lookForLeader counts only votes of its own logicalclock, and a decider that
+ * stalls (a GC pause) in the finalize wait and then finds its queue empty decides on those votes
+ * even if the voters have since moved to later rounds with newer credentials — legal 3.8 behaviour
+ * (the decision is then settled by Zab's epoch handshake, not by the election).
+ *
  * Shortcut: a voter already FOLLOWING/LEADING answers with its established vote; its credential is
- * then the one from its own last election, which may be older than its log.
+ * then the one from its latest election round not after the decided round, which may be older
+ * than its log.
  */
 import { zxidHex } from '../protocol/zxid.ts';
 import { decode, sidOf, type VoteInfo } from './events.ts';
@@ -23,22 +30,50 @@ function beats(a: VoteInfo, b: VoteInfo): boolean {
   return a.leader > b.leader;
 }
 
+interface Cred {
+  readonly vote: VoteInfo;
+  readonly i: number;
+  readonly round: number;
+}
+
+/** The credential of `round`; else the latest of an earlier round; else the latest of all. */
+function credentialIn(m: Map<number, Cred> | undefined, round: number): Cred | undefined {
+  if (m === undefined) return undefined;
+  const exact = m.get(round);
+  if (exact !== undefined) return exact;
+  let best: Cred | undefined;
+  let last: Cred | undefined;
+  for (const c of m.values()) {
+    last = c;
+    if (c.round <= round && (best === undefined || c.round >= best.round)) best = c;
+  }
+  return best ?? last;
+}
+
 function show(x: VoteInfo): string {
   return `(epoch ${x.peerEpoch}, ${zxidHex(x.zxid)}, sid ${x.leader})`;
 }
 
 export function electionOrder(records: readonly TraceRecord[], options?: CheckOptions): CheckResult {
   const v = new Verdict('ElectionOrder', options);
-  const cred = new Map<number, { vote: VoteInfo; i: number }>();
+  /** Per server: its credential in each round it voted in (rounds in increasing order, mostly). */
+  const cred = new Map<number, Map<number, Cred>>();
+  const note = (sid: number, round: number | undefined, vote: VoteInfo, i: number): void => {
+    let m = cred.get(sid);
+    if (m === undefined) cred.set(sid, (m = new Map()));
+    const r = round ?? -1;
+    m.delete(r); // re-inserted last: the map's last entry is the latest credential
+    m.set(r, { vote, i, round: r });
+  };
   for (const d of decode(records)) {
     const e = d.e;
     const me = sidOf(d.node);
     if (e.k === 'electionStart') {
-      if (e.vote !== undefined && e.vote.leader === me) cred.set(me, { vote: e.vote, i: d.i });
+      if (e.vote !== undefined && e.vote.leader === me) note(me, e.round, e.vote, d.i);
       continue;
     }
     if (e.k === 'vote') {
-      if (e.vote.leader === me) cred.set(me, { vote: e.vote, i: d.i });
+      if (e.vote.leader === me) note(me, e.round, e.vote, d.i);
       continue;
     }
     if (e.k !== 'decided' || e.state !== 'LEADING') continue;
@@ -52,7 +87,7 @@ export function electionOrder(records: readonly TraceRecord[], options?: CheckOp
       v.add(d.t, d.node, `became leader with votes from ${[...voters].sort((a, b) => a - b).join(',')}: no majority of ${options.ensembleSize}`, [d.i]);
     for (const q of [...voters].sort((a, b) => a - b)) {
       if (q === me) continue;
-      const c = cred.get(q);
+      const c = credentialIn(cred.get(q), e.round);
       if (c !== undefined && beats(c.vote, e.vote))
         v.add(d.t, d.node, `elected ${show(e.vote)} although voter s${q} has ${show(c.vote)}`, [d.i, c.i]);
     }

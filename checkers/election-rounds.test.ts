@@ -1,0 +1,36 @@
+/**
+ * ElectionOrder judges a LEADING decision against each voter's credential in the round that was
+ * counted. FastLeaderElection.lookForLeader (3.8) decides once its finalize wait finds no better
+ * notification; a server stalled in that wait (a GC pause) decides on its old round's votes even
+ * though the voters have since started later rounds with newer credentials.
+ */
+import { describe, expect, it } from 'vitest';
+import { TraceBuilder, z } from './testing/trace-builder.ts';
+import { electionOrder } from './election.ts';
+
+/** Round 1: s2 votes for s3 (tie broken by sid). s2 later starts round 3 with `later` as its
+ *  credential; then s3, stalled since round 1, decides LEADING on round 1's votes. */
+function trace(round1: { zxid: number; peerEpoch: number }, later: { zxid: number; peerEpoch: number }) {
+  const b = new TraceBuilder().boot('s2', 's3');
+  b.ev('s2', 'election.start', { round: 1, vote: { leader: 2, electionEpoch: 1, ...round1 } });
+  b.ev('s3', 'election.start', { round: 1, vote: { leader: 3, zxid: 0, electionEpoch: 1, peerEpoch: 0 } });
+  b.ev('s2', 'vote', { leader: 3, zxid: 0, electionEpoch: 1, peerEpoch: 0, round: 1 });
+  b.ev('s2', 'election.start', { round: 3, vote: { leader: 2, electionEpoch: 3, ...later } });
+  const at = b.ev('s3', 'election.decided', { state: 'LEADING', leader: 3, zxid: 0, peerEpoch: 0, round: 1, votesFrom: [2, 3] });
+  return { records: b.records, at };
+}
+
+describe('ElectionOrder per counted round', () => {
+  it("passes a decision on round-1 votes although the voter's round-3 credential is newer", () => {
+    const t = trace({ zxid: 0, peerEpoch: 0 }, { zxid: 0, peerEpoch: 1 });
+    expect(electionOrder(t.records, { ensembleSize: 3 }).violations).toEqual([]);
+  });
+
+  it("catches a decision beaten by the voter's credential in the counted round", () => {
+    const t = trace({ zxid: z(0, 5), peerEpoch: 0 }, { zxid: 0, peerEpoch: 0 });
+    const r = electionOrder(t.records, { ensembleSize: 3 });
+    expect(r.ok).toBe(false);
+    expect(r.violations[0]!.records[0]).toBe(t.at);
+    expect(r.violations[0]!.message).toMatch(/voter s2 has \(epoch 0, 0x5, sid 2\)/);
+  });
+});
