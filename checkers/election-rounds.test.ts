@@ -33,4 +33,27 @@ describe('ElectionOrder per counted round', () => {
     expect(r.violations[0]!.records[0]).toBe(t.at);
     expect(r.violations[0]!.message).toMatch(/voter s2 has \(epoch 0, 0x5, sid 2\)/);
   });
+
+  /** s1 votes for s3 in round 1, restarts, and its new incarnation's round 1 has `after`. */
+  function restarted(before: { zxid: number; peerEpoch: number }, after: { zxid: number; peerEpoch: number }) {
+    const b = new TraceBuilder().boot('s1', 's3');
+    b.ev('s1', 'election.start', { round: 1, vote: { leader: 1, electionEpoch: 1, ...before } });
+    b.ev('s3', 'election.start', { round: 1, vote: { leader: 3, zxid: 0, electionEpoch: 1, peerEpoch: 0 } });
+    b.ev('s1', 'vote', { leader: 3, zxid: 0, electionEpoch: 1, peerEpoch: 0, round: 1 });
+    b.host('s1', 'crash', { lost: 0, kept: 0 });
+    b.host('s1', 'restart', { log: 0, snapshots: 0, meta: 2 });
+    b.ev('s1', 'election.start', { round: 1, vote: { leader: 1, electionEpoch: 1, ...after } });
+    b.ev('s3', 'election.decided', { state: 'LEADING', leader: 3, zxid: 0, peerEpoch: 0, round: 1, votesFrom: [1, 3] });
+    return b.records;
+  }
+
+  it("passes when the voter's round 1 of an earlier incarnation backs the decision", () => {
+    expect(electionOrder(restarted({ zxid: 0, peerEpoch: 0 }, { zxid: 0, peerEpoch: 1 })).violations).toEqual([]);
+  });
+
+  it("catches a decision that every incarnation's round-1 credential beats", () => {
+    const r = electionOrder(restarted({ zxid: z(1, 1), peerEpoch: 1 }, { zxid: 0, peerEpoch: 1 }));
+    expect(r.ok).toBe(false);
+    expect(r.violations[0]!.message).toMatch(/voter s1 has \(epoch 1, /);
+  });
 });

@@ -34,20 +34,26 @@ interface Cred {
   readonly vote: VoteInfo;
   readonly i: number;
   readonly round: number;
+  /** Which process incarnation of the voter (rounds start again at 1 after a restart). */
+  readonly life: number;
 }
 
-/** The credential of `round`; else the latest of an earlier round; else the latest of all. */
-function credentialIn(m: Map<number, Cred> | undefined, round: number): Cred | undefined {
-  if (m === undefined) return undefined;
-  const exact = m.get(round);
-  if (exact !== undefined) return exact;
-  let best: Cred | undefined;
-  let last: Cred | undefined;
-  for (const c of m.values()) {
-    last = c;
-    if (c.round <= round && (best === undefined || c.round >= best.round)) best = c;
+/**
+ * The credential that may have backed the counted vote of round `round`: among the voter's
+ * credentials of that round (one per incarnation; a restarted voter counts rounds from 1 again)
+ * the weakest — the decider may have counted any of them — else the latest of an earlier round,
+ * else the latest of all.
+ */
+function credentialIn(list: readonly Cred[] | undefined, round: number, decided: VoteInfo): Cred | undefined {
+  if (list === undefined || list.length === 0) return undefined;
+  let weakest: Cred | undefined;
+  let earlier: Cred | undefined;
+  for (const c of list) {
+    if (c.round === round) {
+      if (weakest === undefined || !beats(c.vote, decided)) weakest = c;
+    } else if (c.round < round && (earlier === undefined || c.round >= earlier.round)) earlier = c;
   }
-  return best ?? last;
+  return weakest ?? earlier ?? list[list.length - 1];
 }
 
 function show(x: VoteInfo): string {
@@ -56,18 +62,25 @@ function show(x: VoteInfo): string {
 
 export function electionOrder(records: readonly TraceRecord[], options?: CheckOptions): CheckResult {
   const v = new Verdict('ElectionOrder', options);
-  /** Per server: its credential in each round it voted in (rounds in increasing order, mostly). */
-  const cred = new Map<number, Map<number, Cred>>();
+  /** Per server: its credential in each round it voted in, in trace order, across incarnations. */
+  const cred = new Map<number, Cred[]>();
+  const life = new Map<number, number>();
   const note = (sid: number, round: number | undefined, vote: VoteInfo, i: number): void => {
-    let m = cred.get(sid);
-    if (m === undefined) cred.set(sid, (m = new Map()));
+    let list = cred.get(sid);
+    if (list === undefined) cred.set(sid, (list = []));
     const r = round ?? -1;
-    m.delete(r); // re-inserted last: the map's last entry is the latest credential
-    m.set(r, { vote, i, round: r });
+    const l = life.get(sid) ?? 0;
+    const at = list.findIndex((c) => c.round === r && c.life === l);
+    if (at >= 0) list.splice(at, 1);
+    list.push({ vote, i, round: r, life: l });
   };
   for (const d of decode(records)) {
     const e = d.e;
     const me = sidOf(d.node);
+    if (e.k === 'boot') {
+      life.set(me, (life.get(me) ?? 0) + 1);
+      continue;
+    }
     if (e.k === 'electionStart') {
       if (e.vote !== undefined && e.vote.leader === me) note(me, e.round, e.vote, d.i);
       continue;
@@ -87,7 +100,7 @@ export function electionOrder(records: readonly TraceRecord[], options?: CheckOp
       v.add(d.t, d.node, `became leader with votes from ${[...voters].sort((a, b) => a - b).join(',')}: no majority of ${options.ensembleSize}`, [d.i]);
     for (const q of [...voters].sort((a, b) => a - b)) {
       if (q === me) continue;
-      const c = credentialIn(cred.get(q), e.round);
+      const c = credentialIn(cred.get(q), e.round, e.vote);
       if (c !== undefined && beats(c.vote, e.vote))
         v.add(d.t, d.node, `elected ${show(e.vote)} although voter s${q} has ${show(c.vote)}`, [d.i, c.i]);
     }

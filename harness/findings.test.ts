@@ -14,7 +14,7 @@ function load(name: string) {
   return { c: decodeCase(JSON.stringify(raw.shrunk)), failures: raw.failures };
 }
 
-/** Each finding and the checker it used to fail (all four were checker false positives). */
+/** Each finding and the checker it used to fail (all were checker false positives). */
 const FINDINGS: readonly { name: string; was: string }[] = [
   // TRUNC to maxCommittedLog, then the outstanding proposals forwarded (3.8 syncFollower +
   // startForwarding); one is committed while the TRUNC is in flight. Checker fixed.
@@ -28,6 +28,9 @@ const FINDINGS: readonly { name: string; was: string }[] = [
   // A server paused in FLE's finalize wait resumes, finds its queue empty and decides on its
   // round-1 votes (lookForLeader does so). Voters are now judged by their round-1 credential.
   { name: 'electionorder-epoch-tie', was: 'ElectionOrder' },
+  // Found after that fix: the same stale decision, but the voter restarted since (its rounds count
+  // from 1 again). Credentials are kept per incarnation and round.
+  { name: 'electionorder-restarted-voter', was: 'ElectionOrder' },
 ];
 
 describe('harness findings replay clean', () => {
