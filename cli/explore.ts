@@ -9,9 +9,9 @@
  * (no workload, crash/pause/partition/isolate only). Progress goes to stderr.
  * Exit status: 0 no failure, 1 failures found, 2 bad usage. Errors are one line on stderr.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { BUG_NAMES, isBugName } from '../harness/bugs.ts';
 import { describeCase } from '../harness/describe.ts';
@@ -81,11 +81,26 @@ function parseArgs(argv: readonly string[]): Args {
   return { runs, seed, workers, out, bugs, shrinkBudget, election, json };
 }
 
+/** mkdir -p one level at a time: Node's recursive mkdirSync can spin forever under /proc. */
+function ensureDir(dir: string): void {
+  if (existsSync(dir)) {
+    if (!statSync(dir).isDirectory()) throw new UsageError(`--out ${dir} is not a directory`);
+    return;
+  }
+  const parent = dirname(dir);
+  if (parent !== dir) ensureDir(parent);
+  try {
+    mkdirSync(dir);
+  } catch (e) {
+    throw new UsageError(`cannot create --out directory ${dir}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
+  }
+}
+
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
   let args: Args;
   try {
     args = parseArgs(argv);
-    mkdirSync(args.out, { recursive: true });
+    ensureDir(resolve(args.out));
   } catch (e) {
     io.err(`explore: ${(e instanceof Error ? e.message : String(e)).split('\n')[0]}`);
     return e instanceof UsageError ? 2 : 1;

@@ -29,6 +29,8 @@ describe('explore and replay CLIs: bad input', () => {
     ['explore', explore, ['--runs', '5', '--bug', 'noSuchBug'], /unknown bug 'noSuchBug'/],
     ['explore', explore, ['--runs', '5', '--frobnicate'], /unknown option --frobnicate/],
     ['explore', explore, ['--runs'], /--runs needs a value/],
+    ['explore', explore, ['--runs', '5', '--out', '/proc/zabsim-no/such'], /cannot create --out directory/],
+    ['explore', explore, ['--runs', '5', '--out', 'package.json'], /is not a directory/],
     ['replay', replay, [], /no case given/],
     ['replay', replay, ['--case', 'not-a-case!'], /bad case/],
     ['replay', replay, ['--case', Buffer.from('{"v":1}').toString('base64url')], /bad case: ensemble must be an object/],
