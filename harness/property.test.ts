@@ -78,13 +78,21 @@ describe('case codec', () => {
 
 describe('a planted bug (ZOOKEEPER-1154: diffInsteadOfTrunc)', () => {
   it('is found by generated runs and its shrunk case replays to the same hash', () => {
-    const r = search({ seed: 1, numRuns: 80, bugs: { diffInsteadOfTrunc: true }, shrinkBudget: 40 });
+    const r = search({ seed: 1, numRuns: 80, bugs: { diffInsteadOfTrunc: true }, shrinkBudget: 15 });
     expect(r.found).not.toBeNull();
     const f = r.found!;
     expect(f.result.failures.some((x) => f.originalFailures.includes(x))).toBe(true);
     const again = runCase(f.shrunk);
     expect(again.hash).toBe(f.result.hash);
     expect(again.failures).toEqual(f.result.failures);
+  });
+});
+
+describe('election-focused generated runs', () => {
+  it('150 runs (no workload, crash/pause/partition/isolate) pass every checker', () => {
+    const r = search({ seed: SEED, numRuns: 150, shape: ELECTION_SHAPE });
+    expect(r.found === null ? null : `${r.found.result.failures.join(',')}: ${r.found.command}`).toBeNull();
+    expect(new Set(r.hashes).size).toBe(150);
   });
 });
 
