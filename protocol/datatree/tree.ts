@@ -304,6 +304,15 @@ export class DataTree {
     wset(this.ownNodes(), path, n, this.edit, h);
   }
 
+  /**
+   * Stores `next`, the edited version of `prev` (stored at path). When the record was edited in
+   * place (`next === prev`) it is already in the trie and the trie path to it belongs to the current
+   * edit token (records and trie nodes change tokens together, at a snapshot): no second walk.
+   */
+  private replace(path: string, prev: Znode, next: Znode, h?: number): void {
+    if (next !== prev) this.put(path, next, h);
+  }
+
   private createNode(
     path: string,
     data: Data,
@@ -326,8 +335,9 @@ export class DataTree {
     const pcv = parentCVersion === -1 ? parent.cversion + 1 : parentCVersion;
     // Replaying a fuzzy snapshot may see an older cversion: only move it (and pzxid) forward.
     const advance = pcv > parent.cversion;
-    this.put(
+    this.replace(
       parentKey,
+      parent,
       withChildren(this.edit, parent, H.set(parent.children, name, true, this.edit, nh), parent.numChildren + 1, advance ? pcv : parent.cversion, advance ? zxid : parent.pzxid),
       ph,
     );
@@ -355,7 +365,7 @@ export class DataTree {
     const kids = H.remove(parent.children, name, this.edit);
     const removed = H.lastSizeChange() === -1;
     if (removed || zxid > parent.pzxid) {
-      this.put(parentKey, withChildren(this.edit, parent, kids, parent.numChildren - (removed ? 1 : 0), parent.cversion, zxid > parent.pzxid ? zxid : parent.pzxid), ph);
+      this.replace(parentKey, parent, withChildren(this.edit, parent, kids, parent.numChildren - (removed ? 1 : 0), parent.cversion, zxid > parent.pzxid ? zxid : parent.pzxid), ph);
     }
     const h = H.hashString(path);
     const node = this.getNode(path, h);
@@ -380,7 +390,7 @@ export class DataTree {
     const n = this.getNode(path, h);
     if (n === undefined) throw new ApplyError(Err.NONODE);
     const m = withData(this.edit, n, data, time, zxid, version);
-    this.put(path, m, h);
+    this.replace(path, n, m, h);
     triggers.push({ path, type: EventType.NodeDataChanged, acl: m.acl });
     return m;
   }
@@ -390,7 +400,7 @@ export class DataTree {
     const n = this.getNode(path, h);
     if (n === undefined) throw new ApplyError(Err.NONODE);
     const m = withAcl(this.edit, n, acl, version);
-    this.put(path, m, h);
+    this.replace(path, n, m, h);
     return m;
   }
 
