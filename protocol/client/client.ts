@@ -190,7 +190,8 @@ export class ZooKeeperClient implements ProtocolNode {
   private sendRequest(id: number, req: Request | SetWatchesRequest): void {
     const xid = id === SET_WATCHES_ID ? -8 : this.xid++;
     this.pending.push({ xid, id, req });
-    if (req.op !== 'setWatches') {
+    // Quiet clients (benches) skip building the trace payload altogether.
+    if (req.op !== 'setWatches' && !this.cfg.quiet) {
       const data: Record<string, unknown> = { session: this.sessionId, xid, op: req.op, path: pathOf(req) };
       if (req.op === 'create') data['flags'] = req.flags;
       this.trace('client.invoke', data);
@@ -300,7 +301,7 @@ export class ZooKeeperClient implements ProtocolNode {
     if (reply.zxid > 0) this.lastZxid = Math.max(this.lastZxid, reply.zxid);
     if (head.id === SET_WATCHES_ID) return;
     if (reply.rc === Err.OK || reply.rc === Err.NONODE) this.watches.onReply(head.req as Request, reply.rc);
-    this.trace('client.return', { session: this.sessionId, xid, rc: reply.rc, zxid: reply.zxid });
+    if (!this.cfg.quiet) this.trace('client.return', { session: this.sessionId, xid, rc: reply.rc, zxid: reply.zxid });
     this.reply(head.id, reply);
     if (head.req.op === 'addAuth' && reply.rc === Err.AUTHFAILED) {
       // AUTH_FAILED is terminal in ClientCnxn: the server closes the connection and the handle is dead.
