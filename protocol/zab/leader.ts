@@ -57,7 +57,9 @@ export class Leader implements DurableListener {
   private closed = false;
   lastProposed = 0;
   lastCommitted = 0;
-  private readonly outstanding = new Map<number, Outstanding>();
+  /** Proposed but not committed, oldest first. Proposals get consecutive zxids and commit from the
+   *  front only, so a plain array indexed by (zxid - first zxid) replaces a Map keyed by zxid. */
+  private readonly outstanding: Outstanding[] = [];
   /** zxid -> callbacks to run once it is committed (sync()). */
   private readonly pendingSyncs = new Map<number, (() => void)[]>();
   private tick = 0;
@@ -243,7 +245,7 @@ export class Leader implements DurableListener {
   /** Leader.startForwarding: proposals still outstanding go to a joining participant. */
   private startForwarding(h: Handler, upTo: number): void {
     if (!h.observer && this.lastProposed > upTo) {
-      for (const o of this.outstanding.values()) {
+      for (const o of this.outstanding) {
         if (o.entry.zxid <= upTo) continue;
         this.p.send(h.node, { type: 'PROPOSAL', conn: h.conn, seq: ++h.sendSeq, entry: o.entry });
         h.unacked.set(o.entry.zxid, this.p.now);
@@ -314,7 +316,7 @@ export class Leader implements DurableListener {
     const zxid = entry.zxid;
     if (zxid !== this.lastProposed + 1 || this.closed) throw new Error(`leader: proposal ${zxid} out of sequence`);
     this.lastProposed = zxid;
-    this.outstanding.set(zxid, { entry, acks: new Set() });
+    this.outstanding.push({ entry, acks: new Set() });
     if (this.p.tracing) this.p.trace('propose', { zxid });
     for (const h of this.handlers.values()) {
       if (!h.forwarding || h.observer) continue;
@@ -331,8 +333,10 @@ export class Leader implements DurableListener {
 
   private processAck(sid: number, zxid: number): void {
     if (zxid <= this.lastCommitted) return;
-    const o = this.outstanding.get(zxid);
-    if (!o) return;
+    const first = this.outstanding[0];
+    if (!first) return;
+    const o = this.outstanding[zxid - first.entry.zxid];
+    if (!o || o.entry.zxid !== zxid) return;
     o.acks.add(sid);
     if (this.p.tracing) this.p.trace('ack', { zxid, from: sid });
     this.tryCommit();
@@ -340,9 +344,11 @@ export class Leader implements DurableListener {
 
   /** Commit strictly in zxid order: only the oldest outstanding proposal may commit. */
   private tryCommit(): void {
-    for (const [zxid, o] of this.outstanding) {
+    while (this.outstanding.length > 0) {
+      const o = this.outstanding[0]!;
       if (!isQuorum(this.p.cfg, o.acks)) return;
-      this.outstanding.delete(zxid);
+      const zxid = o.entry.zxid;
+      this.outstanding.shift();
       this.lastCommitted = zxid;
       if (this.p.tracing) this.p.trace('commit', { zxid });
       for (const h of this.handlers.values()) {
@@ -351,7 +357,7 @@ export class Leader implements DurableListener {
         else this.p.send(h.node, { type: 'COMMIT', conn: h.conn, seq: ++h.sendSeq, zxid });
       }
       this.p.applyCommitted(o.entry);
-      const waiting = this.pendingSyncs.get(zxid);
+      const waiting = this.pendingSyncs.size > 0 ? this.pendingSyncs.get(zxid) : undefined;
       if (waiting) {
         this.pendingSyncs.delete(zxid);
         for (const cb of waiting) cb();
@@ -362,7 +368,7 @@ export class Leader implements DurableListener {
 
   /** sync(): run `cb` once everything proposed so far has committed (Leader.processSync). */
   whenCommitted(cb: () => void): void {
-    if (this.outstanding.size === 0) return cb();
+    if (this.outstanding.length === 0) return cb();
     const list = this.pendingSyncs.get(this.lastProposed);
     if (list) list.push(cb);
     else this.pendingSyncs.set(this.lastProposed, [cb]);
