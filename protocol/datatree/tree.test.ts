@@ -115,6 +115,27 @@ describe('DataTree', () => {
     expect(f.getNode('/only-in-fork')).toBeDefined();
   });
 
+  it('a fork and its origin written alternately never see each other (shared root chunks are copied)', () => {
+    const t = DataTree.create();
+    const a = applier(t);
+    for (let i = 0; i < 300; i++) a(create(`/k${i}`));
+    const f = t.fork();
+    const b = applier(f);
+    // 300 keys touch every one of the 64 root chunks in both trees after the fork
+    for (let i = 0; i < 300; i++) {
+      b({ type: 'setData', path: `/k${i}`, data: 'Zg==', version: 1 });
+      a(create(`/t${i}`));
+      b(create(`/f${i}`));
+    }
+    for (let i = 0; i < 300; i++) {
+      expect(t.getNode(`/k${i}`)!.data).toBe('');
+      expect(f.getNode(`/k${i}`)!.data).toBe('Zg==');
+      expect(t.getNode(`/f${i}`)).toBeUndefined();
+      expect(f.getNode(`/t${i}`)).toBeUndefined();
+    }
+    expect([t.size, f.size]).toEqual([604, 604]);
+  });
+
   it('allChildrenNumber counts descendants; for / every node but the root', () => {
     const t = DataTree.create();
     const a = applier(t);

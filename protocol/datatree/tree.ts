@@ -11,7 +11,7 @@
  * snapshots).
  */
 import * as H from './hamt.ts';
-import { emptyWide, wforEach, wget, wremove, wset, type WideMap } from './wide.ts';
+import { emptyWide, wforEach, wget, wremove, wset, type Chunk, type WideMap } from './wide.ts';
 import { CONFIG, QUOTA, ROOT, ZOOKEEPER, childNameOf, parentOf } from './path.ts';
 import { NodeKind, newZnode, statOf, withAcl, withChildren, withData, type NodeKindCode, type Znode } from './znode.ts';
 import { Err } from '../request/errors.ts';
@@ -79,7 +79,7 @@ class ApplyError {
 }
 
 export class DataTree {
-  private nodes: H.Trie[];
+  private nodes: Chunk[];
   /** Whether `nodes` (the root array) is ours to edit; false right after a snapshot. */
   private nodesOwned: boolean;
   private nodeCount: number;
@@ -92,7 +92,7 @@ export class DataTree {
   private edit: H.Edit = {};
 
   private constructor(s: TreeSnapshot) {
-    this.nodes = s.nodes as H.Trie[];
+    this.nodes = s.nodes as Chunk[];
     this.nodesOwned = false;
     this.nodeCount = s.nodeCount;
     this.ephemerals = s.ephemerals;
@@ -292,7 +292,7 @@ export class DataTree {
     }
   }
 
-  private ownNodes(): H.Trie[] {
+  private ownNodes(): Chunk[] {
     if (!this.nodesOwned) {
       this.nodes = this.nodes.slice();
       this.nodesOwned = true;
