@@ -11,6 +11,7 @@ import { counterOf, epochOf, makeZxid, MAX_COUNTER } from '../zxid.ts';
 import type { AckEpoch, FollowerInfo, QuorumPacket, TxnEntry } from './messages.ts';
 import type { DurableListener, PeerServices } from './services.ts';
 import { planSync } from './syncPlan.ts';
+import { UnackedProposals } from './unacked.ts';
 
 /** info: sent FOLLOWERINFO; epochAck: got LEADERINFO; sync: acked the epoch, waits for its sync;
  *  newLeader: sync + NEWLEADER sent; newLeaderAcked: waits for the leader to start; running. */
@@ -27,7 +28,7 @@ interface Handler {
   /** Receives proposals/commits (set by startForwarding). */
   forwarding: boolean;
   /** zxid -> local time sent, for proposals not yet acked (LearnerHandler.SyncLimitCheck). */
-  unacked: Map<number, number>;
+  unacked: UnackedProposals;
   /** Packet sequence numbers on this connection, each way (see messages.ts). */
   sendSeq: number;
   recvSeq: number;
@@ -153,7 +154,7 @@ export class Leader implements DurableListener {
       stage: 'info',
       tickOfNextAckDeadline: this.tick + this.p.cfg.initLimit + this.p.cfg.syncLimit,
       forwarding: false,
-      unacked: new Map(),
+      unacked: new UnackedProposals(),
       sendSeq: 0,
       recvSeq: m.seq,
     };
@@ -248,7 +249,7 @@ export class Leader implements DurableListener {
       for (const o of this.outstanding) {
         if (o.entry.zxid <= upTo) continue;
         this.p.send(h.node, { type: 'PROPOSAL', conn: h.conn, seq: ++h.sendSeq, entry: o.entry });
-        h.unacked.set(o.entry.zxid, this.p.now);
+        h.unacked.add(o.entry.zxid, this.p.now);
       }
     }
     h.forwarding = true;
@@ -269,7 +270,7 @@ export class Leader implements DurableListener {
       this.tryEstablish();
       return;
     }
-    h.unacked.delete(zxid);
+    h.unacked.ack(zxid);
     if (h.observer) return;
     this.processAck(h.sid, zxid);
   }
@@ -321,7 +322,7 @@ export class Leader implements DurableListener {
     for (const h of this.handlers.values()) {
       if (!h.forwarding || h.observer) continue;
       this.p.send(h.node, { type: 'PROPOSAL', conn: h.conn, seq: ++h.sendSeq, entry });
-      h.unacked.set(zxid, this.p.now);
+      h.unacked.add(zxid, this.p.now);
     }
     this.p.logTxn(entry, this);
   }
@@ -402,12 +403,7 @@ export class Leader implements DurableListener {
     this.tickSkip = !this.tickSkip;
     const limit = cfg.syncLimit * cfg.tickTime;
     for (const h of [...this.handlers.values()]) {
-      let oldest = Infinity;
-      for (const t of h.unacked.values()) {
-        oldest = t;
-        break;
-      }
-      if (this.p.now - oldest > limit) {
+      if (this.p.now - h.unacked.oldest() > limit) {
         this.dropHandler(h, 'proposal not acked within syncLimit');
         continue;
       }
