@@ -10,11 +10,11 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { parseScriptText, ScriptError, type Script } from '../conformance/script.ts';
 import { compareRecordings, writeRecording, type Recording } from '../conformance/recording.ts';
 import { runScriptAgainstModel } from '../conformance/model/runner.ts';
+import { UsageError, optionValue } from './args.ts';
 
 const USAGE =
   'usage: npm run conformance -- SCRIPT.json [--against model|real] [--server HOST:PORT] [--out REC.json] [--compare REC.json]';
 
-class UsageError extends Error {}
 
 interface Args {
   script: string;
@@ -32,11 +32,7 @@ function parseArgs(argv: string[]): Args {
   let compare: string | undefined;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
-    const value = (): string => {
-      const v = argv[++i];
-      if (v === undefined || v.startsWith('--')) throw new UsageError(`${a} needs a value`);
-      return v;
-    };
+    const value = (): string => optionValue(argv, i++);
     if (a === '--against') {
       const v = value();
       if (v !== 'model' && v !== 'real') throw new UsageError(`--against must be model or real, not "${v}"`);

@@ -12,14 +12,13 @@
 import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { BUG_NAMES, isBugName } from '../harness/bugs.ts';
 import { describeCase } from '../harness/describe.ts';
 import { runPool, type Job, type Outcome } from '../harness/pool.ts';
+import { UsageError, optionValue, runIfMain } from './args.ts';
 
 const USAGE = 'usage: npm run explore -- --runs N [--seed S] [--workers K] [--out DIR] [--bug NAME]... [--shrink-budget B (default 1000)] [--election] [--json]';
 
-class UsageError extends Error {}
 
 export interface CliIo {
   readonly out: (line: string) => void;
@@ -55,11 +54,7 @@ function parseArgs(argv: readonly string[]): Args {
   let election = false;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i] as string;
-    const value = (): string => {
-      const v = argv[++i];
-      if (v === undefined || v.startsWith('--')) throw new UsageError(`${a} needs a value`);
-      return v;
-    };
+    const value = (): string => optionValue(argv, i++);
     if (a === '--runs') runs = intArg('--runs', value(), 1, 10_000_000);
     else if (a === '--seed') seed = intArg('--seed', value(), 0, 2 ** 31 - 1);
     else if (a === '--workers') workers = intArg('--workers', value(), 1, 64);
@@ -200,14 +195,6 @@ function stderrProgress(): (done: number, total: number, failures: number) => vo
   };
 }
 
-const entry = process.argv[1];
-if (entry !== undefined && import.meta.url === pathToFileURL(resolve(entry)).href) {
-  runCli(process.argv.slice(2), { out: (l) => console.log(l), err: (l) => console.error(l), progress: stderrProgress() }).then(
-    (code) => {
-      process.exitCode = code;
-    },
-    () => {
-      process.exitCode = 1;
-    },
-  );
-}
+runIfMain(import.meta.url, () =>
+  runCli(process.argv.slice(2), { out: (l) => console.log(l), err: (l) => console.error(l), progress: stderrProgress() }),
+);

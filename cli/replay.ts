@@ -9,16 +9,14 @@
  * the hash differs; 2 bad usage. Errors are one line on stderr.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { toJsonl } from '../sim/index.ts';
 import { decodeCase, type Case } from '../harness/case.ts';
 import { describeCase, describeRun } from '../harness/describe.ts';
 import { runCase } from '../harness/run.ts';
+import { UsageError, optionValue, runIfMain } from './args.ts';
 
 const USAGE = 'usage: npm run replay -- (--case BASE64 | --file FILE) [--expect SHA256] [--trace OUT.jsonl] [--json]';
 
-class UsageError extends Error {}
 
 export interface CliIo {
   readonly out: (line: string) => void;
@@ -61,11 +59,7 @@ function parseArgs(argv: readonly string[]): Args {
   let json = false;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i] as string;
-    const value = (): string => {
-      const v = argv[++i];
-      if (v === undefined || v.startsWith('--')) throw new UsageError(`${a} needs a value`);
-      return v;
-    };
+    const value = (): string => optionValue(argv, i++);
     if (a === '--case' || a === '--file') {
       if (c !== undefined) throw new UsageError('give one of --case or --file');
       try {
@@ -116,14 +110,6 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   }
 }
 
-const entry = process.argv[1];
-if (entry !== undefined && import.meta.url === pathToFileURL(resolve(entry)).href) {
-  runCli(process.argv.slice(2), { out: (l) => console.log(l), err: (l) => console.error(l) }).then(
-    (code) => {
-      process.exitCode = code;
-    },
-    () => {
-      process.exitCode = 1;
-    },
-  );
-}
+runIfMain(import.meta.url, () =>
+  runCli(process.argv.slice(2), { out: (l) => console.log(l), err: (l) => console.error(l) }),
+);

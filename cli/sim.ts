@@ -18,10 +18,10 @@ import { runChecked } from '../scenarios/lib/run.ts';
 import type { CheckedRun } from '../scenarios/lib/run.ts';
 import { scenarioProblem, type Scenario } from '../sim/scenario.ts';
 import { formatTime } from '../sim/time.ts';
+import { UsageError, optionValue, runIfMain } from './args.ts';
 
 const USAGE = 'usage: npm run sim -- SCENARIO.ts [--seed N] [--html OUT.html] [--trace OUT.jsonl] [--json]';
 
-class UsageError extends Error {}
 
 interface Args {
   file: string;
@@ -39,11 +39,7 @@ function parseArgs(argv: readonly string[]): Args {
   let json = false;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i] as string;
-    const value = (): string => {
-      const v = argv[++i];
-      if (v === undefined || v.startsWith('--')) throw new UsageError(`${a} needs a value`);
-      return v;
-    };
+    const value = (): string => optionValue(argv, i++);
     if (a === '--seed') {
       const v = value();
       if (!/^\d+$/.test(v) || !Number.isSafeInteger(Number(v))) throw new UsageError(`--seed must be a non-negative integer, got '${v}'`);
@@ -229,14 +225,6 @@ function stderrProgress(): (fraction: number, text: string) => void {
   };
 }
 
-const entry = process.argv[1];
-if (entry !== undefined && import.meta.url === pathToFileURL(resolve(entry)).href) {
-  runCli(process.argv.slice(2), { out: (l) => console.log(l), err: (l) => console.error(l), progress: stderrProgress() }).then(
-    (code) => {
-      process.exitCode = code;
-    },
-    () => {
-      process.exitCode = 1;
-    },
-  );
-}
+runIfMain(import.meta.url, () =>
+  runCli(process.argv.slice(2), { out: (l) => console.log(l), err: (l) => console.error(l), progress: stderrProgress() }),
+);
