@@ -7,5 +7,7 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    // The JSON summary lets .ci/run print one plain 'N passed, N failed' line at the end.
+    reporters: ['default', ['json', { outputFile: 'out/vitest-results.json' }]],
   },
 });
