@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import type { BugFlags } from '../protocol/config.ts';
 import { Cluster } from '../protocol/server/cluster.ts';
-import { connectAll, converge, createMany } from '../protocol/server/testWorkload.ts';
+import { connectAll, converge, createMany, restartOldLeaderWithUncommittedTxn } from '../protocol/server/testWorkload.ts';
 import { failures, runAll } from './index.ts';
 
 function modes(c: Cluster): string[] {
@@ -30,19 +30,7 @@ function lagging(seed: number, commitLogCount?: number): Cluster {
 /** The old leader logs a txn nobody else has, crashes, and comes back to a new leader. */
 function uncommittedOnOldLeader(bugs: BugFlags): Cluster {
   const c = new Cluster({ servers: 3, clients: 2, seed: 7, cfg: { bugs } });
-  expect(c.runUntil(() => c.settled(), 5_000)).toBe(true);
-  const old = c.leader()!;
-  expect((c.call('c1', { op: 'connect', server: old.id }) as { rc: number }).rc).toBe(0);
-  expect(createMany(c, 'c1', 'ok', 3)).toBe(3);
-  const last = old.leader!.lastProposed;
-  c.sim.partition([[old.id, 'c1']]);
-  c.send('c1', { op: 'create', path: '/uncommitted', data: 'x' });
-  const logged = () => c.events('log.durable').some((e) => e.node === old.id && (e.data['zxid'] as number) > last);
-  expect(c.runUntil(logged, 1_000, 1)).toBe(true);
-  c.sim.crash(old.id);
-  c.sim.heal();
-  expect(c.runUntil(() => c.leader() !== null, 30_000)).toBe(true);
-  c.sim.restart(old.id);
+  restartOldLeaderWithUncommittedTxn(c);
   // With ZOOKEEPER-1154 back the old leader never matches the others' zxid: no convergence here.
   const settled = converge(c);
   if (bugs.diffInsteadOfTrunc !== true) expect(settled).toBe(true);

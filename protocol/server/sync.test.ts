@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { counterOf } from '../zxid.ts';
 import { Cluster } from './cluster.ts';
-import { allViolations, connectAll, converge, createMany } from './testWorkload.ts';
+import { allViolations, connectAll, converge, createMany, restartOldLeaderWithUncommittedTxn } from './testWorkload.ts';
 
 function syncModes(c: Cluster, peer: number, after: number): string[] {
   return c.events('sync.send').filter((e) => e.t > after && e.data['peer'] === peer).map((e) => String(e.data['mode']));
@@ -57,24 +57,9 @@ describe('synchronization', () => {
 
   it('a restarted old leader with an uncommitted txn is cut back by TRUNC', () => {
     const c = new Cluster({ servers: 3, clients: 2, seed: 7 });
-    expect(c.runUntil(() => c.settled(), 5_000)).toBe(true);
-    const old = c.leader()!;
-    const oldSid = old.sid;
-    expect((c.call('c1', { op: 'connect', server: old.id }) as { rc: number }).rc).toBe(0);
-    expect(createMany(c, 'c1', 'ok', 3)).toBe(3);
-    const last = old.leader!.lastProposed;
-    c.sim.partition([[old.id, 'c1']]);
-    c.send('c1', { op: 'create', path: '/uncommitted', data: 'x' });
-    // Wait until the old leader has logged it durably, then kill it.
-    const logged = () => c.events('log.durable').some((e) => e.node === old.id && (e.data['zxid'] as number) > last);
-    expect(c.runUntil(logged, 1_000, 1)).toBe(true);
-    c.sim.crash(old.id);
-    c.sim.heal();
-    expect(c.runUntil(() => c.leader() !== null, 30_000)).toBe(true);
-    const t = c.sim.now;
-    c.sim.restart(old.id);
+    const old = restartOldLeaderWithUncommittedTxn(c);
     expect(converge(c)).toBe(true);
-    expect(syncModes(c, oldSid, t)).toEqual(['TRUNC']);
+    expect(syncModes(c, old.sid, old.restartedAfter)).toEqual(['TRUNC']);
     expect(c.events('log.truncate').some((e) => e.node === old.id)).toBe(true);
     expect(logsAgree(c)).toBe(true);
     expect(allViolations(c)).toEqual([]);
@@ -84,18 +69,7 @@ describe('synchronization', () => {
 describe('the invariants catch planted sync bugs', () => {
   it('ZOOKEEPER-1154 (DIFF instead of TRUNC) leaves an uncommitted txn on the old leader', () => {
     const c = new Cluster({ servers: 3, clients: 2, seed: 7, cfg: { bugs: { diffInsteadOfTrunc: true } } });
-    expect(c.runUntil(() => c.settled(), 5_000)).toBe(true);
-    const old = c.leader()!;
-    expect((c.call('c1', { op: 'connect', server: old.id }) as { rc: number }).rc).toBe(0);
-    expect(createMany(c, 'c1', 'ok', 3)).toBe(3);
-    const last = old.leader!.lastProposed;
-    c.sim.partition([[old.id, 'c1']]);
-    c.send('c1', { op: 'create', path: '/uncommitted', data: 'x' });
-    expect(c.runUntil(() => c.events('log.durable').some((e) => e.node === old.id && (e.data['zxid'] as number) > last), 1_000, 1)).toBe(true);
-    c.sim.crash(old.id);
-    c.sim.heal();
-    expect(c.runUntil(() => c.leader() !== null, 30_000)).toBe(true);
-    c.sim.restart(old.id);
+    restartOldLeaderWithUncommittedTxn(c);
     expect(c.runUntil(() => c.settled(), 30_000)).toBe(true);
     // One more write puts every server at the same zxid; the old leader still holds /uncommitted.
     connectAll(c, ['c2']);

@@ -25,6 +25,35 @@ export function createMany(c: Cluster, client: string, prefix: string, n: number
   return ok;
 }
 
+/**
+ * The TRUNC story: client c1 writes through the leader, the leader is cut off with c1 and logs one
+ * more create durably that nobody else has, then crashes; the others elect a new leader and the old
+ * one restarts. Returns the old leader's id and sid and the virtual time just before its restart.
+ * Throws when a step does not happen in time.
+ */
+export function restartOldLeaderWithUncommittedTxn(c: Cluster): { id: string; sid: number; restartedAfter: number } {
+  const step = (ok: boolean, what: string): void => {
+    if (!ok) throw new Error(`old-leader story: ${what} did not happen in time`);
+  };
+  step(c.runUntil(() => c.settled(), 5_000), 'the first election');
+  const old = c.leader()!;
+  const r = c.call('c1', { op: 'connect', server: old.id }) as { rc: number } | undefined;
+  step(r?.rc === Err.OK, 'c1 connecting to the leader');
+  step(createMany(c, 'c1', 'ok', 3) === 3, 'three acknowledged creates');
+  const last = old.leader!.lastProposed;
+  c.sim.partition([[old.id, 'c1']]);
+  c.send('c1', { op: 'create', path: '/uncommitted', data: 'x' });
+  // Wait until the old leader has logged it durably, then kill it.
+  const logged = () => c.events('log.durable').some((e) => e.node === old.id && (e.data['zxid'] as number) > last);
+  step(c.runUntil(logged, 1_000, 1), 'the cut-off leader logging /uncommitted');
+  c.sim.crash(old.id);
+  c.sim.heal();
+  step(c.runUntil(() => c.leader() !== null, 30_000), 'a new leader');
+  const restartedAfter = c.sim.now;
+  c.sim.restart(old.id);
+  return { id: old.id, sid: old.sid, restartedAfter };
+}
+
 /** Pipeline `n` creates without waiting; returns the result keys. */
 export function pipelineCreates(c: Cluster, client: string, prefix: string, n: number): string[] {
   const keys: string[] = [];
