@@ -1,23 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import seedrandom from 'seedrandom';
 import * as H from './hamt.ts';
-
-/**
- * Pairs of keys with equal 32-bit hashString (found once by a birthday search over random keys);
- * the test checks they really collide, so a changed hash function fails loudly here.
- */
-const COLLIDING_PAIRS = [
-  ['c4rb9c27pfi', 'cbhpu8vn24q'],
-  ['cgvqoh981fz', 'celei1oor63'],
-  ['cxvdjoj94ar', 'clohnynqguv'],
-  ['cmuq5oj0d8i', 'chsipglzlbc'],
-  ['c7h7hcixxtj', 'c13tbgazkf0u'],
-  ['cu2ccfxk59a', 'co1eppixc91'],
-];
-function collidingKeys(): string[] {
-  for (const [a, b] of COLLIDING_PAIRS) expect(H.hashString(a!)).toBe(H.hashString(b!));
-  return COLLIDING_PAIRS.flat();
-}
+import { collidingKeys } from './testKeys.ts';
 
 describe('hamt', () => {
   it('agrees with a Map under random set/remove, and old versions stay frozen', () => {

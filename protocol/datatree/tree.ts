@@ -11,7 +11,7 @@
  * snapshots).
  */
 import * as H from './hamt.ts';
-import { emptyWide, wforEach, wget, wremove, wset, type Chunk, type WideMap } from './wide.ts';
+import { emptyPathMap, lastPathMapChange, lastRemoved, pforEach, pget, pkeys, premove, pset, type PathMap } from './pathmap.ts';
 import { CONFIG, QUOTA, ROOT, ZOOKEEPER, childNameOf, parentOf } from './path.ts';
 import { NodeKind, newZnode, statOf, withAcl, withChildren, withData, type NodeKindCode, type Znode } from './znode.ts';
 import { Err } from '../request/errors.ts';
@@ -29,8 +29,8 @@ import {
 } from '../request/types.ts';
 
 export interface TreeSnapshot {
-  /** path -> Znode (a wide-rooted HAMT, see wide.ts) */
-  readonly nodes: WideMap;
+  /** path -> Znode (see pathmap.ts) */
+  readonly nodes: PathMap;
   readonly nodeCount: number;
   /** sessionId -> trie set of paths */
   readonly ephemerals: H.Trie;
@@ -79,9 +79,7 @@ class ApplyError {
 }
 
 export class DataTree {
-  private nodes: Chunk[];
-  /** Whether `nodes` (the root array) is ours to edit; false right after a snapshot. */
-  private nodesOwned: boolean;
+  private nodes: PathMap;
   private nodeCount: number;
   private ephemerals: H.Trie;
   private containerSet: H.Trie;
@@ -92,8 +90,7 @@ export class DataTree {
   private edit: H.Edit = {};
 
   private constructor(s: TreeSnapshot) {
-    this.nodes = s.nodes as Chunk[];
-    this.nodesOwned = false;
+    this.nodes = s.nodes;
     this.nodeCount = s.nodeCount;
     this.ephemerals = s.ephemerals;
     this.containerSet = s.containers;
@@ -104,11 +101,11 @@ export class DataTree {
 
   /** A fresh server's tree: `/`, `/zookeeper`, `/zookeeper/quota`, `/zookeeper/config`. */
   static create(): DataTree {
-    const t = new DataTree({ nodes: emptyWide(), nodeCount: 0, ephemerals: null, containers: null, ttls: null, sessions: null, lastZxid: 0 });
+    const t = new DataTree({ nodes: emptyPathMap(), nodeCount: 0, ephemerals: null, containers: null, ttls: null, sessions: null, lastZxid: 0 });
     const base = (acl: readonly Acl[]): Znode => newZnode(t.edit, '', acl, 0, 0, NodeKind.PERSISTENT, NO_SESSION, 0);
     const withKids = (n: Znode, names: string[]): Znode => {
-      let c: H.Trie = null;
-      for (const name of names) c = H.set(c, name, true, t.edit);
+      let c: PathMap | null = null;
+      for (const name of names) c = pset(c, name, true, t.edit);
       return withChildren(t.edit, n, c, names.length, n.cversion, n.pzxid);
     };
     t.put(ROOT, withKids(base(OPEN_ACL_UNSAFE), ['zookeeper']));
@@ -127,7 +124,6 @@ export class DataTree {
   /** O(1): freezes the current state (later writes copy what they touch). */
   snapshot(): TreeSnapshot {
     this.edit = {};
-    this.nodesOwned = false;
     return {
       nodes: this.nodes,
       nodeCount: this.nodeCount,
@@ -159,7 +155,7 @@ export class DataTree {
 
   /** The node at path. Valid until the next write to this tree (records are edited in place). */
   getNode(path: string, h?: number): Znode | undefined {
-    return wget<Znode>(this.nodes, path, h);
+    return pget<Znode>(this.nodes, path, h);
   }
 
   stat(path: string): Stat | undefined {
@@ -169,7 +165,7 @@ export class DataTree {
 
   /** Child names, sorted (ZooKeeper returns HashSet order; clients must not rely on any order). */
   children(node: Znode): string[] {
-    return H.keys(node.children).sort();
+    return pkeys(node.children).sort();
   }
 
   /** The session's ephemeral paths, sorted. */
@@ -201,7 +197,7 @@ export class DataTree {
     if (path === ROOT) return this.nodeCount - 1;
     const prefix = path + '/';
     let n = 0;
-    wforEach(this.nodes, (k) => {
+    pforEach(this.nodes, (k) => {
       if (k.startsWith(prefix)) n++;
     });
     return n;
@@ -209,7 +205,7 @@ export class DataTree {
 
   /** Every (path, node), in hash order. O(n): for tests, checkers and dumps. */
   forEachNode(fn: (path: string, node: Znode) => void): void {
-    wforEach<Znode>(this.nodes, fn);
+    pforEach<Znode>(this.nodes, (k, v) => fn(k, v));
   }
 
   // -------------------------------------------------------------------------------------------
@@ -292,16 +288,8 @@ export class DataTree {
     }
   }
 
-  private ownNodes(): Chunk[] {
-    if (!this.nodesOwned) {
-      this.nodes = this.nodes.slice();
-      this.nodesOwned = true;
-    }
-    return this.nodes;
-  }
-
   private put(path: string, n: Znode, h?: number): void {
-    wset(this.ownNodes(), path, n, this.edit, h);
+    this.nodes = pset(this.nodes, path, n, this.edit, h);
   }
 
   /**
@@ -330,15 +318,15 @@ export class DataTree {
     const parent = parentKey === undefined ? undefined : this.getNode(parentKey, ph);
     if (parentKey === undefined || parent === undefined) throw new ApplyError(Err.NONODE);
     const name = childNameOf(path);
-    const nh = H.hashString(name);
-    if (H.get(parent.children, name, nh) !== undefined) throw new ApplyError(Err.NODEEXISTS);
+    const kids = pset(parent.children, name, true, this.edit);
+    if (lastPathMapChange() === 0) throw new ApplyError(Err.NODEEXISTS);
     const pcv = parentCVersion === -1 ? parent.cversion + 1 : parentCVersion;
     // Replaying a fuzzy snapshot may see an older cversion: only move it (and pzxid) forward.
     const advance = pcv > parent.cversion;
     this.replace(
       parentKey,
       parent,
-      withChildren(this.edit, parent, H.set(parent.children, name, true, this.edit, nh), parent.numChildren + 1, advance ? pcv : parent.cversion, advance ? zxid : parent.pzxid),
+      withChildren(this.edit, parent, kids, parent.numChildren + 1, advance ? pcv : parent.cversion, advance ? zxid : parent.pzxid),
       ph,
     );
     const node = newZnode(this.edit, data, acl, zxid, time, kind, owner, ttl);
@@ -362,15 +350,15 @@ export class DataTree {
     if (parentKey === undefined || parent === undefined) throw new ApplyError(Err.NONODE);
     const name = childNameOf(path);
     // As ZooKeeper: the parent is updated (pzxid forward) before the child's existence is known.
-    const kids = H.remove(parent.children, name, this.edit);
-    const removed = H.lastSizeChange() === -1;
+    const kids = premove(parent.children, name, this.edit);
+    const removed = lastPathMapChange() === -1;
     if (removed || zxid > parent.pzxid) {
       this.replace(parentKey, parent, withChildren(this.edit, parent, kids, parent.numChildren - (removed ? 1 : 0), parent.cversion, zxid > parent.pzxid ? zxid : parent.pzxid), ph);
     }
-    const h = H.hashString(path);
-    const node = this.getNode(path, h);
-    if (node === undefined) throw new ApplyError(Err.NONODE);
-    wremove(this.ownNodes(), path, this.edit, h);
+    const rest = premove(this.nodes, path, this.edit);
+    const node = lastRemoved<Znode>();
+    if (node === undefined || rest === null) throw new ApplyError(Err.NONODE); // (never empty: "/" stays)
+    this.nodes = rest;
     this.nodeCount--;
     if (node.kind === NodeKind.CONTAINER) this.containerSet = H.remove(this.containerSet, path, this.edit);
     else if (node.kind === NodeKind.TTL) this.ttlSet = H.remove(this.ttlSet, path, this.edit);

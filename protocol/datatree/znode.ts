@@ -1,6 +1,6 @@
 /**
- * One znode as the DataTree stores it, with its children as a persistent set (a HAMT of
- * name -> true) so adding a child never copies a children map.
+ * One znode as the DataTree stores it, with its children as a persistent set (pathmap.ts,
+ * name -> true; null for none) so adding a child never copies a children map.
  *
  * Records follow the same edit-token rule as the tries (hamt.ts): a record created under the
  * tree's current token is edited in place, any other is copied. Editing in place matters on big
@@ -8,7 +8,7 @@
  * re-marks the whole tree. Consequence: a Znode read from a live tree is only valid until the next
  * write to that tree; a snapshot's records never change.
  */
-import type { Trie } from './hamt.ts';
+import type { PathMap } from './pathmap.ts';
 import type { Acl, Data, SessionId, Stat } from '../request/types.ts';
 import { NO_SESSION } from '../request/types.ts';
 
@@ -40,7 +40,7 @@ export interface Znode {
   readonly kind: NodeKindCode;
   /** TTL in ms for TTL nodes, else 0. */
   readonly ttl: number;
-  readonly children: Trie;
+  readonly children: PathMap | null;
   readonly numChildren: number;
 }
 
@@ -108,7 +108,7 @@ export function withData(e: object, n: Znode, data: Data, mtime: number, mzxid: 
   };
 }
 
-export function withChildren(e: object, n: Znode, children: Trie, numChildren: number, cversion: number, pzxid: number): Znode {
+export function withChildren(e: object, n: Znode, children: PathMap | null, numChildren: number, cversion: number, pzxid: number): Znode {
   if (n.e === e) {
     const m = n as Mutable<Znode>;
     m.children = children;
