@@ -18,6 +18,7 @@ import { describeFailure, runDifferential, type DifferentialResult } from './rea
 import type { Recording } from './recording.ts';
 import type { Script, ScriptOp } from './script.ts';
 import { parseScript } from './script.ts';
+import { formatKnobs } from './knobs.ts';
 
 const gate = realGate();
 const num = (v: string | undefined, d: number): number => (v !== undefined && /^\d+$/.test(v) ? Number(v) : d);
@@ -40,11 +41,11 @@ function report(r: DifferentialResult, title: string, cfg: Cfg): void {
   }
   const text = describeFailure(r.failure, title);
   const file = path.join(os.tmpdir(), `zabsim-diff-${title.replace(/\W+/g, '-')}-${SEED}.json`);
-  const description =
-    `differential counterexample (${title}); recorded with tickTime=${cfg.tickTime}, ` +
-    `containerCheckIntervalMs=${cfg.containerCheckIntervalMs}, superDigest ${cfg.superDigest} (super:secret)`;
+  const knobs = formatKnobs(cfg);
+  const description = `differential counterexample (${title}); recorded with ${knobs} (super:secret)`;
   fs.writeFileSync(file, JSON.stringify({ ...r.failure.script, description }, null, 1) + '\n');
-  console.error(`${text}\n(fast-check: ${r.report}; script saved to ${file})`);
+  const rerun = (against: string): string => `npm run conformance -- ${file} --against ${against} ${knobs}`;
+  console.error(`${text}\n(fast-check: ${r.report}; script saved to ${file})\nreplay: ${rerun('model')}\n        ${rerun('real')}`);
   expect(r.failure.diff, `${title}: model != real ZooKeeper, minimal script in ${file}`).toEqual([]);
 }
 
