@@ -1,9 +1,10 @@
 /**
  * What every command line shares: a usage error (reported as one line, exit 2), the reader of an
- * option's value, and the guard that runs a CLI only when its file is the program's entry point
- * (tests import the same modules and call `runCli` themselves).
+ * option's value, a safe mkdir -p, and the guard that runs a CLI only when its file is the
+ * program's entry point (tests import the same modules and call `runCli` themselves).
  */
-import { resolve } from 'node:path';
+import { existsSync, mkdirSync, statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
 export class UsageError extends Error {}
@@ -27,4 +28,22 @@ export function runIfMain(moduleUrl: string, main: () => Promise<number>): void 
       process.exitCode = 1;
     },
   );
+}
+
+/**
+ * mkdir -p one level at a time (Node's recursive mkdirSync can spin forever under /proc); a
+ * problem is a UsageError naming `what` (e.g. "--out directory").
+ */
+export function ensureDir(dir: string, what: string): void {
+  if (existsSync(dir)) {
+    if (!statSync(dir).isDirectory()) throw new UsageError(`${what} ${dir} is not a directory`);
+    return;
+  }
+  const parent = dirname(dir);
+  if (parent !== dir) ensureDir(parent, what);
+  try {
+    mkdirSync(dir);
+  } catch (e) {
+    throw new UsageError(`cannot create ${what} ${dir}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
+  }
 }

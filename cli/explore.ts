@@ -9,13 +9,13 @@
  * (no workload, crash/pause/partition/isolate only). Progress goes to stderr.
  * Exit status: 0 no failure, 1 failures found, 2 bad usage. Errors are one line on stderr.
  */
-import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { BUG_NAMES, isBugName } from '../harness/bugs.ts';
 import { describeCase } from '../harness/describe.ts';
 import { runPool, type Job, type Outcome } from '../harness/pool.ts';
-import { UsageError, optionValue, runIfMain } from './args.ts';
+import { UsageError, ensureDir, optionValue, runIfMain } from './args.ts';
 
 const USAGE = 'usage: npm run explore -- --runs N [--seed S] [--workers K] [--out DIR] [--bug NAME]... [--shrink-budget B (default 1000)] [--election] [--json]';
 
@@ -76,26 +76,11 @@ function parseArgs(argv: readonly string[]): Args {
   return { runs, seed, workers, out, bugs, shrinkBudget, election, json };
 }
 
-/** mkdir -p one level at a time: Node's recursive mkdirSync can spin forever under /proc. */
-function ensureDir(dir: string): void {
-  if (existsSync(dir)) {
-    if (!statSync(dir).isDirectory()) throw new UsageError(`--out ${dir} is not a directory`);
-    return;
-  }
-  const parent = dirname(dir);
-  if (parent !== dir) ensureDir(parent);
-  try {
-    mkdirSync(dir);
-  } catch (e) {
-    throw new UsageError(`cannot create --out directory ${dir}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
-  }
-}
-
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
   let args: Args;
   try {
     args = parseArgs(argv);
-    ensureDir(resolve(args.out));
+    ensureDir(resolve(args.out), '--out directory');
   } catch (e) {
     io.err(`explore: ${(e instanceof Error ? e.message : String(e)).split('\n')[0]}`);
     return e instanceof UsageError ? 2 : 1;

@@ -8,7 +8,7 @@
  * Exit status: 0 everything holds, 1 an expectation or checker failed or the run broke, 2 bad
  * usage. Errors are one line on stderr, never a stack trace.
  */
-import { closeSync, existsSync, mkdirSync, openSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, openSync, writeFileSync, writeSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { narrateLines } from '../reports/narrate.ts';
@@ -18,7 +18,7 @@ import { runChecked } from '../scenarios/lib/run.ts';
 import type { CheckedRun } from '../scenarios/lib/run.ts';
 import { scenarioProblem, type Scenario } from '../sim/scenario.ts';
 import { formatTime } from '../sim/time.ts';
-import { UsageError, optionValue, runIfMain } from './args.ts';
+import { UsageError, ensureDir, optionValue, runIfMain } from './args.ts';
 
 const USAGE = 'usage: npm run sim -- SCENARIO.ts [--seed N] [--html OUT.html] [--trace OUT.jsonl] [--json]';
 
@@ -104,9 +104,10 @@ function jsonlFile(path: string): { write: (line: string) => void; close: () => 
 function checkWritable(path: string, what: string, makeDir: boolean): void {
   try {
     // Only our own default folder (out/) is created; a user's --html folder must exist.
-    if (makeDir) mkdirSync(dirname(resolve(path)), { recursive: true });
+    if (makeDir) ensureDir(dirname(resolve(path)), 'folder');
     closeSync(openSync(path, 'a'));
   } catch (e) {
+    if (e instanceof UsageError) throw e;
     throw new UsageError(`cannot write ${what} ${path}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
   }
 }
