@@ -19,7 +19,8 @@ describe('narration', () => {
       /^t=7\.000s s5 steps down as leader and starts an election$/,
       /^t=7\.000s CHECK FAILED linearizability: c2: create \/c lost$/,
       /^t=9\.000s network healed/,
-      /^t=9\.300s s3 expires session 0x400000000000000$/,
+      /^t=9\.300s s3 finds session 0x400000000000000 expired and proposes closing it$/,
+      /^t=9\.302s session 0x400000000000000 expired: its closeSession committed \(applied first on s3\)$/,
       /^t=10\.000s s2 crashes/,
       /^t=10\.600s s2 restarts from its disk$/,
     ];
@@ -30,6 +31,8 @@ describe('narration', () => {
       expect(i, `missing after line ${at}: ${re}`).toBeGreaterThanOrEqual(0);
       at = i + 1;
     }
+    // Every server applies the expiry; it is told once.
+    expect(lines.filter((l) => /expired/.test(l))).toHaveLength(2);
     // Messages, votes and commits are not narrated.
     expect(lines.some((l) => /notification|PROPOSAL|commits/.test(l))).toBe(false);
     const times = narrateLines(splitBrainTrace()).map((l) => l.t);

@@ -23,7 +23,20 @@ export interface Line {
   readonly text: string;
 }
 
-function lineFor(h: Happening, st: Map<string, string>, decided: Map<string, Readonly<Record<string, unknown>>>, pending: Map<string, number>): string | undefined {
+/** What the narration remembers between events. */
+interface Memory {
+  /** node -> its last state */
+  readonly st: Map<string, string>;
+  /** node -> its last election.decided data */
+  readonly decided: Map<string, Readonly<Record<string, unknown>>>;
+  /** node -> when it won an election it has not yet established */
+  readonly pending: Map<string, number>;
+  /** sessions whose expiry has been told (every server applies the closeSession: tell it once) */
+  readonly expired: Set<string>;
+}
+
+function lineFor(h: Happening, m: Memory): string | undefined {
+  const { st, decided, pending } = m;
   if (h.k === 'msg') return undefined;
   if (h.k === 'fault') {
     if (h.fault === 'link' || h.fault === 'boot') return undefined;
@@ -54,10 +67,17 @@ function lineFor(h: Happening, st: Map<string, string>, decided: Map<string, Rea
     case 'client.return':
       if (rcOk(d['rc'])) return undefined;
       return `${h.node} call xid ${String(d['xid'])} failed: ${rcName(d['rc'])}`;
+    case 'session.expiring':
+      // The leader's tracker found the session silent too long and proposes its closeSession; a
+      // leader cut off from its quorum says this but the expiry never commits.
+      return `${h.node} finds session ${hexZxid(d['session'])} expired and proposes closing it`;
+    case 'session.expire': {
+      const id = String(d['session']);
+      if (m.expired.has(id)) return undefined;
+      m.expired.add(id);
+      return `session ${hexZxid(d['session'])} expired: its closeSession committed (applied first on ${h.node})`;
+    }
     default:
-      if (h.event.startsWith('session.') && /expir/.test(h.event)) {
-        return `${h.node} expires session ${hexZxid(d['session'] ?? d['id'])}`;
-      }
       return undefined;
   }
 }
@@ -65,9 +85,8 @@ function lineFor(h: Happening, st: Map<string, string>, decided: Map<string, Rea
 /** The narration as timed lines, in time order. */
 export function narrateLines(trace: readonly TraceRecord[], options: NarrateOptions = {}): Line[] {
   const out: (Line & { order: number })[] = [];
-  const st = new Map<string, string>();
-  const decided = new Map<string, Readonly<Record<string, unknown>>>();
-  const pending = new Map<string, number>();
+  const memory: Memory = { st: new Map(), decided: new Map(), pending: new Map(), expired: new Set() };
+  const { decided, pending } = memory;
   let order = 0;
   const unestablished = (node: string, t: number): void => {
     const at = pending.get(node);
@@ -81,7 +100,7 @@ export function narrateLines(trace: readonly TraceRecord[], options: NarrateOpti
     end = Math.max(end, h.t);
     if (h.k === 'node' && (h.event === 'election.decided' || (h.event === 'state' && h.data['state'] === 'LOOKING'))) unestablished(h.node, h.t);
     if (h.k === 'fault' && h.fault === 'crash' && h.node !== undefined) unestablished(h.node, h.t);
-    const text = lineFor(h, st, decided, pending);
+    const text = lineFor(h, memory);
     if (text !== undefined) out.push({ t: h.t, order: order++, text });
   }
   for (const node of [...pending.keys()].sort()) unestablished(node, end);

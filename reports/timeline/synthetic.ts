@@ -245,7 +245,8 @@ export function splitBrainTrace(seed = 'split-brain'): TraceRecord[] {
     b.node(9010 * MS, s, 'state', { state: 'FOLLOWING' });
   }
   establish(b, 9010 * MS, 's3', ['s4', 's5'], 2, () => 'TRUNC', false);
-  b.node(9300 * MS, 's3', 'session.expired', { session: S2 });
+  b.node(9300 * MS, 's3', 'session.expiring', { session: S2 });
+  for (const [dt, s] of [[2, 's3'], [3, 's1'], [4, 's4']] as const) b.node((9300 + dt) * MS, s, 'session.expire', { session: S2 });
   write(b, 9400 * MS, 'c1', S1, 3, 's1', 's3', ['s1', 's2', 's4', 's5'], makeZxid(2, 2), 'closeSession', '', 3);
   const f2 = ['s1', 's2', 's4', 's5'];
   pingEvery(9500 * MS, 10000 * MS, 's3', f2);
