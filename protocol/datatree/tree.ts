@@ -31,7 +31,6 @@ import {
 export interface TreeSnapshot {
   /** path -> Znode (see pathmap.ts) */
   readonly nodes: PathMap;
-  readonly nodeCount: number;
   /** sessionId -> trie set of paths */
   readonly ephemerals: H.Trie;
   readonly containers: H.Trie;
@@ -80,7 +79,6 @@ class ApplyError {
 
 export class DataTree {
   private nodes: PathMap;
-  private nodeCount: number;
   private ephemerals: H.Trie;
   private containerSet: H.Trie;
   private ttlSet: H.Trie;
@@ -91,7 +89,6 @@ export class DataTree {
 
   private constructor(s: TreeSnapshot) {
     this.nodes = s.nodes;
-    this.nodeCount = s.nodeCount;
     this.ephemerals = s.ephemerals;
     this.containerSet = s.containers;
     this.ttlSet = s.ttls;
@@ -101,7 +98,7 @@ export class DataTree {
 
   /** A fresh server's tree: `/`, `/zookeeper`, `/zookeeper/quota`, `/zookeeper/config`. */
   static create(): DataTree {
-    const t = new DataTree({ nodes: emptyPathMap(), nodeCount: 0, ephemerals: null, containers: null, ttls: null, sessions: null, lastZxid: 0 });
+    const t = new DataTree({ nodes: emptyPathMap(), ephemerals: null, containers: null, ttls: null, sessions: null, lastZxid: 0 });
     const base = (acl: readonly Acl[]): Znode => newZnode(t.edit, '', acl, 0, 0, NodeKind.PERSISTENT, NO_SESSION, 0);
     const withKids = (n: Znode, names: string[]): Znode => {
       let c: PathMap | null = null;
@@ -113,7 +110,6 @@ export class DataTree {
     t.put(QUOTA, base(OPEN_ACL_UNSAFE));
     // ZooKeeper makes the config node read-only with setACL(..., -1), which leaves aversion -1.
     t.put(CONFIG, withAcl(t.edit, base(READ_ACL_UNSAFE), READ_ACL_UNSAFE, -1));
-    t.nodeCount = 4;
     return t;
   }
 
@@ -126,7 +122,6 @@ export class DataTree {
     this.edit = {};
     return {
       nodes: this.nodes,
-      nodeCount: this.nodeCount,
       ephemerals: this.ephemerals,
       containers: this.containerSet,
       ttls: this.ttlSet,
@@ -150,7 +145,7 @@ export class DataTree {
   }
 
   get size(): number {
-    return this.nodeCount;
+    return this.nodes.size;
   }
 
   /** The node at path. Valid until the next write to this tree (records are edited in place). */
@@ -194,7 +189,7 @@ export class DataTree {
 
   /** DataTree.getAllChildrenNumber: every descendant (for "/": every node but the root). */
   allChildrenNumber(path: string): number {
-    if (path === ROOT) return this.nodeCount - 1;
+    if (path === ROOT) return this.nodes.size - 1;
     const prefix = path + '/';
     let n = 0;
     pforEach(this.nodes, (k) => {
@@ -205,7 +200,7 @@ export class DataTree {
 
   /** Every (path, node), in hash order. O(n): for tests, checkers and dumps. */
   forEachNode(fn: (path: string, node: Znode) => void): void {
-    pforEach<Znode>(this.nodes, (k, v) => fn(k, v));
+    pforEach<Znode>(this.nodes, fn);
   }
 
   // -------------------------------------------------------------------------------------------
@@ -331,7 +326,6 @@ export class DataTree {
     );
     const node = newZnode(this.edit, data, acl, zxid, time, kind, owner, ttl);
     this.put(path, node);
-    this.nodeCount++;
     if (kind === NodeKind.CONTAINER) this.containerSet = H.set(this.containerSet, path, true, this.edit);
     else if (kind === NodeKind.TTL) this.ttlSet = H.set(this.ttlSet, path, true, this.edit);
     else if (kind === NodeKind.EPHEMERAL) {
@@ -359,7 +353,6 @@ export class DataTree {
     const node = lastRemoved<Znode>();
     if (node === undefined || rest === null) throw new ApplyError(Err.NONODE); // (never empty: "/" stays)
     this.nodes = rest;
-    this.nodeCount--;
     if (node.kind === NodeKind.CONTAINER) this.containerSet = H.remove(this.containerSet, path, this.edit);
     else if (node.kind === NodeKind.TTL) this.ttlSet = H.remove(this.ttlSet, path, this.edit);
     else if (node.kind === NodeKind.EPHEMERAL) {
