@@ -1,20 +1,20 @@
 /**
- * The model's recordings of the shared example scripts must equal what a real ZooKeeper 3.8.0
- * recorded (shared/conformance/golden), field for field, watch events per op as a set.
+ * The model's recordings of the corpus scripts (`conformance/scripts/`) must equal what a real ZooKeeper 3.8.0
+ * recorded (conformance/golden), field for field, watch events per op as a set.
  */
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseScript } from './script.ts';
 import { compareRecordings, type Recording } from './recording.ts';
 import { runScriptAgainstModel } from './model/runner.ts';
-import { sharedDir } from './model/shared.ts';
+import { corpusFiles, GOLDEN_DIR, SCRIPTS_DIR } from './corpus.ts';
 
-const examples = sharedDir('conformance/examples');
-const goldens = sharedDir('conformance/golden');
-const files = existsSync(examples) ? readdirSync(examples).filter((f) => f.endsWith('.json')).sort() : [];
+const examples = SCRIPTS_DIR;
+const goldens = GOLDEN_DIR;
+const files = corpusFiles();
 
 describe('model vs golden recordings', () => {
-  it('finds the shared examples', () => {
+  it('finds the corpus scripts', () => {
     expect(files.length).toBeGreaterThan(0);
   });
   it.each(files)('%s', (f) => {

@@ -1,20 +1,20 @@
 /**
- * The real-server recorder reproduces the goldens: each shared example script, run against a
- * fresh real ZooKeeper 3.8, records exactly what a real 3.8.0 recorded for shared/conformance/golden.
+ * The real-server recorder reproduces the goldens: each corpus script, run against a
+ * fresh real ZooKeeper 3.8, records exactly what a real 3.8.0 recorded for conformance/golden.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { sharedDir } from './model/shared.ts';
+import { corpusFiles, GOLDEN_DIR, SCRIPTS_DIR } from './corpus.ts';
 import { realGate } from './real/availability.ts';
 import { runScriptAgainstReal } from './real/runner.ts';
 import { compareRecordings, type Recording } from './recording.ts';
 import { parseScriptText } from './script.ts';
 
 const gate = realGate();
-const examples = sharedDir('conformance/examples');
-const goldens = sharedDir('conformance/golden');
-const files = fs.existsSync(examples) ? fs.readdirSync(examples).filter((f) => f.endsWith('.json')).sort() : [];
+const examples = SCRIPTS_DIR;
+const goldens = GOLDEN_DIR;
+const files = corpusFiles();
 
 describe('real ZooKeeper reproduces the goldens', () => {
   if (gate.mustFail) {
@@ -24,7 +24,7 @@ describe('real ZooKeeper reproduces the goldens', () => {
     return;
   }
 
-  it('finds the shared examples and goldens', () => {
+  it('finds the corpus scripts and goldens', () => {
     expect(files.length).toBeGreaterThanOrEqual(2);
     for (const f of files) expect(fs.existsSync(path.join(goldens, f))).toBe(true);
   });

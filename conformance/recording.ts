@@ -1,5 +1,5 @@
 /**
- * Conformance recordings (see shared/conformance/FORMAT.md): types, comparison and a stable writer.
+ * Conformance recordings (see conformance/FORMAT.md): types, comparison and a stable writer.
  *
  * A recording is plain JSON. Results are typed loosely (field presence depends on the op and on rc);
  * the named fields below document what FORMAT.md defines.

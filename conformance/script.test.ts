@@ -2,11 +2,11 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseScript, parseScriptText, ScriptError } from './script.ts';
 import { compareRecordings, writeRecording, type Recording } from './recording.ts';
-import { sharedDir } from './model/shared.ts';
+import { corpusFiles, GOLDEN_DIR, SCRIPTS_DIR } from './corpus.ts';
 
 describe('parseScript', () => {
-  it('accepts every shared example', () => {
-    const dir = sharedDir('conformance/examples');
+  it('accepts every corpus script', () => {
+    const dir = SCRIPTS_DIR;
     for (const f of readdirSync(dir)) {
       const s = parseScript(JSON.parse(readFileSync(`${dir}/${f}`, 'utf8')));
       expect(s.ops.length).toBeGreaterThan(0);
@@ -65,7 +65,7 @@ describe('compareRecordings', () => {
     expect(compareRecordings(base, other)).toContain('results: 2 results != 1 results');
   });
   it('writes goldens byte for byte', () => {
-    const dir = sharedDir('conformance/golden');
+    const dir = GOLDEN_DIR;
     for (const f of readdirSync(dir)) {
       const text = readFileSync(`${dir}/${f}`, 'utf8');
       expect(writeRecording(JSON.parse(text))).toBe(text);

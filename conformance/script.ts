@@ -1,5 +1,5 @@
 /**
- * Conformance op scripts (see shared/conformance/FORMAT.md): types and a validating parser.
+ * Conformance op scripts (see conformance/FORMAT.md): types and a validating parser.
  *
  * `parseScript` accepts the parsed JSON of a script file and returns the same ops, checked. Fields
  * stay as FORMAT.md names them (snake_case) so a recorder can echo them verbatim. Unknown extra
@@ -26,7 +26,20 @@ export const CREATE_MODES = [
 export type CreateModeName = (typeof CREATE_MODES)[number];
 export const CREATE_OPCODES = ['create', 'create2', 'createContainer', 'createTTL'] as const;
 export type CreateOpcodeName = (typeof CREATE_OPCODES)[number];
-export const WATCHER_TYPES = ['children', 'data', 'any'] as const;
+/** WatcherType codes (FORMAT.md): 4 and 5 are 3.9 names a 3.8.0 server does not know. */
+export const WATCHER_TYPE_CODES = { children: 1, data: 2, any: 3, persistent: 4, persistent_recursive: 5 } as const;
+export const WATCHER_TYPES = ['children', 'data', 'any', 'persistent', 'persistent_recursive'] as const;
+
+/** The WatcherType integer an op sends: `watcher_type_raw`, else the named or numeric type, default any. */
+export function watcherTypeCode(op: { readonly watcher_type?: string | number; readonly watcher_type_raw?: number }): number {
+  if (op.watcher_type_raw !== undefined) return op.watcher_type_raw;
+  const t = op.watcher_type;
+  if (t === undefined) return WATCHER_TYPE_CODES.any;
+  if (typeof t === 'number') return t;
+  const n = (WATCHER_TYPE_CODES as Readonly<Record<string, number>>)[t];
+  if (n === undefined) throw new Error(`watcher_type "${t}" is not one of ${WATCHER_TYPES.join(', ')}`);
+  return n;
+}
 export const ADD_WATCH_MODES = ['persistent', 'persistent_recursive'] as const;
 
 interface Base {

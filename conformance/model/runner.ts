@@ -3,13 +3,13 @@
  * exactly the FORMAT.md shape (the same shape the real-server runner produces).
  */
 import type { Script, ScriptOp } from '../script.ts';
-import { sessionOf } from '../script.ts';
+import { sessionOf, watcherTypeCode } from '../script.ts';
 import type { Recording, ResultRecord, RecordedEvent } from '../recording.ts';
 import { StandaloneServer, type Outcome } from '../../protocol/standalone/server.ts';
 import type { StandaloneConfig } from '../../protocol/standalone/config.ts';
 import { errName } from '../../protocol/request/errors.ts';
 import { zxidHex } from '../../protocol/zxid.ts';
-import { EVENT_NAMES, WatcherType, type MultiResult, type Reply, type SessionId, type WatchEvent } from '../../protocol/request/types.ts';
+import { EVENT_NAMES, type MultiResult, type Reply, type SessionId, type WatchEvent } from '../../protocol/request/types.ts';
 import {
   aclToString,
   createRequestOf,
@@ -46,11 +46,6 @@ const MULTI_TYPE: Record<MultiResult['type'], string> = {
   error: 'error',
 };
 
-const WATCHER_TYPE_CODES: Record<string, number> = {
-  children: WatcherType.Children,
-  data: WatcherType.Data,
-  any: WatcherType.Any,
-};
 
 class ModelRun {
   readonly server: StandaloneServer;
@@ -301,8 +296,7 @@ class ModelRun {
       }
       case 'remove_watches':
       case 'check_watches': {
-        const wt = op.watcher_type;
-        const watcherType = op.watcher_type_raw ?? (typeof wt === 'number' ? wt : WATCHER_TYPE_CODES[wt ?? 'any']!);
+        const watcherType = watcherTypeCode(op);
         const req = op.op === 'remove_watches'
           ? { op: 'removeWatches' as const, path: op.path, watcherType }
           : { op: 'checkWatches' as const, path: op.path, watcherType };

@@ -3,6 +3,7 @@
  * flags and opcodes, watcher types. Pure functions, shared by the real runner and its tests.
  */
 import type { AclSpec, CreateFields, CreateModeName, CreateOpcodeName } from '../script.ts';
+import { watcherTypeCode } from '../script.ts';
 import type { WireAcl } from './wire.ts';
 import { OpCode } from './wire.ts';
 
@@ -117,18 +118,8 @@ export function createPlan(f: CreateFields, defaultOpcode: number = OpCode.creat
   return opcode === OpCode.createTTL ? { opcode, flags, ttl: f.ttl ?? -1 } : { opcode, flags };
 }
 
-const WATCHER_TYPES: Readonly<Record<string, number>> = { children: 1, data: 2, any: 3 };
-
-/** WatcherType for checkWatches/removeWatches: children 1, data 2, any 3, or an integer. */
-export function watcherType(op: { watcher_type?: string | number; watcher_type_raw?: number }): number {
-  if (op.watcher_type_raw !== undefined) return op.watcher_type_raw;
-  const t = op.watcher_type;
-  if (t === undefined) return 3;
-  if (typeof t === 'number') return t;
-  const n = WATCHER_TYPES[t];
-  if (n === undefined) throw new Error(`watcher_type "${t}" is not children, data or any`);
-  return n;
-}
+/** WatcherType for checkWatches/removeWatches (one table: `conformance/script.ts`). */
+export const watcherType = watcherTypeCode;
 
 /** AddWatchMode: persistent 0, persistent_recursive 1, or `mode_raw`. */
 export function addWatchMode(op: { mode?: string; mode_raw?: number }): number {

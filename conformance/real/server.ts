@@ -1,6 +1,6 @@
 /**
  * Starts and stops a private, standalone, real ZooKeeper 3.8 server (Debian's `zookeeper` package)
- * on 127.0.0.1, a free port and a fresh temp dir, configured as `shared/conformance/FORMAT.md`
+ * on 127.0.0.1, a free port and a fresh temp dir, configured as `conformance/FORMAT.md`
  * says the goldens were recorded: tickTime 2000, extendedTypesEnabled (TTL nodes), every
  * four-letter word allowed, container manager every 500 ms with maxNeverUsedIntervalMs 0 (JVM
  * properties: ZooKeeper ignores them as zoo.cfg keys).

@@ -8,6 +8,7 @@
 import { createHash } from 'node:crypto';
 import { Err, KeeperError } from './errors.ts';
 import type { Acl } from './types.ts';
+import { concurrentHashSetOrder, juteHash2 } from './javaHashOrder.ts';
 
 export interface AuthId {
   readonly scheme: string;
@@ -110,7 +111,8 @@ export function requireAcl(acl: readonly Acl[], perm: number, auth: readonly Aut
 
 /**
  * PrepRequestProcessor.fixupACL: de-duplicate; an empty list is InvalidACL; `world` must be
- * `anyone`; `auth` expands to every authenticated (digest) identity of the caller, InvalidACL if
+ * `anyone`; `auth` expands to every authenticated (digest) identity of the caller, in the order the
+ * server's auth set iterates them (`javaHashOrder.ts`), InvalidACL if
  * there is none; other schemes must be a known provider's valid id.
  */
 export function fixupAcl(acl: readonly Acl[], auth: readonly AuthId[], path?: string): Acl[] {
@@ -125,7 +127,7 @@ export function fixupAcl(acl: readonly Acl[], auth: readonly AuthId[], path?: st
       out.push(a);
     } else if (a.scheme === 'auth') {
       let any = false;
-      for (const c of auth) {
+      for (const c of authOrder(auth)) {
         // Only the digest provider reports isAuthenticated(); ip does not, super has no provider.
         if (c.scheme === 'digest') {
           any = true;
@@ -139,6 +141,11 @@ export function fixupAcl(acl: readonly Acl[], auth: readonly AuthId[], path?: st
     }
   }
   return out;
+}
+
+/** A connection's ids in the order 3.8 walks them (`ServerCnxn.authInfo` is a ConcurrentHashMap set). */
+function authOrder(auth: readonly AuthId[]): AuthId[] {
+  return concurrentHashSetOrder(auth, (a) => juteHash2(a.scheme, a.id), (a) => `${a.scheme}:${a.id}`);
 }
 
 /**
