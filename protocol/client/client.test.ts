@@ -87,6 +87,30 @@ describe('ZooKeeper client', () => {
     expect((c.call('c1', { op: 'getData', path: '/e' }) as R).rc).toBe(Err.SESSIONEXPIRED);
   });
 
+  it('pings as ClientCnxn does: every readTimeout/2 when idle, 1 s sooner once woken after 1 s idle', () => {
+    const c = settledCluster(2, 47, 9000); // readTimeout 6000 ms: pings after 3000 ms of send-idleness
+    expect((c.call('c1', { op: 'getData', path: '/', watch: true }) as R).rc).toBe(0);
+    const pingTimesMs = (): number[] =>
+      c.sim.trace.records
+        .filter((r) => r.ev === 'send' && r.node === 'c1' && (r['msg'] as { type: string }).type === 'ZK_PING')
+        .map((r) => r.t / 1000);
+    const lastSendMs = (): number =>
+      Math.max(...c.sim.trace.records.filter((r) => r.ev === 'send' && r.node === 'c1').map((r) => r.t / 1000));
+    // Idle: the next ping comes readTimeout/2 after the last send, and so on.
+    let base = lastSendMs();
+    c.runFor(7_000);
+    const idle = pingTimesMs().filter((t) => t > base);
+    expect(Math.abs(idle[0]! - base - 3000)).toBeLessThan(10); // local clocks drift a little
+    expect(Math.abs(idle[1]! - idle[0]! - 3000)).toBeLessThan(10);
+    // A watch event arriving 1.5 s after c1's last send wakes its loop: the next ping is due 1 s sooner.
+    base = lastSendMs();
+    c.runUntil(() => c.sim.now / 1000 >= base + 1500, 5_000);
+    expect((c.call('c2', { op: 'setData', path: '/', data: 'x' }) as R).rc).toBe(0);
+    c.runFor(3_000);
+    const woken = pingTimesMs().filter((t) => t > base);
+    expect(Math.abs(woken[0]! - base - 2000)).toBeLessThan(10);
+  });
+
   it('an unknown auth scheme fails the handle for good (AUTH_FAILED)', () => {
     const c = settledCluster(1, 46);
     expect((c.call('c1', { op: 'addAuth', scheme: 'nope', auth: 'x' }) as R).rc).toBe(Err.AUTHFAILED);

@@ -2,8 +2,9 @@
  * A ZooKeeper client (ClientCnxn + ZooKeeper API) as a `ProtocolNode`.
  *
  * Application calls arrive as `request` inputs (see `ClientOp`) and are answered by `reply`
- * effects. Requests are pipelined in FIFO order over one connection; the client pings after
- * readTimeout/2 idle (1/3 of the session timeout), declares the connection lost after readTimeout
+ * effects. Requests are pipelined in FIFO order over one connection; the client pings as 3.8's
+ * ClientCnxn does (after readTimeout/2 of send-idleness, 1 s sooner once woken after 1 s idle:
+ * `pingCheck`), declares the connection lost after readTimeout
  * (2/3) of silence or when its server's process dies, reconnects to the next server with its session
  * id and last seen zxid, re-registers its watches (SetWatches), and learns of expiry from the server
  * it reconnects to.
@@ -48,6 +49,8 @@ export interface ClientEvent {
 }
 
 export const PING_TIMER = 'cli.ping';
+/** ClientCnxn.MAX_SEND_PING_INTERVAL: a ping at the latest after this much send-idleness (at a wake-up). */
+const MAX_SEND_PING_INTERVAL_MS = 10_000;
 export const READ_TIMER = 'cli.read';
 export const CONNECT_TIMER = 'cli.connect';
 export const SET_WATCHES_ID = -1;
@@ -80,6 +83,8 @@ export class ZooKeeperClient implements ProtocolNode {
   private readonly watches = new WatchTable();
   private events: ClientEvent[] = [];
   private lastSend = 0;
+  /** When the ping timer is due (local ms); -1 while no connection is up. */
+  private pingDueAt = -1;
   private sendSeq = 0;
   private recvSeq = 0;
   private lastRecv = 0;
@@ -130,6 +135,8 @@ export class ZooKeeperClient implements ProtocolNode {
       case 'disk':
         break;
     }
+    // A local call (state, events) does not wake ClientCnxn's send loop; anything that sent does.
+    if (input.kind !== 'request' || this.lastSend === now) this.pingCheck();
     return this.out;
   }
 
@@ -275,7 +282,7 @@ export class ZooKeeperClient implements ProtocolNode {
     this.trace('client.connected', { server: this.server, session: sessionId });
     this.lastRecv = this.now;
     this.setTimer(READ_TIMER, this.readTimeout());
-    this.setTimer(PING_TIMER, this.readTimeout() / 2);
+    this.pingDueAt = 0; // armed by pingCheck at the end of this step
     if (fresh && this.connectId !== null) {
       this.reply(this.connectId, { op: 'connect', rc: Err.OK, zxid: this.lastZxid, sessionId, timeoutMs });
       this.connectId = null;
@@ -380,12 +387,30 @@ export class ZooKeeperClient implements ProtocolNode {
       const left = this.lastRecv + this.readTimeout() - this.now;
       if (left > 0) return this.setTimer(READ_TIMER, left);
       this.connectionLost('read timeout');
-    } else if (timer === PING_TIMER) {
-      if (this.state !== 'connected' && this.state !== 'closing') return;
-      const left = this.lastSend + this.readTimeout() / 2 - this.now;
-      if (left > 0) return this.setTimer(PING_TIMER, left);
+    }
+    // PING_TIMER: pingCheck at the end of the step does the work (every input is a wake-up).
+  }
+
+  /**
+   * ClientCnxn.SendThread's ping rule, evaluated at every wake-up of the loop (every input this
+   * node gets while connected, and the ping timer): time to the next ping = readTimeout/2 − idle
+   * send time − (1000 ms if the connection has been send-idle for more than 1 s); ping when that is
+   * ≤ 0 or nothing was sent for MAX_SEND_PING_INTERVAL (10 s). So an idle connection pings every
+   * readTimeout/2, but one woken after 1 s of send-idleness (a reply, a watch event) pings 1 s sooner.
+   */
+  private pingCheck(): void {
+    if (this.pingDueAt < 0 || this.server === null) return;
+    if (this.state !== 'connected' && this.state !== 'closing') return;
+    const idle = this.now - this.lastSend;
+    const half = this.readTimeout() / 2;
+    const toNext = half - idle - (idle > 1000 ? 1000 : 0);
+    if (toNext <= 0 || idle > MAX_SEND_PING_INTERVAL_MS) {
       this.send({ type: 'ZK_PING', cnx: this.cnx, seq: ++this.sendSeq });
-      this.setTimer(PING_TIMER, this.readTimeout() / 2);
+      this.pingDueAt = this.now + half;
+      this.setTimer(PING_TIMER, half);
+    } else if (this.pingDueAt !== this.now + toNext) {
+      this.pingDueAt = this.now + toNext;
+      this.setTimer(PING_TIMER, toNext);
     }
   }
 
@@ -411,6 +436,7 @@ export class ZooKeeperClient implements ProtocolNode {
     this.out.push({ kind: 'cancelTimer', timer });
   }
   private stopTimers(): void {
+    this.pingDueAt = -1;
     this.cancelTimer(PING_TIMER);
     this.cancelTimer(READ_TIMER);
     this.cancelTimer(CONNECT_TIMER);
