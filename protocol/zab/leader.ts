@@ -65,6 +65,10 @@ export class Leader implements DurableListener {
   private readonly pendingSyncs = new Map<number, (() => void)[]>();
   private tick = 0;
   private tickSkip = true;
+  /** Proposals not yet committed (for status displays). */
+  get outstandingCount(): number {
+    return this.outstanding.length;
+  }
   /** The leader's own (currentEpoch, lastZxid), fixed at lead() start (leaderStateSummary). */
   private readonly myCurrentEpoch: number;
   private readonly myLastZxid: number;
