@@ -58,6 +58,8 @@ export class TranscriptEnv {
   private cfg: QuorumConfig | null = null;
   private readonly slots = new Map<NodeId, Slot>();
   private wire: InFlight[] = [];
+  /** Cut links `from>to`: a message sent on one is lost (as is a peerDown notice). */
+  private readonly cuts = new Set<string>();
   private timerOrder = 0;
   private show: Show = 'all';
   private out: string[] = [];
@@ -110,6 +112,12 @@ export class TranscriptEnv {
         return this.cmdStatus(cmd);
       case 'pending':
         return this.cmdPending(cmd);
+      case 'cut':
+        return this.cmdCut(cmd);
+      case 'heal':
+        this.allowed(cmd, []);
+        this.cuts.clear();
+        return;
       case 'show':
         this.allowed(cmd, ['show']);
         return;
@@ -266,7 +274,7 @@ export class TranscriptEnv {
   private apply(s: Slot, e: Effect): void {
     switch (e.kind) {
       case 'send':
-        this.wire.push({ from: s.id, to: e.to, msg: e.msg });
+        if (!this.cuts.has(`${s.id}>${e.to}`)) this.wire.push({ from: s.id, to: e.to, msg: e.msg });
         return;
       case 'setTimer':
         s.timers.set(e.timer, { at: this.now + e.afterMs, order: this.timerOrder++ });
@@ -293,7 +301,7 @@ export class TranscriptEnv {
     const dropped = before - this.wire.length;
     this.out.push(`${s.id} crashed (${why}): ${lost} unsynced records lost, ${kept} kept, ${dropped} messages to it dropped`);
     for (const peer of this.slots.values()) {
-      if (peer !== s && peer.proc) this.wire.push({ from: s.id, to: peer.id, msg: null });
+      if (peer !== s && peer.proc && !this.cuts.has(`${s.id}>${peer.id}`)) this.wire.push({ from: s.id, to: peer.id, msg: null });
     }
   }
 
@@ -336,6 +344,22 @@ export class TranscriptEnv {
     });
     if (picked.length === 0) throw this.bad(cmd, 'deliver: no message in flight matches');
     for (const m of picked) this.deliverOne(m, crashAfter);
+  }
+
+  /** `cut from=a,b to=c [both]`: messages sent on those links are lost until `heal`. */
+  private cmdCut(cmd: Command): void {
+    this.allowed(cmd, ['from', 'to'], 1);
+    const both = cmd.args[0] === 'both';
+    if (cmd.args.length > 0 && !both) throw this.bad(cmd, `cut: unexpected '${cmd.args[0]}'`);
+    const list = (k: string) => (cmd.kv.get(k) ?? '').split(',').filter((x) => x !== '').map((x) => this.slot(cmd, x).id);
+    const from = list('from');
+    const to = list('to');
+    if (from.length === 0 || to.length === 0) throw this.bad(cmd, 'cut: needs from= and to=');
+    for (const a of from) for (const b of to) {
+      this.cuts.add(`${a}>${b}`);
+      if (both) this.cuts.add(`${b}>${a}`);
+    }
+    this.out.push(`cut ${[...this.cuts].sort().join(' ')}`);
   }
 
   private cmdDrop(cmd: Command): void {
