@@ -7,6 +7,9 @@
  * from a seeded roll made by the caller, see `snapEvery`).
  */
 
+import { DEFAULT_LIMITS } from './limits.ts';
+import type { Limits } from './limits.ts';
+
 /** Historical bugs that can be re-introduced (default: all off = ZooKeeper 3.8 fixed behaviour). */
 export interface BugFlags {
   /** ZOOKEEPER-3911: ack NEWLEADER before the DIFF proposals are logged. */
@@ -59,6 +62,8 @@ export interface QuorumConfig {
   readonly initialCounter: number;
   /** Emit no trace effects (benches whose host discards the trace anyway). Default false. */
   readonly quiet: boolean;
+  /** Queue bounds and what happens at each (`./limits.ts`). */
+  readonly limits: Limits;
 }
 
 export const DEFAULT_TICK_TIME = 2000;
@@ -87,6 +92,7 @@ export function quorumConfig(
     bugs: {},
     quiet: false,
     initialCounter: 0,
+    limits: DEFAULT_LIMITS,
     ...overrides,
   };
 }

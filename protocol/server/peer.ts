@@ -8,7 +8,8 @@ import type { QuorumConfig } from '../config.ts';
 import { serverNodeId, sidOf } from '../config.ts';
 import { FastLeaderElection } from '../election/index.ts';
 import type { Notification, ServerState, Vote } from '../election/index.ts';
-import { epochOf } from '../zxid.ts';
+import { invariant } from '../invariant.ts';
+import { epochOf, zxidHex } from '../zxid.ts';
 import { Leader } from '../zab/leader.ts';
 import { Learner } from '../zab/learner.ts';
 import { isQuorumPacket } from '../zab/messages.ts';
@@ -122,7 +123,27 @@ export class QuorumPeer implements ProtocolNode, PeerServices {
         break;
     }
     this.flushLog();
+    this.checkRole();
     return this.out;
+  }
+
+  /** Role invariants, after every step: LEADING iff a Leader exists, FOLLOWING/OBSERVING iff a
+   *  Learner exists, and acceptedEpoch >= currentEpoch (ZooKeeper refuses to start otherwise). */
+  private checkRole(): void {
+    invariant((this.state === 'LEADING') === (this.leader !== null), 'leadingIffLeader', this.node, () =>
+      `state ${this.state} with${this.leader ? '' : 'out'} a leader object`,
+    );
+    invariant((this.state === 'FOLLOWING' || this.state === 'OBSERVING') === (this.learner !== null), 'learningIffLearner', this.node, () =>
+      `state ${this.state} with${this.learner ? '' : 'out'} a learner object`,
+    );
+    invariant(this.acceptedEpoch >= this.currentEpoch, 'acceptedEpochAtLeastCurrent', this.node, () =>
+      `acceptedEpoch ${this.acceptedEpoch} < currentEpoch ${this.currentEpoch}`,
+    );
+  }
+
+  /** A packet this state has no use for: traced, then ignored (never silently). */
+  unexpected(from: NodeId, type: string, where: string): void {
+    this.trace('zab.unexpected', { type, from, state: this.state, phase: where });
   }
 
   // ------------------------------------------------------------------ lifecycle
@@ -206,8 +227,10 @@ export class QuorumPeer implements ProtocolNode, PeerServices {
         // Not leading: nobody listens on the quorum port, the connection is refused.
         this.send(from, { type: 'QCLOSE', conn: msg.conn, seq: 1 });
       }
+      // Anything else is from a connection that is already closed (TCP would not deliver it).
       return;
     }
+    this.unexpected(from, msg.type, 'peer');
   }
 
   private onTimer(timer: string): void {
@@ -336,6 +359,9 @@ export class QuorumPeer implements ProtocolNode, PeerServices {
   }
 
   applyCommitted(entry: TxnEntry): void {
+    invariant(entry.zxid > this.db.lastProcessedZxid, 'commitsInZxidOrder', this.node, () =>
+      `applying ${zxidHex(entry.zxid)} after ${zxidHex(this.db.lastProcessedZxid)}`,
+    );
     const result = this.db.apply(entry);
     if (this.tracing) {
       const hdr = (entry.txn as { hdr?: { type?: unknown } } | null)?.hdr;

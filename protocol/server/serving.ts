@@ -245,6 +245,14 @@ export class Serving implements ServingLayer {
       return this.drain(c);
     }
     const routed = req.op !== 'setWatches' && (isWriteRequest(req) || req.op === 'sync');
+    const limit = this.peer.cfg.limits.connectionQueue;
+    if (c.queue.length >= limit) {
+      // See ../limits.ts: a client pipelining past the limit loses its connection.
+      this.peer.trace('limit', { queue: 'connectionQueue', limit, session: c.sessionId });
+      this.peer.send(c.node, { type: 'ZK_CLOSE', cnx: c.cnx, seq: ++c.sendSeq });
+      this.dropConn(c);
+      return;
+    }
     c.queue.push({ xid, req, routed });
     if (routed) this.route(c.sessionId, xid, req as Request, c.authIds);
     this.drain(c);

@@ -15,6 +15,7 @@ import { dataBackend } from '../server/dataBackend.ts';
 import { newServer, serverNodes } from '../server/ensemble.ts';
 import { QuorumPeer } from '../server/peer.ts';
 import { zxidHex } from '../zxid.ts';
+import { DEFAULT_LIMITS } from '../limits.ts';
 import { isBugName } from '../../harness/bugs.ts';
 import type { Command } from './datadriven.ts';
 import { TranscriptInputError } from './datadriven.ts';
@@ -60,6 +61,8 @@ export class TranscriptEnv {
   private wire: InFlight[] = [];
   /** Cut links `from>to`: a message sent on one is lost (as is a peerDown notice). */
   private readonly cuts = new Set<string>();
+  /** Last packet connection id and sequence number per link `from>to` (for `inject`). */
+  private readonly lastPacket = new Map<string, { conn: string; seq: number }>();
   private timerOrder = 0;
   private show: Show = 'all';
   private out: string[] = [];
@@ -114,6 +117,8 @@ export class TranscriptEnv {
         return this.cmdPending(cmd);
       case 'cut':
         return this.cmdCut(cmd);
+      case 'inject':
+        return this.cmdInject(cmd);
       case 'heal':
         this.allowed(cmd, []);
         this.cuts.clear();
@@ -169,7 +174,7 @@ export class TranscriptEnv {
   // ------------------------------------------------------------------ setup
 
   private cmdServers(cmd: Command): void {
-    this.allowed(cmd, ['voters', 'observers', 'forceSnapSync', 'bugs', ...CONFIG_NUMBERS]);
+    this.allowed(cmd, ['voters', 'observers', 'forceSnapSync', 'bugs', 'limits', ...CONFIG_NUMBERS]);
     if (this.cfg) throw this.bad(cmd, 'servers: the ensemble is already defined');
     const voters = this.int(cmd, 'voters');
     const nObs = this.int(cmd, 'observers', 0);
@@ -184,6 +189,13 @@ export class TranscriptEnv {
       bugs[b] = true;
     }
     over['bugs'] = bugs;
+    const limits: Record<string, number> = { ...DEFAULT_LIMITS };
+    for (const l of (cmd.kv.get('limits') ?? '').split(',').filter((x) => x !== '')) {
+      const [k, v] = l.split(':');
+      if (!k || !(k in DEFAULT_LIMITS) || !v || !/^\d+$/.test(v)) throw this.bad(cmd, `servers: bad limit '${l}' (name:number, names in protocol/limits.ts)`);
+      limits[k] = Number(v);
+    }
+    over['limits'] = limits;
     const participants = Array.from({ length: voters }, (_, i) => i + 1);
     const observers = Array.from({ length: nObs }, (_, i) => voters + i + 1);
     this.cfg = quorumConfig(participants, { observers, ...over } as Partial<QuorumConfig>);
@@ -192,6 +204,7 @@ export class TranscriptEnv {
     this.out.push(
       `voters=${c.participants.join(',')} observers=${c.observers.join(',') || '-'} tickTime=${c.tickTime}ms initLimit=${c.initLimit} syncLimit=${c.syncLimit}` +
         (Object.keys(bugs).length > 0 ? ` bugs=${Object.keys(bugs).join(',')}` : ''),
+        (cmd.kv.has('limits') ? ` limits=${cmd.kv.get('limits')}` : ''),
     );
   }
 
@@ -274,6 +287,9 @@ export class TranscriptEnv {
   private apply(s: Slot, e: Effect): void {
     switch (e.kind) {
       case 'send':
+        if (typeof e.msg['conn'] === 'string' && typeof e.msg['seq'] === 'number') {
+          this.lastPacket.set(`${s.id}>${e.to}`, { conn: e.msg['conn'], seq: e.msg['seq'] });
+        }
         if (!this.cuts.has(`${s.id}>${e.to}`)) this.wire.push({ from: s.id, to: e.to, msg: e.msg });
         return;
       case 'setTimer':
@@ -360,6 +376,34 @@ export class TranscriptEnv {
       if (both) this.cuts.add(`${b}>${a}`);
     }
     this.out.push(`cut ${[...this.cuts].sort().join(' ')}`);
+  }
+
+  /**
+   * `inject from=A to=B type=T [field=value ...]`: forge a packet from A to B on their current
+   * connection (the conn id and next sequence number of the last packet A sent B) and put it in
+   * flight. Numbers may be decimal or 0x-hex; `entry=Z` is a txn entry with zxid Z and no txn.
+   * For tests of what a node does with a packet it should never get.
+   */
+  private cmdInject(cmd: Command): void {
+    const from = this.slot(cmd, cmd.kv.get('from') ?? '').id;
+    const to = this.slot(cmd, cmd.kv.get('to') ?? '').id;
+    const type = cmd.kv.get('type');
+    if (!type) throw this.bad(cmd, 'inject: missing type=');
+    if (cmd.args.length > 0) throw this.bad(cmd, `inject: unexpected '${cmd.args[0]}'`);
+    const msg: Record<string, unknown> = { type };
+    const last = this.lastPacket.get(`${from}>${to}`);
+    if (last) {
+      msg['conn'] = last.conn;
+      msg['seq'] = last.seq + 1;
+      this.lastPacket.set(`${from}>${to}`, { conn: last.conn, seq: last.seq + 1 });
+    }
+    for (const [k, v] of cmd.kv) {
+      if (k === 'from' || k === 'to' || k === 'type' || k === 'show') continue;
+      const n = /^(0x[0-9a-f]+|-?\d+)$/i.test(v) ? Number(v) : null;
+      msg[k] = k === 'entry' ? { zxid: n ?? 0, txn: null } : (n ?? v);
+    }
+    this.wire.push({ from, to, msg: msg as Message });
+    this.out.push(`forged ${from}->${to} ${fmtMessage(msg as Message)}`);
   }
 
   private cmdDrop(cmd: Command): void {

@@ -7,7 +7,8 @@
  */
 import type { NodeId } from '../contract.ts';
 import { isQuorum, serverNodeId } from '../config.ts';
-import { counterOf, epochOf, makeZxid, MAX_COUNTER } from '../zxid.ts';
+import { invariant } from '../invariant.ts';
+import { counterOf, epochOf, makeZxid, MAX_COUNTER, zxidHex } from '../zxid.ts';
 import type { AckEpoch, FollowerInfo, QuorumPacket, TxnEntry } from './messages.ts';
 import type { DurableListener, PeerServices } from './services.ts';
 import { planSync } from './syncPlan.ts';
@@ -116,6 +117,7 @@ export class Leader implements DurableListener {
         this.dropHandler(h, 'learner closed');
         return;
       default:
+        this.p.unexpected(from, m.type, `leader/${h.stage}`);
         return;
     }
   }
@@ -194,7 +196,7 @@ export class Leader implements DurableListener {
   }
 
   private onAckEpoch(h: Handler, m: AckEpoch): void {
-    if (h.stage !== 'epochAck') return;
+    if (h.stage !== 'epochAck') return this.p.unexpected(h.node, m.type, `leader/${h.stage}`);
     // waitForEpochAck: a learner more recent than me cannot be synced by me. ZooKeeper throws in
     // that learner's handler thread, which closes its connection; without a quorum the leader then
     // times out and gives up.
@@ -267,7 +269,8 @@ export class Leader implements DurableListener {
     }
     if (counterOf(zxid) === 0) {
       // NEWLEADER ack (or the ack of UPTODATE, which carries the same zxid and is ignored).
-      if (h.stage !== 'newLeader' || zxid !== makeZxid(this.epoch, 0)) return;
+      if (zxid !== makeZxid(this.epoch, 0)) return this.p.unexpected(h.node, 'ACK', `leader/${h.stage}`);
+      if (h.stage !== 'newLeader') return;
       h.stage = 'newLeaderAcked';
       if (this.established) return this.sendUpToDate(h);
       if (!h.observer) this.newLeaderAcks.add(h.sid);
@@ -308,6 +311,12 @@ export class Leader implements DurableListener {
    *  ZooKeeper then shuts the leader down to force an election, whose new epoch resets it). */
   nextZxid(): number | null {
     if (!this.established || this.closed) return null;
+    const limit = this.p.cfg.limits.outstandingProposals;
+    if (this.outstanding.length >= limit) {
+      this.p.trace('limit', { queue: 'outstandingProposals', limit });
+      this.p.abandon(`${limit} proposals outstanding`);
+      return null;
+    }
     const zxid = this.lastProposed + 1;
     if (counterOf(zxid) >= MAX_COUNTER) {
       this.p.abandon('zxid lower 32 bits have rolled over, forcing re-election');
@@ -337,6 +346,10 @@ export class Leader implements DurableListener {
   }
 
   private processAck(sid: number, zxid: number): void {
+    // Only what I proposed can be acked: an ack beyond it is a learner acking a txn it never got.
+    invariant(zxid <= this.lastProposed, 'acksInsideOutstandingWindow', this.p.node, () =>
+      `ACK ${zxidHex(zxid)} from s${sid} beyond the last proposal ${zxidHex(this.lastProposed)}`,
+    );
     if (zxid <= this.lastCommitted) return;
     const first = this.outstanding[0];
     if (!first) return;

@@ -89,6 +89,7 @@ export class Learner implements DurableListener {
     // The socket read timeout is re-armed lazily (see onTimer): no timer effect per packet.
     this.lastHeard = this.p.now;
     if (this.blocked) {
+      if (this.inbox.length >= this.p.cfg.limits.learnerInbox) return this.overLimit('learnerInbox');
       this.inbox.push(m);
       return;
     }
@@ -140,11 +141,29 @@ export class Learner implements DurableListener {
     };
   }
 
+  /** A held queue reached its limit (`../limits.ts`): drop the connection and go LOOKING. */
+  private overLimit(queue: 'learnerInbox' | 'learnerPending'): void {
+    const limit = this.p.cfg.limits[queue];
+    this.p.trace('limit', { queue, limit });
+    this.p.abandon(`${queue} over its limit of ${limit}`);
+  }
+
+  /** True (and the learner leaves) when the txns it holds reached learnerPending. */
+  private full(): boolean {
+    const held = this.pending.length + this.notCommitted.length + this.committed.length + this.toAck.length;
+    if (held < this.p.cfg.limits.learnerPending) return false;
+    this.overLimit('learnerPending');
+    return true;
+  }
+
   private handle(m: QuorumPacket): void {
+    // What adds to a held list: proposals always, commits while they are held for UPTODATE.
+    const adds = m.type === 'PROPOSAL' || m.type === 'INFORM' || (m.type === 'COMMIT' && this.phase !== 'broadcast');
+    if (adds && this.full()) return;
     switch (this.phase) {
       case 'connecting':
         if (m.type === 'LEADERINFO') return this.onLeaderInfo(m.zxid);
-        return;
+        return this.p.unexpected(this.leaderNode, m.type, 'learner/connecting');
       case 'leaderInfo':
         if (m.type === 'DIFF' || m.type === 'TRUNC' || m.type === 'SNAP') return this.onSyncStart(m);
         return this.p.abandon(`unexpected ${m.type} before sync`);
@@ -270,7 +289,7 @@ export class Learner implements DurableListener {
       case 'PING':
         return;
       default:
-        return;
+        return this.p.unexpected(this.leaderNode, m.type, `learner/${this.phase}`);
     }
   }
 
@@ -279,7 +298,7 @@ export class Learner implements DurableListener {
    * Each step waits for the previous one's disk write; the bug flags reorder them.
    */
   private onNewLeader(zxid: number): void {
-    if (this.phase !== 'sync') return;
+    if (this.phase !== 'sync') return this.p.unexpected(this.leaderNode, 'NEWLEADER', `learner/${this.phase}`);
     const bugs = this.p.cfg.bugs;
     const unblock = this.block();
     const toLog = this.notCommitted;
@@ -338,7 +357,7 @@ export class Learner implements DurableListener {
   }
 
   private onUpToDate(): void {
-    if (this.phase !== 'afterNewLeader') return;
+    if (this.phase !== 'afterNewLeader') return this.p.unexpected(this.leaderNode, 'UPTODATE', `learner/${this.phase}`);
     this.phase = 'broadcast';
     this.p.send(this.leaderNode, { type: 'ACK', conn: this.conn, seq: ++this.sendSeq, zxid: makeZxid(this.newEpoch, 0) });
     this.p.serving.start(this.observer ? 'observer' : 'follower');
@@ -364,7 +383,7 @@ export class Learner implements DurableListener {
   private onBroadcast(m: QuorumPacket): void {
     switch (m.type) {
       case 'PROPOSAL':
-        if (this.observer) return;
+        if (this.observer) return this.p.unexpected(this.leaderNode, m.type, 'learner/broadcast');
         this.lastQueued = m.entry.zxid;
         return this.logProposal(m.entry, true);
       case 'COMMIT':
@@ -386,7 +405,7 @@ export class Learner implements DurableListener {
       case 'QCLOSE':
         return this.p.abandon('leader closed the connection');
       default:
-        return;
+        return this.p.unexpected(this.leaderNode, m.type, 'learner/broadcast');
     }
   }
 

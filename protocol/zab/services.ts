@@ -62,6 +62,8 @@ export interface PeerServices {
   takeSnapshot(done?: () => void): void;
   /** Apply a committed txn to the tree (in zxid order) and tell the serving layer. */
   applyCommitted(entry: TxnEntry): void;
+  /** Trace a packet this role/phase has no use for (`zab.unexpected`); the caller ignores it. */
+  unexpected(from: NodeId, type: string, where: string): void;
   /** Leave the current role and go back to LOOKING. */
   abandon(reason: string): void;
   /** A fresh connection id (see messages.ts). */
