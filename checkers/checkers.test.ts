@@ -3,6 +3,8 @@
  * it, pointing at a record that shows it).
  */
 import { describe, expect, it } from 'vitest';
+import type { Proposal } from '../protocol/zab/messages.ts';
+import type { Txn } from '../protocol/request/txn.ts';
 import { CHECKERS, failures, runAll } from './index.ts';
 import { story, type Plant } from './testing/story.ts';
 
@@ -77,7 +79,7 @@ describe('runAll', () => {
     const trace = story('twoLeaders');
     // Three more rival leaders: four violations in all.
     for (const n of ['s4', 's5', 's6'])
-      trace.push({ t: 1e9, node: n, ev: 'trace', event: 'leader.established', data: { epoch: 2, quorum: [] } });
+      trace.push({ t: 1e9, node: n, ev: 'trace', event: 'leader.established', data: { epoch: 2, zxid: 0, quorum: [] } });
     const [r] = runAll(trace, { maxViolations: 2 }, ['Leadership']);
     expect(r!.violations.length).toBe(2);
     expect(r!.omitted).toBe(2);
@@ -99,8 +101,10 @@ describe('Agreement across primaries', () => {
     const trace = story();
     const at = trace.findIndex((r) => r.ev === 'send');
     const first = trace[at]!;
-    const msg = first['msg'] as { entry: { zxid: number; txn: { hdr: object; body: object } } };
-    const rival = { ...msg, entry: { zxid: msg.entry.zxid, txn: { hdr: msg.entry.txn.hdr, body: { type: 'delete', path: '/x' } } } };
+    if (first.ev !== 'send') throw new Error('no send');
+    const msg = first.msg as unknown as Proposal;
+    const txn = msg.entry.txn as Txn;
+    const rival = { ...msg, entry: { zxid: msg.entry.zxid, txn: { hdr: txn.hdr, body: { type: 'delete', path: '/x' } } } };
     trace.push({ ...first, t: 1e9, node: 's1', msg: rival });
     const r = CHECKERS['Agreement']!(trace);
     expect(r.ok).toBe(false);

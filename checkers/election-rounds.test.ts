@@ -16,7 +16,7 @@ function trace(round1: { zxid: number; peerEpoch: number }, later: { zxid: numbe
   b.ev('s3', 'election.start', { round: 1, vote: { leader: 3, zxid: 0, electionEpoch: 1, peerEpoch: 0 } });
   b.ev('s2', 'vote', { leader: 3, zxid: 0, electionEpoch: 1, peerEpoch: 0, round: 1 });
   b.ev('s2', 'election.start', { round: 3, vote: { leader: 2, electionEpoch: 3, ...later } });
-  const at = b.ev('s3', 'election.decided', { state: 'LEADING', leader: 3, zxid: 0, peerEpoch: 0, round: 1, votesFrom: [2, 3] });
+  const at = b.ev('s3', 'election.decided', { state: 'LEADING', leader: 3, zxid: 0, peerEpoch: 0, round: 1, votesFrom: [2, 3], via: 'quorum', ms: 0 });
   return { records: b.records, at };
 }
 
@@ -43,7 +43,7 @@ describe('ElectionOrder per counted round', () => {
     b.host('s1', 'crash', { lost: 0, kept: 0 });
     b.host('s1', 'restart', { log: 0, snapshots: 0, meta: 2 });
     b.ev('s1', 'election.start', { round: 1, vote: { leader: 1, electionEpoch: 1, ...after } });
-    b.ev('s3', 'election.decided', { state: 'LEADING', leader: 3, zxid: 0, peerEpoch: 0, round: 1, votesFrom: [1, 3] });
+    b.ev('s3', 'election.decided', { state: 'LEADING', leader: 3, zxid: 0, peerEpoch: 0, round: 1, votesFrom: [1, 3], via: 'quorum', ms: 0 });
     return b.records;
   }
 

@@ -4,6 +4,7 @@
  * the more up-to-date s1 after a lost notification, is caught at s2's LEADING decision.
  */
 import { describe, expect, it } from 'vitest';
+import { checkedRecord } from '../trace/decode.ts';
 import { runElection, type TestNetOptions, type TestServer } from '../protocol/election/testnet.ts';
 import { makeZxid } from '../protocol/zxid.ts';
 import { electionOrder } from './election.ts';
@@ -20,14 +21,14 @@ const lossy: TestNetOptions = { drop: (from, _to, _m, _i, t) => from === 1 && t 
 
 function trace(opts: TestNetOptions): TraceRecord[] {
   const r = runElection(servers, opts);
-  return r.traces.map((x) => ({ t: Math.round(x.t * 1000), node: `s${x.sid}`, ev: 'trace', event: x.event, data: x.data ?? {} }));
+  return r.traces.map((x) => checkedRecord({ t: Math.round(x.t * 1000), node: `s${x.sid}`, ev: 'trace', event: x.event, data: x.data }));
 }
 
 describe('ElectionOrder on FastLeaderElection runs', () => {
   for (const seed of ['election', 'b']) {
     it(`passes the fixed vote order (seed ${seed})`, () => {
       const t = trace({ ...lossy, seed });
-      expect(t.some((r) => r['event'] === 'election.decided')).toBe(true);
+      expect(t.some((r) => r.ev === 'trace' && r.event === 'election.decided')).toBe(true);
       expect(electionOrder(t, { ensembleSize: 3 }).violations).toEqual([]);
     });
 

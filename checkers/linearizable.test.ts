@@ -42,10 +42,11 @@ describe('linearizability of a trace', () => {
   it('a forged reply is caught', () => {
     const trace = run();
     // A delete of a node created (and acknowledged) before it was issued now answers NONODE.
-    const i = trace.findIndex((r) => r.ev === 'reply' && (r['result'] as { op?: string }).op === 'delete');
+    const i = trace.findIndex((r) => r.ev === 'reply' && (r.result as { op?: string }).op === 'delete');
     expect(i).toBeGreaterThan(0);
-    const res = trace[i]!['result'] as Record<string, unknown>;
-    trace[i] = { ...trace[i]!, result: { ...res, rc: -101 } };
+    const reply = trace[i]!;
+    if (reply.ev !== 'reply') throw new Error('not a reply');
+    trace[i] = { ...reply, result: { ...(reply.result as Record<string, unknown>), rc: -101 } };
     const r = linearizable(trace);
     expect(r.ok).toBe(false);
     expect(r.violations[0]!.records).toContain(i);
@@ -86,7 +87,7 @@ describe('linearizability with races and an expiry', () => {
   it('without the expiry the lock hand-over is impossible', () => {
     // Drop the server-side expiry records: the model now keeps c1's ephemeral forever.
     const trace = racing().map((r) =>
-      r.ev === 'trace' && (r['event'] === 'session.expire' || r['event'] === 'session.expiring') ? { ...r, ev: 'note' } : r,
+      r.ev === 'trace' && (r.event === 'session.expire' || r.event === 'session.expiring') ? ({ t: r.t, node: r.node, ev: 'note', text: r.event } as const) : r,
     );
     const r = linearizable(trace);
     expect(r.ok).toBe(false);

@@ -31,9 +31,13 @@ describe('sessions on a simulated ensemble', () => {
     expect(failures(results)).toEqual([]);
   });
 
-  it('an expiry later than the timeout the checker expects is flagged', () => {
+  it('an expiry later than the negotiated timeout on session.create is flagged', () => {
     const c = abandoned();
-    const r = CHECKERS['TimelyExpiry']!(c.sim.trace.records, { healedAt: 0, sessionTimeoutMs: 1000, electionBoundUs: 500_000 });
+    // The trace says the session was created with a 1 s timeout: its expiry is then far too late.
+    const doctored = c.sim.trace.records.map((r) =>
+      r.ev === 'trace' && r.event === 'session.create' ? { ...r, data: { ...r.data, timeoutMs: 1000 } } : r,
+    );
+    const r = CHECKERS['TimelyExpiry']!(doctored, { healedAt: 0, electionBoundUs: 500_000 });
     expect(r.ok).toBe(false);
     expect(r.violations[0]!.message).toMatch(/not expired/);
   });

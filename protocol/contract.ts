@@ -18,6 +18,8 @@
  *   a message, a log record or a snapshot after emitting it.
  */
 
+import type { EventData, EventName } from '../trace/records.ts';
+
 /** Node address: `s1`..`s255` for servers (the number is the ZooKeeper myid), `c1`.. for clients. */
 export type NodeId = string;
 
@@ -80,8 +82,24 @@ export type Effect =
   | { readonly kind: 'disk'; readonly id: number; readonly op: DiskOp }
   /** The answer to a `request` input. */
   | { readonly kind: 'reply'; readonly id: number; readonly result: unknown }
-  /** A structured trace event (state change, vote, commit, ...). The host adds time and node id. */
-  | { readonly kind: 'trace'; readonly event: string; readonly data?: Readonly<Record<string, unknown>> };
+  /** A structured trace event (state change, vote, commit, ...): `event` selects the type of `data`
+   *  (`trace/schema.ts` EVENTS, documented in `trace/README.md`). The host adds time and node id. */
+  | TraceEffect;
+
+/**
+ * A node's trace effect, typed per event: a missing or wrongly typed field is a compile error at
+ * the emit site. `data` also admits reading any name (the `unknown` index signature) for hosts that
+ * read effects generically; the strict decoder (`trace/decode.ts`, run over whole ensembles by
+ * `trace/decode.test.ts`) rejects fields the schema does not list.
+ */
+export type TraceEffect = {
+  [N in EventName]: { readonly kind: 'trace'; readonly event: N; readonly data: EventData<N> & { readonly [field: string]: unknown } };
+}[EventName];
+
+/** Builds the trace effect of `event` (for emitters that hold the event name in a type parameter). */
+export function traceEffect<N extends EventName>(event: N, data: EventData<N>): TraceEffect {
+  return { kind: 'trace', event, data } as unknown as TraceEffect;
+}
 
 /** A protocol node. `now` is the node's local clock in milliseconds (it may drift or jump). */
 export interface ProtocolNode {

@@ -42,7 +42,7 @@ describe('narration', () => {
   it('notices a leader that won an election but never established its epoch', () => {
     const b = new TraceBuilder();
     b.node(0, 's1', 'state', { state: 'LOOKING' });
-    b.node(200_000, 's1', 'election.decided', { state: 'LEADING', leader: 1, zxid: 0, peerEpoch: 0, round: 3, votesFrom: [1, 2] });
+    b.node(200_000, 's1', 'election.decided', { state: 'LEADING', leader: 1, zxid: 0, peerEpoch: 0, round: 3, votesFrom: [1, 2], via: 'quorum', ms: 0 });
     b.node(200_000, 's1', 'state', { state: 'LEADING' });
     b.node(4_200_000, 's1', 'state', { state: 'LOOKING' });
     expect(narrate(b.done())).toContain('t=0.200s s1 won the election (round 3) but never established its epoch (gave up by t=4.200s)');

@@ -5,6 +5,7 @@
  * doctored traces.
  */
 import { describe, expect, it } from 'vitest';
+import { checkedRecord } from '../trace/decode.ts';
 import { randomFaults, scheduleFaults } from './faults.ts';
 import { pingNodes } from './ping-node.ts';
 import { Simulation } from './simulation.ts';
@@ -46,9 +47,9 @@ function violations(nodes: readonly string[], recs: readonly TraceRecord[]): str
         paused.delete(r.node);
         break;
       case 'fault': {
-        const f = r['fault'];
-        const from = r['from'] as string;
-        const to = r['to'] as string;
+        const f = r.fault;
+        const from = 'from' in r ? r.from : '';
+        const to = 'to' in r ? r.to : '';
         if (f === 'heal') cut.clear();
         else if (f === 'cut') cut.add(key(from, to));
         else if (f === 'uncut') cut.delete(key(from, to));
@@ -97,14 +98,14 @@ describe('kernel invariants over random fault schedules', () => {
   it('the replay checker catches doctored traces', () => {
     const recs = run(1);
     expect(violations(NODES, recs)).toEqual([]);
-    const at = (t: number, node: string, ev: string, extra: Record<string, unknown> = {}): TraceRecord => ({ t, node, ev, ...extra });
+    const at = (t: number, node: string, ev: TraceRecord['ev'], extra: Record<string, unknown> = {}): TraceRecord => checkedRecord({ t, node, ev, ...extra });
     const last = recs[recs.length - 1]?.t ?? 0;
     const tail = (xs: TraceRecord[]) => violations(NODES, [...recs, ...xs]);
     expect(tail([at(last, '*', 'fault', { fault: 'cut', from: 's1', to: 's2' }), at(last, 's2', 'recv', { from: 's1', m: 1e9, type: 'x' })])).toHaveLength(1);
     expect(tail([at(last, 's3', 'crash', { lost: 0, kept: 0 }), at(last, 's3', 'timer', { timer: 't' })])).toHaveLength(1);
     expect(tail([at(last, 's3', 'pause'), at(last, 's3', 'recv', { from: 's1', m: 1e9, type: 'x' })])).toHaveLength(1);
     expect(tail([at(last, 's2', 'recv', { from: 's1', m: 1e9, type: 'x' }), at(last, 's2', 'recv', { from: 's1', m: 1e9 - 1, type: 'x' })])).toHaveLength(1);
-    expect(tail([at(last - 1, 's2', 'note')])).toHaveLength(1);
+    expect(tail([at(last - 1, 's2', 'note', { text: 'late' })])).toHaveLength(1);
   });
 
   it('hold for 100 seeds with every kind of fault', () => {

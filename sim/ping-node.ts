@@ -55,7 +55,7 @@ class PingNode implements ProtocolNode {
         return [
           { kind: 'disk', id: ++this.diskId, op: { op: 'writeMeta', key: 'boots', value: this.boots } },
           { kind: 'setTimer', timer: 'tick', afterMs: this.periodMs },
-          { kind: 'trace', event: 'state', data: { state: 'up', boots: this.boots, log: this.logLength } },
+          { kind: 'trace', event: 'ping.up', data: { boots: this.boots, log: this.logLength } },
         ];
       }
       case 'timer': {
@@ -80,7 +80,7 @@ class PingNode implements ProtocolNode {
       }
       case 'peerDown':
         this.peerDowns++;
-        return [{ kind: 'trace', event: 'peerDown', data: { peer: input.peer } }];
+        return [{ kind: 'trace', event: 'ping.peerDown', data: { peer: input.peer } }];
       case 'request': {
         const op = input.op as { cmd?: string; value?: unknown };
         if (op.cmd === 'write') {

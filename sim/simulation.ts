@@ -18,6 +18,10 @@ import { EventQueue } from './queue.ts';
 import { type Rng, RngStreams } from './rng.ts';
 import type { Micros } from './time.ts';
 import { Trace, type TraceOptions } from './trace.ts';
+import { SCHEMA_VERSION } from '../trace/schema.ts';
+import type { EventRecord, FaultData, RecordOf } from '../trace/records.ts';
+
+type DropReason = RecordOf<'drop'>['reason'];
 
 /** Event kinds (plain module-local numbers: a switch on small ints is the cheapest dispatch). */
 const EV_BOOT = 0;
@@ -103,6 +107,10 @@ export class Simulation {
     this.factory = opts.factory;
     this.defaultLink = linkConfig(DEFAULT_LINK, opts.link);
     this.diskConfig = opts.disk === undefined ? DEFAULT_DISK : Object.freeze({ ...DEFAULT_DISK, ...opts.disk });
+    if (this.trace.enabled) {
+      // The header: first record of every trace (trace/README.md).
+      this.trace.emit({ t: 0, node: '*', ev: 'header', schema: SCHEMA_VERSION, seed: opts.seed, nodes: [...opts.nodes] });
+    }
     for (const id of opts.nodes) this.addNode(id);
   }
 
@@ -413,7 +421,7 @@ export class Simulation {
     return at;
   }
 
-  private fault(data: Record<string, unknown>): void {
+  private fault(data: FaultData): void {
     if (this.trace.enabled) this.trace.emit({ t: this.t, node: '*', ev: 'fault', ...data });
   }
 
@@ -545,7 +553,7 @@ export class Simulation {
     }
   }
 
-  private drop(ev: Ev, reason: string): void {
+  private drop(ev: Ev, reason: DropReason): void {
     this.stats.dropped++;
     if (this.trace.enabled) {
       const to = ev.target as NodeSlot;
@@ -618,7 +626,8 @@ export class Simulation {
           break;
         case 'trace':
           if (this.trace.enabled) {
-            this.trace.emit({ t: this.t, node: slot.id, ev: 'trace', event: e.event, data: e.data ?? null });
+            // The effect's event and data are typed together (TraceEffect); the record keeps both.
+            this.trace.emit({ t: this.t, node: slot.id, ev: 'trace', event: e.event, data: e.data } as EventRecord);
           }
           break;
         default:
@@ -640,7 +649,7 @@ export class Simulation {
     }
     const link = this.link(from, to);
     const cfg = link.cfg ?? this.defaultLink;
-    let reason: string | null = null;
+    let reason: DropReason | null = null;
     if (link.cut) reason = 'cut';
     // A crashed node refuses at once; a node that has not booted yet (all boot at the same instant)
     // may be up by the time the message arrives, which the arrival check decides.

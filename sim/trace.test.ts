@@ -38,7 +38,7 @@ describe('trace', () => {
     sim.at(ms(60), (s) => s.restart('s2'));
     sim.at(ms(70), (s) => s.request('s1', { cmd: 'stats' }));
     sim.run({ until: ms(100) });
-    const kinds = new Set(sim.trace.records.map((r) => r.ev));
+    const kinds = new Set<string>(sim.trace.records.map((r) => r.ev));
     for (const k of ['boot', 'send', 'recv', 'timer', 'disk', 'crash', 'restart', 'peerDown', 'request', 'reply', 'trace']) {
       expect(kinds.has(k), k).toBe(true);
     }

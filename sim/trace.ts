@@ -1,49 +1,17 @@
 /**
  * The trace: one structured record per thing that happened, in the order it happened.
  *
- * Stable format (checkers, the HTML timeline and `--trace OUT.jsonl` read it). Every record is
- *   { t: <global virtual time in µs, integer>, node: <NodeId or '*' for cluster-wide>, ev: <kind>, ...fields }
- * with these kinds (fields listed in their serialised order):
- *   boot      {}                                  a node's first start
- *   restart   {log, snapshots, meta}              a node restarts from durable state (counts kept)
- *   crash     {lost, kept}                        node died; un-fsynced log records lost / kept (torn)
- *   pause / resume {}                             node frozen / thawed
- *   clock     {rate, jumpMs}                      clock skew changed (rate = local µs per global µs)
- *   send      {to, m, type, msg}                  node sent message #m (msg is the full message)
- *   recv      {from, m, type}                     message #m delivered to `node`
- *   drop      {from, m, type, reason}             message #m not delivered: 'cut' | 'loss' | 'down' (crashed
- *                                                 destination) | 'stale' (destination restarted since the
- *                                                 send) | 'unknown' (no such node); a request to a crashed
- *                                                 node is {from: 'app', m: <request id>, type: 'request'}
- *   dup       {to, m}                             message #m will be delivered twice
- *   hold      {from, m}                           message #m held by a clogged link
- *   peerDown  {peer}                              `node` was told its connection to `peer` broke
- *   timer     {timer}                             a timer fired at the node (late, at resume, if paused)
- *   request   {id, op}                            the application asked `node` to do something
- *   reply     {id, result}                        `node` answered request `id`
- *   disk      {id, op}                            a disk op completed and is durable from here on
- *                                                 (fsync/writeMeta/snapshot/truncate); a paused node is
- *                                                 handed the completion at resume
- *   trace     {event, data}                       a node's own trace effect (state change, vote, ...)
- *   fault     {fault, ...}                        a network/disk fault was applied; node '*' except 'disk':
- *             partition {groups} | isolate {target} | heal {} | cut/uncut/clog {from, to} |
- *             unclog {from, to, released} | link {from, to, ...patch} ('*' '*' = the default link) |
- *             disk {...patch} (node = the disk's node)
- *   note      {text}                              free text from a scenario
- * The canonical serialisation is JSON.stringify of the record (fields in the order above), one line
+ * The record kinds and their fields are the trace module's (`trace/schema.ts`, documented in
+ * `trace/README.md`); the first record of every trace is the header (schema version, seed, nodes).
+ * The canonical serialisation is JSON.stringify of the record (fields in schema order), one line
  * per record; the run's sha256 is taken over those lines, each followed by '\n'.
  * Records (and the messages and data they reference) are immutable once emitted: retained records
  * are hashed lazily, so a reader that mutated one would change the digest.
  */
 import { createHash, type Hash } from 'node:crypto';
-import type { Micros } from './time.ts';
+import type { TraceRecord } from '../trace/records.ts';
 
-export interface TraceRecord {
-  readonly t: Micros;
-  readonly node: string;
-  readonly ev: string;
-  readonly [field: string]: unknown;
-}
+export type { TraceRecord };
 
 export interface TraceOptions {
   /** Keep records in memory (`trace.records`). Default true. */

@@ -5,15 +5,17 @@
  * construction: every checker must pass on it.
  */
 import { makeZxid } from '../../protocol/zxid.ts';
-import type { TraceRecord } from '../types.ts';
+import { SCHEMA_VERSION } from '../../trace/schema.ts';
+import type { EventData, EventName, TraceRecord } from '../../trace/records.ts';
 
 export function syntheticTrace(txns: number, servers = 3, perEpoch = 50_000): TraceRecord[] {
   const out: TraceRecord[] = [];
   let t = 0;
   const ids = Array.from({ length: servers }, (_, i) => `s${i + 1}`);
-  const ev = (node: string, event: string, data: Record<string, unknown>): void => {
-    out.push({ t: (t += 7), node, ev: 'trace', event, data });
+  const ev = <N extends EventName>(node: string, event: N, data: EventData<N>): void => {
+    out.push({ t: (t += 7), node, ev: 'trace', event, data } as TraceRecord);
   };
+  out.push({ t, node: '*', ev: 'header', schema: SCHEMA_VERSION, seed: 0, nodes: [...ids, 'c1'] });
   for (const s of [...ids, 'c1']) out.push({ t, node: s, ev: 'boot' });
   const S = '0x100000001';
   let m = 0;
@@ -36,7 +38,7 @@ export function syntheticTrace(txns: number, servers = 3, perEpoch = 50_000): Tr
       const voters = ids.map((s) => Number(s.slice(1)));
       for (const s of ids) {
         const mine = s === leader;
-        ev(s, 'election.decided', { state: mine ? 'LEADING' : 'FOLLOWING', leader: sid, zxid: lastZxid, peerEpoch: epoch - 1, round: epoch, votesFrom: voters });
+        ev(s, 'election.decided', { state: mine ? 'LEADING' : 'FOLLOWING', leader: sid, zxid: lastZxid, peerEpoch: epoch - 1, round: epoch, votesFrom: voters, via: 'quorum', ms: 0 });
         ev(s, 'state', { state: mine ? 'LEADING' : 'FOLLOWING', epoch: epoch - 1 });
         ev(s, 'epoch.accepted', { epoch });
       }
@@ -50,14 +52,14 @@ export function syntheticTrace(txns: number, servers = 3, perEpoch = 50_000): Tr
     ev('c1', 'client.invoke', { session: S, xid, op: type, path });
     ev(leader, 'propose', { zxid });
     const txn = { hdr: { sessionId: S, cxid: xid, zxid, time: t, type }, body: { type, path, ephemeral: false } };
-    for (const s of ids) if (s !== leader) out.push({ t: (t += 3), node: leader, ev: 'send', to: s, m: ++m, type: 'PROPOSAL', msg: { type: 'PROPOSAL', entry: { zxid, txn } } });
+    for (const s of ids) if (s !== leader) out.push({ t: (t += 3), node: leader, ev: 'send', to: s, m: ++m, type: 'PROPOSAL', msg: { type: 'PROPOSAL', conn: 'x', seq: m, entry: { zxid, txn } } });
     for (const s of ids) {
       ev(s, 'log.append', { zxid });
       ev(s, 'log.durable', { zxid });
       if (s !== leader) ev(leader, 'ack', { zxid, from: Number(s.slice(1)) });
     }
     ev(leader, 'commit', { zxid });
-    for (const s of ids) ev(s, 'apply', { zxid, type });
+    for (const s of ids) ev(s, 'apply', { zxid, type, digest: n });
     ev('c1', 'client.return', { session: S, xid: xid++, rc: 0, zxid });
     lastZxid = zxid;
   }

@@ -3,10 +3,14 @@
  * (`sim/trace.ts`), node trace effects as `{ev:'trace', event, data}`. Time advances by 1 ms per
  * record unless set.
  */
-import type { TraceRecord } from '../types.ts';
+import type { EventData, EventName, TraceRecord } from '../../trace/records.ts';
+import { checkedRecord } from '../../trace/decode.ts';
 import { makeZxid } from '../../protocol/zxid.ts';
 
 export const z = makeZxid;
+
+/** `s3` → 3 (Zab events name servers by sid). */
+export const sid = (node: string): number => Number(node.slice(1));
 
 export class TraceBuilder {
   readonly records: TraceRecord[] = [];
@@ -19,16 +23,16 @@ export class TraceBuilder {
   }
 
   /** A node's own trace effect. Returns the record's index. */
-  ev(node: string, event: string, data: Record<string, unknown> = {}): number {
+  ev<N extends EventName>(node: string, event: N, data: EventData<N>): number {
     this.now += 1000;
-    this.records.push({ t: this.now, node, ev: 'trace', event, data });
+    this.records.push(checkedRecord({ t: this.now, node, ev: 'trace', event, data }));
     return this.records.length - 1;
   }
 
-  /** A host record (`boot`, `restart`, `crash`, ...). */
-  host(node: string, ev: string, fields: Record<string, unknown> = {}): number {
+  /** A host record (`boot`, `restart`, `crash`, ...), checked against the schema. */
+  host(node: string, ev: TraceRecord['ev'], fields: Record<string, unknown> = {}): number {
     this.now += 1000;
-    this.records.push({ t: this.now, node, ev, ...fields });
+    this.records.push(checkedRecord({ t: this.now, node, ev, ...fields }));
     return this.records.length - 1;
   }
 
@@ -41,7 +45,7 @@ export class TraceBuilder {
   propose(leader: string, zxid: number, to: readonly string[], type: string, body: Record<string, unknown> = {}, session = '0x0'): this {
     this.ev(leader, 'propose', { zxid });
     const txn = { hdr: { sessionId: session, cxid: 0, zxid, time: 0, type }, body: { type, ...body } };
-    for (const f of to) this.host(leader, 'send', { to: f, m: ++this.msgs, type: 'PROPOSAL', msg: { type: 'PROPOSAL', conn: 'x', entry: { zxid, txn } } });
+    for (const f of to) this.host(leader, 'send', { to: f, m: ++this.msgs, type: 'PROPOSAL', msg: { type: 'PROPOSAL', conn: 'x', seq: this.msgs, entry: { zxid, txn } } });
     return this;
   }
 
@@ -59,7 +63,7 @@ export class TraceBuilder {
       this.ev(s, 'log.durable', { zxid });
     }
     this.ev(leader, 'commit', { zxid });
-    for (const s of servers) this.ev(s, 'apply', { zxid, type });
+    for (const s of servers) this.ev(s, 'apply', { zxid, type, digest: zxid % 1000 });
     return this;
   }
 
@@ -70,11 +74,11 @@ export class TraceBuilder {
     this.ev(leader, 'epoch.accepted', { epoch });
     for (const f of followers) {
       this.ev(f, 'epoch.accepted', { epoch });
-      this.ev(leader, 'sync.send', { peer: f, mode: 'DIFF', from: zxid, to: zxid });
+      this.ev(leader, 'sync.send', { peer: sid(f), mode: 'DIFF', from: zxid, to: zxid });
       this.ev(f, 'epoch.current', { epoch });
     }
     this.ev(leader, 'epoch.current', { epoch });
-    this.ev(leader, 'leader.established', { epoch, zxid, quorum: [leader, ...followers] });
+    this.ev(leader, 'leader.established', { epoch, zxid, quorum: [leader, ...followers].map(sid).sort((a, b) => a - b) });
     return this;
   }
 }

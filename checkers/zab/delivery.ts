@@ -39,8 +39,8 @@ const cache: PassCache<Map<DeliveryCheck, CheckResult>> = new WeakMap();
 function identity(t: TxnInfo): string {
   // Only fields that every server's apply reports identically take part. The common case (the
   // apply names just the type) builds no string.
-  if (t.digest === undefined && t.session === undefined && t.path === undefined) return t.type;
-  return [t.type, t.digest ?? '', t.session ?? '', t.path ?? ''].join('|');
+  if (t.session === undefined && t.path === undefined) return t.type;
+  return [t.type, t.session ?? '', t.path ?? ''].join('|');
 }
 
 function scan(records: readonly TraceRecord[], options?: CheckOptions): Map<DeliveryCheck, CheckResult> {

@@ -21,7 +21,7 @@ function trace(leaderLacks: boolean) {
   b.propose('s2', z(2, 1), ['s1'], 'create');
   if (!leaderLacks) b.ev('s2', 'log.append', { zxid: z(2, 1) });
   b.ev('s1', 'log.append', { zxid: z(2, 1) });
-  if (leaderLacks) b.ev('s1', 'apply', { zxid: z(2, 1), type: 'create' });
+  if (leaderLacks) b.ev('s1', 'apply', { zxid: z(2, 1), type: 'create', digest: 0 });
   // Both reload their trees from disk on going LOOKING.
   b.ev('s2', 'state', { state: 'LOOKING' });
   b.ev('s1', 'state', { state: 'LOOKING' });
@@ -30,14 +30,14 @@ function trace(leaderLacks: boolean) {
   b.ev('s2', 'state', { state: 'LEADING' });
   b.ev('s2', 'epoch.accepted', { epoch: 3 });
   b.ev('s2', 'epoch.current', { epoch: 3 });
-  b.ev('s2', 'leader.established', { epoch: 3, zxid: z(3, 0), quorum: ['s2', 's3'] });
+  b.ev('s2', 'leader.established', { epoch: 3, zxid: z(3, 0), quorum: [2, 3] });
   b.ev('s3', 'state', { state: 'FOLLOWING' });
   b.ev('s2', 'sync.send', { peer: 3, mode: 'SNAP', from: 0, to: z(3, 0) });
-  b.ev('s3', 'sync.snap', { zxid: z(3, 0) });
+  b.ev('s3', 'sync.snap', { zxid: z(3, 0), digest: 0 });
   b.ev('s3', 'epoch.current', { epoch: 3 });
   b.propose('s2', z(3, 1), ['s1', 's3'], 'create');
   // (The leader's own apply is left out: s3's predecessor must come from the label alone.)
-  for (const s of ['s3', 's1']) b.ev(s, 'apply', { zxid: z(3, 1), type: 'create' });
+  for (const s of ['s3', 's1']) b.ev(s, 'apply', { zxid: z(3, 1), type: 'create', digest: 0 });
   return b.records;
 }
 

@@ -11,6 +11,8 @@
  */
 import seedrandom from 'seedrandom';
 import type { Effect, Input, NodeId, ProtocolNode } from '../contract.ts';
+import { traceEffect } from '../contract.ts';
+import type { EventData, EventName } from '../../trace/records.ts';
 import { Err } from '../request/errors.ts';
 import type { Reply, Request, SessionId } from '../request/types.ts';
 import { EVENT_NAMES, NO_SESSION } from '../request/types.ts';
@@ -199,9 +201,14 @@ export class ZooKeeperClient implements ProtocolNode {
     this.pending.push({ xid, id, req });
     // Quiet clients (benches) skip building the trace payload altogether.
     if (req.op !== 'setWatches' && !this.cfg.quiet) {
-      const data: Record<string, unknown> = { session: this.sessionId, xid, op: req.op, path: pathOf(req) };
-      if (req.op === 'create') data['flags'] = req.flags;
-      this.trace('client.invoke', data);
+      const path = pathOf(req);
+      this.trace('client.invoke', {
+        session: this.sessionId,
+        xid,
+        op: req.op,
+        ...(path === undefined ? {} : { path }),
+        ...(req.op === 'create' ? { flags: req.flags } : {}),
+      });
     }
     this.send({ type: 'ZK_REQ', cnx: this.cnx, seq: ++this.sendSeq, xid, req });
   }
@@ -441,9 +448,9 @@ export class ZooKeeperClient implements ProtocolNode {
     this.cancelTimer(READ_TIMER);
     this.cancelTimer(CONNECT_TIMER);
   }
-  private trace(event: string, data: Record<string, unknown>): void {
+  private trace<N extends EventName>(event: N, data: EventData<N>): void {
     if (this.cfg.quiet) return;
-    this.out.push({ kind: 'trace', event, data });
+    this.out.push(traceEffect(event, data));
   }
 }
 

@@ -13,6 +13,7 @@
 import * as H from './hamt.ts';
 import { emptyPathMap, lastPathMapChange, lastRemoved, pforEach, pget, pkeys, premove, pset, type PathMap } from './pathmap.ts';
 import { CONFIG, QUOTA, ROOT, ZOOKEEPER, childNameOf, parentOf } from './path.ts';
+import { addDigest, nodeDigest, subDigest } from './digest.ts';
 import { NodeKind, newZnode, statOf, withAcl, withChildren, withData, type NodeKindCode, type Znode } from './znode.ts';
 import { Err } from '../request/errors.ts';
 import type { Txn, TxnBody, TxnHeader, TxnType, MultiSubTxn } from '../request/txn.ts';
@@ -38,6 +39,8 @@ export interface TreeSnapshot {
   /** sessionId -> timeout ms */
   readonly sessions: H.Trie;
   readonly lastZxid: number;
+  /** The tree digest (digest.ts): sum of the node digests mod 2^32. */
+  readonly digest: number;
 }
 
 /** What applying one txn did: what the reply needs plus the watch triggers, in firing order. */
@@ -84,6 +87,8 @@ export class DataTree {
   private ttlSet: H.Trie;
   private sessionTable: H.Trie;
   private lastZxidValue: number;
+  /** Running tree digest (digest.ts), kept up to date by every node change. */
+  private digestValue: number;
   /** Edit token: trie nodes created under it may be mutated in place (see hamt.ts). */
   private edit: H.Edit = {};
 
@@ -94,11 +99,12 @@ export class DataTree {
     this.ttlSet = s.ttls;
     this.sessionTable = s.sessions;
     this.lastZxidValue = s.lastZxid;
+    this.digestValue = s.digest;
   }
 
   /** A fresh server's tree: `/`, `/zookeeper`, `/zookeeper/quota`, `/zookeeper/config`. */
   static create(): DataTree {
-    const t = new DataTree({ nodes: emptyPathMap(), ephemerals: null, containers: null, ttls: null, sessions: null, lastZxid: 0 });
+    const t = new DataTree({ nodes: emptyPathMap(), ephemerals: null, containers: null, ttls: null, sessions: null, lastZxid: 0, digest: 0 });
     const base = (acl: readonly Acl[]): Znode => newZnode(t.edit, '', acl, 0, 0, NodeKind.PERSISTENT, NO_SESSION, 0);
     const withKids = (n: Znode, names: string[]): Znode => {
       let c: PathMap | null = null;
@@ -110,6 +116,9 @@ export class DataTree {
     t.put(QUOTA, base(OPEN_ACL_UNSAFE));
     // ZooKeeper makes the config node read-only with setACL(..., -1), which leaves aversion -1.
     t.put(CONFIG, withAcl(t.edit, base(READ_ACL_UNSAFE), READ_ACL_UNSAFE, -1));
+    let d = 0;
+    t.forEachNode((path, n) => (d = addDigest(d, nodeDigest(path, n))));
+    t.digestValue = d;
     return t;
   }
 
@@ -127,6 +136,7 @@ export class DataTree {
       ttls: this.ttlSet,
       sessions: this.sessionTable,
       lastZxid: this.lastZxidValue,
+      digest: this.digestValue,
     };
   }
 
@@ -142,6 +152,18 @@ export class DataTree {
   /** Sets the last processed zxid (after loading a snapshot of a known zxid). */
   setLastZxid(zxid: number): void {
     this.lastZxidValue = zxid;
+  }
+
+  /** The tree digest (digest.ts): equal trees have equal digests; O(1). */
+  get digest(): number {
+    return this.digestValue;
+  }
+
+  /** Recomputes the digest by walking every node (tests: the running value must equal it). */
+  walkDigest(): number {
+    let d = 0;
+    this.forEachNode((path, n) => (d = addDigest(d, nodeDigest(path, n))));
+    return d;
   }
 
   get size(): number {
@@ -318,14 +340,13 @@ export class DataTree {
     const pcv = parentCVersion === -1 ? parent.cversion + 1 : parentCVersion;
     // Replaying a fuzzy snapshot may see an older cversion: only move it (and pzxid) forward.
     const advance = pcv > parent.cversion;
-    this.replace(
-      parentKey,
-      parent,
-      withChildren(this.edit, parent, kids, parent.numChildren + 1, advance ? pcv : parent.cversion, advance ? zxid : parent.pzxid),
-      ph,
-    );
+    const parentBefore = nodeDigest(parentKey, parent);
+    const nextParent = withChildren(this.edit, parent, kids, parent.numChildren + 1, advance ? pcv : parent.cversion, advance ? zxid : parent.pzxid);
+    this.replace(parentKey, parent, nextParent, ph);
     const node = newZnode(this.edit, data, acl, zxid, time, kind, owner, ttl);
     this.put(path, node);
+    const parentAfter = nodeDigest(parentKey, nextParent);
+    this.digestValue = addDigest(subDigest(addDigest(this.digestValue, parentAfter), parentBefore), nodeDigest(path, node));
     if (kind === NodeKind.CONTAINER) this.containerSet = H.set(this.containerSet, path, true, this.edit);
     else if (kind === NodeKind.TTL) this.ttlSet = H.set(this.ttlSet, path, true, this.edit);
     else if (kind === NodeKind.EPHEMERAL) {
@@ -347,12 +368,16 @@ export class DataTree {
     const kids = premove(parent.children, name, this.edit);
     const removed = lastPathMapChange() === -1;
     if (removed || zxid > parent.pzxid) {
-      this.replace(parentKey, parent, withChildren(this.edit, parent, kids, parent.numChildren - (removed ? 1 : 0), parent.cversion, zxid > parent.pzxid ? zxid : parent.pzxid), ph);
+      const before = nodeDigest(parentKey, parent);
+      const next = withChildren(this.edit, parent, kids, parent.numChildren - (removed ? 1 : 0), parent.cversion, zxid > parent.pzxid ? zxid : parent.pzxid);
+      this.replace(parentKey, parent, next, ph);
+      this.digestValue = subDigest(addDigest(this.digestValue, nodeDigest(parentKey, next)), before);
     }
     const rest = premove(this.nodes, path, this.edit);
     const node = lastRemoved<Znode>();
     if (node === undefined || rest === null) throw new ApplyError(Err.NONODE); // (never empty: "/" stays)
     this.nodes = rest;
+    this.digestValue = subDigest(this.digestValue, nodeDigest(path, node));
     if (node.kind === NodeKind.CONTAINER) this.containerSet = H.remove(this.containerSet, path, this.edit);
     else if (node.kind === NodeKind.TTL) this.ttlSet = H.remove(this.ttlSet, path, this.edit);
     else if (node.kind === NodeKind.EPHEMERAL) {
@@ -370,8 +395,10 @@ export class DataTree {
     const h = H.hashString(path);
     const n = this.getNode(path, h);
     if (n === undefined) throw new ApplyError(Err.NONODE);
+    const before = nodeDigest(path, n);
     const m = withData(this.edit, n, data, time, zxid, version);
     this.replace(path, n, m, h);
+    this.digestValue = subDigest(addDigest(this.digestValue, nodeDigest(path, m)), before);
     triggers.push({ path, type: EventType.NodeDataChanged, acl: m.acl });
     return m;
   }
@@ -380,8 +407,10 @@ export class DataTree {
     const h = H.hashString(path);
     const n = this.getNode(path, h);
     if (n === undefined) throw new ApplyError(Err.NONODE);
+    const before = nodeDigest(path, n);
     const m = withAcl(this.edit, n, acl, version);
     this.replace(path, n, m, h);
+    this.digestValue = subDigest(addDigest(this.digestValue, nodeDigest(path, m)), before);
     return m;
   }
 

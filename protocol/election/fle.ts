@@ -403,7 +403,7 @@ export class FastLeaderElection {
     }
   }
 
-  private voteData(): Record<string, number> {
+  private voteData(): { leader: number; zxid: number; electionEpoch: number; peerEpoch: number } {
     return {
       leader: this.proposedLeader,
       zxid: this.proposedZxid,

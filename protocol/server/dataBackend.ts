@@ -41,6 +41,10 @@ export class TreeState implements StateMachine {
     return this.tree.snapshot();
   }
 
+  digest(): number {
+    return this.tree.digest;
+  }
+
   /** A canonical description of the content (for comparing servers in tests). */
   fingerprint(): string {
     const nodes: string[] = [];

@@ -14,6 +14,9 @@ export interface StateMachine {
   applyTxn(entry: TxnEntry): unknown;
   /** Plain-data image of the whole state (a fuzzy snapshot is not modelled: it is exact). */
   serialize(): unknown;
+  /** The state's digest (`protocol/datatree/digest.ts`): maintained per change, read in O(1);
+   *  equal states give equal digests. Traced on every `apply`. */
+  digest(): number;
 }
 
 /** Builds a state machine, empty (`null`) or from a snapshot image. */

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { TraceRecord } from '../../trace/records.ts';
 import { Cluster } from './cluster.ts';
 import { agreementViolations, leadershipViolations } from './invariants.ts';
 import { connectAll, createMany } from './testWorkload.ts';
@@ -15,7 +16,7 @@ function cleanRun(): Cluster {
 }
 
 function forge(c: Cluster, node: string, event: string, data: Record<string, unknown>): void {
-  c.sim.trace.emit({ t: c.sim.now, node, ev: 'trace', event, data });
+  c.sim.trace.emit({ t: c.sim.now, node, ev: 'trace', event, data } as TraceRecord);
 }
 
 describe('ensemble invariants catch forged histories', () => {

@@ -3,6 +3,7 @@
  * semantics), the state is a flat map path -> data plus the session table. It lets Zab, sessions and
  * the request pipeline be exercised without the DataTree; it is NOT ZooKeeper's tree semantics.
  */
+import { addDigest, entryDigest, subDigest } from '../datatree/digest.ts';
 import { Err } from '../request/errors.ts';
 import type { Reply, Request, SessionId } from '../request/types.ts';
 import type { TxnEntry } from '../zab/messages.ts';
@@ -18,6 +19,7 @@ interface Image {
   readonly kv: readonly (readonly [string, string | null])[];
   readonly sessions: readonly (readonly [SessionId, number])[];
   readonly applied: number;
+  readonly digest: number;
 }
 
 export class OpaqueState implements StateMachine {
@@ -25,12 +27,15 @@ export class OpaqueState implements StateMachine {
   readonly sessions = new Map<SessionId, number>();
   /** How many txns were applied since the image (a cheap fingerprint for tests). */
   applied = 0;
+  /** Sum of `entryDigest` over the map, mod 2^32 (sessions are not in it, as in the tree's). */
+  private sum = 0;
 
   constructor(image: Image | null) {
     if (image) {
       for (const [k, v] of image.kv) this.kv.set(k, v);
       for (const [k, v] of image.sessions) this.sessions.set(k, v);
       this.applied = image.applied;
+      this.sum = image.digest;
     }
   }
 
@@ -47,10 +52,12 @@ export class OpaqueState implements StateMachine {
         break;
       case 'create':
       case 'setData':
+        this.remove(b.path);
         this.kv.set(b.path, b.data);
+        this.sum = addDigest(this.sum, entryDigest(b.path, b.data));
         break;
       case 'delete':
-        this.kv.delete(b.path);
+        this.remove(b.path);
         break;
       default:
         break;
@@ -58,8 +65,19 @@ export class OpaqueState implements StateMachine {
     return { rc: Err.OK };
   }
 
+  private remove(path: string): void {
+    const old = this.kv.get(path);
+    if (old === undefined && !this.kv.has(path)) return;
+    this.sum = subDigest(this.sum, entryDigest(path, old ?? null));
+    this.kv.delete(path);
+  }
+
+  digest(): number {
+    return this.sum;
+  }
+
   serialize(): Image {
-    return { kv: [...this.kv].sort(), sessions: [...this.sessions].sort(), applied: this.applied };
+    return { kv: [...this.kv].sort(), sessions: [...this.sessions].sort(), applied: this.applied, digest: this.sum };
   }
 }
 

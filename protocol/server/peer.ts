@@ -4,6 +4,8 @@
  * and hosts one Zab role (Leader or Learner) otherwise; the client-serving layer answers clients.
  */
 import type { DiskOp, DurableState, Effect, Input, Message, NodeId, ProtocolNode } from '../contract.ts';
+import { traceEffect } from '../contract.ts';
+import type { EventData, EventName } from '../../trace/records.ts';
 import type { QuorumConfig } from '../config.ts';
 import { serverNodeId, sidOf } from '../config.ts';
 import { FastLeaderElection } from '../election/index.ts';
@@ -152,6 +154,7 @@ export class QuorumPeer implements ProtocolNode, PeerServices {
     if (this.started) return;
     this.started = true;
     this.db.load(durable);
+    this.trace('db.load', { zxid: this.db.lastProcessedZxid, digest: this.db.sm.digest() });
     const meta = durable.meta;
     this.acceptedEpoch = typeof meta[META_ACCEPTED] === 'number' ? (meta[META_ACCEPTED] as number) : 0;
     // ZooKeeper derives a missing currentEpoch from the last logged zxid.
@@ -194,7 +197,10 @@ export class QuorumPeer implements ProtocolNode, PeerServices {
     this.flushLog(true);
     // ZOOKEEPER-2845 fix: forget the in-memory tree and reload it from disk, so the election
     // advertises exactly what the log holds.
-    if (!this.cfg.bugs.keepUncommittedOnLooking) this.db.reload();
+    if (!this.cfg.bugs.keepUncommittedOnLooking) {
+      this.db.reload();
+      this.trace('db.load', { zxid: this.db.lastProcessedZxid, digest: this.db.sm.digest() });
+    }
     this.lookForLeader();
   }
 
@@ -280,9 +286,9 @@ export class QuorumPeer implements ProtocolNode, PeerServices {
   cancelTimer(timer: string): void {
     this.out.push({ kind: 'cancelTimer', timer });
   }
-  trace(event: string, data?: Record<string, unknown>): void {
+  trace<N extends EventName>(event: N, data: EventData<N>): void {
     if (this.cfg.quiet) return;
-    this.out.push(data === undefined ? { kind: 'trace', event } : { kind: 'trace', event, data });
+    this.out.push(traceEffect(event, data));
   }
   private push(effects: Effect[]): void {
     for (const e of effects) this.out.push(e);
@@ -364,8 +370,8 @@ export class QuorumPeer implements ProtocolNode, PeerServices {
     );
     const result = this.db.apply(entry);
     if (this.tracing) {
-      const hdr = (entry.txn as { hdr?: { type?: unknown } } | null)?.hdr;
-      this.trace('apply', { zxid: entry.zxid, type: hdr?.type ?? 'opaque' });
+      const type = (entry.txn as { hdr?: { type?: unknown } } | null)?.hdr?.type;
+      this.trace('apply', { zxid: entry.zxid, type: typeof type === 'string' ? type : 'opaque', digest: this.db.sm.digest() });
     }
     this.serving.applied(entry, result);
   }

@@ -332,7 +332,9 @@ export class Serving implements ServingLayer {
       }
     }
     if (hdr.type === 'createSession') {
-      p.trace('session.create', { session: hdr.sessionId });
+      // The txn carries the timeout the server negotiated (ZooKeeper's CreateSessionTxn.timeOut).
+      const timeoutMs = (entry.txn as { body: { timeoutMs: number } }).body.timeoutMs;
+      p.trace('session.create', { session: hdr.sessionId, timeoutMs });
       const c = this.bySession.get(hdr.sessionId);
       if (c && !c.established) this.establish(c);
       return;

@@ -217,7 +217,7 @@ export class Learner implements DurableListener {
       this.lastQueued = db.lastProcessedZxid;
     } else if (m.type === 'SNAP') {
       db.installSnapshot(m.zxid, m.snapshot);
-      this.p.trace('sync.snap', { zxid: m.zxid });
+      this.p.trace('sync.snap', { zxid: m.zxid, digest: db.sm.digest() });
       this.lastQueued = m.zxid;
     } else if (m.type === 'TRUNC') {
       const zxid = m.zxid;
@@ -232,6 +232,7 @@ export class Learner implements DurableListener {
       this.p.disk({ op: 'truncate', length }, () => {
         if (this.closed) return;
         db.reload();
+        this.p.trace('db.load', { zxid: db.lastProcessedZxid, digest: db.sm.digest() });
         this.lastQueued = db.lastProcessedZxid;
         unblock();
       });

@@ -3,6 +3,7 @@
  * effect list of the current step, the disk, the database and the client-serving layer; roles only
  * decide.
  */
+import type { EventData, EventName } from '../../trace/records.ts';
 import type { DiskOp, Message, NodeId } from '../contract.ts';
 import type { QuorumConfig } from '../config.ts';
 import type { ZkDatabase } from '../server/database.ts';
@@ -49,7 +50,7 @@ export interface PeerServices {
   send(to: NodeId, msg: Message): void;
   setTimer(timer: string, afterMs: number): void;
   cancelTimer(timer: string): void;
-  trace(event: string, data?: Record<string, unknown>): void;
+  trace<N extends EventName>(event: N, data: EventData<N>): void;
   /** Issue a disk op; `done` runs when it completes (for `append`: at once). */
   disk(op: DiskOp, done?: () => void): void;
   /** Persist acceptedEpoch / currentEpoch (writeMeta), then run `done`. */

@@ -30,11 +30,11 @@ describe('trace → happenings', () => {
     expect(msgs[2]?.k === 'msg' && msgs[2].reason).toBe('cut');
   });
 
-  it('reads faults, node trace effects and flat node events', () => {
+  it('reads faults and node trace effects', () => {
     const tr: TraceRecord[] = [
       { t: 1, node: '*', ev: 'fault', fault: 'isolate', target: 's2' },
       { t: 2, node: 's1', ev: 'trace', event: 'state', data: { state: 'LOOKING' } },
-      { t: 3, node: 's1', ev: 'state', state: 'LEADING' },
+      { t: 3, node: 's1', ev: 'trace', event: 'state', data: { state: 'LEADING' } },
       { t: 4, node: 's1', ev: 'timer', timer: 'tick' },
       { t: 5, node: 's3', ev: 'clock', rate: 1.01, jumpMs: 0 },
     ];
@@ -109,7 +109,7 @@ describe('timeline model', () => {
     expect(ops).toContain('c2 create /c false');
     expect(ops).toContain('c1 create /a true');
     const open = new TraceBuilder();
-    open.node(5, 'c1', 'client.invoke', { session: 1, xid: 9, op: 'getData', path: '/x' });
+    open.node(5, 'c1', 'client.invoke', { session: '0x1', xid: 9, op: 'getData', path: '/x' });
     const m2 = buildModel(open.done());
     expect(m2.ops[0]?.t1).toBeUndefined();
     expect(m2.ops[0]?.result).toBe('no reply');

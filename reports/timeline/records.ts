@@ -1,15 +1,14 @@
 /**
- * The one place that knows the simulator's trace record shape (`sim/trace.ts`). Everything else in
- * `reports/` works on the normalised `Happening`s produced here, so a renamed field is a one-line fix.
+ * Turns typed trace records (`trace/records.ts`, documented in `trace/README.md`) into the
+ * timeline's normalised `Happening`s; everything else in `reports/` works on those.
  *
  * The kernel writes a message as `send` (at the sender, with the full message) and later `recv` or
  * `drop` (at the receiver) joined by the message number `m`; `dup` announces a second delivery.
  * Faults are `{node: '*', ev: 'fault', fault: 'partition'|'isolate'|'heal'|'cut'|'uncut'|'clog'|
  * 'unclog'|'link'|'disk', ...}`; crashes, restarts, pauses and clock changes are per-node records;
  * a node's own trace effects are `{ev: 'trace', event, data}`. `t` is virtual time in µs.
- * A flat `{t, node, ev: 'state', state: ...}` is also read as a node event (handy in hand-written traces).
  */
-import type { TraceRecord } from '../../sim/trace.ts';
+import type { TraceRecord } from '../../trace/records.ts';
 
 export type { TraceRecord };
 
@@ -61,22 +60,9 @@ export interface NodeHappening {
 
 export type Happening = MsgHappening | FaultHappening | NodeHappening;
 
-/** Kernel bookkeeping the timeline does not draw. */
-// `request`/`reply` are the application's side of a call; clients also emit client.invoke/return,
-// which carry the session and xid, so the timeline draws those.
-const QUIET = new Set(['send', 'dup', 'hold', 'timer', 'disk', 'note', 'peerDown', 'request', 'reply']);
-const NODE_FAULTS: Readonly<Record<string, FaultKind>> = {
-  crash: 'crash', restart: 'restart', pause: 'pause', resume: 'resume', clock: 'skew', boot: 'boot',
-};
+const NODE_FAULTS = { crash: 'crash', restart: 'restart', pause: 'pause', resume: 'resume', clock: 'skew', boot: 'boot' } as const;
 
-function str(v: unknown): string | undefined {
-  return typeof v === 'string' ? v : typeof v === 'number' ? String(v) : undefined;
-}
-
-function obj(v: unknown): Record<string, unknown> | undefined {
-  return v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
-}
-
+/** The record's fields other than `t`, `node`, `ev` and `skip`. */
 function rest(r: TraceRecord, skip: readonly string[] = []): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(r)) if (k !== 't' && k !== 'ev' && k !== 'node' && !skip.includes(k)) out[k] = v;
@@ -94,63 +80,73 @@ interface Sent {
 /** Normalises a whole trace (messages need their `send` joined to their `recv`/`drop`). */
 export function toHappenings(trace: readonly TraceRecord[]): Happening[] {
   const out: Happening[] = [];
-  const sent = new Map<string, Sent>();
+  const sent = new Map<number, Sent>();
   trace.forEach((r, i) => {
-    const t = typeof r.t === 'number' ? r.t : 0;
-    const node = str(r.node) ?? '?';
-    const ev = r.ev;
-    if (ev === 'send') {
-      const msg = obj(r['msg']) ?? {};
-      sent.set(String(r['m']), { i, t, type: str(r['type']) ?? str(msg['type']) ?? 'message', msg, delivered: 0 });
-      return;
-    }
-    if (ev === 'recv' || ev === 'drop') {
-      const from = str(r['from']) ?? '?';
-      const s = sent.get(String(r['m']));
-      const type = str(r['type']) ?? s?.type ?? 'message';
-      let fate: Fate = ev === 'recv' ? 'deliver' : 'drop';
-      if (s && ev === 'recv') {
-        if (s.delivered > 0) fate = 'duplicate';
-        s.delivered += 1;
+    const t = r.t;
+    const node = r.node;
+    switch (r.ev) {
+      case 'send':
+        sent.set(r.m, { i, t, type: r.type, msg: r.msg, delivered: 0 });
+        return;
+      case 'recv':
+      case 'drop': {
+        const s = sent.get(r.m);
+        let fate: Fate = r.ev === 'recv' ? 'deliver' : 'drop';
+        if (s && r.ev === 'recv') {
+          if (s.delivered > 0) fate = 'duplicate';
+          s.delivered += 1;
+        }
+        out.push({
+          k: 'msg', i, si: s?.i ?? -1, t, sent: s ? Math.min(s.t, t) : t, from: r.from, to: node, type: r.type, fate,
+          msg: s?.msg ?? { type: r.type },
+          ...(r.ev === 'drop' ? { reason: r.reason } : {}),
+        });
+        return;
       }
-      const reason = str(r['reason']);
-      out.push({
-        k: 'msg', i, si: s?.i ?? -1, t, sent: s ? Math.min(s.t, t) : t, from, to: node, type, fate, msg: s?.msg ?? { type },
-        ...(reason !== undefined ? { reason } : {}),
-      });
-      return;
-    }
-    if (ev === 'fault') {
-      const f = str(r['fault']) ?? '?';
-      const data = rest(r, ['fault']);
-      const from = str(r['from']);
-      const to = str(r['to']);
-      const common = { k: 'fault' as const, i, t, data, ...(from !== undefined ? { from } : {}), ...(to !== undefined ? { to } : {}) };
-      if (f === 'partition' && Array.isArray(r['groups'])) {
-        const groups = (r['groups'] as unknown[]).map((g) => (Array.isArray(g) ? g.map(String) : [String(g)]));
-        out.push({ ...common, fault: 'partition', groups });
-      } else if (f === 'isolate') {
-        out.push({ ...common, fault: 'partition', isolated: str(r['target']) ?? '?' });
-      } else if (f === 'heal' || f === 'cut' || f === 'uncut' || f === 'clog' || f === 'unclog' || f === 'link') {
-        out.push({ ...common, fault: f });
-      } else if (f === 'disk') {
-        out.push({ ...common, fault: 'disk', node });
-      } else {
-        out.push({ k: 'node', i, t, node, event: 'fault.' + f, data });
+      case 'fault': {
+        const data = rest(r, ['fault']);
+        switch (r.fault) {
+          case 'partition':
+            out.push({ k: 'fault', i, t, data, fault: 'partition', groups: r.groups });
+            return;
+          case 'isolate':
+            out.push({ k: 'fault', i, t, data, fault: 'partition', isolated: r.target });
+            return;
+          case 'heal':
+            out.push({ k: 'fault', i, t, data, fault: 'heal' });
+            return;
+          case 'disk':
+            out.push({ k: 'fault', i, t, data, fault: 'disk', node });
+            return;
+          default:
+            out.push({ k: 'fault', i, t, data, fault: r.fault, from: r.from, to: r.to });
+            return;
+        }
       }
-      return;
+      case 'crash':
+      case 'restart':
+      case 'pause':
+      case 'resume':
+      case 'clock':
+      case 'boot':
+        out.push({ k: 'fault', i, t, fault: NODE_FAULTS[r.ev], node, data: rest(r) });
+        return;
+      case 'trace':
+        out.push({ k: 'node', i, t, node, event: r.event, data: r.data });
+        return;
+      // Kernel bookkeeping the timeline does not draw: `request`/`reply` are the application's
+      // side of a call; clients also emit client.invoke/return, which carry the session and xid.
+      case 'header':
+      case 'dup':
+      case 'hold':
+      case 'timer':
+      case 'disk':
+      case 'note':
+      case 'peerDown':
+      case 'request':
+      case 'reply':
+        return;
     }
-    const nf = NODE_FAULTS[ev];
-    if (nf !== undefined) {
-      out.push({ k: 'fault', i, t, fault: nf, node, data: rest(r) });
-      return;
-    }
-    if (ev === 'trace') {
-      out.push({ k: 'node', i, t, node, event: str(r['event']) ?? 'trace', data: obj(r['data']) ?? {} });
-      return;
-    }
-    if (QUIET.has(ev) || node === '*' || node === '?') return;
-    out.push({ k: 'node', i, t, node, event: ev, data: obj(r['data']) ?? rest(r) });
   });
   return out;
 }

@@ -43,7 +43,7 @@ describe('renderTimeline', () => {
   it('cannot be broken out of by text inside the trace', () => {
     const b = new TraceBuilder();
     b.send(0, 's1', 's2', 'NOTE', { text: '</script><script>alert(1)</script>' });
-    b.node(5, 's1', 'weird', { html: '<img src=x onerror=alert(1)>' });
+    b.node(5, 's1', 'zab.abandon', { reason: '<img src=x onerror=alert(1)>' });
     const page = renderTimeline(b.done(), { title: '<b>t</b>' });
     expect(page.match(/<script/g)?.length).toBe(2);
     expect(page).not.toContain('<img');

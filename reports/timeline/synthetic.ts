@@ -6,7 +6,7 @@
  * decides anything, the story is scripted.
  */
 import seedrandom from 'seedrandom';
-import type { TraceRecord } from './records.ts';
+import type { EventData, EventName, TraceRecord } from '../../trace/records.ts';
 import { makeZxid } from '../../protocol/zxid.ts';
 
 const MS = 1000;
@@ -51,8 +51,8 @@ export class TraceBuilder {
   }
 
   /** A node's own trace effect. */
-  node(t: number, node: string, event: string, data: Record<string, unknown> = {}): void {
-    this.records.push({ t, node, ev: 'trace', event, data });
+  node<N extends EventName>(t: number, node: string, event: N, data: EventData<N>): void {
+    this.records.push({ t, node, ev: 'trace', event, data } as TraceRecord);
   }
 
   partition(t: number, groups: string[][]): void {
@@ -94,7 +94,7 @@ export function election(
 ): number {
   for (const s of voters) {
     b.node(t, s, 'state', { state: 'LOOKING' });
-    b.node(t, s, 'election.start', { round });
+    b.node(t, s, 'election.start', { round, vote: { leader: num(s), zxid, electionEpoch: round, peerEpoch } });
     b.node(t + 10, s, 'vote', { leader: num(s), zxid, electionEpoch: round, peerEpoch, round });
     for (const p of all) if (p !== s) b.send(t + 20, s, p, 'notification', { leader: num(s), zxid, peerEpoch, round, state: 'LOOKING' });
   }
@@ -107,7 +107,7 @@ export function election(
   const td = t2 + 200 * MS; // finalizeWait
   for (const s of voters) {
     const st = s === winner ? 'LEADING' : 'FOLLOWING';
-    b.node(td, s, 'election.decided', { state: st, leader: num(winner), zxid, peerEpoch, round, votesFrom: voters.map(num) });
+    b.node(td, s, 'election.decided', { state: st, leader: num(winner), zxid, peerEpoch, round, votesFrom: voters.map(num), via: 'quorum', ms: 200 });
     b.node(td, s, 'state', { state: st });
   }
   return td;
@@ -115,7 +115,7 @@ export function election(
 
 /** Discovery + synchronisation of `followers` with `leader` into `epoch`. Returns when UPTODATE lands. */
 export function establish(
-  b: TraceBuilder, t: number, leader: string, followers: readonly string[], epoch: number, mode: (f: string) => string,
+  b: TraceBuilder, t: number, leader: string, followers: readonly string[], epoch: number, mode: (f: string) => 'DIFF' | 'TRUNC' | 'SNAP',
   announce = true,
 ): number {
   let end = t;
@@ -126,7 +126,7 @@ export function establish(
     const c = b.send(Math.max(a, t + 3 * MS), leader, f, 'LEADERINFO', { epoch });
     b.node(c, f, 'epoch.accepted', { epoch });
     const d = b.send(c + 100, f, leader, 'ACKEPOCH', { currentEpoch: epoch - 1 });
-    b.node(d, leader, 'sync.send', { peer: num(f), mode: mode(f) });
+    b.node(d, leader, 'sync.send', { peer: num(f), mode: mode(f), from: lastZxid, to: lastZxid });
     const e = b.send(d + 50, leader, f, mode(f), { zxid: lastZxid });
     const g = b.send(e + 10, leader, f, 'NEWLEADER', { zxid: lastZxid });
     b.node(g + 300, f, 'epoch.current', { epoch });
@@ -143,7 +143,7 @@ export function establish(
 
 /** A client write through `server` to `leader`, committed if a quorum of `members` acks. */
 export function write(
-  b: TraceBuilder, t: number, client: string, session: number, xid: number, server: string, leader: string,
+  b: TraceBuilder, t: number, client: string, session: string, xid: number, server: string, leader: string,
   followers: readonly string[], zxid: number, op: string, path: string, quorum: number,
 ): void {
   b.node(t, client, 'client.invoke', { session, xid, op, path });
@@ -168,12 +168,12 @@ export function write(
   if (acks < quorum) return;
   commitAt = ackTimes[quorum - 2] ?? commitAt;
   b.node(commitAt, leader, 'commit', { zxid });
-  b.node(commitAt + 10, leader, 'apply', { zxid });
+  b.node(commitAt + 10, leader, 'apply', { zxid, type: op, digest: 0 });
   let replyAt = commitAt;
   for (const f of followers) {
     const c = b.send(commitAt + 20, leader, f, 'COMMIT', { zxid });
     if (c === commitAt + 20) continue;
-    b.node(c + 30, f, 'apply', { zxid });
+    b.node(c + 30, f, 'apply', { zxid, type: op, digest: 0 });
     if (f === server) replyAt = c + 40;
   }
   if (server === leader) replyAt = commitAt + 40;
@@ -198,8 +198,8 @@ export function pings(b: TraceBuilder, t: number, leader: string, followers: rea
 export function splitBrainTrace(seed = 'split-brain'): TraceRecord[] {
   const b = new TraceBuilder(seed);
   const all = ['s1', 's2', 's3', 's4', 's5'];
-  const S1 = 0x0100_0000_0000_0001 - 1; // session ids (top byte = the server that made them)
-  const S2 = 0x0400_0000_0000_0001 - 1;
+  const S1 = '0x100000000000000'; // session ids (top byte = the server that made them)
+  const S2 = '0x400000000000000';
   b.boot(0, all);
   const td = election(b, 0, all, all, 's5', 0, 0, 1);
   const up = establish(b, td, 's5', ['s1', 's2', 's3', 's4'], 1, () => 'DIFF');
@@ -219,17 +219,17 @@ export function splitBrainTrace(seed = 'split-brain'): TraceRecord[] {
   write(b, 3500 * MS, 'c2', S2, 2, 's4', 's5', f1, makeZxid(1, 3), 'create', '/c', 3); // only s4 acks: stuck
   // The majority notices its leader is silent and elects s3 (highest sid among the best zxids).
   const t2 = election(b, 5000 * MS, ['s1', 's2', 's3'], all, 's3', makeZxid(1, 2), 1, 2);
-  b.node(5000 * MS, 'c1', 'client.disconnected', { server: 's1' });
+  b.node(5000 * MS, 'c1', 'client.disconnected', { server: 's1', session: S1, reason: 'read timeout' });
   const up2 = establish(b, t2, 's3', ['s1', 's2'], 2, () => 'DIFF');
   b.node(up2 + 100 * MS, 'c1', 'client.connected', { server: 's1', session: S1 });
   write(b, up2 + 300 * MS, 'c1', S1, 2, 's1', 's3', ['s1', 's2'], makeZxid(2, 1), 'setData', '/a', 3);
   for (let t = up2 + 500 * MS; t < 9000 * MS; t += 1000 * MS) pings(b, t, 's3', ['s1', 's2']);
   // The old leader finally sees it lost its quorum: s4 and s5 go LOOKING but cannot win without the majority.
-  b.node(7000 * MS, 'c2', 'client.return', { session: S2, xid: 2, rc: -4 });
-  b.node(7000 * MS, 'c2', 'client.disconnected', { server: 's4' });
+  b.node(7000 * MS, 'c2', 'client.return', { session: S2, xid: 2, rc: -4, zxid: -1 });
+  b.node(7000 * MS, 'c2', 'client.disconnected', { server: 's4', session: S2, reason: 'read timeout' });
   for (const s of ['s4', 's5']) {
     b.node(7000 * MS, s, 'state', { state: 'LOOKING' });
-    b.node(7000 * MS, s, 'election.start', { round: 2 });
+    b.node(7000 * MS, s, 'election.start', { round: 2, vote: { leader: num(s), zxid: makeZxid(1, 3), electionEpoch: 2, peerEpoch: 1 } });
     b.node(7001 * MS, s, 'vote', { leader: 5, zxid: makeZxid(1, 3), electionEpoch: 2, peerEpoch: 1, round: 2 });
     for (const p of all) if (p !== s) b.send(7002 * MS, s, p, 'notification', { leader: 5, zxid: makeZxid(1, 3), peerEpoch: 1, round: 2, state: 'LOOKING' });
   }
@@ -241,7 +241,7 @@ export function splitBrainTrace(seed = 'split-brain'): TraceRecord[] {
       b.send(at + 50, p, s, 'notification', { leader: 3, zxid: makeZxid(2, 1), peerEpoch: 2, round: 2, state: p === 's3' ? 'LEADING' : 'FOLLOWING' });
     }
     b.node(9008 * MS, s, 'vote', { leader: 3, zxid: makeZxid(2, 1), electionEpoch: 2, peerEpoch: 2, round: 2 });
-    b.node(9010 * MS, s, 'election.decided', { state: 'FOLLOWING', leader: 3, zxid: makeZxid(2, 1), peerEpoch: 2, round: 2, votesFrom: [1, 2, 3, num(s)] });
+    b.node(9010 * MS, s, 'election.decided', { state: 'FOLLOWING', leader: 3, zxid: makeZxid(2, 1), peerEpoch: 2, round: 2, votesFrom: [1, 2, 3, num(s)], via: 'quorum', ms: 200 });
     b.node(9010 * MS, s, 'state', { state: 'FOLLOWING' });
   }
   establish(b, 9010 * MS, 's3', ['s4', 's5'], 2, () => 'TRUNC', false);
@@ -256,14 +256,14 @@ export function splitBrainTrace(seed = 'split-brain'): TraceRecord[] {
   pingEvery(11500 * MS, 12000 * MS, 's3', f2);
   const t3 = 10700 * MS;
   b.node(t3, 's2', 'state', { state: 'LOOKING' });
-  b.node(t3, 's2', 'election.start', { round: 1 });
+  b.node(t3, 's2', 'election.start', { round: 1, vote: { leader: 2, zxid: makeZxid(2, 1), electionEpoch: 1, peerEpoch: 2 } });
   b.node(t3 + 10, 's2', 'vote', { leader: 2, zxid: makeZxid(2, 1), electionEpoch: 1, peerEpoch: 2, round: 1 });
   for (const p of all) if (p !== 's2') {
     const at = b.send(t3 + 20, 's2', p, 'notification', { leader: 2, zxid: makeZxid(2, 1), peerEpoch: 2, round: 1, state: 'LOOKING' });
     b.send(at + 50, p, 's2', 'notification', { leader: 3, zxid: makeZxid(2, 2), peerEpoch: 2, round: 2, state: p === 's3' ? 'LEADING' : 'FOLLOWING' });
   }
   b.node(t3 + 5 * MS, 's2', 'vote', { leader: 3, zxid: makeZxid(2, 2), electionEpoch: 1, peerEpoch: 2, round: 1 });
-  b.node(t3 + 6 * MS, 's2', 'election.decided', { state: 'FOLLOWING', leader: 3, zxid: makeZxid(2, 2), peerEpoch: 2, round: 1, votesFrom: [1, 3, 4, 5, 2] });
+  b.node(t3 + 6 * MS, 's2', 'election.decided', { state: 'FOLLOWING', leader: 3, zxid: makeZxid(2, 2), peerEpoch: 2, round: 1, votesFrom: [1, 3, 4, 5, 2], via: 'quorum', ms: 200 });
   b.node(t3 + 6 * MS, 's2', 'state', { state: 'FOLLOWING' });
   establish(b, t3 + 6 * MS, 's3', ['s2'], 2, () => 'DIFF', false);
   return b.done();
@@ -298,7 +298,7 @@ export function largeTrace(events: number, seed = 'large'): TraceRecord[] {
       const xid = (xids.get(c) ?? 0) + 1;
       xids.set(c, xid);
       counter += 1;
-      write(b, t, c, 0x100 + k % clients.length, xid, server, leader, followers, makeZxid(epoch, counter), 'setData', `/k${k % 17}`, 3);
+      write(b, t, c, '0x' + (0x100 + (k % clients.length)).toString(16), xid, server, leader, followers, makeZxid(epoch, counter), 'setData', `/k${k % 17}`, 3);
       if (k % 20 === 0) pings(b, t + 2 * MS, leader, followers);
       t += Math.round((3 + plan() * 20) * MS);
     }

@@ -1,10 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import type { TraceRecord } from '../../sim/trace.ts';
+import type { EventData, EventName } from '../../trace/records.ts';
+import { checkedRecord } from '../../trace/decode.ts';
 import splitBrain from '../split-brain.ts';
 import { checkOptions, runChecked } from './run.ts';
 import { summarize } from './summary.ts';
 
-const tr = (t: number, node: string, event: string, data: Record<string, unknown>): TraceRecord => ({ t, node, ev: 'trace', event, data });
+const tr = <N extends EventName>(t: number, node: string, event: N, data: EventData<N>): TraceRecord =>
+  checkedRecord({ t, node, ev: 'trace', event, data });
 
 describe('runChecked', () => {
   it('progress slices do not change the run; the check settings follow the script', () => {
@@ -22,7 +25,7 @@ describe('runChecked', () => {
 
 describe('summarize', () => {
   const base = [
-    tr(1, 's1', 'leader.established', { epoch: 1, zxid: 2 ** 32 }),
+    tr(1, 's1', 'leader.established', { epoch: 1, zxid: 2 ** 32, quorum: [] }),
     tr(2, 'c1', 'client.invoke', { session: 'a', xid: 1, op: 'create', path: '/x' }),
     tr(3, 's1', 'log.append', { zxid: 2 ** 32 + 1 }),
     tr(3, 's2', 'log.append', { zxid: 2 ** 32 + 1 }),
@@ -32,7 +35,7 @@ describe('summarize', () => {
   ];
 
   it('counts acknowledged writes (not reads) and finds none lost when the newest leader holds them', () => {
-    const s = summarize([...base, tr(7, 's2', 'leader.established', { epoch: 2, zxid: 2 ** 33 })]);
+    const s = summarize([...base, tr(7, 's2', 'leader.established', { epoch: 2, zxid: 2 ** 33, quorum: [] })]);
     expect(s.leaders).toEqual([
       { epoch: 1, sid: 1, electedAtMs: 0.001 },
       { epoch: 2, sid: 2, electedAtMs: 0.007 },
@@ -46,7 +49,7 @@ describe('summarize', () => {
       tr(6, 's2', 'log.append', { zxid: 2 ** 32 + 2 }),
       tr(7, 's2', 'log.truncate', { zxid: 0 }),
       tr(7, 's2', 'log.append', { zxid: 2 ** 33 + 1 }),
-      tr(8, 's2', 'leader.established', { epoch: 2, zxid: 2 ** 33 }),
+      tr(8, 's2', 'leader.established', { epoch: 2, zxid: 2 ** 33, quorum: [] }),
     ]);
     expect(s.writes).toEqual({ acknowledged: 1, lost: 1 });
   });

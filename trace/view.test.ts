@@ -1,34 +1,44 @@
 import { describe, expect, it } from 'vitest';
-import { decode } from './events.ts';
-import type { TraceRecord } from './types.ts';
+import { decode } from './view.ts';
+import type { EventData, EventName, TraceRecord } from './records.ts';
 
-const rec = (event: string, data: Record<string, unknown>, node = 's1'): TraceRecord => ({ t: 1, node, ev: 'trace', event, data });
+const rec = <N extends EventName>(event: N, data: EventData<N>, node = 's1'): TraceRecord =>
+  ({ t: 1, node, ev: 'trace', event, data }) as TraceRecord;
 
-describe('the trace adapter', () => {
+describe('the typed event view', () => {
   it('reads node trace effects and host records, skipping the rest', () => {
     const out = decode([
+      { t: 0, node: '*', ev: 'header', schema: 1, seed: 1, nodes: ['s1'] },
       { t: 0, node: 's1', ev: 'boot' },
-      rec('apply', { zxid: 5, type: 'create' }),
+      rec('apply', { zxid: 5, type: 'create', digest: 77 }),
       { t: 2, node: 's1', ev: 'timer', timer: 'x' },
-      rec('nonsense', {}),
+      rec('zab.abandon', { reason: 'x' }),
       { t: 3, node: 's1', ev: 'crash', lost: 1, kept: 0 },
+      rec('db.load', { zxid: 4, digest: 9 }),
     ]);
     expect(out.map((d) => [d.i, d.e.k])).toEqual([
-      [0, 'boot'],
-      [1, 'apply'],
-      [4, 'crash'],
+      [1, 'boot'],
+      [2, 'apply'],
+      [5, 'crash'],
+      [6, 'dbLoad'],
     ]);
+    expect(out[1]!.e).toEqual({ k: 'apply', zxid: 5, txn: { type: 'create' }, digest: 77 });
   });
 
-  it('names servers given as sids and keeps session ids canonical', () => {
-    const [sync, est, inv] = decode([
+  it('names servers given as sids', () => {
+    const [sync, est, ack] = decode([
       rec('sync.send', { peer: 3, mode: 'DIFF', from: 1, to: 2 }),
       rec('leader.established', { epoch: 2, zxid: 0, quorum: [1, 2] }),
-      rec('client.invoke', { session: '0xAB', xid: 1, op: 'getData', path: '/a' }, 'c1'),
+      rec('ack', { zxid: 1, from: 2 }),
     ]);
     expect(sync!.e).toEqual({ k: 'syncSend', peer: 's3', mode: 'DIFF', from: 1, to: 2 });
     expect(est!.e).toEqual({ k: 'established', epoch: 2, zxid: 0, quorum: ['s1', 's2'] });
-    expect(inv!.e).toEqual({ k: 'invoke', session: '0xab', xid: 1, op: 'getData', path: '/a' });
+    expect(ack!.e).toEqual({ k: 'ack', zxid: 1, from: 's2' });
+  });
+
+  it('carries the negotiated session timeout', () => {
+    const [d] = decode([rec('session.create', { session: '0xab', timeoutMs: 6000 })]);
+    expect(d!.e).toEqual({ k: 'sessionCreate', session: '0xab', timeoutMs: 6000 });
   });
 
   it('reads the txn out of a PROPOSAL send, multi sub-txns included', () => {
