@@ -121,14 +121,12 @@ export function clientHistory(records: readonly TraceRecord[]): ClientHistory {
   for (let i = 0; i < records.length; i++) {
     const r = records[i]!;
     if (r.ev === 'trace') {
-      const ev = r['event'];
-      const s = (r['data'] as Raw | undefined)?.['session'];
-      if (typeof s !== 'string') continue;
-      if (ev === 'client.connected') session.set(r.node, s);
-      else if ((ev === 'session.expiring' || ev === 'session.expire') && isServer(r.node)) {
+      if (r.event === 'client.connected') session.set(r.node, r.data.session);
+      else if ((r.event === 'session.expiring' || r.event === 'session.expire') && isServer(r.node)) {
+        const s = r.data.session;
         let x = expiry.get(s);
         if (x === undefined) expiry.set(s, (x = { from: r.t, fromI: i }));
-        if (ev === 'session.expire' && x.to === undefined) {
+        if (r.event === 'session.expire' && x.to === undefined) {
           x.to = r.t;
           x.toI = i;
         }
@@ -137,20 +135,20 @@ export function clientHistory(records: readonly TraceRecord[]): ClientHistory {
     }
     if (isServer(r.node)) continue;
     if (r.ev === 'request') {
-      const op = callOf(r['op']);
+      const op = callOf(r.op);
       if (op === undefined) continue;
       const call: Call = { node: r.node, t: r.t, op, i, session: session.get(r.node) ?? r.node };
-      open.set(`${r.node}/${String(r['id'])}`, call);
+      open.set(`${r.node}/${r.id}`, call);
       calls.push(call);
     } else if (r.ev === 'reply') {
-      const key = `${r.node}/${String(r['id'])}`;
+      const key = `${r.node}/${r.id}`;
       const call = open.get(key);
       if (call === undefined) continue;
       open.delete(key);
       // The session is known for sure once the call was answered on a connection.
       const s = session.get(r.node);
       if (s !== undefined) call.session = s;
-      call.ret = { t: r.t, result: r['result'], i };
+      call.ret = { t: r.t, result: r.result, i };
     }
   }
   const w = new ZkHistoryWriter();

@@ -171,7 +171,7 @@ async function main(argv: readonly string[], io: CliIo): Promise<number> {
   io.out('what happened:');
   // The narration, with the scenario's own notes (`z.note`) woven in at their times.
   const lines = narrateLines(records, { verdicts }).map((l, i) => ({ ...l, i }));
-  for (const r of records) if (r.ev === 'note') lines.push({ t: r.t, text: `(scenario) ${String(r['text'])}`, i: lines.length });
+  for (const r of records) if (r.ev === 'note') lines.push({ t: r.t, text: `(scenario) ${r.text}`, i: lines.length });
   lines.sort((a, b) => a.t - b.t || a.i - b.i);
   for (const l of lines) io.out(`  t=${secs(l.t)} ${l.text}`);
   io.out('');

@@ -3,7 +3,8 @@
  * with a one-line message naming the file (and line).
  */
 import { readFileSync } from 'node:fs';
-import type { TraceRecord } from './timeline/records.ts';
+import type { TraceRecord } from '../trace/records.ts';
+import { TraceError, decodeRecords, parseJsonl } from '../trace/decode.ts';
 import type { Verdict } from './timeline/model.ts';
 
 export class ReportInputError extends Error {}
@@ -16,45 +17,26 @@ function read(path: string, what: string): string {
   }
 }
 
-function isRecord(x: unknown): x is TraceRecord {
-  if (x === null || typeof x !== 'object' || Array.isArray(x)) return false;
-  const r = x as Record<string, unknown>;
-  return typeof r['t'] === 'number' && Number.isFinite(r['t']) && typeof r['ev'] === 'string';
-}
-
-/** A trace as JSONL (`--trace OUT.jsonl` of `npm run sim`) or as one JSON array. */
+/** A trace as JSONL (`--trace OUT.jsonl` of `npm run sim`) or as one JSON array, decoded strictly
+ *  by the trace module (a header first, every record as the schema says). */
 export function loadTrace(path: string): TraceRecord[] {
   const text = read(path, 'trace');
-  const trimmed = text.trimStart();
-  if (trimmed.startsWith('[')) {
-    let arr: unknown;
-    try {
-      arr = JSON.parse(text);
-    } catch (e) {
-      throw new ReportInputError(`${path}: not valid JSON (${(e as Error).message})`);
+  try {
+    if (text.trimStart().startsWith('[')) {
+      let arr: unknown;
+      try {
+        arr = JSON.parse(text);
+      } catch (e) {
+        throw new ReportInputError(`${path}: not valid JSON (${(e as Error).message})`);
+      }
+      if (!Array.isArray(arr)) throw new ReportInputError(`${path}: expected an array of trace records`);
+      return decodeRecords(arr, { where: (i) => `${path}: element ${i}` });
     }
-    if (!Array.isArray(arr)) throw new ReportInputError(`${path}: expected an array of trace records`);
-    arr.forEach((r, i) => {
-      if (!isRecord(r)) throw new ReportInputError(`${path}: element ${i} is not a trace record ({t: number, ev: string, ...})`);
-    });
-    return arr as TraceRecord[];
+    return parseJsonl(text, path);
+  } catch (e) {
+    if (e instanceof TraceError) throw new ReportInputError(e.message);
+    throw e;
   }
-  const out: TraceRecord[] = [];
-  const lines = text.split('\n');
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i]?.trim() ?? '';
-    if (line === '') continue;
-    let r: unknown;
-    try {
-      r = JSON.parse(line);
-    } catch {
-      throw new ReportInputError(`${path}:${i + 1}: not valid JSON`);
-    }
-    if (!isRecord(r)) throw new ReportInputError(`${path}:${i + 1}: not a trace record ({t: number, ev: string, ...})`);
-    out.push(r);
-  }
-  if (out.length === 0) throw new ReportInputError(`${path}: no trace records`);
-  return out;
 }
 
 /** Checker verdicts: a JSON array of `{name, ok, violations: [{t, node?, message, records}]}`. */

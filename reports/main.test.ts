@@ -31,11 +31,11 @@ describe('reports/main.ts', () => {
 
   it('answers bad input with one line on stderr and exit 2, never a stack trace', () => {
     const bad = join(dir, 'bad.jsonl');
-    writeFileSync(bad, '{"t": 1, "ev": "boot", "node": "s1"}\n{"t": "x"}\n');
+    writeFileSync(bad, '{"t":0,"node":"*","ev":"header","schema":1,"seed":1,"nodes":["s1"]}\n{"t": 1, "ev": "boot", "node": "s1"}\n{"t": "x"}\n');
     const cases: [string[], RegExp][] = [
       [[], /expected a command/],
       [['timeline', join(dir, 'missing.jsonl')], /cannot read trace .*ENOENT/],
-      [['timeline', bad], /bad\.jsonl:2: not a trace record/],
+      [['timeline', bad], /bad\.jsonl:3: field t: expected a non-negative int/],
       [['narrate', trace, '--verdicts', bad], /not valid JSON/],
       [['timeline', trace, '--frobnicate'], /Unknown option/],
     ];

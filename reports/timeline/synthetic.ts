@@ -7,6 +7,7 @@
  */
 import seedrandom from 'seedrandom';
 import type { EventData, EventName, TraceRecord } from '../../trace/records.ts';
+import { SCHEMA_VERSION } from '../../trace/schema.ts';
 import { makeZxid } from '../../protocol/zxid.ts';
 
 const MS = 1000;
@@ -18,8 +19,10 @@ export class TraceBuilder {
   private readonly rnd: () => number;
   private m = 0;
 
-  constructor(seed = 'timeline') {
+  constructor(seed = 'timeline', nodes: readonly string[] = ['s1', 's2', 's3', 's4', 's5', 'c1', 'c2', 'c3']) {
     this.rnd = seedrandom(seed);
+    // Every trace starts with the header (trace/README.md).
+    this.records.push({ t: 0, node: '*', ev: 'header', schema: SCHEMA_VERSION, seed, nodes: [...nodes] });
   }
 
   /** One-way latency in µs: 0.5–2.5 ms. */

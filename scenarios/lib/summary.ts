@@ -41,36 +41,35 @@ export function summarize(records: readonly TraceRecord[]): RunSummary {
       continue;
     }
     if (r.ev !== 'trace') continue;
-    const d = (r['data'] ?? {}) as Record<string, unknown>;
-    switch (r['event']) {
+    switch (r.event) {
       case 'leader.established': {
-        const epoch = Number(d['epoch']);
+        const epoch = r.data.epoch;
         leaders.push({ epoch, sid: Number(r.node.slice(1)), electedAtMs: r.t / 1000 });
         if (newest === undefined || epoch > newest.epoch) newest = { node: r.node, epoch };
         break;
       }
       case 'log.append':
-        logOf(r.node).push(Number(d['zxid']));
+        logOf(r.node).push(r.data.zxid);
         break;
       case 'log.durable':
-        durable.set(r.node, Math.max(durable.get(r.node) ?? 0, Number(d['zxid'])));
+        durable.set(r.node, Math.max(durable.get(r.node) ?? 0, r.data.zxid));
         break;
       case 'log.truncate': {
-        const z = Number(d['zxid']);
+        const z = r.data.zxid;
         logs.set(r.node, logOf(r.node).filter((x) => x <= z));
         break;
       }
       case 'sync.snap':
         // An installed snapshot stands for every txn up to its zxid.
-        snapBase.set(r.node, Number(d['zxid']));
+        snapBase.set(r.node, r.data.zxid);
         logs.set(r.node, []);
         break;
       case 'client.invoke':
-        if (WRITES.has(String(d['op']))) invoked.set(`${r.node}/${String(d['session'])}/${String(d['xid'])}`, String(d['op']));
+        if (WRITES.has(r.data.op)) invoked.set(`${r.node}/${r.data.session}/${r.data.xid}`, r.data.op);
         break;
       case 'client.return': {
-        const key = `${r.node}/${String(d['session'])}/${String(d['xid'])}`;
-        const z = Number(d['zxid']);
+        const key = `${r.node}/${r.data.session}/${r.data.xid}`;
+        const z = r.data.zxid;
         if (invoked.has(key) && z > 0) acked.push(z);
         invoked.delete(key);
         break;
