@@ -10,6 +10,7 @@ import { leadership } from './zab/leadership.ts';
 import { monotonicRead } from './zab/monotonic-read.ts';
 import { primaryIntegrity } from './zab/primary-integrity.ts';
 import { processConsistency } from './zab/process-consistency.ts';
+import { digestConsistency } from './digest.ts';
 import { electionOrder } from './election.ts';
 import { ephemeralOutlivesSession, orphanEphemeral, timelyExpiry } from './ephemerals.ts';
 import { fifoClientOrder, readYourWrites, sessionMonotonicRead } from './client-order.ts';
@@ -33,6 +34,7 @@ export const SAFETY: Readonly<Record<string, Checker>> = {
   CommittedLogDurability: committedLogDurability,
   ProcessConsistency: processConsistency,
   MonotonicRead: monotonicRead,
+  DigestConsistency: digestConsistency,
   ElectionOrder: electionOrder,
   OrphanEphemeral: orphanEphemeral,
   EphemeralOutlivesSession: ephemeralOutlivesSession,

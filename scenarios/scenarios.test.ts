@@ -1,7 +1,8 @@
 /**
  * Every scenario in the library runs green: all its expectations hold and every trace checker
  * passes, for its own seed and two more (a scenario that only works for one seed teaches little);
- * its own seed run again reproduces the same trace.
+ * its own seed run again reproduces the same trace; its trace passes the strict decoder (trace/), as
+ * JSONL too.
  */
 import { readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -10,6 +11,8 @@ import { describe, expect, it } from 'vitest';
 import { scenarioProblem } from '../sim/scenario.ts';
 import type { Scenario } from '../sim/scenario.ts';
 import { runChecked } from './lib/run.ts';
+import { toJsonl } from '../sim/trace.ts';
+import { decodeRecords, parseJsonl } from '../trace/decode.ts';
 
 const DIR = dirname(fileURLToPath(import.meta.url));
 const FILES = readdirSync(DIR)
@@ -31,6 +34,11 @@ describe('the scenario library', () => {
       for (const seed of [base, base + 100, base + 200, base]) {
         const run = runChecked(s, { seed });
         digests.push(run.result.sha256);
+        if (digests.length === 1) {
+          const records = run.result.sim.trace.records;
+          expect(() => decodeRecords(records)).not.toThrow();
+          expect(parseJsonl(toJsonl(records), file).length).toBe(records.length);
+        }
         const broken = [
           ...run.result.expectations.filter((e) => !e.ok).map((e) => `expectation: ${e.name} (${e.detail ?? ''})`),
           ...run.verdicts.filter((v) => !v.ok).map((v) => `checker ${v.name}: ${v.violations[0]?.message ?? ''}`),

@@ -5,7 +5,7 @@
  * doctored traces.
  */
 import { describe, expect, it } from 'vitest';
-import { checkedRecord } from '../trace/decode.ts';
+import { checkedRecord, decodeRecords } from '../trace/decode.ts';
 import { randomFaults, scheduleFaults } from './faults.ts';
 import { pingNodes } from './ping-node.ts';
 import { Simulation } from './simulation.ts';
@@ -113,6 +113,7 @@ describe('kernel invariants over random fault schedules', () => {
     for (let seed = 0; seed < 100; seed++) {
       const recs = run(seed);
       faultRecords += recs.filter((r) => ['fault', 'crash', 'pause', 'clock'].includes(r.ev)).length;
+      if (seed % 10 === 0) decodeRecords(recs); // every fault kind's record passes the strict decoder
       const bad = violations(NODES, recs);
       expect(bad.slice(0, 5), `seed ${seed}`).toEqual([]);
     }
