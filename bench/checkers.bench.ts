@@ -6,7 +6,7 @@
  * the cache. Prints figures only; on a loaded machine GC makes the big run look worse than linear.
  */
 import { CHECKERS } from '../checkers/index.ts';
-import { decode } from '../checkers/events.ts';
+import { decode } from '../trace/view.ts';
 import { syntheticTrace } from '../checkers/testing/synthetic.ts';
 
 function time<T>(f: () => T): [T, number] {

@@ -33,6 +33,7 @@ const CASES: readonly { plant: Plant; checker: string; event: string; healedAt?:
   { plant: 'readGoesBack', checker: 'SessionMonotonicRead', event: 'client.return' },
   { plant: 'readGoesBack', checker: 'ReadYourWrites', event: 'client.return' },
   { plant: 'noLeaderAfterHeal', checker: 'Liveness', event: '', healedAt: 1_000_000 },
+  { plant: 'corruptTree', checker: 'DigestConsistency', event: 'apply' },
 ];
 
 describe('the healthy story', () => {
@@ -54,7 +55,7 @@ describe('planted defects', () => {
       expect(v.message.length).toBeGreaterThan(0);
       if (c.event !== '') {
         const rec = trace[v.records[0]!]!;
-        expect(rec.ev === 'trace' ? rec['event'] : rec.ev).toBe(c.event);
+        expect(rec.ev === 'trace' ? rec.event : rec.ev).toBe(c.event);
         // A deadline-based verdict (TimelyExpiry) is dated at the deadline, after its witness.
         expect(v.t).toBeGreaterThanOrEqual(rec.t);
       }

@@ -8,7 +8,7 @@
  *   that write's.
  */
 import { zxidHex } from '../protocol/zxid.ts';
-import { decode } from './events.ts';
+import { decode } from '../trace/view.ts';
 import { hasReplyZxid, isRead, isTxnReply } from './ops.ts';
 import { sharedPass, Verdict, type PassCache } from './result.ts';
 import type { CheckOptions, CheckResult, TraceRecord } from './types.ts';

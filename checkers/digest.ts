@@ -6,7 +6,7 @@
  * a corrupted node — show here at the first apply where they part ways, whatever the txn was.
  */
 import { zxidHex } from '../protocol/zxid.ts';
-import { decode } from './events.ts';
+import { decode } from '../trace/view.ts';
 import { Verdict } from './result.ts';
 import type { CheckOptions, CheckResult, TraceRecord } from './types.ts';
 

@@ -19,7 +19,7 @@
  * than its log.
  */
 import { zxidHex } from '../protocol/zxid.ts';
-import { decode, sidOf, type VoteInfo } from './events.ts';
+import { decode, sidOf, type VoteInfo } from '../trace/view.ts';
 import { Verdict } from './result.ts';
 import type { CheckOptions, CheckResult, TraceRecord } from './types.ts';
 

@@ -17,7 +17,7 @@
  * PROPOSAL the leader sent (kernel `send` records), since `apply` carries only zxid and type.
  */
 import { zxidHex } from '../protocol/zxid.ts';
-import { decode, isServer, type TxnInfo } from './events.ts';
+import { decode, isServer, type TxnInfo } from '../trace/view.ts';
 import { isRead } from './ops.ts';
 import { sharedPass, Verdict, type PassCache } from './result.ts';
 import type { CheckOptions, CheckResult, TraceRecord } from './types.ts';

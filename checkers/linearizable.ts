@@ -12,7 +12,7 @@ import { errName } from '../protocol/request/errors.ts';
 import { findModel, ZkHistoryWriter } from './linearizability/index.ts';
 import type { ZkCreateMode, ZkOpRecord, ZkResultRecord, ZkSubOpRecord } from './linearizability/index.ts';
 import { Verdict } from './result.ts';
-import { isServer } from './events.ts';
+import { isServer } from '../trace/view.ts';
 import type { CheckOptions, CheckResult, TraceRecord } from './types.ts';
 
 /** Budget for the search; a run it cannot decide in time is reported as not violated. */

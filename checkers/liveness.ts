@@ -3,7 +3,7 @@
  * some server is an established leader and a write commits (a `commit`). A trace that ends before
  * the bound without both is a violation too: the run was too short to show progress.
  */
-import { decode } from './events.ts';
+import { decode } from '../trace/view.ts';
 import { Verdict } from './result.ts';
 import type { CheckOptions, CheckResult, TraceRecord } from './types.ts';
 

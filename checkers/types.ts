@@ -1,9 +1,9 @@
 /**
- * The shape every checker shares. A checker reads the simulator trace (`sim/trace.ts` records) and
+ * The shape every checker shares. A checker reads the simulator trace (`trace/records.ts` records) and
  * answers with a verdict plus the places that break the property, as indices into the trace so the
  * timeline can point at them.
  */
-import type { TraceRecord } from '../sim/trace.ts';
+import type { TraceRecord } from '../trace/records.ts';
 
 export type { TraceRecord };
 

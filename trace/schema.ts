@@ -129,6 +129,12 @@ export const EVENTS = {
   'zab.learnerDropped': { peer: int, reason: str },
   /** A learner saw a COMMIT it cannot match (then it abandons); `pending` = the txn it expected. */
   'zab.error': { reason: str, zxid: num, pending: opt(num) },
+  /** A packet the receiving role/phase has no use for (`phase`: `leader/<handler stage>`,
+   *  `learner/<phase>`, `peer`); it is then ignored. */
+  'zab.unexpected': { type: str, from: str, state: str, phase: str },
+  /** A bounded queue is full (`protocol/limits.ts`); that limit's action follows (an abandon, a
+   *  closed connection). */
+  limit: { queue: oneOf('learnerInbox', 'learnerPending', 'outstandingProposals', 'connectionQueue'), limit: int, session: opt(str) },
   /** createSession applied here, with the session's negotiated timeout (ms). */
   'session.create': { session: str, timeoutMs: int },
   /** A client's closeSession applied here. */

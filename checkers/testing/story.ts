@@ -28,7 +28,8 @@ export type Plant =
   | 'clientVanishes'
   | 'fifo'
   | 'readGoesBack'
-  | 'noLeaderAfterHeal';
+  | 'noLeaderAfterHeal'
+  | 'corruptTree';
 
 export const S = '0x300000001';
 
@@ -74,7 +75,8 @@ export function story(...plants: Plant[]): TraceRecord[] {
   b.propose('s3', z(1, 3), logs13.filter((s) => s !== 's3'), 'setData', { path: '/e' }, S);
   for (const s of logs13) b.ev(s, 'log.append', { zxid: z(1, 3) }), b.ev(s, 'log.durable', { zxid: z(1, 3) });
   b.ev('s3', 'commit', { zxid: z(1, 3) });
-  for (const s of logs13) b.ev(s, 'apply', { zxid: z(1, 3), type: 'setData', digest: 0 });
+  // `corruptTree`: s1's tree differs after 1:3 (same txn, same order: only the digest shows it).
+  for (const s of logs13) b.ev(s, 'apply', { zxid: z(1, 3), type: 'setData', digest: on.has('corruptTree') && s === 's1' ? 0xbad : 0 });
   if (on.has('reapply')) b.ev('s1', 'apply', { zxid: z(1, 2), type: 'create', digest: 0 });
   if (on.has('unproposed')) b.ev('s1', 'apply', { zxid: z(1, 9), type: 'setData', digest: 0 });
   if (on.has('commitNotLogged')) b.ev('s3', 'commit', { zxid: z(1, 7) });

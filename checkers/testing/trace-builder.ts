@@ -1,6 +1,6 @@
 /**
  * Hand-made traces for checker tests: a tiny builder that writes records in the simulator's format
- * (`sim/trace.ts`), node trace effects as `{ev:'trace', event, data}`. Time advances by 1 ms per
+ * (`trace/README.md`), node trace effects as `{ev:'trace', event, data}`. Time advances by 1 ms per
  * record unless set.
  */
 import type { EventData, EventName, TraceRecord } from '../../trace/records.ts';

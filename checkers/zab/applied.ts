@@ -12,7 +12,7 @@
  * - `snapshot.load` / `sync.snap {zxid}`: the tree is the snapshot.
  * - `crash`: unknown until the restart.
  */
-import type { ZEvent } from '../events.ts';
+import type { ZEvent } from '../../trace/view.ts';
 import type { Histories } from './history.ts';
 
 export class Applied {

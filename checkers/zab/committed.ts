@@ -2,7 +2,7 @@
  * The set of zxids known to be committed so far in the trace: every `commit` (the leader decided)
  * and every write a client got a txn reply for. Kept sorted for range queries.
  */
-import type { Decoded } from '../events.ts';
+import type { Decoded } from '../../trace/view.ts';
 import { isTxnReply } from '../ops.ts';
 
 export class Committed {

@@ -17,7 +17,7 @@
  * One linear pass computes all six; the results are cached per trace array (`sharedPass`).
  */
 import { counterOf, epochOf, makeZxid, zxidHex } from '../../protocol/zxid.ts';
-import { decode, type TxnInfo } from '../events.ts';
+import { decode, type TxnInfo } from '../../trace/view.ts';
 import { sharedPass, Verdict, type PassCache } from '../result.ts';
 import type { CheckOptions, CheckResult, TraceRecord } from '../types.ts';
 import { Applied } from './applied.ts';

@@ -18,7 +18,7 @@
  * that skips the txn before the reply is recorded is caught by (c) or PrefixConsistency instead.
  */
 import { epochOf, makeZxid, zxidHex } from '../../protocol/zxid.ts';
-import { decode } from '../events.ts';
+import { decode } from '../../trace/view.ts';
 import { Verdict } from '../result.ts';
 import type { CheckOptions, CheckResult, TraceRecord } from '../types.ts';
 import { Applied } from './applied.ts';

@@ -12,7 +12,7 @@
  * Entries are kept sorted (ZooKeeper logs append in zxid order); an out-of-order append is kept in
  * place and membership falls back to a linear search for that node.
  */
-import type { ZEvent } from '../events.ts';
+import type { ZEvent } from '../../trace/view.ts';
 
 export class NodeHistory {
   entries: number[] = [];

@@ -10,7 +10,7 @@
  * establishments x committed.
  */
 import { epochOf, makeZxid, zxidHex } from '../../protocol/zxid.ts';
-import { decode } from '../events.ts';
+import { decode } from '../../trace/view.ts';
 import { Verdict } from '../result.ts';
 import type { CheckOptions, CheckResult, TraceRecord } from '../types.ts';
 import { Committed } from './committed.ts';

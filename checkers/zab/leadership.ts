@@ -3,7 +3,7 @@
  * given epoch. "Established" is the `leader.established` event (the leader got its quorum of
  * NEWLEADER acks), the point where the spec puts the server into `epochLeader[epoch]`.
  */
-import { decode } from '../events.ts';
+import { decode } from '../../trace/view.ts';
 import { Verdict } from '../result.ts';
 import type { CheckOptions, CheckResult, TraceRecord } from '../types.ts';
 

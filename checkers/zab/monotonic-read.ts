@@ -9,7 +9,7 @@
  *   committed log seen through the new leader would have shrunk).
  */
 import { epochOf, zxidHex } from '../../protocol/zxid.ts';
-import { decode } from '../events.ts';
+import { decode } from '../../trace/view.ts';
 import { Verdict } from '../result.ts';
 import type { CheckOptions, CheckResult, TraceRecord } from '../types.ts';
 import { Histories } from './history.ts';

@@ -8,7 +8,7 @@
  * its tree when it starts leading, and the trace need not show that load as `apply` records.
  */
 import { epochOf, zxidHex } from '../../protocol/zxid.ts';
-import { decode } from '../events.ts';
+import { decode } from '../../trace/view.ts';
 import { Verdict } from '../result.ts';
 import type { CheckOptions, CheckResult, TraceRecord } from '../types.ts';
 import { Applied } from './applied.ts';

@@ -15,7 +15,7 @@
  * Cost: O(log n) per sync (see `divergence`).
  */
 import { zxidHex } from '../../protocol/zxid.ts';
-import { decode } from '../events.ts';
+import { decode } from '../../trace/view.ts';
 import { Verdict } from '../result.ts';
 import type { CheckOptions, CheckResult, TraceRecord } from '../types.ts';
 import { Histories, type NodeHistory } from './history.ts';
