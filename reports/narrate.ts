@@ -4,7 +4,7 @@
  * Elections won and lost, leaders stepping down, two leaders at once, crashes, restarts, pauses,
  * partitions and heals, expired sessions, failed client calls and the checkers' violations.
  */
-import type { TraceRecord } from './timeline/records.ts';
+import type { EventData, TraceRecord } from '../trace/records.ts';
 import { toHappenings } from './timeline/records.ts';
 import type { Happening } from './timeline/records.ts';
 import { describe } from './timeline/describe.ts';
@@ -28,7 +28,7 @@ interface Memory {
   /** node -> its last state */
   readonly st: Map<string, string>;
   /** node -> its last election.decided data */
-  readonly decided: Map<string, Readonly<Record<string, unknown>>>;
+  readonly decided: Map<string, EventData<'election.decided'>>;
   /** node -> when it won an election it has not yet established */
   readonly pending: Map<string, number>;
   /** sessions whose expiry has been told (every server applies the closeSession: tell it once) */
@@ -43,11 +43,11 @@ function lineFor(h: Happening, m: Memory): string | undefined {
     if (h.fault === 'crash' || h.fault === 'restart') st.delete(h.node ?? '');
     return describe(h);
   }
-  const d = h.data;
-  switch (h.event) {
+  const { event, data: d } = h;
+  switch (event) {
     case 'state': {
       const prev = st.get(h.node);
-      const next = String(d['state'] ?? '');
+      const next = d.state;
       st.set(h.node, next);
       if (next !== 'LOOKING' || prev === undefined || prev === 'LOOKING') return undefined;
       return prev === 'LEADING'
@@ -56,26 +56,26 @@ function lineFor(h: Happening, m: Memory): string | undefined {
     }
     case 'election.decided': {
       decided.set(h.node, d);
-      if (String(d['state']) === 'LEADING') pending.set(h.node, h.t);
+      if (d.state === 'LEADING') pending.set(h.node, h.t);
       return undefined;
     }
     case 'leader.established': {
       pending.delete(h.node);
-      const votes = decided.get(h.node)?.['votesFrom'] ?? d['quorum'];
-      return `${h.node} elected leader of epoch ${String(d['epoch'])} with zxid ${hexZxid(d['zxid'])}, votes from ${nodeList(votes)}`;
+      const votes = decided.get(h.node)?.votesFrom ?? d.quorum;
+      return `${h.node} elected leader of epoch ${d.epoch} with zxid ${hexZxid(d.zxid)}, votes from ${nodeList(votes)}`;
     }
     case 'client.return':
-      if (rcOk(d['rc'])) return undefined;
-      return `${h.node} call xid ${String(d['xid'])} failed: ${rcName(d['rc'])}`;
+      if (rcOk(d.rc)) return undefined;
+      return `${h.node} call xid ${d.xid} failed: ${rcName(d.rc)}`;
     case 'session.expiring':
       // The leader's tracker found the session silent too long and proposes its closeSession; a
       // leader cut off from its quorum says this but the expiry never commits.
-      return `${h.node} finds session ${hexZxid(d['session'])} expired and proposes closing it`;
+      return `${h.node} finds session ${hexZxid(d.session)} expired and proposes closing it`;
     case 'session.expire': {
-      const id = String(d['session']);
+      const id = d.session;
       if (m.expired.has(id)) return undefined;
       m.expired.add(id);
-      return `session ${hexZxid(d['session'])} expired: its closeSession committed (applied first on ${h.node})`;
+      return `session ${hexZxid(id)} expired: its closeSession committed (applied first on ${h.node})`;
     }
     default:
       return undefined;
@@ -92,13 +92,13 @@ export function narrateLines(trace: readonly TraceRecord[], options: NarrateOpti
     const at = pending.get(node);
     if (at === undefined) return;
     pending.delete(node);
-    const d = decided.get(node) ?? {};
-    out.push({ t: at, order: order++, text: `${node} won the election (round ${String(d['round'])}) but never established its epoch (gave up by t=${secs(t)})` });
+    const d = decided.get(node);
+    out.push({ t: at, order: order++, text: `${node} won the election (round ${String(d?.round)}) but never established its epoch (gave up by t=${secs(t)})` });
   };
   let end = 0;
   for (const h of toHappenings(trace)) {
     end = Math.max(end, h.t);
-    if (h.k === 'node' && (h.event === 'election.decided' || (h.event === 'state' && h.data['state'] === 'LOOKING'))) unestablished(h.node, h.t);
+    if (h.k === 'node' && (h.event === 'election.decided' || (h.event === 'state' && h.data.state === 'LOOKING'))) unestablished(h.node, h.t);
     if (h.k === 'fault' && h.fault === 'crash' && h.node !== undefined) unestablished(h.node, h.t);
     const text = lineFor(h, memory);
     if (text !== undefined) out.push({ t: h.t, order: order++, text });

@@ -3,6 +3,7 @@
  * stepping, and (for the notable ones) a line of the narration.
  */
 import type { FaultHappening, Happening } from './records.ts';
+import type { NodeEvent } from '../../trace/records.ts';
 import { hexZxid, nodeList, rcName, sid } from './names.ts';
 
 function value(key: string, v: unknown): string {
@@ -27,62 +28,47 @@ export function fields(data: Readonly<Record<string, unknown>>, skip: readonly s
   return s.length > max ? s.slice(0, max - 3) + '...' : s;
 }
 
-function d(data: Readonly<Record<string, unknown>>, key: string): unknown {
-  return data[key];
-}
-
 /** One sentence for a node trace event. */
-export function describeNodeEvent(node: string, event: string, data: Readonly<Record<string, unknown>>): string {
-  const epoch = d(data, 'epoch') ?? d(data, 'peerEpoch');
+export function describeNodeEvent(node: string, e: NodeEvent): string {
+  const { event, data } = e;
   switch (event) {
     case 'state':
-      return `${node} is now ${String(d(data, 'state'))}${epoch !== undefined ? ` (epoch ${String(epoch)})` : ''}`;
+      return `${node} is now ${data.state}${data.epoch !== undefined ? ` (epoch ${data.epoch})` : ''}`;
     case 'vote':
-      return `${node} votes for ${sid(d(data, 'leader'))} (zxid ${hexZxid(d(data, 'zxid'))}, peerEpoch ${String(
-        d(data, 'peerEpoch'),
-      )}, round ${String(d(data, 'round') ?? d(data, 'electionEpoch'))})`;
+      return `${node} votes for ${sid(data.leader)} (zxid ${hexZxid(data.zxid)}, peerEpoch ${data.peerEpoch}, round ${data.round})`;
     case 'election.start':
-      return `${node} starts a leader election${d(data, 'round') !== undefined ? ` (round ${String(d(data, 'round'))})` : ''}`;
+      return `${node} starts a leader election (round ${data.round})`;
     case 'election.decided': {
-      const st = String(d(data, 'state') ?? '');
-      const who = sid(d(data, 'leader'));
-      const what = st === 'LEADING' ? 'decides to lead' : `decides to follow ${who}${st === 'OBSERVING' ? ' as an observer' : ''}`;
-      return `${node} ${what} (zxid ${hexZxid(d(data, 'zxid'))}, peerEpoch ${String(d(data, 'peerEpoch'))}, round ${String(
-        d(data, 'round'),
-      )}), votes from ${nodeList(d(data, 'votesFrom'))}`;
+      const who = sid(data.leader);
+      const what = data.state === 'LEADING' ? 'decides to lead' : `decides to follow ${who}${data.state === 'OBSERVING' ? ' as an observer' : ''}`;
+      return `${node} ${what} (zxid ${hexZxid(data.zxid)}, peerEpoch ${data.peerEpoch}, round ${data.round}), votes from ${nodeList(data.votesFrom)}`;
     }
     case 'epoch.accepted':
-      return `${node} accepts epoch ${String(epoch)} (acceptedEpoch written to disk)`;
+      return `${node} accepts epoch ${data.epoch} (acceptedEpoch written to disk)`;
     case 'epoch.current':
-      return `${node} sets currentEpoch ${String(epoch)}`;
+      return `${node} sets currentEpoch ${data.epoch}`;
     case 'leader.established':
-      return `${node} is the established leader of epoch ${String(epoch)} (zxid ${hexZxid(d(data, 'zxid'))}, quorum ${nodeList(
-        d(data, 'quorum'),
-      )})`;
+      return `${node} is the established leader of epoch ${data.epoch} (zxid ${hexZxid(data.zxid)}, quorum ${nodeList(data.quorum)})`;
     case 'sync.send':
-      return `${node} syncs ${sid(d(data, 'peer'))} with ${String(d(data, 'mode'))}`;
+      return `${node} syncs ${sid(data.peer)} with ${data.mode}`;
     case 'propose':
-      return `${node} proposes ${hexZxid(d(data, 'zxid'))}${d(data, 'op') !== undefined ? ` (${value('op', d(data, 'op'))})` : ''}`;
+      return `${node} proposes ${hexZxid(data.zxid)}`;
     case 'ack':
-      return `${node} acks ${hexZxid(d(data, 'zxid'))}${d(data, 'from') !== undefined ? ` from ${sid(d(data, 'from'))}` : ''}`;
+      return `${node} acks ${hexZxid(data.zxid)} from ${sid(data.from)}`;
     case 'commit':
-      return `${node} commits ${hexZxid(d(data, 'zxid'))}`;
+      return `${node} commits ${hexZxid(data.zxid)}`;
     case 'apply':
-      return `${node} applies ${hexZxid(d(data, 'zxid'))}`;
+      return `${node} applies ${hexZxid(data.zxid)}`;
+    case 'db.load':
+      return `${node} rebuilds its tree from disk (up to ${hexZxid(data.zxid)})`;
     case 'client.invoke':
-      return `${node} calls ${String(d(data, 'op') ?? '?')} ${String(d(data, 'path') ?? '')} (session ${hexZxid(
-        d(data, 'session'),
-      )}, xid ${String(d(data, 'xid'))})`.replace('  (', ' (');
-    case 'client.return': {
-      const z = d(data, 'zxid');
-      return `${node} gets ${rcName(d(data, 'rc'))} for xid ${String(d(data, 'xid'))}${z !== undefined ? ` (zxid ${hexZxid(z)})` : ''}`;
-    }
+      return `${node} calls ${data.op}${data.path !== undefined ? ` ${data.path}` : ''} (session ${hexZxid(data.session)}, xid ${data.xid})`;
+    case 'client.return':
+      return `${node} gets ${rcName(data.rc)} for xid ${data.xid}${data.zxid >= 0 ? ` (zxid ${hexZxid(data.zxid)})` : ""}`;
     case 'client.connected':
-      return `${node} connected${d(data, 'server') !== undefined ? ` to ${sid(d(data, 'server'))}` : ''}${
-        d(data, 'session') !== undefined ? ` (session ${hexZxid(d(data, 'session'))})` : ''
-      }`;
+      return `${node} connected${data.server !== null ? ` to ${sid(data.server)}` : ''} (session ${hexZxid(data.session)})`;
     case 'client.disconnected':
-      return `${node} lost its connection${d(data, 'server') !== undefined ? ` to ${sid(d(data, 'server'))}` : ''}`;
+      return `${node} lost its connection${data.server !== null ? ` to ${sid(data.server)}` : ''}`;
     default: {
       const f = fields(data);
       if (event.startsWith('session.')) return `${node}: session ${event.slice(8)}${f ? ` (${f})` : ''}`;
@@ -102,7 +88,7 @@ export function describe(h: Happening): string {
     case 'fault':
       return describeFault(h);
     case 'node':
-      return describeNodeEvent(h.node, h.event, h.data);
+      return describeNodeEvent(h.node, h);
   }
 }
 

@@ -41,7 +41,7 @@ describe('trace → happenings', () => {
     const hs = toHappenings(tr);
     expect(hs.map((h) => h.k)).toEqual(['fault', 'node', 'node', 'fault']);
     expect(hs[0]?.k === 'fault' && hs[0].isolated).toBe('s2');
-    expect(hs[2]?.k === 'node' && hs[2].data['state']).toBe('LEADING');
+    expect(hs[2]?.k === 'node' && hs[2].event === 'state' && hs[2].data.state).toBe('LEADING');
     expect(hs[3]?.k === 'fault' && hs[3].fault).toBe('skew');
   });
 });

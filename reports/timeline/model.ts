@@ -319,52 +319,51 @@ export function buildModel(trace: readonly TraceRecord[], options: ModelOptions 
     // A node's own trace event.
     const lane = index.get(h.node);
     if (lane === undefined) continue;
-    const data = h.data;
-    const [kind, group] = MARK_OF[h.event] ?? (h.event.startsWith('session.') ? ['session', 'client'] : ['other', 'other']);
-    if (h.event !== 'state') touch(lanes[lane]?.kind === 'server' ? lane : undefined, h.t);
-    switch (h.event) {
+    const { event, data } = h;
+    const [kind, group] = MARK_OF[event] ?? (event.startsWith('session.') ? ['session', 'client'] : ['other', 'other']);
+    if (event !== 'state') touch(lanes[lane]?.kind === 'server' ? lane : undefined, h.t);
+    switch (event) {
       case 'state': {
-        const st = String(data['state'] ?? '');
+        const st = data.state;
         const state = (STATES as readonly string[]).includes(st) ? (st as LaneState) : 'starting';
-        setState(lane, h.t, state, num(data['epoch']));
+        setState(lane, h.t, state, data.epoch);
         mark(h, lane, kind, group, st);
         break;
       }
       case 'vote': {
-        const v = `${sid(data['leader'])}, zxid ${hexZxid(data['zxid'])}, round ${String(data['round'] ?? data['electionEpoch'])}`;
-        mark(h, lane, kind, group, '→' + sid(data['leader']), { vote: v });
+        const v = `${sid(data.leader)}, zxid ${hexZxid(data.zxid)}, round ${data.round}`;
+        mark(h, lane, kind, group, '→' + sid(data.leader), { vote: v });
         break;
       }
       case 'election.decided': {
-        const st = String(data['state'] ?? '');
-        mark(h, lane, kind, group, st === 'LEADING' ? '★ lead' : '✓ ' + sid(data['leader']), {
-          vote: `${sid(data['leader'])} (decided; votes from ${nodeList(data['votesFrom'])})`,
+        mark(h, lane, kind, group, data.state === 'LEADING' ? '★ lead' : '✓ ' + sid(data.leader), {
+          vote: `${sid(data.leader)} (decided; votes from ${nodeList(data.votesFrom)})`,
         });
         break;
       }
       case 'leader.established':
       case 'epoch.current': {
-        const e = num(data['epoch']);
+        const e = data.epoch;
         const cur = open.get(lane);
-        if (e !== undefined && cur && cur.state !== 'LOOKING' && cur.state !== 'down' && cur.state !== 'starting') {
+        if (cur && cur.state !== 'LOOKING' && cur.state !== 'down' && cur.state !== 'starting') {
           setState(lane, h.t, cur.state, e);
         }
-        const z = data['zxid'] !== undefined ? hexZxid(data['zxid']) : undefined;
-        mark(h, lane, kind, group, h.event === 'leader.established' ? `★ epoch ${String(data['epoch'])}` : `e${String(data['epoch'])}`, z ? { zxid: z } : {});
+        const z = 'zxid' in data ? hexZxid(data.zxid) : undefined;
+        mark(h, lane, kind, group, event === 'leader.established' ? `★ epoch ${e}` : `e${e}`, z ? { zxid: z } : {});
         break;
       }
       case 'propose':
       case 'commit':
       case 'apply':
       case 'ack': {
-        const z = hexZxid(data['zxid']);
+        const z = hexZxid(data.zxid);
         mark(h, lane, kind, group, z, { zxid: z });
         break;
       }
       case 'client.invoke': {
-        const key = `${h.node}/${String(data['session'] ?? '')}/${String(data['xid'] ?? '')}`;
+        const key = `${h.node}/${data.session}/${data.xid}`;
         const op: Op = {
-          lane, t0: h.t, t1: undefined, label: `${String(data['op'] ?? '?')} ${String(data['path'] ?? '')}`.trim(),
+          lane, t0: h.t, t1: undefined, label: `${data.op} ${data.path ?? ''}`.trim(),
           ok: undefined, result: 'no reply',
         };
         ops.push(op);
@@ -373,28 +372,28 @@ export function buildModel(trace: readonly TraceRecord[], options: ModelOptions 
         break;
       }
       case 'client.return': {
-        const key = `${h.node}/${String(data['session'] ?? '')}/${String(data['xid'] ?? '')}`;
+        const key = `${h.node}/${data.session}/${data.xid}`;
         const op = openOps.get(key);
         if (op) {
           op.t1 = h.t;
-          op.ok = rcOk(data['rc']);
+          op.ok = rcOk(data.rc);
           op.result = describe(h);
           openOps.delete(key);
         }
-        mark(h, lane, kind, group, rcOk(data['rc']) ? 'ok' : 'err');
+        mark(h, lane, kind, group, rcOk(data.rc) ? 'ok' : 'err');
         break;
       }
       case 'sync.send':
-        mark(h, lane, kind, group, `${String(data['mode'] ?? 'sync')}→${sid(data['peer'])}`);
+        mark(h, lane, kind, group, `${data.mode}→${sid(data.peer)}`);
         break;
       case 'client.connected':
-        mark(h, lane, kind, group, data['server'] !== undefined ? `⇄ ${sid(data['server'])}` : 'connected');
+        mark(h, lane, kind, group, data.server !== null ? `⇄ ${sid(data.server)}` : 'connected');
         break;
       case 'client.disconnected':
         mark(h, lane, kind, group, 'disconnected');
         break;
       default:
-        mark(h, lane, kind, group, h.event.startsWith('session.') ? h.event.slice(8) : h.event.replace(/^zab\./, ''));
+        mark(h, lane, kind, group, event.startsWith('session.') ? event.slice(8) : event.replace(/^zab\./, ''));
     }
   }
   for (const s of open.values()) s.t1 = t1;

@@ -8,7 +8,7 @@
  * 'unclog'|'link'|'disk', ...}`; crashes, restarts, pauses and clock changes are per-node records;
  * a node's own trace effects are `{ev: 'trace', event, data}`. `t` is virtual time in µs.
  */
-import type { TraceRecord } from '../../trace/records.ts';
+import type { NodeEvent, TraceRecord } from '../../trace/records.ts';
 
 export type { TraceRecord };
 
@@ -49,14 +49,8 @@ export interface FaultHappening {
   readonly data: Readonly<Record<string, unknown>>;
 }
 
-export interface NodeHappening {
-  readonly k: 'node';
-  readonly i: number;
-  readonly t: number;
-  readonly node: string;
-  readonly event: string;
-  readonly data: Readonly<Record<string, unknown>>;
-}
+/** A node's own trace event: `event` selects the type of `data` (trace/schema.ts). */
+export type NodeHappening = { readonly k: 'node'; readonly i: number; readonly t: number; readonly node: string } & NodeEvent;
 
 export type Happening = MsgHappening | FaultHappening | NodeHappening;
 
@@ -132,7 +126,7 @@ export function toHappenings(trace: readonly TraceRecord[]): Happening[] {
         out.push({ k: 'fault', i, t, fault: NODE_FAULTS[r.ev], node, data: rest(r) });
         return;
       case 'trace':
-        out.push({ k: 'node', i, t, node, event: r.event, data: r.data });
+        out.push({ k: 'node', i, t, node, event: r.event, data: r.data } as NodeHappening);
         return;
       // Kernel bookkeeping the timeline does not draw: `request`/`reply` are the application's
       // side of a call; clients also emit client.invoke/return, which carry the session and xid.
