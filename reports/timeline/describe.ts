@@ -64,7 +64,7 @@ export function describeNodeEvent(node: string, e: NodeEvent): string {
     case 'client.invoke':
       return `${node} calls ${data.op}${data.path !== undefined ? ` ${data.path}` : ''} (session ${hexZxid(data.session)}, xid ${data.xid})`;
     case 'client.return':
-      return `${node} gets ${rcName(data.rc)} for xid ${data.xid}${data.zxid >= 0 ? ` (zxid ${hexZxid(data.zxid)})` : ""}`;
+      return `${node} gets ${rcName(data.rc)} for xid ${data.xid}${data.zxid >= 0 ? ` (zxid ${hexZxid(data.zxid)})` : ''}`;
     case 'client.connected':
       return `${node} connected${data.server !== null ? ` to ${sid(data.server)}` : ''} (session ${hexZxid(data.session)})`;
     case 'client.disconnected':
