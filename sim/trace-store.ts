@@ -62,8 +62,9 @@ export class TraceStore {
   private bc!: Int32Array;
   private cc!: Int32Array;
   private nc!: Float64Array;
-  private rc!: Int32Array;
-  private refs: unknown[] = [];
+  private rc!: unknown[];
+  private lastStr: string | null = null;
+  private lastId = -1;
   /** Interned strings of the string columns, and each one's id in the digest (-1: not yet). */
   private readonly strs: string[] = [];
   private readonly strIds = new Map<string, number>();
@@ -79,7 +80,6 @@ export class TraceStore {
   /** Forgets the records (the interned strings stay); for streaming without retention. */
   clear(): void {
     this.len = 0;
-    this.refs = [];
     this.chunks = [];
     this.used = CHUNK;
   }
@@ -89,7 +89,7 @@ export class TraceStore {
 
   generic(rec: StoredRecord): void {
     const i = this.slot(rec.t, GENERIC, 0);
-    this.rc[i] = this.refs.push(rec) - 1;
+    this.rc[i] = rec;
   }
 
   send(t: Micros, node: number, to: number, m: number, type: string, msg: unknown): boolean {
@@ -98,7 +98,7 @@ export class TraceStore {
     this.ac[i] = to;
     this.bc[i] = this.intern(type);
     this.nc[i] = m;
-    this.rc[i] = this.refs.push(msg) - 1;
+    this.rc[i] = msg;
     return true;
   }
 
@@ -156,14 +156,14 @@ export class TraceStore {
   request(t: Micros, node: number, id: number, op: unknown): void {
     const i = this.slot(t, REQUEST, node);
     this.nc[i] = id;
-    this.rc[i] = this.refs.push(op) - 1;
+    this.rc[i] = op;
   }
 
   reply(t: Micros, node: number, id: number, result: unknown): boolean {
     if (typeof id !== 'number') return false;
     const i = this.slot(t, REPLY, node);
     this.nc[i] = id;
-    this.rc[i] = this.refs.push(result) - 1;
+    this.rc[i] = result;
     return true;
   }
 
@@ -171,7 +171,7 @@ export class TraceStore {
     if (typeof event !== 'string') return false;
     const i = this.slot(t, TRACE, node);
     this.ac[i] = this.intern(event);
-    this.rc[i] = this.refs.push(data) - 1;
+    this.rc[i] = data;
     return true;
   }
 
@@ -188,7 +188,7 @@ export class TraceStore {
     const n = ch.n[i] as number;
     switch (ch.k[i]) {
       case SEND:
-        return { t, node, ev: 'send', to: a, m: n, type: s[ch.b[i] as number], msg: this.refs[ch.r[i] as number] };
+        return { t, node, ev: 'send', to: a, m: n, type: s[ch.b[i] as number], msg: ch.r[i] };
       case RECV:
         return { t, node, ev: 'recv', from: a, m: n, type: s[ch.b[i] as number] };
       case DROP:
@@ -204,13 +204,13 @@ export class TraceStore {
       case DISK:
         return { t, node, ev: 'disk', id: n, op: a };
       case REQUEST:
-        return { t, node, ev: 'request', id: n, op: this.refs[ch.r[i] as number] };
+        return { t, node, ev: 'request', id: n, op: ch.r[i] };
       case REPLY:
-        return { t, node, ev: 'reply', id: n, result: this.refs[ch.r[i] as number] };
+        return { t, node, ev: 'reply', id: n, result: ch.r[i] };
       case TRACE:
-        return { t, node, ev: 'trace', event: a, data: this.refs[ch.r[i] as number] };
+        return { t, node, ev: 'trace', event: a, data: ch.r[i] };
       default:
-        return this.refs[ch.r[i] as number] as StoredRecord;
+        return ch.r[i] as StoredRecord;
     }
   }
 
@@ -221,13 +221,12 @@ export class TraceStore {
    */
   hashInto(d: TraceDigest, from: number, to: number): void {
     const b = d.buf;
-    const refs = this.refs;
     for (let at = from; at < to; at++) {
       const ch = this.chunks[at >>> SHIFT] as Columns;
       const i = at & MASK;
       const kind = ch.k[i] as number;
       if (kind === GENERIC) {
-        d.record(refs[ch.r[i] as number] as StoredRecord);
+        d.record(ch.r[i] as StoredRecord);
         continue;
       }
       d.reserve(RESERVE);
@@ -254,7 +253,7 @@ export class TraceStore {
           b[p++] = K_TYPE;
           p = this.str(d, p, ch.b[i] as number);
           d.pos = p;
-          this.hashMsg(d, refs[ch.r[i] as number]);
+          this.hashMsg(d, ch.r[i]);
           d.reserve(1);
           p = d.pos;
           break;
@@ -314,7 +313,7 @@ export class TraceStore {
           b[p++] = K_ID;
           p = this.num(d, p, ch.n[i] as number);
           d.pos = p;
-          d.anyField(kind === REQUEST ? K_OP : K_RESULT, refs[ch.r[i] as number]);
+          d.anyField(kind === REQUEST ? K_OP : K_RESULT, ch.r[i]);
           d.reserve(1);
           p = d.pos;
           break;
@@ -324,7 +323,7 @@ export class TraceStore {
           b[p++] = K_EVENT;
           p = this.str(d, p, ch.a[i] as number);
           d.pos = p;
-          d.anyField(K_DATA, refs[ch.r[i] as number]);
+          d.anyField(K_DATA, ch.r[i]);
           d.reserve(1);
           p = d.pos;
           break;
@@ -396,6 +395,7 @@ export class TraceStore {
   }
 
   intern(s: string): number {
+    if (s === this.lastStr) return this.lastId; // runs of one name or type are common
     let id = this.strIds.get(s);
     if (id === undefined) {
       id = this.strs.push(s) - 1;
@@ -406,6 +406,8 @@ export class TraceStore {
         this.digestIds = next;
       }
     }
+    this.lastStr = s;
+    this.lastId = id;
     return id;
   }
 
@@ -440,12 +442,36 @@ export class TraceStore {
  * pays fresh page faults for the copy (17% of a default-trace run when this was measured).
  */
 class Columns {
-  readonly t = new Float64Array(CHUNK);
-  readonly k = new Uint8Array(CHUNK);
-  readonly node = new Int32Array(CHUNK);
-  readonly a = new Int32Array(CHUNK);
-  readonly b = new Int32Array(CHUNK);
-  readonly c = new Int32Array(CHUNK);
-  readonly n = new Float64Array(CHUNK);
-  readonly r = new Int32Array(CHUNK);
+  readonly t: Float64Array;
+  readonly n: Float64Array;
+  readonly node: Int32Array;
+  readonly a: Int32Array;
+  readonly b: Int32Array;
+  readonly c: Int32Array;
+  readonly k: Uint8Array;
+  /** The object a record carries (message, op, result, data), or the whole record (GENERIC). */
+  readonly r: unknown[] = new Array(CHUNK);
+
+  constructor() {
+    // One allocation for all typed columns of the chunk (fewer external buffers for the GC to track).
+    const buf = new ArrayBuffer(CHUNK * (8 + 8 + 4 * 4 + 1));
+    let at = 0;
+    const f64 = (): Float64Array => {
+      const v = new Float64Array(buf, at, CHUNK);
+      at += CHUNK * 8;
+      return v;
+    };
+    const i32 = (): Int32Array => {
+      const v = new Int32Array(buf, at, CHUNK);
+      at += CHUNK * 4;
+      return v;
+    };
+    this.t = f64();
+    this.n = f64();
+    this.node = i32();
+    this.a = i32();
+    this.b = i32();
+    this.c = i32();
+    this.k = new Uint8Array(buf, at, CHUNK);
+  }
 }
