@@ -44,7 +44,9 @@ export const V_SEND = pre('send'), V_RECV = pre('recv'), V_DROP = pre('drop'), V
   V_PEERDOWN = pre('peerDown'), V_TIMER = pre('timer'), V_DISK = pre('disk'), V_REQUEST = pre('request'),
   V_REPLY = pre('reply'), V_TRACE = pre('trace');
 
-const MAGIC = 'zabsim-trace/2\n';
+/** The digest format's name; it changes whenever the same records would hash differently. */
+export const DIGEST_FORMAT = 'zabsim-trace/2';
+const MAGIC = DIGEST_FORMAT + '\n';
 const INTERN_MAX_LEN = 64;
 const INTERN_MAX = 65_536;
 const BUF = 1 << 16;
