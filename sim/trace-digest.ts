@@ -12,13 +12,16 @@
  *           | 0x04 zigzag-varint          a safe integer (-0 is 0)
  *           | 0x05 float64 LE             any other finite number
  *           | string
- *           | 0x09 string                 an object or array: its JSON.stringify text
+ *           | 0x09 u32le(n) utf8[n]       an object or array: its JSON.stringify text (never interned)
+ *           | 0x0A                        an object or array whose JSON text equals the last 0x09's
  *   string  = 0x06 varint(id)             a string seen before (interned)
  *           | 0x07 u32le(n) utf8[n]       a string without surrogate code units
  *           | 0x08 u32le(n) utf16le[n]    a string with surrogate code units (lossless for lone ones)
- * Interning: a string (or JSON text) of at most 64 UTF-16 units gets the next id at its first
- * appearance (0x07/0x08) while fewer than 65,536 strings are interned; the table starts with the
- * record keys and kinds below (ids 0, 1, ...), so the common keys cost two bytes. A record of 6 fields costs ~25 bytes,
+ * Interning: a string of at most 64 UTF-16 units gets the next id at its first appearance
+ * (0x07/0x08) while fewer than 65,536 strings are interned; the table starts with the record keys
+ * and kinds below (ids 0, 1, ...), so the common keys cost two bytes. JSON texts are not interned
+ * (nearly every message is unique: interning them would fill the table and cost a lookup each);
+ * a message sent to several peers in a row, or a constant one, is 0x0A after its first text. A record of 6 fields costs ~25 bytes,
  * against ~85 bytes of JSON, and needs no JSON.stringify at all unless it carries an object.
  *
  * Why sha256: the CPU's SHA extensions hash ~2 GB/s here, so over compact bytes it costs a few ns per
@@ -54,7 +57,7 @@ const SURROGATE = /[\uD800-\uDFFF]/;
 
 /** Byte tags (see the format above). */
 export const T_END = 0, T_NULL = 1, T_FALSE = 2, T_TRUE = 3, T_INT = 4, T_FLOAT = 5, T_REF = 6, T_UTF8 = 7, T_UTF16 = 8,
-  T_JSON = 9;
+  T_JSON = 9, T_JSON_AGAIN = 10;
 
 /** An incremental digest of records. Feed records in order; `hex()` may be called at any time. */
 export class TraceDigest {
@@ -70,6 +73,8 @@ export class TraceDigest {
   private readonly f64 = new Float64Array(1);
   private readonly f64b = new Uint8Array(this.f64.buffer);
   private readonly ids = new Map<string, number>();
+  /** The last 0x09 text (for 0x0A). */
+  private lastJson = '';
 
   constructor() {
     this.hash.update(MAGIC);
@@ -151,8 +156,13 @@ export class TraceDigest {
     const c = text.charCodeAt(0);
     if (c === 0x7b /* { */ || c === 0x5b /* [ */) {
       if (this.pos + 1 > BUF) this.flush();
+      if (text === this.lastJson) {
+        this.buf[this.pos++] = T_JSON_AGAIN;
+        return;
+      }
+      this.lastJson = text;
       this.buf[this.pos++] = T_JSON;
-      this.string(text);
+      this.rawUtf8(text); // JSON text has no lone surrogates (JSON.stringify escapes them): UTF-8 is lossless
     } else {
       this.value(JSON.parse(text)); // a toJSON() that returned a primitive: the file holds the primitive
     }

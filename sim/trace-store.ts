@@ -69,8 +69,10 @@ export class TraceStore {
   private readonly strs: string[] = [];
   private readonly strIds = new Map<string, number>();
   private digestIds = new Int32Array(64).fill(-1);
-  /** JSON text of messages already hashed (a message sent to several peers is serialised once). */
-  private readonly texts = new WeakMap<object, string>();
+  /** The last message hashed and its JSON text: a message sent to several peers in a row (a
+   * broadcast) or a constant one is serialised once. */
+  private lastMsg: object | null = null;
+  private lastMsgText = '';
 
 
   get length(): number {
@@ -379,11 +381,12 @@ export class TraceStore {
       d.anyField(K_MSG, msg);
       return;
     }
-    let text = this.texts.get(msg);
-    if (text === undefined) {
+    let text: string | undefined = this.lastMsgText;
+    if (msg !== this.lastMsg) {
       text = JSON.stringify(msg) as string | undefined;
       if (text === undefined) return; // JSON omits the field
-      this.texts.set(msg, text);
+      this.lastMsg = msg;
+      this.lastMsgText = text;
     }
     d.key(K_MSG);
     d.jsonText(text);
