@@ -23,6 +23,30 @@ describe('trace', () => {
     expect(b.trace.sha256()).toBe(a.trace.sha256());
   });
 
+  it('streaming without retention hashes in batches: same digest as retained over many batches, read mid-run too', () => {
+    const nodes = ['s1', 's2', 's3', 's4'];
+    const make = (trace: ConstructorParameters<typeof Simulation>[0]['trace']) =>
+      new Simulation({ seed: 9, nodes, factory: pingNodes(nodes, { periodMs: 1 }), trace });
+    const kept = make({});
+    const streamed = make({ retain: false });
+    const lines: string[] = [];
+    const sunk = make({ retain: false, hash: false, sink: (_r, l) => lines.push(l) });
+    const mid: string[] = [];
+    for (const sim of [kept, streamed, sunk]) {
+      sim.run({ until: ms(2_000) });
+      mid.push(sim.trace.sha256());
+      sim.run({ until: ms(4_000) });
+    }
+    expect(kept.trace.length).toBeGreaterThan(50_000);
+    expect(streamed.trace.length).toBe(kept.trace.length);
+    expect(streamed.trace.records).toHaveLength(0);
+    expect(mid[1]).toBe(mid[0]);
+    expect(streamed.trace.sha256()).toBe(kept.trace.sha256());
+    expect(sunk.trace.sha256()).toBe('unhashed');
+    expect(lines.join('\n') + '\n').toBe(toJsonl(kept.trace.records));
+    expect(traceDigest(decode(lines.join('\n')))).toBe(kept.trace.sha256());
+  });
+
   it('sha256 can be read mid-run and keeps hashing afterwards', () => {
     const t = new Trace();
     t.emit({ t: 1, node: 'a', ev: 'note', text: 'x' });

@@ -60,8 +60,8 @@ export interface TraceOptions {
   readonly off?: boolean;
 }
 
-/** Without retention, records are hashed (and forgotten) in batches of this many. */
-const STREAM_BATCH = 4096;
+/** Without retention, records are hashed (and forgotten) in batches of this many (one store chunk). */
+const STREAM_BATCH = 16_384;
 
 export class Trace {
   /** True when records must be built at all; the kernel checks it before emitting. */
