@@ -47,6 +47,15 @@ const REQUEST = 9; //                                                    id     
 const REPLY = 10; //                                                     id          result
 const TRACE = 11; //                 event                                           data
 
+/**
+ * A number read from a Float64Array, as a small integer when it is one (`| 0`), so a built record
+ * stores it inline instead of as a boxed double (16 bytes more per field). -0 stays -0.
+ */
+function small(v: number): number {
+  const i = v | 0;
+  return i === v && (i !== 0 || 1 / v > 0) ? i : v;
+}
+
 const SHIFT = 14;
 const CHUNK = 1 << SHIFT;
 const MASK = CHUNK - 1;
@@ -186,10 +195,10 @@ export class TraceStore {
     const ch = this.chunks[at >>> SHIFT] as Columns;
     const i = at & MASK;
     const s = this.strs;
-    const t = ch.t[i] as number;
+    const t = small(ch.t[i] as number);
     const node = s[ch.node[i] as number] as string;
     const a = s[ch.a[i] as number] as string;
-    const n = ch.n[i] as number;
+    const n = small(ch.n[i] as number);
     switch (ch.k[i]) {
       case SEND:
         return { t, node, ev: 'send', to: a, m: n, type: s[ch.b[i] as number], msg: ch.r[i] };
