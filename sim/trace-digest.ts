@@ -7,26 +7,29 @@
  *   stream  = "zabsim-trace/2\n" record*
  *   record  = (key value)* 0x00            own enumerable keys in order; a key whose value JSON would
  *                                          omit (undefined, function, symbol) is skipped, as JSON does
- *   key     = string
+ *   key     = string                    (0x00 in a key's place ends the record)
  *   value   = 0x01 null (also NaN, ±Infinity: JSON writes null) | 0x02 false | 0x03 true
  *           | 0x04 zigzag-varint          a safe integer (-0 is 0)
  *           | 0x05 float64 LE             any other finite number
  *           | string
  *           | 0x09 u32le(n) utf8[n]       an object or array: its JSON.stringify text (never interned)
  *           | 0x0A                        an object or array whose JSON text equals the last 0x09's
- *   string  = 0x06 varint(id)             a string seen before (interned)
+ *   string  = 0x10+id                     a string seen before (interned) with id < 240: one byte
+ *           | 0x06 varint(id)             a string seen before with id >= 240
  *           | 0x07 u32le(n) utf8[n]       a string without surrogate code units
  *           | 0x08 u32le(n) utf16le[n]    a string with surrogate code units (lossless for lone ones)
  * Interning: a string of at most 64 UTF-16 units gets the next id at its first appearance
  * (0x07/0x08) while fewer than 65,536 strings are interned; the table starts with the record keys
- * and kinds below (ids 0, 1, ...), so the common keys cost two bytes. JSON texts are not interned
- * (nearly every message is unique: interning them would fill the table and cost a lookup each);
- * a message sent to several peers in a row, or a constant one, is 0x0A after its first text. A record of 6 fields costs ~25 bytes,
- * against ~85 bytes of JSON, and needs no JSON.stringify at all unless it carries an object.
+ * and kinds below (ids 0, 1, ...), so the common keys, kinds and node ids cost one byte. JSON texts
+ * are not interned (nearly every message is unique: interning them would fill the table and cost a
+ * lookup each); a message sent to several peers in a row, or a constant one, is 0x0A after its
+ * first text. A kernel record of 6 fields costs ~20 bytes against ~85 of JSON, and needs no
+ * JSON.stringify at all unless it carries an object.
  *
- * Why sha256: the CPU's SHA extensions hash ~2 GB/s here, so over compact bytes it costs a few ns per
- * record; a weaker fast hash would buy nothing measurable. Different traces (as JSON) give different
- * byte streams (the encoding is prefix-free and decodable), so they give different digests.
+ * Why sha256: the CPU's SHA extensions hash ~1.9 GB per CPU-second here, so over compact bytes it
+ * costs ~10 ns a record; a weaker fast hash would buy little and weaken the replay identity.
+ * Different traces (as JSON) give different byte streams (the encoding is prefix-free and
+ * decodable), so they give different digests.
  */
 import { createHash, type Hash } from 'node:crypto';
 
@@ -58,6 +61,8 @@ const SURROGATE = /[\uD800-\uDFFF]/;
 /** Byte tags (see the format above). */
 export const T_END = 0, T_NULL = 1, T_FALSE = 2, T_TRUE = 3, T_INT = 4, T_FLOAT = 5, T_REF = 6, T_UTF8 = 7, T_UTF16 = 8,
   T_JSON = 9, T_JSON_AGAIN = 10;
+/** An interned string with id < SHORT_IDS is the single byte T_SHORT + id. */
+export const T_SHORT = 0x10, SHORT_IDS = 240;
 
 /** An incremental digest of records. Feed records in order; `hex()` may be called at any time. */
 export class TraceDigest {
@@ -101,11 +106,10 @@ export class TraceDigest {
     if (this.pos + n > BUF) this.flush();
   }
 
-  /** A preseeded key (`K_*`) or kind (`V_*`) id: 2 bytes. */
+  /** A preseeded key (`K_*`) or kind (`V_*`) id: one byte. */
   key(id: number): void {
-    if (this.pos + 2 > BUF) this.flush();
-    this.buf[this.pos++] = T_REF;
-    this.buf[this.pos++] = id;
+    if (this.pos + 1 > BUF) this.flush();
+    this.buf[this.pos++] = T_SHORT + id;
   }
 
   /** The end of a record. */
@@ -240,6 +244,10 @@ export class TraceDigest {
   ref(id: number): void {
     if (this.pos + 6 > BUF) this.flush();
     const b = this.buf;
+    if (id < SHORT_IDS) {
+      b[this.pos++] = T_SHORT + id;
+      return;
+    }
     b[this.pos++] = T_REF;
     while (id >= 128) {
       b[this.pos++] = (id & 127) | 128;

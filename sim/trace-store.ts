@@ -21,7 +21,7 @@ const K_T = ids.K_T, K_NODE = ids.K_NODE, K_EV = ids.K_EV, K_TO = ids.K_TO, K_M 
 const V_SEND = ids.V_SEND, V_RECV = ids.V_RECV, V_DROP = ids.V_DROP, V_DUP = ids.V_DUP, V_HOLD = ids.V_HOLD,
   V_PEERDOWN = ids.V_PEERDOWN, V_TIMER = ids.V_TIMER, V_DISK = ids.V_DISK, V_REQUEST = ids.V_REQUEST,
   V_REPLY = ids.V_REPLY, V_TRACE = ids.V_TRACE;
-const T_END = ids.T_END, T_REF = ids.T_REF, T_INT = ids.T_INT;
+const T_END = ids.T_END, T_REF = ids.T_REF, T_INT = ids.T_INT, T_SHORT = ids.T_SHORT, SHORT_IDS = ids.SHORT_IDS;
 /** Bytes the fast path may write between two `reserve` calls (the fixed part of any record). */
 const RESERVE = 128;
 
@@ -244,26 +244,19 @@ export class TraceStore {
       }
       d.reserve(RESERVE);
       let p = d.pos;
-      b[p++] = T_REF;
-      b[p++] = K_T;
+      b[p++] = T_SHORT + K_T;
       p = this.num(d, p, ch.t[i] as number);
-      b[p++] = T_REF;
-      b[p++] = K_NODE;
+      b[p++] = T_SHORT + K_NODE;
       p = this.str(d, p, ch.node[i] as number);
-      b[p++] = T_REF;
-      b[p++] = K_EV;
-      b[p++] = T_REF;
+      b[p++] = T_SHORT + K_EV;
       switch (kind) {
         case SEND:
-          b[p++] = V_SEND;
-          b[p++] = T_REF;
-          b[p++] = K_TO;
+          b[p++] = T_SHORT + V_SEND;
+          b[p++] = T_SHORT + K_TO;
           p = this.str(d, p, ch.a[i] as number);
-          b[p++] = T_REF;
-          b[p++] = K_M;
+          b[p++] = T_SHORT + K_M;
           p = this.num(d, p, ch.n[i] as number);
-          b[p++] = T_REF;
-          b[p++] = K_TYPE;
+          b[p++] = T_SHORT + K_TYPE;
           p = this.str(d, p, ch.b[i] as number);
           d.pos = p;
           this.hashMsg(d, ch.r[i]);
@@ -272,58 +265,47 @@ export class TraceStore {
           break;
         case RECV:
         case DROP:
-          b[p++] = kind === RECV ? V_RECV : V_DROP;
-          b[p++] = T_REF;
-          b[p++] = K_FROM;
+          b[p++] = T_SHORT + (kind === RECV ? V_RECV : V_DROP);
+          b[p++] = T_SHORT + K_FROM;
           p = this.str(d, p, ch.a[i] as number);
-          b[p++] = T_REF;
-          b[p++] = K_M;
+          b[p++] = T_SHORT + K_M;
           p = this.num(d, p, ch.n[i] as number);
-          b[p++] = T_REF;
-          b[p++] = K_TYPE;
+          b[p++] = T_SHORT + K_TYPE;
           p = this.str(d, p, ch.b[i] as number);
           if (kind === DROP) {
-            b[p++] = T_REF;
-            b[p++] = K_REASON;
+            b[p++] = T_SHORT + K_REASON;
             p = this.str(d, p, ch.c[i] as number);
           }
           break;
         case DUP:
         case HOLD:
-          b[p++] = kind === DUP ? V_DUP : V_HOLD;
-          b[p++] = T_REF;
-          b[p++] = kind === DUP ? K_TO : K_FROM;
+          b[p++] = T_SHORT + (kind === DUP ? V_DUP : V_HOLD);
+          b[p++] = T_SHORT + (kind === DUP ? K_TO : K_FROM);
           p = this.str(d, p, ch.a[i] as number);
-          b[p++] = T_REF;
-          b[p++] = K_M;
+          b[p++] = T_SHORT + K_M;
           p = this.num(d, p, ch.n[i] as number);
           break;
         case PEERDOWN:
-          b[p++] = V_PEERDOWN;
-          b[p++] = T_REF;
-          b[p++] = K_PEER;
+          b[p++] = T_SHORT + V_PEERDOWN;
+          b[p++] = T_SHORT + K_PEER;
           p = this.str(d, p, ch.a[i] as number);
           break;
         case TIMER:
-          b[p++] = V_TIMER;
-          b[p++] = T_REF;
-          b[p++] = K_TIMER;
+          b[p++] = T_SHORT + V_TIMER;
+          b[p++] = T_SHORT + K_TIMER;
           p = this.str(d, p, ch.a[i] as number);
           break;
         case DISK:
-          b[p++] = V_DISK;
-          b[p++] = T_REF;
-          b[p++] = K_ID;
+          b[p++] = T_SHORT + V_DISK;
+          b[p++] = T_SHORT + K_ID;
           p = this.num(d, p, ch.n[i] as number);
-          b[p++] = T_REF;
-          b[p++] = K_OP;
+          b[p++] = T_SHORT + K_OP;
           p = this.str(d, p, ch.a[i] as number);
           break;
         case REQUEST:
         case REPLY:
-          b[p++] = kind === REQUEST ? V_REQUEST : V_REPLY;
-          b[p++] = T_REF;
-          b[p++] = K_ID;
+          b[p++] = T_SHORT + (kind === REQUEST ? V_REQUEST : V_REPLY);
+          b[p++] = T_SHORT + K_ID;
           p = this.num(d, p, ch.n[i] as number);
           d.pos = p;
           d.anyField(kind === REQUEST ? K_OP : K_RESULT, ch.r[i]);
@@ -331,9 +313,8 @@ export class TraceStore {
           p = d.pos;
           break;
         case TRACE:
-          b[p++] = V_TRACE;
-          b[p++] = T_REF;
-          b[p++] = K_EVENT;
+          b[p++] = T_SHORT + V_TRACE;
+          b[p++] = T_SHORT + K_EVENT;
           p = this.str(d, p, ch.a[i] as number);
           d.pos = p;
           d.anyField(K_DATA, ch.r[i]);
@@ -372,11 +353,14 @@ export class TraceStore {
     const h = this.digestIds[id] as number;
     if (h >= 0 && h < 0x4000) {
       const b = d.buf;
-      b[p++] = T_REF;
-      if (h < 128) b[p++] = h;
+      if (h < SHORT_IDS) b[p++] = T_SHORT + h;
       else {
-        b[p++] = (h & 127) | 128;
-        b[p++] = h >>> 7;
+        b[p++] = T_REF;
+        if (h < 128) b[p++] = h;
+        else {
+          b[p++] = (h & 127) | 128;
+          b[p++] = h >>> 7;
+        }
       }
       return p;
     }
