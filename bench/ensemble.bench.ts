@@ -1,8 +1,9 @@
 /**
  * Ensemble throughput: 5 servers, 10 clients writing 1,000 times per virtual second in total for
  * 60 virtual seconds, with one leader crash at 30 s. Prints committed writes per wall second,
- * protocol events per wall second, and virtual/wall time ratio — once with the real DataTree and
- * once with the opaque stand-in (replication machinery alone). Per-CPU-second figures are printed
+ * protocol events per wall second, and virtual/wall time ratio — with the real DataTree (trace off,
+ * then the default trace: records retained, digest taken, nodes' own trace events on) and with the
+ * opaque stand-in (replication machinery alone). Per-CPU-second figures are printed
  * too: on a shared machine wall time mostly measures the neighbours. Figures only, no assertions.
  */
 import { Cluster } from '../protocol/server/cluster.ts';
@@ -14,16 +15,17 @@ import { Err } from '../protocol/request/errors.ts';
 const VIRTUAL_S = Number(process.env['ENSEMBLE_BENCH_SECONDS'] ?? 60);
 const RATE = 1000;
 
-function run(label: string, backend: BackendFactory): void {
-  // The kernel records no trace here, so nodes are told not to build trace effects either.
+function run(label: string, backend: BackendFactory, traced = false): void {
+  // Untraced: the kernel records nothing, so nodes are told not to build trace effects either.
+  // Traced: what an exploration run pays (harness/run.ts): every record kept, the digest taken.
   const c = new Cluster({
     servers: 5,
     clients: 10,
     seed: 42,
     backend,
-    cfg: { quiet: true },
-    client: { quiet: true },
-    sim: { trace: { off: true } },
+    cfg: { quiet: !traced },
+    client: { quiet: !traced },
+    sim: { trace: traced ? {} : { off: true } },
   });
   c.runUntil(() => c.settled(), 10_000);
   for (const id of c.clientIds) c.sim.request(id, { op: 'connect' });
@@ -60,6 +62,7 @@ function run(label: string, backend: BackendFactory): void {
   const w0 = performance.now();
   const cpu0 = process.cpuUsage();
   c.sim.run({ until: start + (VIRTUAL_S + 5) * 1_000_000 });
+  const digest = c.sim.trace.sha256(); // lazy hashing of retained records is part of the cost
   const wallS = (performance.now() - w0) / 1000;
   const cpu = process.cpuUsage(cpu0);
   const cpuS = (cpu.user + cpu.system) / 1e6;
@@ -70,9 +73,11 @@ function run(label: string, backend: BackendFactory): void {
   console.log(`committed writes / wall s: ${Math.round(acked / wallS)}  (per cpu s: ${Math.round(acked / cpuS)})`);
   console.log(`protocol events / wall s:  ${Math.round(events / wallS)}  (per cpu s: ${Math.round(events / cpuS)}; ${events} events, ${(events / Math.max(1, acked)).toFixed(1)} per write)`);
   console.log(`virtual / wall time:       ${(virtualS / wallS).toFixed(1)}x  (${virtualS.toFixed(1)} s in ${wallS.toFixed(2)} s wall, ${cpuS.toFixed(2)} s cpu)`);
+  if (traced) console.log(`trace:                     ${c.sim.trace.length} records, digest ${digest.slice(0, 16)}…`);
 }
 
 export default async function ensembleBench(): Promise<void> {
   run('DataTree backend (znodes, prep, watches)', dataBackend());
+  run('DataTree backend, default trace (hash + retain)', dataBackend(), true);
   run('opaque backend (replication machinery only)', opaqueBackend);
 }

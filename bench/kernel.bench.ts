@@ -92,6 +92,29 @@ function memoryPerQueuedEvent(): void {
   );
 }
 
+/** Heap + array buffers kept per retained trace record (default trace), after the digest is taken. */
+function memoryPerTraceRecord(): void {
+  const gc = gcFn();
+  const ids = Array.from({ length: 64 }, (_, i) => `s${i + 1}`);
+  gc();
+  const used = (): number => {
+    const m = process.memoryUsage();
+    return m.heapUsed + m.arrayBuffers;
+  };
+  const base = used();
+  const sim = new Simulation({ seed: 1, nodes: ids, factory: pingPong(ids), trace: {} });
+  sim.run({ maxEvents: 1_000_000 });
+  sim.trace.sha256();
+  gc();
+  const kept = used() - base;
+  console.log(`memory per retained trace record (default trace): ${(kept / sim.trace.length).toFixed(0)} bytes  (${sim.trace.length} records)`);
+  gc();
+  const before = used();
+  const n = sim.trace.records.length; // a reader asks: the records are built as objects
+  gc();
+  console.log(`  + once read as objects (trace.records): ${((used() - before) / n).toFixed(0)} bytes more per record`);
+}
+
 export default function kernelBench(): void {
   const events = 3_000_000;
   run('trace off, 2 nodes', 2, events, { off: true });
@@ -100,4 +123,5 @@ export default function kernelBench(): void {
   run('trace default (hash + retain)', 64, 1_000_000, {});
   run('trace hash only (no retain)', 64, 1_000_000, { retain: false });
   memoryPerQueuedEvent();
+  memoryPerTraceRecord();
 }

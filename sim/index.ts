@@ -2,6 +2,7 @@
 export { Simulation } from './simulation.ts';
 export type { SimulationOptions, ReplyListener, RunLimits, SimStats } from './simulation.ts';
 export { Trace, toJsonl } from './trace.ts';
+export { traceDigest, DIGEST_FORMAT } from './trace-digest.ts';
 export type { TraceRecord, TraceOptions } from './trace.ts';
 export { Rng, RngStreams } from './rng.ts';
 export { EventQueue } from './queue.ts';

@@ -42,6 +42,8 @@ export class NodeSlot {
   readonly disk: Disk;
   /** Outgoing links by destination slot index (created lazily). */
   readonly out: (Link | undefined)[] = [];
+  /** The node id's name number in the trace (`Trace.intern`): the kernel emits records by numbers. */
+  tname = -1;
 
   constructor(
     readonly id: NodeId,

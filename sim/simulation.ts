@@ -173,6 +173,7 @@ export class Simulation {
   addNode(id: NodeId, factory?: NodeFactory): void {
     if (this.byId.has(id)) throw new Error(`node ${id} already exists`);
     const slot = new NodeSlot(id, this.slots.length, factory ?? this.factory, this.diskConfig);
+    slot.tname = this.trace.intern(id);
     this.slots.push(slot);
     this.byId.set(id, slot);
     this.queue.push(this.t, new Ev(EV_BOOT, slot, -1, null, null, 0, '', null));
@@ -466,7 +467,7 @@ export class Simulation {
         }
         slot.timers.delete(ev.name);
         this.stats.timers++;
-        if (this.trace.enabled) this.trace.emit({ t: this.t, node: slot.id, ev: 'timer', timer: ev.name });
+        if (this.trace.enabled) this.trace.timer(this.t, slot.tname, ev.name);
         this.stepNode(slot, { kind: 'timer', timer: ev.name });
         return;
       }
@@ -475,7 +476,7 @@ export class Simulation {
         if (ev.inc !== slot.inc) return; // lost in a crash
         const p = ev.payload as PendingDiskOp;
         slot.disk.complete(p);
-        if (this.trace.enabled) this.trace.emit({ t: this.t, node: slot.id, ev: 'disk', id: p.id, op: p.op.op });
+        if (this.trace.enabled) this.trace.disk(this.t, slot.tname, p.id, p.op.op);
         if (slot.paused) {
           ev.kind = EV_DISK_NOTIFY;
           slot.deferred.push(ev);
@@ -502,7 +503,7 @@ export class Simulation {
           return;
         }
         this.stats.requests++;
-        if (this.trace.enabled) this.trace.emit({ t: this.t, node: slot.id, ev: 'request', id: ev.num, op: ev.payload });
+        if (this.trace.enabled) this.trace.request(this.t, slot.tname, ev.num, ev.payload);
         this.stepNode(slot, { kind: 'request', id: ev.num, op: ev.payload });
         return;
       }
@@ -533,7 +534,7 @@ export class Simulation {
     }
     if (link.clogged) {
       link.held.push(ev);
-      if (isMsg && this.trace.enabled) this.trace.emit({ t: this.t, node: to.id, ev: 'hold', from: from.id, m: ev.num });
+      if (isMsg && this.trace.enabled) this.trace.hold(this.t, to.tname, from.tname, ev.num);
       return;
     }
     if (to.paused) {
@@ -543,12 +544,10 @@ export class Simulation {
     if (isMsg) {
       const msg = ev.msg as Message;
       this.stats.delivered++;
-      if (this.trace.enabled) {
-        this.trace.emit({ t: this.t, node: to.id, ev: 'recv', from: from.id, m: ev.num, type: msg.type });
-      }
+      if (this.trace.enabled) this.trace.recv(this.t, to.tname, from.tname, ev.num, msg.type);
       this.stepNode(to, { kind: 'message', from: from.id, msg });
     } else {
-      if (this.trace.enabled) this.trace.emit({ t: this.t, node: to.id, ev: 'peerDown', peer: from.id });
+      if (this.trace.enabled) this.trace.peerDown(this.t, to.tname, from.tname);
       this.stepNode(to, { kind: 'peerDown', peer: from.id });
     }
   }
@@ -558,7 +557,7 @@ export class Simulation {
     if (this.trace.enabled) {
       const to = ev.target as NodeSlot;
       const from = ev.from as NodeSlot;
-      this.trace.emit({ t: this.t, node: to.id, ev: 'drop', from: from.id, m: ev.num, type: (ev.msg as Message).type, reason });
+      this.trace.drop(this.t, to.tname, from.tname, ev.num, (ev.msg as Message).type, reason);
     }
   }
 
@@ -578,7 +577,7 @@ export class Simulation {
   private dropRequest(slot: NodeSlot, id: number): void {
     this.stats.dropped++;
     if (this.trace.enabled) {
-      this.trace.emit({ t: this.t, node: slot.id, ev: 'drop', from: 'app', m: id, type: 'request', reason: 'down' });
+      this.trace.drop(this.t, slot.tname, this.trace.intern('app'), id, 'request', 'down');
     }
   }
 
@@ -621,14 +620,11 @@ export class Simulation {
           break;
         case 'reply':
           this.stats.replies++;
-          if (this.trace.enabled) this.trace.emit({ t: this.t, node: slot.id, ev: 'reply', id: e.id, result: e.result });
+          if (this.trace.enabled) this.trace.reply(this.t, slot.tname, e.id, e.result);
           for (const fn of this.replyListeners.slice()) fn(slot.id, e.id, e.result, this);
           break;
         case 'trace':
-          if (this.trace.enabled) {
-            // The effect's event and data are typed together (TraceEffect); the record keeps both.
-            this.trace.emit({ t: this.t, node: slot.id, ev: 'trace', event: e.event, data: e.data } as EventRecord);
-          }
+          if (this.trace.enabled) this.trace.trace(this.t, slot.tname, e.event, e.data ?? null);
           break;
         default:
           throw new Error(`node ${slot.id} returned an unknown effect ${JSON.stringify(e)}`);
@@ -640,8 +636,11 @@ export class Simulation {
     const m = ++this.msgSeq;
     this.stats.sent++;
     const tracing = this.trace.enabled;
-    if (tracing) this.trace.emit({ t: this.t, node: from.id, ev: 'send', to: toId, m, type: msg.type, msg });
     const to = this.byId.get(toId);
+    if (tracing) {
+      if (to !== undefined) this.trace.send(this.t, from.tname, to.tname, m, msg.type, msg);
+      else this.trace.emit({ t: this.t, node: from.id, ev: 'send', to: toId, m, type: msg.type, msg });
+    }
     if (to === undefined) {
       this.stats.dropped++;
       if (tracing) this.trace.emit({ t: this.t, node: toId, ev: 'drop', from: from.id, m, type: msg.type, reason: 'unknown' });
@@ -657,13 +656,13 @@ export class Simulation {
     else if (cfg.loss > 0 && this.net.chance(cfg.loss)) reason = 'loss';
     if (reason !== null) {
       this.stats.dropped++;
-      if (tracing) this.trace.emit({ t: this.t, node: to.id, ev: 'drop', from: from.id, m, type: msg.type, reason });
+      if (tracing) this.trace.drop(this.t, to.tname, from.tname, m, msg.type, reason);
       return;
     }
     this.queue.push(this.arrival(link), new Ev(EV_MSG, to, to.inc, from, msg, m, '', null));
     if (cfg.dup > 0 && this.net.chance(cfg.dup)) {
       this.stats.duplicated++;
-      if (tracing) this.trace.emit({ t: this.t, node: from.id, ev: 'dup', to: to.id, m });
+      if (tracing) this.trace.dup(this.t, from.tname, to.tname, m);
       this.queue.push(this.arrival(link), new Ev(EV_MSG, to, to.inc, from, msg, m, '', null));
     }
   }
