@@ -5,7 +5,7 @@
  * once with the opaque stand-in (replication machinery alone). Per-CPU-second figures are printed
  * too: on a shared machine wall time mostly measures the neighbours. Figures only, no assertions.
  */
-import { Cluster } from '../protocol/server/cluster.ts';
+import { Ensemble } from '../ensemble/ensemble.ts';
 import type { BackendFactory } from '../protocol/server/backend.ts';
 import { dataBackend } from '../protocol/server/dataBackend.ts';
 import { opaqueBackend } from '../protocol/server/opaqueBackend.ts';
@@ -16,7 +16,7 @@ const RATE = 1000;
 
 function run(label: string, backend: BackendFactory): void {
   // The kernel records no trace here, so nodes are told not to build trace effects either.
-  const c = new Cluster({
+  const c = Ensemble.simulate({
     servers: 5,
     clients: 10,
     seed: 42,

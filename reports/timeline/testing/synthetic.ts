@@ -6,9 +6,9 @@
  * decides anything, the story is scripted.
  */
 import seedrandom from 'seedrandom';
-import type { EventData, EventName, TraceRecord } from '../../trace/records.ts';
-import { SCHEMA_VERSION } from '../../trace/schema.ts';
-import { makeZxid } from '../../protocol/zxid.ts';
+import type { EventData, EventName, TraceRecord } from '../../../trace/records.ts';
+import { SCHEMA_VERSION } from '../../../trace/schema.ts';
+import { makeZxid } from '../../../protocol/zxid.ts';
 
 const MS = 1000;
 
