@@ -2,18 +2,15 @@ import { describe, expect, it } from 'vitest';
 import { Ensemble } from '../../ensemble/ensemble.ts';
 import { connectAll, converge, createMany } from '../../ensemble/testing/workload.ts';
 import { allViolations } from '../../ensemble/testing/violations.ts';
+import { totalOrderPredicate } from '../election/order.ts';
 
-/** The vote order of FLE: (currentEpoch, last zxid, myid). */
+/** The server FLE must elect among `ids`: the greatest (currentEpoch, last zxid, myid). */
 function best(c: Ensemble, ids: readonly string[]): string {
-  const key = (s: string) => {
+  const vote = (s: string) => {
     const p = c.server(s);
-    return [p.currentEpoch, p.db.lastProcessedZxid, p.sid] as const;
+    return [p.sid, p.db.lastProcessedZxid, p.currentEpoch] as const;
   };
-  return [...ids].sort((a, b) => {
-    const x = key(a);
-    const y = key(b);
-    return x[0] - y[0] || x[1] - y[1] || x[2] - y[2];
-  })[ids.length - 1]!;
+  return ids.reduce((b, s) => (totalOrderPredicate(...vote(s), ...vote(b)) ? s : b));
 }
 
 describe('leader election on a fresh ensemble', () => {
