@@ -187,7 +187,7 @@ export class FastLeaderElection {
   /** The connection to a peer broke (it crashed, or the network cut it): the next message from it
    *  is a new connection, on which I re-send my last message to it. */
   onPeerDown(peer: NodeId): void {
-    this.connected.delete(Number(peer.slice(1)));
+    this.connected.delete(sidOf(peer));
   }
 
   takeOutcome(): ElectionOutcome | null {
