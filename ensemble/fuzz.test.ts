@@ -26,11 +26,10 @@ function fuzz(servers: number, seed: number, o: FuzzOptions = {}): { violations:
   connectAll(c);
   let n = 0;
   let acked = 0;
-  c.sim.onReply((node, _id, r) => {
-    if (node.startsWith('c') && (r as { op?: string; rc?: number }).op === 'create' && (r as { rc: number }).rc === 0) acked++;
-  });
   const loop = (client: string) => {
-    c.sim.request(client, { op: 'create', path: `/f-${client}-${n++}`, data: 'v' });
+    c.request(client, { op: 'create', path: `/f-${client}-${n++}`, data: 'v' }, (r) => {
+      if ((r as { rc?: number }).rc === 0) acked++;
+    });
     if (c.sim.now < durationUs) c.sim.after((o.intervalMs ?? 25) * 1000, () => loop(client));
   };
   for (const id of c.clientIds) c.sim.after(0, () => loop(id));
