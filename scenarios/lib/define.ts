@@ -52,13 +52,8 @@ export interface ZkScenario extends Scenario {
 }
 
 export function zkScenario(spec: ZkScenarioSpec): ZkScenario {
-  const l = layout({
-    servers: spec.servers,
-    ...(spec.observers === undefined ? {} : { observers: spec.observers }),
-    ...(spec.clients === undefined ? {} : { clients: spec.clients }),
-    ...(spec.cfg === undefined ? {} : { cfg: spec.cfg }),
-    ...(spec.client === undefined ? {} : { client: spec.client }),
-  });
+  // Servers, observers, clients, zoo.cfg and client settings; the real DataTree backend.
+  const l = layout(spec);
   let z = new Zk(l);
   // The checker settings depend on the run (the last fault's time): computed lazily per run.
   const check: ScenarioCheck = {
