@@ -6,7 +6,7 @@
  * opaque stand-in (replication machinery alone). Per-CPU-second figures are printed
  * too: on a shared machine wall time mostly measures the neighbours. Figures only, no assertions.
  */
-import { Cluster } from '../protocol/server/cluster.ts';
+import { Ensemble } from '../ensemble/ensemble.ts';
 import type { BackendFactory } from '../protocol/server/backend.ts';
 import { dataBackend } from '../protocol/server/dataBackend.ts';
 import { opaqueBackend } from '../protocol/server/opaqueBackend.ts';
@@ -18,7 +18,7 @@ const RATE = 1000;
 function run(label: string, backend: BackendFactory, traced = false): void {
   // Untraced: the kernel records nothing, so nodes are told not to build trace effects either.
   // Traced: what an exploration run pays (harness/run.ts): every record kept, the digest taken.
-  const c = new Cluster({
+  const c = Ensemble.simulate({
     servers: 5,
     clients: 10,
     seed: 42,

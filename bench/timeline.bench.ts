@@ -8,7 +8,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { renderTimeline } from '../reports/timeline/render.ts';
 import { buildModel } from '../reports/timeline/model.ts';
-import { largeTrace } from '../reports/timeline/synthetic.ts';
+import { largeTrace } from '../reports/timeline/testing/synthetic.ts';
 import { chromiumPath, launchChromium } from '../scripts/chromium.ts';
 
 const OUT = resolve(dirname(fileURLToPath(import.meta.url)), '../out');

@@ -4,8 +4,8 @@
  * same txns in the same order) is caught at that server's apply.
  */
 import { describe, expect, it } from 'vitest';
-import { Cluster } from '../protocol/server/cluster.ts';
-import { connectAll, createMany } from '../protocol/server/testWorkload.ts';
+import { Ensemble } from '../ensemble/ensemble.ts';
+import { connectAll, createMany } from '../ensemble/testing/workload.ts';
 import { dataBackend, TreeState } from '../protocol/server/dataBackend.ts';
 import type { BackendFactory } from '../protocol/server/backend.ts';
 import type { StateMachine } from '../protocol/server/database.ts';
@@ -44,8 +44,8 @@ function bind<T extends object>(b: T): T {
   return out as T;
 }
 
-function run(backend?: BackendFactory): Cluster {
-  const c = new Cluster({ servers: 3, clients: 1, seed: 5, ...(backend === undefined ? {} : { backend }) });
+function run(backend?: BackendFactory): Ensemble {
+  const c = Ensemble.simulate({ servers: 3, clients: 1, seed: 5, ...(backend === undefined ? {} : { backend }) });
   expect(c.runUntil(() => c.settled(), 5_000)).toBe(true);
   connectAll(c);
   expect(createMany(c, 'c1', 'bad', 3)).toBe(3);

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { checkedRecord } from '../trace/decode.ts';
-import { runElection, type TestNetOptions, type TestServer } from '../protocol/election/testnet.ts';
+import { runElection, type TestNetOptions, type TestServer } from '../protocol/election/testing/testnet.ts';
 import { makeZxid } from '../protocol/zxid.ts';
 import { electionOrder } from './election.ts';
 import type { TraceRecord } from './types.ts';

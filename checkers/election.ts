@@ -23,7 +23,11 @@ import { decode, sidOf, type VoteInfo } from '../trace/view.ts';
 import { Verdict } from './result.ts';
 import type { CheckOptions, CheckResult, TraceRecord } from './types.ts';
 
-/** totalOrderPredicate: does a beat b? */
+/**
+ * totalOrderPredicate: does a beat b? The project's one deliberately independent copy of the vote
+ * order (the model's is protocol/election/order.ts): a checker must not share a bug with what it
+ * checks.
+ */
 function beats(a: VoteInfo, b: VoteInfo): boolean {
   if (a.peerEpoch !== b.peerEpoch) return a.peerEpoch > b.peerEpoch;
   if (a.zxid !== b.zxid) return a.zxid > b.zxid;

@@ -3,8 +3,8 @@
  * restart must pass every checker.
  */
 import { describe, expect, it } from 'vitest';
-import { Cluster } from '../protocol/server/cluster.ts';
-import { connectAll, converge, createMany } from '../protocol/server/testWorkload.ts';
+import { Ensemble } from '../ensemble/ensemble.ts';
+import { connectAll, converge, createMany } from '../ensemble/testing/workload.ts';
 import { runAll } from './index.ts';
 import type { CheckResult } from './types.ts';
 
@@ -15,7 +15,7 @@ function report(results: readonly CheckResult[]): string[] {
 describe('checkers on a simulated 3.8 ensemble', () => {
   for (const seed of [1, 2]) {
     it(`a leader crash and restart passes every checker (seed ${seed})`, () => {
-      const c = new Cluster({ servers: 3, clients: 2, seed });
+      const c = Ensemble.simulate({ servers: 3, clients: 2, seed });
       expect(c.runUntil(() => c.settled(), 5_000)).toBe(true);
       connectAll(c);
       expect(createMany(c, 'c1', 'before', 5)).toBe(5);

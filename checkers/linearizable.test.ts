@@ -4,14 +4,14 @@
  * the violation points at the forged call's records.
  */
 import { describe, expect, it } from 'vitest';
-import { Cluster } from '../protocol/server/cluster.ts';
-import { connectAll } from '../protocol/server/testWorkload.ts';
+import { Ensemble } from '../ensemble/ensemble.ts';
+import { connectAll } from '../ensemble/testing/workload.ts';
 import type { TraceRecord } from './types.ts';
 import { clientHistory, linearizable } from './linearizable.ts';
 
 /** Fresh creates, unconditional sets, deletes of existing nodes, pipelined from two clients. */
 function run(): TraceRecord[] {
-  const c = new Cluster({ servers: 3, clients: 2, seed: 3 });
+  const c = Ensemble.simulate({ servers: 3, clients: 2, seed: 3 });
   expect(c.runUntil(() => c.settled(), 5_000)).toBe(true);
   connectAll(c);
   const keys: string[] = [];
@@ -57,7 +57,7 @@ describe('linearizability with races and an expiry', () => {
   /** Clients race on a few paths with conditional writes; c1's ephemeral lock outlives c1 only
    *  until its session expires, after which c2 takes the lock. */
   function racing(): TraceRecord[] {
-    const c = new Cluster({ servers: 3, clients: 3, seed: 4, client: { sessionTimeoutMs: 4000 } });
+    const c = Ensemble.simulate({ servers: 3, clients: 3, seed: 4, client: { sessionTimeoutMs: 4000 } });
     expect(c.runUntil(() => c.settled(), 5_000)).toBe(true);
     connectAll(c);
     expect((c.call('c1', { op: 'create', path: '/lock', data: '', flags: 1 }) as { rc: number }).rc).toBe(0);

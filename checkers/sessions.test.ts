@@ -5,14 +5,14 @@
  * as late (it measures time, it does not just look for an expiry record).
  */
 import { describe, expect, it } from 'vitest';
-import { Cluster } from '../protocol/server/cluster.ts';
-import { connectAll, converge } from '../protocol/server/testWorkload.ts';
+import { Ensemble } from '../ensemble/ensemble.ts';
+import { connectAll, converge } from '../ensemble/testing/workload.ts';
 import { CHECKERS, failures, runAll } from './index.ts';
 
 const EPHEMERAL = 1;
 
-function abandoned(): Cluster {
-  const c = new Cluster({ servers: 3, observers: 1, clients: 2, seed: 21, client: { sessionTimeoutMs: 6000 } });
+function abandoned(): Ensemble {
+  const c = Ensemble.simulate({ servers: 3, observers: 1, clients: 2, seed: 21, client: { sessionTimeoutMs: 6000 } });
   expect(c.runUntil(() => c.settled(), 5_000)).toBe(true);
   connectAll(c);
   expect((c.call('c1', { op: 'create', path: '/eph', data: '', flags: EPHEMERAL }) as { rc: number }).rc).toBe(0);
@@ -43,7 +43,7 @@ describe('sessions on a simulated ensemble', () => {
   });
 
   it('a create pipelined before closeSession leaves no orphan; every checker passes', () => {
-    const c = new Cluster({ servers: 3, clients: 2, seed: 23 });
+    const c = Ensemble.simulate({ servers: 3, clients: 2, seed: 23 });
     expect(c.runUntil(() => c.settled(), 5_000)).toBe(true);
     connectAll(c);
     const create = c.send('c1', { op: 'create', path: '/short', data: '', flags: EPHEMERAL });

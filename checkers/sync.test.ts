@@ -4,17 +4,17 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { BugFlags } from '../protocol/config.ts';
-import { Cluster } from '../protocol/server/cluster.ts';
-import { connectAll, converge, createMany, restartOldLeaderWithUncommittedTxn } from '../protocol/server/testWorkload.ts';
+import { Ensemble } from '../ensemble/ensemble.ts';
+import { connectAll, converge, createMany, restartOldLeaderWithUncommittedTxn } from '../ensemble/testing/workload.ts';
 import { failures, runAll } from './index.ts';
 
-function modes(c: Cluster): string[] {
+function modes(c: Ensemble): string[] {
   return c.events('sync.send').map((e) => String(e.data['mode']));
 }
 
 /** A follower is cut off while the others take writes, then comes back. */
-function lagging(seed: number, commitLogCount?: number): Cluster {
-  const c = new Cluster({ servers: 3, clients: 1, seed, client: { noShuffle: true }, ...(commitLogCount ? { cfg: { commitLogCount } } : {}) });
+function lagging(seed: number, commitLogCount?: number): Ensemble {
+  const c = Ensemble.simulate({ servers: 3, clients: 1, seed, client: { noShuffle: true }, ...(commitLogCount ? { cfg: { commitLogCount } } : {}) });
   expect(c.runUntil(() => c.settled(), 5_000)).toBe(true);
   connectAll(c);
   c.sim.isolate('s2');
@@ -28,8 +28,8 @@ function lagging(seed: number, commitLogCount?: number): Cluster {
 }
 
 /** The old leader logs a txn nobody else has, crashes, and comes back to a new leader. */
-function uncommittedOnOldLeader(bugs: BugFlags): Cluster {
-  const c = new Cluster({ servers: 3, clients: 2, seed: 7, cfg: { bugs } });
+function uncommittedOnOldLeader(bugs: BugFlags): Ensemble {
+  const c = Ensemble.simulate({ servers: 3, clients: 2, seed: 7, cfg: { bugs } });
   restartOldLeaderWithUncommittedTxn(c);
   // With ZOOKEEPER-1154 back the old leader never matches the others' zxid: no convergence here.
   const settled = converge(c);

@@ -7,34 +7,12 @@
  *
  * Everything runs inside kernel callbacks, so a run stays a pure function of the case.
  */
-import type { Simulation } from '../sim/index.ts';
+import type { Ensemble } from '../ensemble/ensemble.ts';
 import { Err } from '../protocol/request/errors.ts';
 import type { Recipe } from './case.ts';
 import { ROUNDS, type Reply, type Round } from './recipes.ts';
 
 const FATAL = new Set<number>([Err.CONNECTIONLOSS, Err.SESSIONEXPIRED, Err.SESSIONMOVED, Err.OPERATIONTIMEOUT]);
-
-/** One onReply listener for every actor: answers are routed by `node/id`. */
-export class Replies {
-  private readonly waiting = new Map<string, (r: Reply) => void>();
-  constructor(private readonly sim: Simulation) {
-    sim.onReply((node, id, result) => {
-      const key = `${node}/${id}`;
-      const cb = this.waiting.get(key);
-      if (cb === undefined) return;
-      this.waiting.delete(key);
-      cb(result as Reply);
-    });
-  }
-  request(node: string, op: unknown, cb: (r: Reply) => void): string {
-    const key = `${node}/${this.sim.request(node, op)}`;
-    this.waiting.set(key, cb);
-    return key;
-  }
-  forget(key: string): void {
-    this.waiting.delete(key);
-  }
-}
 
 export interface ActorOptions {
   readonly recipe: Recipe;
@@ -56,12 +34,16 @@ export class Actor {
   private done = false;
   ops = 0;
 
+  private readonly sim: Ensemble['sim'];
+
+  /** Requests go through the ensemble's reply routing (`ensemble/replies.ts`). */
   constructor(
-    private readonly sim: Simulation,
-    private readonly replies: Replies,
+    private readonly ens: Ensemble,
     readonly client: string,
     private readonly o: ActorOptions,
-  ) {}
+  ) {
+    this.sim = ens.sim;
+  }
 
   start(atUs: number): void {
     this.sim.at(atUs, () => this.connect());
@@ -71,12 +53,12 @@ export class Actor {
   private call(op: Record<string, unknown>, onReply: (r: Reply) => void): void {
     const epoch = this.epoch;
     this.ops++;
-    const key = this.replies.request(this.client, op, (r) => {
-      if (epoch === this.epoch) onReply(r);
+    const key = this.ens.request(this.client, op, (r) => {
+      if (epoch === this.epoch) onReply(r as Reply);
     });
     this.sim.after(this.o.watchdogUs, () => {
       if (epoch !== this.epoch) return;
-      this.replies.forget(key);
+      this.ens.forget(key);
       this.recover();
     });
   }

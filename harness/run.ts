@@ -1,5 +1,5 @@
 /**
- * One generated run: case → simulated ensemble (protocol/server Cluster on the kernel) with the
+ * One generated run: case → simulated ensemble (`ensemble/` Ensemble on the kernel) with the
  * case's fault schedule and recipe workload → at `windowMs` heal everything (liveness phase) and
  * have a probe client write → every checker on the trace.
  *
@@ -9,9 +9,9 @@
  */
 import { runAll, type CheckResult } from '../checkers/index.ts';
 import { Err } from '../protocol/request/errors.ts';
-import { Cluster } from '../protocol/server/cluster.ts';
+import { Ensemble } from '../ensemble/ensemble.ts';
 import type { TraceRecord } from '../sim/index.ts';
-import { Actor, Replies } from './actor.ts';
+import { Actor } from './actor.ts';
 import type { Case } from './case.ts';
 import { caseFaults, healAll } from './schedule.ts';
 import type { Reply } from './recipes.ts';
@@ -61,7 +61,7 @@ export function caseNodes(c: Case): { servers: string[]; clients: string[]; prob
 
 export function runCase(c: Case, opts: RunOptions = {}): RunResult {
   const e = c.ensemble;
-  const cluster = new Cluster({
+  const ens = Ensemble.simulate({
     servers: e.servers,
     observers: e.observers,
     clients: c.workload.length + 1,
@@ -70,16 +70,15 @@ export function runCase(c: Case, opts: RunOptions = {}): RunResult {
     client: { sessionTimeoutMs: e.sessionTimeoutMs },
     sim: { trace: { hash: true } },
   });
-  const sim = cluster.sim;
+  const sim = ens.sim;
   const { servers, clients, probe } = caseNodes(c);
   const faultNodes = [...servers, ...clients];
   const faults = caseFaults(c.faults, faultNodes, c.windowMs);
   scheduleFaults(sim, faults);
 
-  const replies = new Replies(sim);
   const healUs = c.windowMs * MS;
   const actors = c.workload.map((w, i) => {
-    const a = new Actor(sim, replies, clients[i]!, {
+    const a = new Actor(ens, clients[i]!, {
       recipe: w.recipe,
       rounds: w.rounds,
       gapMs: w.gapMs,
@@ -94,7 +93,8 @@ export function runCase(c: Case, opts: RunOptions = {}): RunResult {
   // Liveness phase: heal everything, then a fresh client must get a write acknowledged.
   let probeAckUs: number | null = null;
   const probeWrite = (): void => {
-    replies.request(probe, { op: 'create', path: '/probe', data: 'live' }, (r: Reply) => {
+    ens.request(probe, { op: 'create', path: '/probe', data: 'live' }, (res) => {
+      const r = res as Reply;
       if (r.rc === Err.OK || r.rc === Err.NODEEXISTS) {
         probeAckUs = sim.now;
         sim.stop();
@@ -103,7 +103,7 @@ export function runCase(c: Case, opts: RunOptions = {}): RunResult {
   };
   sim.at(healUs, () => {
     if (!opts.skipHeal) healAll(sim, faultNodes, faults);
-    replies.request(probe, { op: 'connect', timeoutMs: e.sessionTimeoutMs }, () => probeWrite());
+    ens.request(probe, { op: 'connect', timeoutMs: e.sessionTimeoutMs }, () => probeWrite());
   });
   const boundUs = livenessBoundUs(c);
   sim.run({ until: healUs + boundUs });

@@ -97,20 +97,13 @@ export function quorumConfig(
   };
 }
 
-/** Strict majority of the voting members (observers never count). */
-export function isQuorum(cfg: QuorumConfig, ids: Iterable<number>): boolean {
-  let n = 0;
-  for (const id of ids) if (cfg.participants.includes(id)) n++;
-  return n * 2 > cfg.participants.length;
-}
-
 export function serverNodeId(sid: number): string {
   return 's' + sid;
 }
 
 /** `s3` -> 3; NaN for anything that is not a server address. */
 export function sidOf(node: string): number {
-  return node.startsWith('s') ? Number(node.slice(1)) : NaN;
+  return /^s\d+$/.test(node) ? Number(node.slice(1)) : NaN;
 }
 
 /** Clamp a requested session timeout into [min, max] as ZooKeeperServer does. */

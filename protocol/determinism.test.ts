@@ -1,8 +1,9 @@
 /**
- * Lint: protocol/ and sim/ must be deterministic. Fails the build if any non-test `.ts` file there
- * uses a wall clock, ambient randomness or real timers. The scan works on the source text with
- * comments removed (string and template literals are kept: a forbidden name inside a string is still
- * suspicious, and a false alarm is cheap to rename away).
+ * Lint: protocol/, sim/ and ensemble/ (its driver runs inside kernel callbacks) must be
+ * deterministic. Fails the build if any non-test `.ts` file there uses a wall clock, ambient
+ * randomness or real timers. The scan works on the source text with comments removed (string and
+ * template literals are kept: a forbidden name inside a string is still suspicious, and a false
+ * alarm is cheap to rename away).
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
@@ -10,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
-const DIRS = ['protocol', 'sim'];
+const DIRS = ['protocol', 'sim', 'ensemble'];
 
 const FORBIDDEN: readonly { name: string; re: RegExp }[] = [
   { name: 'Date', re: /\bDate\b/ },

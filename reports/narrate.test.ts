@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { narrate, narrateLines } from './narrate.ts';
-import { splitBrainTrace, TraceBuilder } from './timeline/synthetic.ts';
-import { realSplitBrain } from './timeline/ensemble.ts';
+import { splitBrainTrace, TraceBuilder } from './timeline/testing/synthetic.ts';
+import { realSplitBrain } from './timeline/testing/real-runs.ts';
 
 describe('narration', () => {
   it('tells the split brain story in order, one line per notable event', () => {

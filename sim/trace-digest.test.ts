@@ -3,7 +3,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Effect } from '../protocol/contract.ts';
-import { Cluster } from '../protocol/server/cluster.ts';
 import { ALL_EPISODES, randomFaults, scheduleFaults, type TimedFault } from './faults.ts';
 import { pingNodes } from './ping-node.ts';
 import { puppets } from './puppet.ts';
@@ -38,30 +37,13 @@ function faultyPingRun(seed: number, trace: ConstructorParameters<typeof Simulat
   return sim;
 }
 
-/** A ZooKeeper ensemble with clients, a leader crash and a partition: protocol trace events, requests, replies. */
-function ensembleRun(): Simulation {
-  const c = new Cluster({ servers: 3, observers: 1, clients: 2, seed: 3, sim: { trace: {} } });
-  c.runUntil(() => c.settled(), 5_000);
-  for (const id of c.clientIds) c.sim.request(id, { op: 'connect' });
-  c.runFor(500);
-  for (let i = 0; i < 5; i++) c.sim.request('c1', { op: 'create', path: `/n${i}`, data: `d${i}`, flags: 0 });
-  c.runFor(500);
-  c.sim.crash(c.leader()!.id);
-  c.sim.partition([['s1'], ['s2', 's3', 's4']]);
-  c.runFor(3_000);
-  c.sim.heal();
-  c.runFor(3_000);
-  return c.sim;
-}
-
 describe('trace digest', () => {
-  it('a --trace file, decoded line by line, gives the live digest (kernel faults; a ZooKeeper ensemble)', () => {
+  it('a --trace file, decoded line by line, gives the live digest (kernel faults; a ZooKeeper ensemble: ensemble/trace-digest.test.ts)', () => {
     const dir = mkdtempSync(join(tmpdir(), 'zabsim-digest-'));
     try {
       const runs: [string, Simulation][] = [
         ['faulty ping seed 1', faultyPingRun(1)],
         ['faulty ping seed 2', faultyPingRun(2)],
-        ['ensemble', ensembleRun()],
       ];
       for (const [name, sim] of runs) {
         const file = join(dir, 'trace.jsonl');

@@ -7,6 +7,7 @@
 import { makeZxid } from '../../protocol/zxid.ts';
 import { SCHEMA_VERSION } from '../../trace/schema.ts';
 import type { EventData, EventName, TraceRecord } from '../../trace/records.ts';
+import { sidOf } from '../../trace/view.ts';
 
 export function syntheticTrace(txns: number, servers = 3, perEpoch = 50_000): TraceRecord[] {
   const out: TraceRecord[] = [];
@@ -30,21 +31,21 @@ export function syntheticTrace(txns: number, servers = 3, perEpoch = 50_000): Tr
       counter = 0;
       // Every server holds the same log, so FLE picks the highest sid each time.
       leader = ids[servers - 1]!;
-      const sid = Number(leader.slice(1));
+      const sid = sidOf(leader);
       for (const s of ids) {
         ev(s, 'state', { state: 'LOOKING' });
-        ev(s, 'election.start', { round: epoch, vote: { leader: Number(s.slice(1)), zxid: lastZxid, electionEpoch: epoch, peerEpoch: epoch - 1 } });
+        ev(s, 'election.start', { round: epoch, vote: { leader: sidOf(s), zxid: lastZxid, electionEpoch: epoch, peerEpoch: epoch - 1 } });
       }
-      const voters = ids.map((s) => Number(s.slice(1)));
+      const voters = ids.map((s) => sidOf(s));
       for (const s of ids) {
         const mine = s === leader;
         ev(s, 'election.decided', { state: mine ? 'LEADING' : 'FOLLOWING', leader: sid, zxid: lastZxid, peerEpoch: epoch - 1, round: epoch, votesFrom: voters, via: 'quorum', ms: 0 });
         ev(s, 'state', { state: mine ? 'LEADING' : 'FOLLOWING', epoch: epoch - 1 });
         ev(s, 'epoch.accepted', { epoch });
       }
-      for (const s of ids) if (s !== leader) ev(leader, 'sync.send', { peer: Number(s.slice(1)), mode: 'DIFF', from: lastZxid, to: lastZxid });
+      for (const s of ids) if (s !== leader) ev(leader, 'sync.send', { peer: sidOf(s), mode: 'DIFF', from: lastZxid, to: lastZxid });
       for (const s of ids) ev(s, 'epoch.current', { epoch });
-      ev(leader, 'leader.established', { epoch, zxid: makeZxid(epoch, 0), quorum: ids.map((s) => Number(s.slice(1))) });
+      ev(leader, 'leader.established', { epoch, zxid: makeZxid(epoch, 0), quorum: ids.map((s) => sidOf(s)) });
     }
     const zxid = makeZxid(epoch, ++counter);
     const path = `/n${n % 1000}`;
@@ -56,7 +57,7 @@ export function syntheticTrace(txns: number, servers = 3, perEpoch = 50_000): Tr
     for (const s of ids) {
       ev(s, 'log.append', { zxid });
       ev(s, 'log.durable', { zxid });
-      if (s !== leader) ev(leader, 'ack', { zxid, from: Number(s.slice(1)) });
+      if (s !== leader) ev(leader, 'ack', { zxid, from: sidOf(s) });
     }
     ev(leader, 'commit', { zxid });
     for (const s of ids) ev(s, 'apply', { zxid, type, digest: n });

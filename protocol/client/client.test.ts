@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { Err } from '../request/errors.ts';
-import { Cluster } from '../server/cluster.ts';
-import { connectAll } from '../server/testWorkload.ts';
+import { Ensemble } from '../../ensemble/ensemble.ts';
+import { connectAll } from '../../ensemble/testing/workload.ts';
 
 type R = { rc: number; zxid: number; data?: string | null; events?: { type: string; path: string }[] };
 
 /** Retry through ConnectionLoss (the caller's server may be the one that died). */
-function callOk(c: Cluster, node: string, op: unknown): R {
+function callOk(c: Ensemble, node: string, op: unknown): R {
   for (let i = 0; i < 10; i++) {
     const r = c.call(node, op) as R;
     if (r.rc !== Err.CONNECTIONLOSS) return r;
@@ -15,8 +15,8 @@ function callOk(c: Cluster, node: string, op: unknown): R {
   throw new Error(`${node}: still ConnectionLoss`);
 }
 
-function settledCluster(clients: number, seed: number, timeoutMs?: number): Cluster {
-  const c = new Cluster({ servers: 3, clients, seed, client: timeoutMs ? { sessionTimeoutMs: timeoutMs } : {} });
+function settledCluster(clients: number, seed: number, timeoutMs?: number): Ensemble {
+  const c = Ensemble.simulate({ servers: 3, clients, seed, client: timeoutMs ? { sessionTimeoutMs: timeoutMs } : {} });
   expect(c.runUntil(() => c.settled(), 5_000)).toBe(true);
   connectAll(c);
   return c;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import seedrandom from 'seedrandom';
 import * as H from './hamt.ts';
-import { collidingKeys } from './testKeys.ts';
+import { collidingKeys } from './testing/keys.ts';
 
 describe('hamt', () => {
   it('agrees with a Map under random set/remove, and old versions stay frozen', () => {

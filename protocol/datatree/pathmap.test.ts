@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import seedrandom from 'seedrandom';
 import { hashString } from './hamt.ts';
 import { emptyPathMap, lastPathMapChange, lastRemoved, pforEach, pget, pkeys, premove, pset, psize, type PathMap } from './pathmap.ts';
-import { collidingKeys } from './testKeys.ts';
+import { collidingKeys } from './testing/keys.ts';
 
 function entries(m: PathMap | null): [string, unknown][] {
   const out: [string, unknown][] = [];

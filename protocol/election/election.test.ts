@@ -4,8 +4,8 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { makeZxid } from '../zxid.ts';
-import { runElection, type TestNetResult, type TestServer } from './testnet.ts';
-import { expectedLeader, orderingViolations } from './ordering-check.ts';
+import { runElection, type TestNetResult, type TestServer } from './testing/testnet.ts';
+import { expectedLeader, orderingViolations } from './testing/ordering-check.ts';
 import type { ElectionBugs } from './types.ts';
 
 /** The final decision of every server (undefined when it never decided). */

@@ -286,6 +286,14 @@ describe('FastLeaderElection (single instance)', () => {
     expect(sends(fle.onNotification('s2', note(2, 'LOOKING', 2, 4, 1), 3))).toEqual([{ to: 's2', msg: first[0]!.msg }]);
   });
 
+  it("a client's connection going down is not a server's (c2 is not s2)", () => {
+    const fle = new FastLeaderElection({ myid: 1, participants: P3, observers: [] });
+    fle.lookForLeader(5, 1, 0);
+    fle.onNotification('s2', note(2, 'LOOKING', 2, 4, 1), 1);
+    fle.onPeerDown('c2');
+    expect(sends(fle.onNotification('s2', note(2, 'LOOKING', 2, 4, 1), 2))).toEqual([]);
+  });
+
   it('rejects a config that does not include me', () => {
     expect(() => new FastLeaderElection({ myid: 4, participants: P3, observers: [] })).toThrow(/neither/);
   });

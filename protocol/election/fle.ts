@@ -14,6 +14,7 @@
  * (ZooKeeper's QuorumCnxManager puts messages for its own sid straight on its receive queue).
  */
 import type { Effect, NodeId } from '../contract.ts';
+import { sidOf } from '../config.ts';
 import { agreeing, isMajority } from './quorum.ts';
 import { totalOrderPredicate, totalOrderPredicate1419 } from './order.ts';
 import {
@@ -150,7 +151,7 @@ export class FastLeaderElection {
     const fx: Effect[] = [];
     this.now = now;
     // ZooKeeper takes the sender's sid from the connection, not from the payload.
-    const sid = /^s\d+$/.test(from) ? Number(from.slice(1)) : NaN;
+    const sid = sidOf(from);
     if (!Number.isInteger(sid)) return fx;
     if (!this.connected.has(sid)) {
       // A (re)connection: QuorumCnxManager's SendWorker starts by sending what is queued for that
@@ -186,7 +187,7 @@ export class FastLeaderElection {
   /** The connection to a peer broke (it crashed, or the network cut it): the next message from it
    *  is a new connection, on which I re-send my last message to it. */
   onPeerDown(peer: NodeId): void {
-    this.connected.delete(Number(peer.slice(1)));
+    this.connected.delete(sidOf(peer));
   }
 
   takeOutcome(): ElectionOutcome | null {

@@ -30,8 +30,12 @@ export function agreeing(votes: ReadonlyMap<number, StatedVote>, target: StatedV
   return out.sort((a, b) => a - b);
 }
 
-/** QuorumMaj.containsQuorum: more than half of the voting members (observers carry no weight). */
-export function isMajority(sids: readonly number[], participants: readonly number[]): boolean {
+/**
+ * QuorumMaj.containsQuorum: more than half of the voting members (observers carry no weight). The
+ * one quorum rule of the model: the election and Zab (epoch, NEWLEADER acks, commits, the synced
+ * set) all count with it.
+ */
+export function isMajority(sids: Iterable<number>, participants: readonly number[]): boolean {
   let n = 0;
   for (const sid of sids) if (participants.includes(sid)) n++;
   return n * 2 > participants.length;

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { Cluster } from './cluster.ts';
-import { connectAll, createMany } from './testWorkload.ts';
+import { Ensemble } from '../../ensemble/ensemble.ts';
+import { connectAll, createMany } from '../../ensemble/testing/workload.ts';
 
 /** Same seed, same run: the whole trace (every message, timer, disk op, trace event) hashes equal. */
 function run(seed: number): string {
-  const c = new Cluster({ servers: 5, observers: 1, clients: 3, seed, sim: { trace: {} } });
+  const c = Ensemble.simulate({ servers: 5, observers: 1, clients: 3, seed, sim: { trace: {} } });
   c.runUntil(() => c.settled(), 5_000);
   connectAll(c);
   createMany(c, 'c1', 'a', 5);

@@ -1,24 +1,22 @@
 import { describe, expect, it } from 'vitest';
-import { Cluster } from './cluster.ts';
-import { allViolations, connectAll, converge, createMany } from './testWorkload.ts';
+import { Ensemble } from '../../ensemble/ensemble.ts';
+import { connectAll, converge, createMany } from '../../ensemble/testing/workload.ts';
+import { allViolations } from '../../ensemble/testing/violations.ts';
+import { totalOrderPredicate } from '../election/order.ts';
 
-/** The vote order of FLE: (currentEpoch, last zxid, myid). */
-function best(c: Cluster, ids: string[]): string {
-  const key = (s: string) => {
+/** The server FLE must elect among `ids`: the greatest (currentEpoch, last zxid, myid). */
+function best(c: Ensemble, ids: readonly string[]): string {
+  const vote = (s: string) => {
     const p = c.server(s);
-    return [p.currentEpoch, p.db.lastProcessedZxid, p.sid] as const;
+    return [p.sid, p.db.lastProcessedZxid, p.currentEpoch] as const;
   };
-  return [...ids].sort((a, b) => {
-    const x = key(a);
-    const y = key(b);
-    return x[0] - y[0] || x[1] - y[1] || x[2] - y[2];
-  })[ids.length - 1]!;
+  return ids.reduce((b, s) => (totalOrderPredicate(...vote(s), ...vote(b)) ? s : b));
 }
 
 describe('leader election on a fresh ensemble', () => {
   for (const n of [3, 5]) {
     it(`${n} servers elect the highest myid and all serve`, () => {
-      const c = new Cluster({ servers: n, seed: n });
+      const c = Ensemble.simulate({ servers: n, seed: n });
       expect(c.runUntil(() => c.settled(), 5_000)).toBe(true);
       expect(c.leader()!.id).toBe(`s${n}`);
       const established = c.events('leader.established');
@@ -32,7 +30,7 @@ describe('leader election on a fresh ensemble', () => {
 describe('leader election after history', () => {
   for (const n of [3, 5]) {
     it(`${n} servers: after a full restart the server with the greatest (epoch, zxid, myid) leads`, () => {
-      const c = new Cluster({ servers: n, clients: 1, seed: 10 + n, client: { noShuffle: true } });
+      const c = Ensemble.simulate({ servers: n, clients: 1, seed: 10 + n, client: { noShuffle: true } });
       expect(c.runUntil(() => c.settled(), 5_000)).toBe(true);
       connectAll(c);
       createMany(c, 'c1', 'a', 3);
@@ -58,7 +56,7 @@ describe('leader election after history', () => {
   }
 
   it('observers follow but never lead, even with the highest myid and zxid', () => {
-    const c = new Cluster({ servers: 3, observers: 2, clients: 1, seed: 4 });
+    const c = Ensemble.simulate({ servers: 3, observers: 2, clients: 1, seed: 4 });
     expect(c.runUntil(() => c.settled(), 5_000)).toBe(true);
     expect(c.leader()!.id).toBe('s3');
     for (const o of ['s4', 's5']) expect(c.server(o).state).toBe('OBSERVING');

@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { Cluster } from './cluster.ts';
-import { allViolations, connectAll, converge, createMany } from './testWorkload.ts';
+import { Ensemble } from '../../ensemble/ensemble.ts';
+import { connectAll, converge, createMany } from '../../ensemble/testing/workload.ts';
+import { allViolations } from '../../ensemble/testing/violations.ts';
 
 describe('leader crash', () => {
   for (const seed of [1, 2, 3]) {
     it(`a new leader is elected within a few hundred ms of virtual time and takes writes (seed ${seed})`, () => {
-      const c = new Cluster({ servers: 3, clients: 2, seed });
+      const c = Ensemble.simulate({ servers: 3, clients: 2, seed });
       expect(c.runUntil(() => c.settled(), 5_000)).toBe(true);
       connectAll(c);
       expect(createMany(c, 'c1', 'before', 5)).toBe(5);
@@ -30,7 +31,7 @@ describe('leader crash', () => {
   }
 
   it('pipelined writes across a leader crash: acknowledged ones survive, the rest fail with ConnectionLoss', () => {
-    const c = new Cluster({ servers: 5, clients: 3, seed: 9 });
+    const c = Ensemble.simulate({ servers: 5, clients: 3, seed: 9 });
     expect(c.runUntil(() => c.settled(), 5_000)).toBe(true);
     connectAll(c);
     const keys: string[] = [];

@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { Cluster } from './cluster.ts';
-import { allViolations, connectAll, converge, createMany } from './testWorkload.ts';
+import { Ensemble } from '../../ensemble/ensemble.ts';
+import { connectAll, converge, createMany } from '../../ensemble/testing/workload.ts';
+import { allViolations } from '../../ensemble/testing/violations.ts';
 
 describe('observers', () => {
   it('get every commit (INFORM), never ack, never count in a quorum', () => {
-    const c = new Cluster({ servers: 3, observers: 2, clients: 2, seed: 31 });
+    const c = Ensemble.simulate({ servers: 3, observers: 2, clients: 2, seed: 31 });
     expect(c.runUntil(() => c.settled(), 5_000)).toBe(true);
     const observers = ['s4', 's5'];
     for (const o of observers) expect(c.server(o).state).toBe('OBSERVING');
@@ -34,7 +35,7 @@ describe('observers', () => {
 
 describe('rolling restart', () => {
   it('restarting every server in turn under load loses nothing acknowledged', () => {
-    const c = new Cluster({ servers: 5, clients: 3, seed: 32 });
+    const c = Ensemble.simulate({ servers: 5, clients: 3, seed: 32 });
     expect(c.runUntil(() => c.settled(), 5_000)).toBe(true);
     connectAll(c);
     let round = 0;
@@ -60,7 +61,7 @@ describe('rolling restart', () => {
 describe('the durability check catches a planted bug', () => {
   /** Slow fsyncs, acked writes, then every server dies at once. */
   function run(ackBeforeFsync: boolean, seed: number): string[] {
-    const c = new Cluster({
+    const c = Ensemble.simulate({
       servers: 5,
       clients: 1,
       seed,

@@ -1,13 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { MAX_COUNTER, epochOf } from '../zxid.ts';
-import { Cluster } from './cluster.ts';
-import { allViolations, connectAll, converge, createMany, hasPath } from './testWorkload.ts';
+import { Ensemble } from '../../ensemble/ensemble.ts';
+import { connectAll, converge, createMany } from '../../ensemble/testing/workload.ts';
+import { allViolations } from '../../ensemble/testing/violations.ts';
 
 type R = { rc: number; zxid: number; data?: string | null };
 
 describe('requests through the ensemble', () => {
   it('sync() on a lagging follower waits for the leader, then reads are current', () => {
-    const c = new Cluster({ servers: 3, clients: 2, seed: 51 });
+    const c = Ensemble.simulate({ servers: 3, clients: 2, seed: 51 });
     expect(c.runUntil(() => c.settled(), 5_000)).toBe(true);
     const leader = c.leader()!.id;
     const [f1, f2] = c.serverIds.filter((s) => s !== leader);
@@ -30,7 +31,7 @@ describe('requests through the ensemble', () => {
   });
 
   it('a zxid counter about to roll over forces a new election and epoch', () => {
-    const c = new Cluster({ servers: 3, clients: 1, seed: 52, cfg: { initialCounter: MAX_COUNTER - 4 } });
+    const c = Ensemble.simulate({ servers: 3, clients: 1, seed: 52, cfg: { initialCounter: MAX_COUNTER - 4 } });
     expect(c.runUntil(() => c.settled(), 5_000)).toBe(true);
     connectAll(c);
     const epoch = c.leader()!.leader!.epoch;
@@ -50,13 +51,13 @@ describe('requests through the ensemble', () => {
   });
 
   it("the leader's container sweep removes an emptied container on every server", () => {
-    const c = new Cluster({ servers: 3, clients: 1, seed: 53, cfg: { containerCheckIntervalMs: 500 } });
+    const c = Ensemble.simulate({ servers: 3, clients: 1, seed: 53, cfg: { containerCheckIntervalMs: 500 } });
     expect(c.runUntil(() => c.settled(), 5_000)).toBe(true);
     connectAll(c);
     expect((c.call('c1', { op: 'create', path: '/ctr', data: '', flags: 4, opcode: 'createContainer' }) as R).rc).toBe(0);
     expect(createMany(c, 'c1', 'ctr/child', 1)).toBe(1);
     c.runFor(1_500);
-    const has = hasPath(c);
+    const has = (s: string, p: string) => c.has(s, p);
     expect(c.serverIds.every((s) => has(s, '/ctr'))).toBe(true);
     expect((c.call('c1', { op: 'delete', path: '/ctr/child-0' }) as R).rc).toBe(0);
     expect(c.runUntil(() => c.serverIds.every((s) => !has(s, '/ctr')), 3_000)).toBe(true);

@@ -1,18 +1,19 @@
 import { describe, expect, it } from 'vitest';
-import { Cluster } from './cluster.ts';
-import { allViolations, connectAll, converge, createMany, hasPath } from './testWorkload.ts';
+import { Ensemble } from '../../ensemble/ensemble.ts';
+import { connectAll, converge, createMany } from '../../ensemble/testing/workload.ts';
+import { allViolations } from '../../ensemble/testing/violations.ts';
 
 const EPHEMERAL = 1;
 
 describe('sessions', () => {
   it("an abandoned session expires on the leader and its ephemerals vanish on every server", () => {
-    const c = new Cluster({ servers: 3, observers: 1, clients: 2, seed: 21, client: { sessionTimeoutMs: 6000 } });
+    const c = Ensemble.simulate({ servers: 3, observers: 1, clients: 2, seed: 21, client: { sessionTimeoutMs: 6000 } });
     expect(c.runUntil(() => c.settled(), 5_000)).toBe(true);
     connectAll(c);
     expect((c.call('c1', { op: 'create', path: '/eph', data: '', flags: EPHEMERAL }) as { rc: number }).rc).toBe(0);
     expect((c.call('c2', { op: 'exists', path: '/eph', watch: true }) as { rc: number }).rc).toBe(0);
     expect(converge(c)).toBe(true);
-    const has = hasPath(c);
+    const has = (s: string, p: string) => c.has(s, p);
     for (const s of c.serverIds) expect(has(s, '/eph')).toBe(true);
     const session = c.client('c1').sessionId;
     const t0 = c.sim.now;
@@ -31,7 +32,7 @@ describe('sessions', () => {
   });
 
   it('a session survives a move to another server and a leader change; a closed one is gone', () => {
-    const c = new Cluster({ servers: 3, clients: 1, seed: 22 });
+    const c = Ensemble.simulate({ servers: 3, clients: 1, seed: 22 });
     expect(c.runUntil(() => c.settled(), 5_000)).toBe(true);
     connectAll(c);
     const sid = c.client('c1').sessionId;
@@ -47,14 +48,14 @@ describe('sessions', () => {
     expect(converge(c)).toBe(true);
     expect((c.call('c1', { op: 'closeSession' }) as { rc: number }).rc).toBe(0);
     expect(converge(c)).toBe(true);
-    const has = hasPath(c);
+    const has = (s: string, p: string) => c.has(s, p);
     for (const s of c.serverIds) expect(has(s, '/mine')).toBe(false);
     expect(c.events('session.close').some((e) => e.data['session'] === sid)).toBe(true);
     expect(allViolations(c)).toEqual([]);
   });
 
   it('an ephemeral created just before closeSession (pipelined) is gone everywhere after it', () => {
-    const c = new Cluster({ servers: 3, clients: 1, seed: 23 });
+    const c = Ensemble.simulate({ servers: 3, clients: 1, seed: 23 });
     expect(c.runUntil(() => c.settled(), 5_000)).toBe(true);
     connectAll(c);
     const create = c.send('c1', { op: 'create', path: '/short', data: '', flags: EPHEMERAL });
@@ -63,11 +64,11 @@ describe('sessions', () => {
     expect((c.result(create) as { rc: number }).rc).toBe(0);
     expect((c.result(close) as { rc: number }).rc).toBe(0);
     expect(converge(c)).toBe(true);
-    for (const s of c.serverIds) expect(hasPath(c)(s, '/short')).toBe(false);
+    for (const s of c.serverIds) expect(c.has(s, '/short')).toBe(false);
   });
 
   it('a server behind the client refuses it; the client connects to an up-to-date one', () => {
-    const c = new Cluster({ servers: 3, clients: 1, seed: 24, client: { noShuffle: true } });
+    const c = Ensemble.simulate({ servers: 3, clients: 1, seed: 24, client: { noShuffle: true } });
     expect(c.runUntil(() => c.settled(), 5_000)).toBe(true);
     // s1 stops applying: its link from the leader is clogged; c1 writes via s2.
     // Hosts are tried in list order: after s1 comes s2 (the lagging one), then s3 (the leader).

@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { epochOf } from '../zxid.ts';
-import { Cluster } from './cluster.ts';
-import { allViolations, converge, createMany } from './testWorkload.ts';
+import { Ensemble } from '../../ensemble/ensemble.ts';
+import { converge, createMany } from '../../ensemble/testing/workload.ts';
+import { allViolations } from '../../ensemble/testing/violations.ts';
 
 describe('split brain', () => {
   for (const seed of [1, 2]) {
     it(`a leader cut off with a minority steps down; the majority moves to a higher epoch (seed ${seed})`, () => {
-      const c = new Cluster({ servers: 5, clients: 2, seed });
+      const c = Ensemble.simulate({ servers: 5, clients: 2, seed });
       expect(c.runUntil(() => c.settled(), 5_000)).toBe(true);
       const old = c.leader()!;
       const oldEpoch = old.leader!.epoch;

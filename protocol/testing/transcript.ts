@@ -16,7 +16,7 @@ import { newServer, serverNodes } from '../server/ensemble.ts';
 import { QuorumPeer } from '../server/peer.ts';
 import { zxidHex } from '../zxid.ts';
 import { DEFAULT_LIMITS } from '../limits.ts';
-import { isBugName } from '../../harness/bugs.ts';
+import { isBugName } from '../bugs.ts';
 import type { Command } from './datadriven.ts';
 import { TranscriptInputError } from './datadriven.ts';
 import { fmtEffect, fmtMessage } from './format.ts';

@@ -1,14 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import type { BugFlags } from '../config.ts';
-import { Cluster } from '../server/cluster.ts';
-import { connectAll, converge, createMany } from '../server/testWorkload.ts';
+import { Ensemble } from '../../ensemble/ensemble.ts';
+import { connectAll, converge, createMany } from '../../ensemble/testing/workload.ts';
 
 /**
  * The historical-bug flags reorder the learner's NEWLEADER steps. A lagging follower is brought
  * back with a DIFF that carries txns; we read the order of its steps from the trace.
  */
 function newLeaderSteps(bugs: BugFlags): string[] {
-  const c = new Cluster({ servers: 3, clients: 1, seed: 61, cfg: { bugs }, client: { noShuffle: true } });
+  const c = Ensemble.simulate({ servers: 3, clients: 1, seed: 61, cfg: { bugs }, client: { noShuffle: true } });
   expect(c.runUntil(() => c.settled(), 5_000)).toBe(true);
   const leader = c.leader()!.id;
   const lag = c.serverIds.find((s) => s !== leader)!;

@@ -6,7 +6,8 @@
  * that deposes a leader without a synced quorum.
  */
 import type { NodeId } from '../contract.ts';
-import { isQuorum, serverNodeId } from '../config.ts';
+import { serverNodeId } from '../config.ts';
+import { isMajority } from '../election/quorum.ts';
 import { invariant } from '../invariant.ts';
 import { counterOf, epochOf, makeZxid, MAX_COUNTER, zxidHex } from '../zxid.ts';
 import type { AckEpoch, FollowerInfo, QuorumPacket, TxnEntry } from './messages.ts';
@@ -177,7 +178,7 @@ export class Leader implements DurableListener {
   }
 
   private tryChooseEpoch(): void {
-    if (this.epochChosen || !isQuorum(this.p.cfg, this.connecting.keys())) return;
+    if (this.epochChosen || !isMajority(this.connecting.keys(), this.p.cfg.participants)) return;
     this.epochChosen = true;
     this.epoch = this.maxAcceptedEpoch + 1;
     this.lastProposed = makeZxid(this.epoch, 0);
@@ -211,7 +212,7 @@ export class Leader implements DurableListener {
     if (this.syncing) return this.syncLearner(h);
     if (this.epochAcked) return; // synced once my currentEpoch is written
     if (!h.observer) this.electing.add(h.sid);
-    if (!isQuorum(this.p.cfg, this.electing)) return;
+    if (!isMajority(this.electing, this.p.cfg.participants)) return;
     this.epochAcked = true;
     this.p.writeEpoch('current', this.epoch, () => {
       if (this.closed) return;
@@ -284,7 +285,7 @@ export class Leader implements DurableListener {
 
   private tryEstablish(): void {
     if (this.established || !this.epochAcked || !this.newLeaderAcks.has(this.p.sid)) return;
-    if (!isQuorum(this.p.cfg, this.newLeaderAcks)) return;
+    if (!isMajority(this.newLeaderAcks, this.p.cfg.participants)) return;
     this.established = true;
     this.p.cancelTimer(INIT_TIMER);
     const zxid = makeZxid(this.epoch, 0);
@@ -364,7 +365,7 @@ export class Leader implements DurableListener {
   private tryCommit(): void {
     while (this.outstanding.length > 0) {
       const o = this.outstanding[0]!;
-      if (!isQuorum(this.p.cfg, o.acks)) return;
+      if (!isMajority(o.acks, this.p.cfg.participants)) return;
       const zxid = o.entry.zxid;
       this.outstanding.shift();
       this.lastCommitted = zxid;
@@ -413,7 +414,7 @@ export class Leader implements DurableListener {
     if (this.closed) return;
     const synced = [this.p.sid];
     for (const h of this.handlers.values()) if (this.tick <= h.tickOfNextAckDeadline) synced.push(h.sid);
-    if (!this.tickSkip && !isQuorum(cfg, synced)) {
+    if (!this.tickSkip && !isMajority(synced, cfg.participants)) {
       this.p.abandon('not sufficient followers synced');
       return;
     }

@@ -11,8 +11,8 @@ import type { Page } from 'playwright-core';
 import { browserRequired, chromiumPath, CHROMIUM, launchChromium } from '../../scripts/chromium.ts';
 import type { Browser } from '../../scripts/chromium.ts';
 import { renderTimeline } from './render.ts';
-import { largeTrace } from './synthetic.ts';
-import { realPlantedTruncBug, realSplitBrain } from './ensemble.ts';
+import { largeTrace } from './testing/synthetic.ts';
+import { realPlantedTruncBug, realSplitBrain } from './testing/real-runs.ts';
 import { runAll } from '../../checkers/index.ts';
 
 const OUT = resolve(dirname(fileURLToPath(import.meta.url)), '../../out');

@@ -4,8 +4,8 @@ import { toHappenings } from './records.ts';
 import { buildModel, leaderOverlaps, MAX_CLIENT_LANES } from './model.ts';
 import type { Model, Span } from './model.ts';
 import { categoryOf } from './categories.ts';
-import { largeTrace, splitBrainTrace, TraceBuilder } from './synthetic.ts';
-import { realSplitBrain } from './ensemble.ts';
+import { largeTrace, splitBrainTrace, TraceBuilder } from './testing/synthetic.ts';
+import { realSplitBrain } from './testing/real-runs.ts';
 
 const lane = (m: Model, id: string): number => m.lanes.findIndex((l) => l.id === id);
 const spansOf = (m: Model, id: string): Span[] => m.spans.filter((s) => s.lane === lane(m, id));

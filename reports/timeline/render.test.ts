@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { renderTimeline } from './render.ts';
 import type { Packed } from './pack.ts';
-import { splitBrainTrace, TraceBuilder } from './synthetic.ts';
+import { splitBrainTrace, TraceBuilder } from './testing/synthetic.ts';
 import { runScenario } from '../../sim/scenario.ts';
 import splitBrainScenario from '../../scenarios/split-brain.ts';
 

@@ -5,12 +5,9 @@
  * It compiles to the kernel's plain `Scenario` (sim/scenario.ts), which `npm run sim` and
  * scenarios.test.ts run and judge with every trace checker.
  */
-import type { NodeId } from '../../protocol/contract.ts';
-import { quorumConfig } from '../../protocol/config.ts';
 import type { QuorumConfig } from '../../protocol/config.ts';
 import type { ClientConfig } from '../../protocol/client/client.ts';
-import { dataBackend } from '../../protocol/server/dataBackend.ts';
-import { ensembleFactory, serverNodes } from '../../protocol/server/ensemble.ts';
+import { layout } from '../../ensemble/layout.ts';
 import type { DiskConfig } from '../../sim/disk.ts';
 import type { LinkConfig } from '../../sim/network.ts';
 import type { Expectation, Scenario, ScenarioCheck } from '../../sim/scenario.ts';
@@ -55,16 +52,12 @@ export interface ZkScenario extends Scenario {
 }
 
 export function zkScenario(spec: ZkScenarioSpec): ZkScenario {
-  const participants = Array.from({ length: spec.servers }, (_, i) => i + 1);
-  const observers = Array.from({ length: spec.observers ?? 0 }, (_, i) => spec.servers + i + 1);
-  const cfg = quorumConfig(participants, { observers, ...spec.cfg });
-  const servers = serverNodes(cfg);
-  const clients = Array.from({ length: spec.clients ?? 0 }, (_, i) => `c${i + 1}`);
-  const inner = ensembleFactory({ cfg, backend: dataBackend(), ...(spec.client === undefined ? {} : { client: spec.client }) });
-  let z = new Zk(cfg, servers, clients);
+  // Servers, observers, clients, zoo.cfg and client settings; the real DataTree backend.
+  const l = layout(spec);
+  let z = new Zk(l);
   // The checker settings depend on the run (the last fault's time): computed lazily per run.
   const check: ScenarioCheck = {
-    ensembleSize: participants.length,
+    ensembleSize: l.cfg.participants.length,
     ...(spec.client?.sessionTimeoutMs === undefined ? {} : { sessionTimeoutMs: spec.client.sessionTimeoutMs }),
     ...(spec.check?.livenessNeedsWrite === undefined ? {} : { livenessNeedsWrite: spec.check.livenessNeedsWrite }),
     get healedAtUs() {
@@ -78,13 +71,13 @@ export function zkScenario(spec: ZkScenarioSpec): ZkScenario {
     name: spec.name,
     description: spec.description,
     ...(spec.seed === undefined ? {} : { seed: spec.seed }),
-    nodes: [...servers, ...clients] as NodeId[],
-    factory: (id) => z.adopt(id, inner(id)),
+    nodes: l.nodes,
+    factory: (id) => z.ensemble.factory(id),
     ...(spec.link === undefined ? {} : { link: spec.link }),
     ...(spec.disk === undefined ? {} : { disk: spec.disk }),
     durationUs: ms(spec.durationMs),
     begin() {
-      z = new Zk(cfg, servers, clients);
+      z = new Zk(l);
     },
     setup(sim) {
       z.bind(sim);

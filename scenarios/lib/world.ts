@@ -3,14 +3,18 @@
  * actions at virtual times (milliseconds, the unit ZooKeeper's knobs use), injects faults, issues
  * ZooKeeper API calls from client nodes (answers come back to a callback), delivers watch
  * notifications to listeners, and reads the live ensemble (who leads, which znodes a server holds)
- * for expectations. Reading the live node objects does not perturb the run: the kernel only ever
- * sees them through the hosting contract.
+ * for expectations. The ensemble itself — live node handles, reply routing — is the `Ensemble`
+ * driver (`ensemble/ensemble.ts`); this file is the scenario vocabulary on top of it. Reading the
+ * live node objects does not perturb the run: the kernel only ever sees them through the hosting
+ * contract.
  */
 import type { Effect, NodeId, ProtocolNode } from '../../protocol/contract.ts';
 import type { QuorumConfig } from '../../protocol/config.ts';
+import { sidOf } from '../../protocol/config.ts';
 import type { Reply } from '../../protocol/request/types.ts';
-import { TreeState } from '../../protocol/server/dataBackend.ts';
 import type { QuorumPeer } from '../../protocol/server/peer.ts';
+import { Ensemble } from '../../ensemble/ensemble.ts';
+import type { Layout } from '../../ensemble/layout.ts';
 import type { DiskConfig } from '../../sim/disk.ts';
 import type { Expectation } from '../../sim/scenario.ts';
 import type { Simulation } from '../../sim/simulation.ts';
@@ -35,27 +39,38 @@ export interface CallRecord {
 }
 
 export class Zk {
-  sim!: Simulation;
-  /** The current process object of every node (replaced at each restart). */
-  readonly procs = new Map<NodeId, ProtocolNode>();
+  /** The live ensemble: node handles, reply routing (built on the run's layout). */
+  readonly ensemble: Ensemble;
+  readonly cfg: QuorumConfig;
+  readonly servers: readonly NodeId[];
+  readonly clients: readonly NodeId[];
   readonly calls: CallRecord[] = [];
   /** Expectations judged during the run (`expectAt`, `expect`). */
   readonly judged: Expectation[] = [];
   /** Virtual time (µs) of the last fault this script injected. */
   lastFaultUs: number | undefined;
-  private readonly pending = new Map<string, { rec: CallRecord; then: ((r: Reply) => void) | undefined }>();
   private readonly watchers = new Map<NodeId, ((e: WatchEvent) => void)[]>();
   private readonly eventListeners = new Map<string, ((node: NodeId, data: Readonly<Record<string, unknown>>) => void)[]>();
 
-  constructor(
-    readonly cfg: QuorumConfig,
-    readonly servers: readonly NodeId[],
-    readonly clients: readonly NodeId[],
-  ) {}
+  constructor(l: Layout) {
+    this.ensemble = new Ensemble(l, { wrap: (id, node) => this.listen(id, node) });
+    this.cfg = l.cfg;
+    this.servers = l.serverIds;
+    this.clients = l.clientIds;
+  }
+
+  /** The run's simulation (bound by the scenario's setup). */
+  get sim(): Simulation {
+    return this.ensemble.sim;
+  }
+
+  /** The current process object of every node (replaced at each restart). */
+  get procs(): ReadonlyMap<NodeId, ProtocolNode> {
+    return this.ensemble.procs;
+  }
 
   /** Wraps a freshly built node so the script hears its watch notifications and trace events. */
-  adopt(id: NodeId, node: ProtocolNode): ProtocolNode {
-    this.procs.set(id, node);
+  private listen(id: NodeId, node: ProtocolNode): ProtocolNode {
     return {
       id,
       step: (input, now): Effect[] => {
@@ -90,16 +105,7 @@ export class Zk {
 
   /** Binds the run's simulation (called by the scenario's setup). */
   bind(sim: Simulation): void {
-    this.sim = sim;
-    sim.onReply((node, id, result) => {
-      const key = `${node}/${id}`;
-      const p = this.pending.get(key);
-      if (p === undefined) return;
-      this.pending.delete(key);
-      p.rec.reply = result as Reply;
-      p.rec.answeredAtUs = sim.now;
-      p.then?.(result as Reply);
-    });
+    this.ensemble.attach(sim);
   }
 
   // ------------------------------------------------------------------ time
@@ -136,19 +142,16 @@ export class Zk {
   }
 
   server(id: NodeId): QuorumPeer {
-    return this.procs.get(id) as QuorumPeer;
+    return this.ensemble.server(id);
   }
 
   isUp(id: NodeId): boolean {
-    return this.sim.isUp(id);
+    return this.ensemble.isUp(id);
   }
 
   /** Live servers whose leadership is established, newest epoch first. */
   leaders(): { id: NodeId; epoch: number }[] {
-    return this.servers
-      .filter((s) => this.sim.isUp(s) && this.server(s).leader?.established === true)
-      .map((s) => ({ id: s, epoch: this.server(s).leader?.epoch ?? -1 }))
-      .sort((a, b) => b.epoch - a.epoch || (a.id < b.id ? -1 : 1));
+    return this.ensemble.leaders().map((p) => ({ id: p.id, epoch: p.leader?.epoch ?? -1 }));
   }
 
   /** The established leader of the newest epoch (a cut-off old leader may still think it leads). */
@@ -159,12 +162,12 @@ export class Zk {
   /** Voting servers that are up and not the current leader, in id order. */
   followers(): NodeId[] {
     const l = this.leader();
-    return this.servers.filter((s) => s !== l && this.sim.isUp(s) && this.cfg.participants.includes(Number(s.slice(1))));
+    return this.servers.filter((s) => s !== l && this.sim.isUp(s) && this.cfg.participants.includes(sidOf(s)));
   }
 
   /** Servers answering clients now. */
   serving(): NodeId[] {
-    return this.servers.filter((s) => this.sim.isUp(s) && this.server(s).isServing());
+    return this.ensemble.serving();
   }
 
   /** The peer's state word: LOOKING / FOLLOWING / LEADING / OBSERVING, or 'down'. */
@@ -175,14 +178,12 @@ export class Zk {
 
   /** Does server `s` hold znode `path` in its (applied) tree? */
   has(s: NodeId, path: string): boolean {
-    const sm = this.server(s).db.sm;
-    if (!(sm instanceof TreeState)) throw new Error('Zk.has needs the DataTree backend');
-    return sm.tree.getNode(path) !== undefined;
+    return this.ensemble.has(s, path);
   }
 
   /** The session a client holds now ('0x0' when none). */
   session(client: NodeId): string {
-    return String((this.procs.get(client) as unknown as { sessionId: unknown }).sessionId);
+    return this.ensemble.session(client);
   }
 
   // ------------------------------------------------------------------ faults
@@ -275,8 +276,11 @@ export class Zk {
   call(client: NodeId, op: Readonly<Record<string, unknown>>, then?: (r: Reply) => void, label?: string): CallRecord {
     const rec: CallRecord = { client, op, label, atUs: this.sim.now, reply: undefined, answeredAtUs: undefined };
     this.calls.push(rec);
-    const id = this.sim.request(client, op);
-    this.pending.set(`${client}/${id}`, { rec, then });
+    this.ensemble.request(client, op, (result) => {
+      rec.reply = result as Reply;
+      rec.answeredAtUs = this.sim.now;
+      then?.(result as Reply);
+    });
     return rec;
   }
 

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { randomFaults, scheduleFaults } from '../../sim/index.ts';
-import type { EpisodeKind } from '../../sim/index.ts';
-import { Cluster } from './cluster.ts';
-import { allViolations, connectAll, converge } from './testWorkload.ts';
+import { randomFaults, scheduleFaults } from '../sim/index.ts';
+import type { EpisodeKind } from '../sim/index.ts';
+import { Ensemble } from './ensemble.ts';
+import { connectAll, converge } from './testing/workload.ts';
+import { allViolations } from './testing/violations.ts';
 
 /**
  * ZooKeeper runs on TCP: no message loss, duplication or reordering within a connection, so those
@@ -20,16 +21,15 @@ interface FuzzOptions {
 function fuzz(servers: number, seed: number, o: FuzzOptions = {}): { violations: string[]; acked: number; settled: boolean } {
   const observers = o.observers ?? 0;
   const durationUs = (o.seconds ?? 40) * 1_000_000;
-  const c = new Cluster({ servers, observers, clients: 3, seed });
+  const c = Ensemble.simulate({ servers, observers, clients: 3, seed });
   c.runUntil(() => c.settled(), 5_000);
   connectAll(c);
   let n = 0;
   let acked = 0;
-  c.sim.onReply((node, _id, r) => {
-    if (node.startsWith('c') && (r as { op?: string; rc?: number }).op === 'create' && (r as { rc: number }).rc === 0) acked++;
-  });
   const loop = (client: string) => {
-    c.sim.request(client, { op: 'create', path: `/f-${client}-${n++}`, data: 'v' });
+    c.request(client, { op: 'create', path: `/f-${client}-${n++}`, data: 'v' }, (r) => {
+      if ((r as { rc?: number }).rc === 0) acked++;
+    });
     if (c.sim.now < durationUs) c.sim.after((o.intervalMs ?? 25) * 1000, () => loop(client));
   };
   for (const id of c.clientIds) c.sim.after(0, () => loop(id));
@@ -79,7 +79,7 @@ describe('random faults (TCP-like network)', () => {
 describe('random faults, mixed workload', () => {
   for (const seed of [501, 502]) {
     it(`creates, ephemerals, sequentials, multi, watches, sync and an abandoned session (seed ${seed})`, () => {
-      const c = new Cluster({ servers: 3, observers: seed % 2, clients: 4, seed, client: { sessionTimeoutMs: 4000 } });
+      const c = Ensemble.simulate({ servers: 3, observers: seed % 2, clients: 4, seed, client: { sessionTimeoutMs: 4000 } });
       c.runUntil(() => c.settled(), 5_000);
       connectAll(c);
       let n = 0;

@@ -4,17 +4,17 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { splitBrainTrace } from './timeline/synthetic.ts';
+import { splitBrainTrace } from '../reports/timeline/testing/synthetic.ts';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const dir = mkdtempSync(join(tmpdir(), 'zabsim-reports-'));
 
 function run(...args: string[]): { code: number | null; out: string; err: string } {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', 'reports/main.ts', ...args], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
+  const r = spawnSync(process.execPath, ['--import', 'tsx', 'cli/report.ts', ...args], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
   return { code: r.status, out: r.stdout, err: r.stderr };
 }
 
-describe('reports/main.ts', () => {
+describe('cli/report.ts', () => {
   const trace = join(dir, 'split.jsonl');
   writeFileSync(trace, splitBrainTrace().map((r) => JSON.stringify(r)).join('\n') + '\n');
 

@@ -4,11 +4,12 @@
  * which is what the QuorumPeer does once Zab notices the leader is gone.
  */
 import { describe, expect, it } from 'vitest';
-import type { Effect, Input, NodeId, ProtocolNode } from '../contract.ts';
-import { Simulation, ms } from '../../sim/index.ts';
-import type { TraceRecord } from '../../sim/index.ts';
-import { FastLeaderElection } from './fle.ts';
-import type { Notification, ServerState } from './types.ts';
+import type { Effect, Input, NodeId, ProtocolNode } from '../protocol/contract.ts';
+import { Simulation, ms } from '../sim/index.ts';
+import type { TraceRecord } from '../sim/index.ts';
+import { sidOf } from '../protocol/config.ts';
+import { FastLeaderElection } from '../protocol/election/fle.ts';
+import type { Notification, ServerState } from '../protocol/election/types.ts';
 
 interface Disk {
   zxid: number;
@@ -25,7 +26,7 @@ class ElectionOnlyNode implements ProtocolNode {
     participants: number[],
     private readonly disk: Disk,
   ) {
-    this.fle = new FastLeaderElection({ myid: Number(id.slice(1)), participants, observers: [] });
+    this.fle = new FastLeaderElection({ myid: sidOf(id), participants, observers: [] });
   }
 
   step(input: Input, now: number): Effect[] {

@@ -1,37 +1,31 @@
 /**
  * Test oracles for elections run by `testnet.ts`: who must win a fresh election, and the reference's
- * "election ordering" guarantee checked on the traces. Written independently of `order.ts` so a
- * bug there cannot hide itself.
+ * "election ordering" guarantee checked on the traces. The vote order is the model's own
+ * (`../order.ts`, pinned by explicit cases in `order.test.ts`); the one deliberately independent
+ * copy of the order is the ElectionOrder checker's (`checkers/election.ts`).
  */
+import { totalOrderPredicate } from '../order.ts';
 import type { TestNetResult, TestServer } from './testnet.ts';
+
+/** Does a's initial vote (epoch, zxid, sid) beat b's in the vote order? */
+function beats(a: TestServer, b: TestServer): boolean {
+  return totalOrderPredicate(a.sid, a.zxid ?? 0, a.epoch ?? 0, b.sid, b.zxid ?? 0, b.epoch ?? 0);
+}
 
 /** The greatest (epoch, zxid, sid) among the given participants: who ZooKeeper must elect. */
 export function expectedLeader(servers: readonly TestServer[]): number {
   let best: TestServer | undefined;
   for (const s of servers) {
     if (s.observer) continue;
-    if (
-      !best ||
-      (s.epoch ?? 0) > (best.epoch ?? 0) ||
-      ((s.epoch ?? 0) === (best.epoch ?? 0) &&
-        ((s.zxid ?? 0) > (best.zxid ?? 0) || ((s.zxid ?? 0) === (best.zxid ?? 0) && s.sid > best.sid)))
-    ) {
-      best = s;
-    }
+    if (!best || beats(s, best)) best = s;
   }
   if (!best) throw new Error('no participants');
   return best.sid;
 }
 
-/** (epoch, zxid, sid) of a server's initial vote, compared lexicographically. */
+/** a's initial vote is b's or beats it. */
 function beatsOrEquals(a: TestServer, b: TestServer): boolean {
-  const ae = a.epoch ?? 0;
-  const be = b.epoch ?? 0;
-  if (ae !== be) return ae > be;
-  const az = a.zxid ?? 0;
-  const bz = b.zxid ?? 0;
-  if (az !== bz) return az > bz;
-  return a.sid >= b.sid;
+  return a.sid === b.sid || beats(a, b);
 }
 
 /**

@@ -1,14 +1,11 @@
 /**
- * Test/bench helpers on a Cluster: connect clients, issue numbered creates, wait for convergence,
- * and run every ensemble invariant at once.
+ * Test/bench steps on an `Ensemble`: connect clients, issue numbered creates, wait for
+ * convergence, and the old-leader-with-an-uncommitted-txn story.
  */
-import { Err } from '../request/errors.ts';
-import type { Cluster } from './cluster.ts';
-import { agreementViolations, divergence, leadershipViolations, lostWrites } from './invariants.ts';
-import { OpaqueState } from './opaqueBackend.ts';
-import { TreeState } from './dataBackend.ts';
+import { Err } from '../../protocol/request/errors.ts';
+import type { Ensemble } from '../ensemble.ts';
 
-export function connectAll(c: Cluster, clients = c.clientIds): void {
+export function connectAll(c: Ensemble, clients = c.clientIds): void {
   for (const id of clients) {
     const r = c.call(id, { op: 'connect' }) as { rc: number } | undefined;
     if (r?.rc !== Err.OK) throw new Error(`${id} could not connect: ${JSON.stringify(r)}`);
@@ -16,7 +13,7 @@ export function connectAll(c: Cluster, clients = c.clientIds): void {
 }
 
 /** Issue `n` creates `/prefix-i` from `client`, one after another; returns the acked count. */
-export function createMany(c: Cluster, client: string, prefix: string, n: number, maxMs = 30_000): number {
+export function createMany(c: Ensemble, client: string, prefix: string, n: number, maxMs = 30_000): number {
   let ok = 0;
   for (let i = 0; i < n; i++) {
     const r = c.call(client, { op: 'create', path: `/${prefix}-${i}`, data: String(i) }, maxMs) as { rc: number } | undefined;
@@ -31,7 +28,7 @@ export function createMany(c: Cluster, client: string, prefix: string, n: number
  * one restarts. Returns the old leader's id and sid and the virtual time just before its restart.
  * Throws when a step does not happen in time.
  */
-export function restartOldLeaderWithUncommittedTxn(c: Cluster): { id: string; sid: number; restartedAfter: number } {
+export function restartOldLeaderWithUncommittedTxn(c: Ensemble): { id: string; sid: number; restartedAfter: number } {
   const step = (ok: boolean, what: string): void => {
     if (!ok) throw new Error(`old-leader story: ${what} did not happen in time`);
   };
@@ -55,14 +52,14 @@ export function restartOldLeaderWithUncommittedTxn(c: Cluster): { id: string; si
 }
 
 /** Pipeline `n` creates without waiting; returns the result keys. */
-export function pipelineCreates(c: Cluster, client: string, prefix: string, n: number): string[] {
+export function pipelineCreates(c: Ensemble, client: string, prefix: string, n: number): string[] {
   const keys: string[] = [];
   for (let i = 0; i < n; i++) keys.push(c.send(client, { op: 'create', path: `/${prefix}-${i}`, data: String(i) }));
   return keys;
 }
 
 /** Run until every live server is serving the same last zxid. */
-export function converge(c: Cluster, maxMs = 60_000): boolean {
+export function converge(c: Ensemble, maxMs = 60_000): boolean {
   return c.runUntil(() => {
     if (!c.settled()) return false;
     const up = c.serverIds.filter((s) => c.sim.isUp(s));
@@ -70,19 +67,4 @@ export function converge(c: Cluster, maxMs = 60_000): boolean {
     // The leader sets (epoch,0) at establishment; followers converge on the last applied txn.
     return zs.size === 1 || (zs.size === 2 && [...zs].some((z) => z % 2 ** 32 === 0));
   }, maxMs);
-}
-
-/** Does server `s` hold znode `path` (either backend)? */
-export function hasPath(c: Cluster): (server: string, path: string) => boolean {
-  return (s, p) => {
-    const sm = c.server(s).db.sm;
-    if (sm instanceof TreeState) return sm.tree.getNode(p) !== undefined;
-    if (sm instanceof OpaqueState) return sm.kv.has(p);
-    throw new Error('unknown state machine');
-  };
-}
-
-/** Every invariant; an empty list means the run is clean. */
-export function allViolations(c: Cluster, exists = hasPath(c)): string[] {
-  return [...leadershipViolations(c), ...agreementViolations(c), ...lostWrites(c, exists), ...divergence(c)];
 }

@@ -1,10 +1,10 @@
 /**
- * Real simulator runs for the timeline's tests: the ZooKeeper ensemble (`protocol/server/cluster.ts`)
+ * Real simulator runs for the timeline's tests: the ZooKeeper ensemble (`ensemble/`)
  * on the simulation kernel, told the split-brain story — the leader and one follower are cut off,
  * the majority elects a leader of a higher epoch, the partition heals.
  */
-import type { TraceRecord } from './records.ts';
-import { Cluster } from '../../protocol/server/cluster.ts';
+import type { TraceRecord } from '../records.ts';
+import { Ensemble } from '../../../ensemble/ensemble.ts';
 
 export interface SplitBrainRun {
   readonly trace: readonly TraceRecord[];
@@ -14,7 +14,7 @@ export interface SplitBrainRun {
 }
 
 export function realSplitBrain(seed = 1): SplitBrainRun {
-  const c = new Cluster({ servers: 5, clients: 2, seed });
+  const c = Ensemble.simulate({ servers: 5, clients: 2, seed });
   if (!c.runUntil(() => c.settled(), 5_000)) throw new Error('ensemble did not settle');
   const old = c.leader();
   if (old === null) throw new Error('no leader');
@@ -41,7 +41,7 @@ export function realSplitBrain(seed = 1): SplitBrainRun {
  * checkers flag it; the timeline must let a reader jump to the place.
  */
 export function realPlantedTruncBug(seed = 7): readonly TraceRecord[] {
-  const c = new Cluster({ servers: 3, clients: 2, seed, cfg: { bugs: { diffInsteadOfTrunc: true } } });
+  const c = Ensemble.simulate({ servers: 3, clients: 2, seed, cfg: { bugs: { diffInsteadOfTrunc: true } } });
   if (!c.runUntil(() => c.settled(), 5_000)) throw new Error('ensemble did not settle');
   const old = c.leader();
   if (old === null || old.leader === null) throw new Error('no leader');

@@ -1,5 +1,5 @@
 import { expect } from 'vitest';
-import { hashString } from './hamt.ts';
+import { hashString } from '../hamt.ts';
 
 /**
  * Pairs of keys with equal 32-bit hashString (found once by a birthday search over random keys);

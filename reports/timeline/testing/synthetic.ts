@@ -6,9 +6,10 @@
  * decides anything, the story is scripted.
  */
 import seedrandom from 'seedrandom';
-import type { EventData, EventName, TraceRecord } from '../../trace/records.ts';
-import { SCHEMA_VERSION } from '../../trace/schema.ts';
-import { makeZxid } from '../../protocol/zxid.ts';
+import type { EventData, EventName, TraceRecord } from '../../../trace/records.ts';
+import { SCHEMA_VERSION } from '../../../trace/schema.ts';
+import { makeZxid } from '../../../protocol/zxid.ts';
+import { sidOf } from '../../../trace/view.ts';
 
 const MS = 1000;
 
@@ -88,7 +89,7 @@ export class TraceBuilder {
   }
 }
 
-const num = (s: string): number => Number(s.slice(1));
+const num = sidOf;
 
 /** Fast leader election among `voters`; everyone ends up voting for `winner`. Returns decision time. */
 export function election(

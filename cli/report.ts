@@ -1,20 +1,20 @@
 /**
  * Report commands over a trace file (JSONL from `npm run sim -- ... --trace OUT.jsonl`):
- *   tsx reports/main.ts timeline TRACE [-o OUT.html] [--title T] [--seed S] [--verdicts V.json | --check]
- *   tsx reports/main.ts narrate TRACE [--verdicts V.json | --check]
+ *   tsx cli/report.ts timeline TRACE [-o OUT.html] [--title T] [--seed S] [--verdicts V.json | --check]
+ *   tsx cli/report.ts narrate TRACE [--verdicts V.json | --check]
  * `--check` runs every safety checker on the trace and attaches their verdicts.
  * Bad input: one line on stderr, exit 2.
  */
 import { writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
-import { loadTrace, loadVerdicts, ReportInputError } from './load.ts';
-import type { Verdict } from './timeline/model.ts';
-import type { TraceRecord } from './timeline/records.ts';
+import { loadTrace, loadVerdicts, ReportInputError } from '../reports/load.ts';
+import type { Verdict } from '../reports/timeline/model.ts';
+import type { TraceRecord } from '../reports/timeline/records.ts';
 // The renderer (d3, jsdom) and the checkers load only once the input is known to be good:
 // a mistyped command answers at once.
 
-const USAGE = 'usage: tsx reports/main.ts timeline|narrate TRACE.jsonl [-o OUT.html] [--title T] [--seed S] [--verdicts V.json | --check]';
+const USAGE = 'usage: tsx cli/report.ts timeline|narrate TRACE.jsonl [-o OUT.html] [--title T] [--seed S] [--verdicts V.json | --check]';
 
 function fail(msg: string): never {
   console.error(`reports: ${msg}`);
@@ -54,11 +54,11 @@ async function main(argv: readonly string[]): Promise<void> {
   const verdicts: Verdict[] =
     values.verdicts !== undefined ? loadVerdicts(values.verdicts) : values.check ? (await import('../checkers/index.ts')).runAll(trace) : [];
   if (cmd === 'narrate') {
-    const { narrate } = await import('./narrate.ts');
+    const { narrate } = await import('../reports/narrate.ts');
     process.stdout.write(narrate(trace, { verdicts }));
     return;
   }
-  const { renderTimeline } = await import('./timeline/render.ts');
+  const { renderTimeline } = await import('../reports/timeline/render.ts');
   const out = values.out ?? file.replace(/\.jsonl?$/, '') + '.html';
   const html = renderTimeline(trace, {
     title: values.title ?? `zabsim timeline: ${basename(file)}`,

@@ -5,9 +5,10 @@
  * telling the election its new state once an election ends.
  */
 import seedrandom from 'seedrandom';
-import type { Effect } from '../contract.ts';
-import { FastLeaderElection, type ElectionOutcome } from './fle.ts';
-import type { ElectionBugs, Notification } from './types.ts';
+import type { Effect } from '../../contract.ts';
+import { sidOf } from '../../config.ts';
+import { FastLeaderElection, type ElectionOutcome } from '../fle.ts';
+import type { ElectionBugs, Notification } from '../types.ts';
 
 export interface TestServer {
   readonly sid: number;
@@ -129,7 +130,7 @@ export function runElection(servers: readonly TestServer[], opts: TestNetOptions
     const fle = elections.get(sid)!;
     for (const e of fx) {
       if (e.kind === 'send') {
-        const to = Number(e.to.slice(1));
+        const to = sidOf(e.to);
         const key = `${sid}>${to}`;
         const index = linkCount.get(key) ?? 0;
         linkCount.set(key, index + 1);
