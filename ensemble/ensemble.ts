@@ -195,8 +195,8 @@ export class Ensemble {
     const out: NodeEvent[] = [];
     for (const r of this.sim.trace.records) {
       if (r.ev !== 'trace') continue;
-      if (event !== undefined && r['event'] !== event) continue;
-      out.push({ t: r.t, node: r.node, event: r['event'] as string, data: (r['data'] ?? {}) as Record<string, unknown> });
+      if (event !== undefined && r.event !== event) continue;
+      out.push({ t: r.t, node: r.node, event: r.event, data: r.data as Readonly<Record<string, unknown>> });
     }
     return out;
   }

@@ -82,7 +82,7 @@ export class Zk {
           const listeners = this.eventListeners.get(e.event);
           if (listeners !== undefined) this.sim.after(0, () => listeners.forEach((fn) => fn(id, d)));
           if (e.event === 'client.watch' && this.watchers.has(id)) {
-            const ev: WatchEvent = { type: String(d['type']), path: String(d['path']), zxid: Number(d['zxid']) };
+            const ev: WatchEvent = { type: e.data.type, path: e.data.path, zxid: e.data.zxid };
             this.sim.after(0, () => {
               for (const fn of this.watchers.get(id) ?? []) fn(ev);
             });
