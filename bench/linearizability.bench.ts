@@ -7,14 +7,13 @@
  * - a synthetic ZooKeeper write history (seeded), split and whole.
  */
 import { readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import seedrandom from 'seedrandom';
 import { findModel } from '../checkers/linearizability/registry.ts';
 import type { CheckOptions } from '../checkers/linearizability/types.ts';
 
-const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const dir = join(process.env['ZABSIM_SHARED'] ?? join(repo, '../shared'), 'fixtures/porcupine');
+const dir = join(dirname(fileURLToPath(import.meta.url)), '../checkers/linearizability/testdata');
 
 function time<T>(f: () => T): [T, number] {
   const t0 = performance.now();
