@@ -1,21 +1,33 @@
 /**
- * The search's memo: a set of (bitset of linearized ops, model state) pairs, as an open hash
- * table in flat typed arrays: one growable pool holds every stored bitset back to back, chains
- * are index links. Storing a pair allocates no object (only amortized array growth), which
- * matters because a hard history stores hundreds of thousands of pairs.
+ * The search's memo: a set of (set of linearized ops, model state) pairs, as an open hash table
+ * in flat typed arrays. Storing a pair allocates no object (only amortized array growth), which
+ * matters because a hard history stores millions of pairs.
+ *
+ * A set is stored as a *window* of its bitset, not the whole bitset. Ops are numbered in call
+ * order, and the search only ever holds sets that are closed under "returned before": so a set
+ * is nearly always "every op below some point, plus a few ops concurrent with the first one
+ * missing". The window is the words from the first word that is not all ones (`lo`) up to the
+ * last non-zero word; the words below `lo` are all ones by definition, so (lo, window) names the
+ * set exactly. For a history with P processes the window is a word or two, whatever its length
+ * (10k ops: ~40 bytes per pair instead of 1.3 KB); an op that never returns keeps the window
+ * open from its position on, up to the whole bitset in the worst case.
  */
 export class MemoTable<S> {
   private heads: Int32Array;
   private mask: number;
   private hashes: Int32Array;
   private chain: Int32Array;
+  /** Per entry: first word of its window (`lo`), where its words start in `pool`, how many. */
+  private los: Int32Array;
+  private offsets: Int32Array;
+  private lens: Int32Array;
   private pool: Uint32Array;
+  private poolUsed = 0;
   private states: S[] = [];
   private stateBytes = 0;
   size = 0;
 
   constructor(
-    private readonly words: number,
     private readonly equal: (a: S, b: S) => boolean,
     /** Heap bytes a stored state holds (beyond what other stored states share), roughly. */
     private readonly sizeOf: (s: S) => number = () => 8,
@@ -24,23 +36,35 @@ export class MemoTable<S> {
     this.mask = 1023;
     this.hashes = new Int32Array(256);
     this.chain = new Int32Array(256);
-    this.pool = new Uint32Array(256 * Math.max(1, words));
+    this.los = new Int32Array(256);
+    this.offsets = new Int32Array(256);
+    this.lens = new Int32Array(256);
+    this.pool = new Uint32Array(1024);
   }
 
-  /** Bytes held, roughly (for the cache budget). */
+  /** Bytes held, roughly (for the memory budget): the tables, the pool, and the states. */
   bytes(): number {
-    return this.heads.byteLength + this.hashes.byteLength * 2 + this.pool.byteLength + this.size * 16 + this.stateBytes;
+    return (
+      this.heads.byteLength +
+      this.hashes.byteLength * 5 +
+      this.pool.byteLength +
+      this.states.length * 8 +
+      this.stateBytes
+    );
   }
 
-  /** Adds the pair unless present; answers whether it was added. */
-  add(hash: number, bits: Uint32Array, state: S): boolean {
-    const words = this.words;
+  /**
+   * Adds the pair (the set whose words below `lo` are all ones and whose words `lo..hi-1` are
+   * `bits[lo..hi-1]`, all others zero; `state`) unless present; answers whether it was added.
+   */
+  add(hash: number, bits: Uint32Array, lo: number, hi: number, state: S): boolean {
     const pool = this.pool;
+    const len = hi - lo;
     for (let e = this.heads[hash & this.mask]!; e !== -1; e = this.chain[e]!) {
-      if (this.hashes[e] !== hash) continue;
-      const base = e * words;
+      if (this.hashes[e] !== hash || this.los[e] !== lo || this.lens[e] !== len) continue;
+      const base = this.offsets[e]! - lo;
       let same = true;
-      for (let k = 0; k < words; k++) {
+      for (let k = lo; k < hi; k++) {
         if (pool[base + k] !== bits[k]) {
           same = false;
           break;
@@ -51,11 +75,16 @@ export class MemoTable<S> {
     const e = this.size;
     if (e === this.hashes.length) this.growEntries();
     if (e >= this.heads.length) this.rehash();
+    if (this.poolUsed + len > this.pool.length) this.growPool(len);
     const slot = hash & this.mask;
     this.hashes[e] = hash;
     this.chain[e] = this.heads[slot]!;
     this.heads[slot] = e;
-    this.pool.set(bits, e * words);
+    this.los[e] = lo;
+    this.lens[e] = len;
+    this.offsets[e] = this.poolUsed;
+    this.pool.set(bits.subarray(lo, hi), this.poolUsed);
+    this.poolUsed += len;
     this.states.push(state);
     this.stateBytes += this.sizeOf(state);
     this.size = e + 1;
@@ -64,14 +93,21 @@ export class MemoTable<S> {
 
   private growEntries(): void {
     const cap = this.hashes.length * 2;
-    const h = new Int32Array(cap);
-    h.set(this.hashes);
-    this.hashes = h;
-    const c = new Int32Array(cap);
-    c.set(this.chain);
-    this.chain = c;
-    const p = new Uint32Array(cap * Math.max(1, this.words));
-    p.set(this.pool);
+    const grow = (a: Int32Array): Int32Array => {
+      const b = new Int32Array(cap);
+      b.set(a);
+      return b;
+    };
+    this.hashes = grow(this.hashes);
+    this.chain = grow(this.chain);
+    this.los = grow(this.los);
+    this.offsets = grow(this.offsets);
+    this.lens = grow(this.lens);
+  }
+
+  private growPool(need: number): void {
+    const p = new Uint32Array(Math.max(this.pool.length * 2, this.poolUsed + need));
+    p.set(this.pool.subarray(0, this.poolUsed));
     this.pool = p;
   }
 

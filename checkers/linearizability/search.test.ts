@@ -103,7 +103,7 @@ describe('search on hand-made histories', () => {
     h.push(rd(40, 'r', 0, 100, 9));
     const r = checkHistory(spec, h, { maxCacheBytes: 64 * 1024 });
     expect(r.verdict).toBe('unknown');
-    expect(r.reason).toMatch(/cache budget/);
+    expect(r.reason).toMatch(/memory budget/);
   });
 
   it('answers unknown when the time budget runs out', () => {
