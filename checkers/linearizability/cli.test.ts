@@ -20,8 +20,9 @@ const run = (...args: string[]) => {
 
 const w = (p: number, type: string, v: number) => `INFO  jepsen.util - ${p}\t:${type}\t:write\t${v}`;
 const r = (p: number, type: string, v: string) => `INFO  jepsen.util - ${p}\t:${type}\t:read\t${v}`;
-const good = file('good.log', [w(0, 'invoke', 1), w(0, 'ok', 1), r(1, 'invoke', 'nil'), r(1, 'ok', '1')].join('\n'));
-const bad = file('bad.log', [w(0, 'invoke', 1), w(0, 'ok', 1), r(1, 'invoke', 'nil'), r(1, 'ok', '2')].join('\n'));
+const lines = (...ls: string[]): string => ls.join('\n') + '\n';
+const good = file('good.log', lines(w(0, 'invoke', 1), w(0, 'ok', 1), r(1, 'invoke', 'nil'), r(1, 'ok', '1')));
+const bad = file('bad.log', lines(w(0, 'invoke', 1), w(0, 'ok', 1), r(1, 'invoke', 'nil'), r(1, 'ok', '2')));
 
 describe('check CLI', () => {
   it('prints one line per file and exits 1 when one is not linearizable, explaining under --explain', () => {
@@ -44,20 +45,33 @@ describe('check CLI', () => {
 
   it('exits 0 when all are linearizable, 3 when a budget leaves one unknown', () => {
     expect(run('--model', 'cas-register', good).code).toBe(0);
-    const lines = [];
-    for (let p = 0; p < 40; p++) lines.push(w(p, 'invoke', p % 5));
-    lines.push(r(99, 'invoke', 'nil'));
-    for (let p = 0; p < 40; p++) lines.push(w(p, 'ok', p % 5));
-    lines.push(r(99, 'ok', '7'));
-    const res = run('--model', 'cas-register', '--budget-ms', '50', file('hard.log', lines.join('\n')));
+    const hard: string[] = [];
+    for (let p = 0; p < 40; p++) hard.push(w(p, 'invoke', p % 5));
+    hard.push(r(99, 'invoke', 'nil'));
+    for (let p = 0; p < 40; p++) hard.push(w(p, 'ok', p % 5));
+    hard.push(r(99, 'ok', '7'));
+    const f = file('hard.log', lines(...hard));
+    const res = run('--model', 'cas-register', '--budget-ms', '50', f);
     expect(res.code).toBe(3);
-    expect(res.out[0]).toMatch(/hard\.log: unknown .*time budget exhausted/);
+    expect(res.out[0]).toMatch(/hard\.log: unknown .* — time budget exhausted \(50 ms\) in part register; raise --budget-ms$/);
+    const steps = run('--model', 'cas-register', '--max-steps', '1000', f);
+    expect(steps.code).toBe(3);
+    expect(steps.out[0]).toMatch(/ — step budget exhausted \(1000 steps\) in part register; raise --max-steps$/);
+    const mem = run('--model', 'cas-register', '--max-memory', '64K', f);
+    expect(mem.code).toBe(3);
+    expect(mem.out[0]).toMatch(/ — memory budget exhausted \(64 KiB per part\) in part register; raise --max-memory$/);
   });
 
   it.each([
     [['--model', 'nope', 'x'], /^check: unknown model "nope"/],
     [['--model', 'kv'], /^check: no history file given/],
     [['--model', 'kv', '--budget-ms', '-3', 'x'], /^check: /],
+    [['--model', 'kv', '--max-steps', 'lots', 'x'], /^check: --max-steps needs a whole number, got "lots"/],
+    [['--model', 'kv', '--max-memory', '4T', 'x'], /^check: --max-memory needs a size such as 512M or 4G, got "4T"/],
+    [['--model', 'kv', '--initial', '0', 'x'], /^check: --initial is for --model cas-register/],
+    [['--model', 'cas-register', '--initial', 'foo', 'x'], /^check: --initial needs an integer, a "string" or nil, got "foo"/],
+    [['--model', 'cas-register', '--html', 'o.html', 'a', 'b'], /^check: --html explains one history file/],
+    [['--model', 'cas-register', file('empty.edn', '')], /^check: .*empty\.edn:1: no operations: the history is empty$/],
     [['--model', 'kv', join(dir, 'missing.txt')], /^check: cannot read .*missing\.txt: ENOENT$/],
     [['--model', 'zookeeper', file('bad.jsonl', '{"type":"invoke"}')], /^check: .*bad\.jsonl:1: "id" must be a string or a number$/],
   ])('exits 2 with one stderr line for %j', (args, message) => {
