@@ -1,6 +1,6 @@
 /** `npm run check`: one line per file, exit codes, and one clear stderr line for bad input. */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -24,7 +24,62 @@ const lines = (...ls: string[]): string => ls.join('\n') + '\n';
 const good = file('good.log', lines(w(0, 'invoke', 1), w(0, 'ok', 1), r(1, 'invoke', 'nil'), r(1, 'ok', '1')));
 const bad = file('bad.log', lines(w(0, 'invoke', 1), w(0, 'ok', 1), r(1, 'invoke', 'nil'), r(1, 'ok', '2')));
 
+const knossos = (name: string): string => join(repo, 'checkers/linearizability/testdata/knossos', name);
+
 describe('check CLI', () => {
+  it('gives Knossos verdicts on Knossos-style EDN histories (vector and line layouts, :info, reused ids, nemesis ops, strings)', () => {
+    const res = run('--model', 'cas-register', '--initial', '0', ...['good', 'bad', 'info-reused', 'info-bad'].map((n) => knossos(`${n}.edn`)));
+    expect(res.err).toEqual([]);
+    expect(res.code).toBe(1);
+    expect(res.out.map((l) => l.replace(/^.*\//, '').replace(/, [\d.]+ ms\)/, ')'))).toEqual([
+      'good.edn: linearizable (4 ops)',
+      'bad.edn: not linearizable (2 ops)',
+      'info-reused.edn: linearizable (4 ops, 2 nemesis ops ignored)',
+      'info-bad.edn: not linearizable (3 ops)',
+    ]);
+    // The initial value matters: from nil, reading 0 is impossible.
+    expect(run('--model', 'cas-register', knossos('info-reused.edn')).code).toBe(1);
+    expect(run('--model', 'cas-register', knossos('strings.edn')).code).toBe(0);
+    expect(run('--model', 'cas-register', '--initial', '"a"', knossos('strings.edn')).code).toBe(0);
+  });
+
+  it('refuses a file whose violation hides behind a malformed line, and lists it under --lenient', () => {
+    // Read of 0 after the write of 3 completed: a violation, but its completion line says :okay.
+    // Dropping that line would leave a linearizable history (the read never completes).
+    const edn = file('hidden.edn', lines(
+      '{:process 0, :type :invoke, :f :write, :value 3}',
+      '{:process 0, :type :ok, :f :write, :value 3}',
+      '{:process 1, :type :invoke, :f :read, :value nil}',
+      '{:process 1, :type :okay, :f :read, :value 0}',
+    ));
+    const refused = run('--model', 'cas-register', '--initial', '0', edn);
+    expect(refused.code).toBe(2);
+    expect(refused.out).toEqual([]);
+    expect(refused.err).toEqual([expect.stringMatching(/^check: .*hidden\.edn:4: unknown :type :okay \(expected :invoke, :ok, :fail or :info\)$/)]);
+    const lenient = run('--model', 'cas-register', '--initial', '0', '--lenient', edn);
+    expect(lenient.code).toBe(0);
+    expect(lenient.out[0]).toMatch(/hidden\.edn: linearizable \(2 ops, 1 lines skipped, [\d.]+ ms\)$/);
+    expect(lenient.err).toEqual([expect.stringMatching(/hidden\.edn:4: skipped \(--lenient\): unknown :type :okay/)]);
+    // The same in an etcd log, and a negative process id, and a truncated last line.
+    const log = file('hidden.log', lines(w(0, 'invoke', 3), w(0, 'ok', 3), r(1, 'invoke', 'nil'), r(1, 'okay', '0')));
+    expect(run('--model', 'cas-register', log).err).toEqual([expect.stringMatching(/hidden\.log:4: unknown type ":okay"/)]);
+    const neg = file('neg.log', lines(w(0, 'invoke', 3), w(0, 'ok', 3), r(-1, 'invoke', 'nil'), r(-1, 'ok', '0')));
+    expect(run('--model', 'cas-register', neg).err).toEqual([expect.stringMatching(/neg\.log:3: the process must be a non-negative integer/)]);
+    const cut = file('cut.log', lines(w(0, 'invoke', 3), w(0, 'ok', 3), r(1, 'invoke', 'nil')) + r(1, 'ok', '3').slice(0, -1));
+    expect(run('--model', 'cas-register', cut).err).toEqual([expect.stringMatching(/cut\.log:4: the last line has no newline: the log looks truncated$/)]);
+    const cutEdn = file('cut.edn', '[{:process 0, :type :invoke, :f :write, :value 3}\n {:process 0, :type :ok, :f :wr');
+    expect(run('--model', 'cas-register', cutEdn).err).toEqual([expect.stringMatching(/cut\.edn:2: end of file inside a map opened on line 2 \(truncated\?\)$/)]);
+  });
+
+  it('writes an HTML explanation with --html', () => {
+    const out = join(dir, 'bad.html');
+    const res = run('--model', 'cas-register', '--initial', '0', '--html', out, knossos('info-bad.edn'));
+    expect(res.code).toBe(1);
+    const html = readFileSync(out, 'utf8');
+    expect(html).toContain('not linearizable');
+    expect(html).toMatch(/class="op blocking" data-index="2"/);
+  });
+
   it('prints one line per file and exits 1 when one is not linearizable, explaining under --explain', () => {
     const res = run('--model', 'cas-register', '--explain', good, bad);
     expect(res.code).toBe(1);
