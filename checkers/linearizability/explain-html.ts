@@ -14,7 +14,6 @@ import type { CheckResult, ExplainedOp } from './types.ts';
 const WINDOW = 80;
 const MAX_DRAWN = 400;
 const ROW = 34;
-const SLOT = 26;
 const LEFT = 90;
 
 const esc = (s: string): string =>
@@ -61,25 +60,48 @@ svg text{font:11px ui-monospace,monospace}
   // Event-order x axis.
   const instants = [...new Set(drawn.flatMap((o) => (o.ret === null ? [o.call] : [o.call, o.ret])))].sort((a, b) => a - b);
   const slot = new Map(instants.map((t, i) => [t, i]));
-  const width = LEFT + (instants.length + 2) * SLOT;
+  // Wide slots when there are few instants, so the op labels fit.
+  const SLOT = Math.max(26, Math.min(90, Math.floor(1100 / Math.max(1, instants.length))));
+  const width = LEFT + (instants.length + 2) * SLOT + 120;
   const processes = [...new Set(drawn.map((o) => o.process))].sort((a, b) => {
     const na = Number(a);
     const nb = Number(b);
     return Number.isFinite(na) && Number.isFinite(nb) ? na - nb : a < b ? -1 : a > b ? 1 : 0;
   });
-  const row = new Map(processes.map((p, i) => [p, i]));
-  const height = 30 + processes.length * ROW + 10;
+  // A process's ops overlap only when it reused its id after an op that never returned: such
+  // ops get lanes of their own within the process's band.
+  const laneOf = new Map<number, number>();
+  const lanes = new Map<string, number>();
+  for (const p of processes) {
+    const ends: number[] = [];
+    for (const o of drawn.filter((d) => d.process === p).sort((a, b) => a.call - b.call)) {
+      const end = o.ret ?? Infinity;
+      let lane = ends.findIndex((e) => e < o.call);
+      if (lane < 0) lane = ends.push(end) - 1;
+      else ends[lane] = end;
+      laneOf.set(o.index, lane);
+    }
+    lanes.set(p, ends.length);
+  }
+  const top = new Map<string, number>();
+  let y0 = 30;
+  for (const p of processes) {
+    top.set(p, y0);
+    y0 += lanes.get(p)! * ROW;
+  }
+  const height = y0 + 10;
 
   const bars: string[] = [];
   for (const p of processes) {
-    const y = 30 + row.get(p)! * ROW;
+    const y = top.get(p)!;
+    const h = lanes.get(p)! * ROW;
     bars.push(`<text x="6" y="${y + 17}">${esc(p.length > 10 ? `${p.slice(0, 9)}…` : p)}</text>`);
-    bars.push(`<line x1="${LEFT - 4}" x2="${width}" y1="${y + ROW - 4}" y2="${y + ROW - 4}" stroke="#eee"/>`);
+    bars.push(`<line x1="${LEFT - 4}" x2="${width}" y1="${y + h - 4}" y2="${y + h - 4}" stroke="#eee"/>`);
   }
   for (const o of drawn) {
-    const y = 30 + row.get(o.process)! * ROW + 4;
+    const y = top.get(o.process)! + laneOf.get(o.index)! * ROW + 4;
     const x0 = LEFT + slot.get(o.call)! * SLOT + 2;
-    const x1 = o.ret === null ? width - 4 : LEFT + slot.get(o.ret)! * SLOT + SLOT - 2;
+    const x1 = o.ret === null ? width - 124 : LEFT + slot.get(o.ret)! * SLOT + SLOT - 2;
     const k = orderOf.get(o.index);
     const isBlocking = o.index === x.blocking.index;
     let fill = '#d9d9d9';
@@ -126,7 +148,7 @@ svg text{font:11px ui-monospace,monospace}
 <p>Model ${esc(model)}, ${result.ops} ops; failing part <b>${esc(x.part)}</b> (${x.partOps} ops).
 The longest linearizable prefix has <b>${x.linearized.length}</b> ops and leaves the state <code>${esc(x.stateBefore)}</code>.
 Then <b class="v-bad">#${esc(x.blocking.label)}</b> (process ${esc(x.blocking.process)}, <code>${esc(x.blocking.op)}</code>, ${when(x.blocking)})
-cannot be placed: no order of the ${others.length} other op${others.length === 1 ? '' : 's'} pending when it returned makes it possible.</p>
+cannot be placed next: the search tried every order of the ops before its return${others.length > 0 ? ` (${others.length} other op${others.length === 1 ? '' : 's'} still pending then, in amber)` : ''} and none allows it.</p>
 <table>${x.linearized.length > 8 ? `<tr><td colspan="5">… ${x.linearized.length - 8} earlier ops of the prefix</td></tr>` : ''}${prefixTail}
 <tr><td>✗</td><td><code>#${esc(x.blocking.label)}</code></td><td>${esc(x.blocking.process)}</td><td><code>${esc(x.blocking.op)}</code></td><td>from <code>${esc(x.stateBefore)}</code>: impossible</td></tr></table>
 <p class="legend"><span><i class="sw" style="background:#a8dbb5"></i>linearized (number = position in the order)</span><span><i class="sw" style="background:#f4a3a8"></i>cannot be placed</span><span><i class="sw" style="background:#fff3cd"></i>pending, tried in every order</span><span><i class="sw" style="background:#d9d9d9"></i>other</span><span>dashed: never returned</span></p>
