@@ -9,8 +9,12 @@
  * missing". The window is the words from the first word that is not all ones (`lo`) up to the
  * last non-zero word; the words below `lo` are all ones by definition, so (lo, window) names the
  * set exactly. For a history with P processes the window is a word or two, whatever its length
- * (10k ops: ~40 bytes per pair instead of 1.3 KB); an op that never returns keeps the window
- * open from its position on, up to the whole bitset in the worst case.
+ * (10k ops: ~40 bytes per pair instead of 1.3 KB).
+ *
+ * Ops that never return (outcome unknown) would keep a window open from their position to the
+ * end, so the search numbers them last, in words of their own (the *tail*, words `tailStart` up
+ * to the end), and every entry stores the tail whole beside its window: a history with k such
+ * ops costs ceil(k / 32) more words per entry, whatever its length.
  */
 export class MemoTable<S> {
   private heads: Int32Array;
@@ -31,6 +35,9 @@ export class MemoTable<S> {
     private readonly equal: (a: S, b: S) => boolean,
     /** Heap bytes a stored state holds (beyond what other stored states share), roughly. */
     private readonly sizeOf: (s: S) => number = () => 8,
+    /** The tail: words `tailStart..tailEnd-1` of every set are stored whole. */
+    private readonly tailStart = 0,
+    private readonly tailEnd = 0,
   ) {
     this.heads = new Int32Array(1024).fill(-1);
     this.mask = 1023;
@@ -54,24 +61,41 @@ export class MemoTable<S> {
   }
 
   /**
-   * Adds the pair (the set whose words below `lo` are all ones and whose words `lo..hi-1` are
-   * `bits[lo..hi-1]`, all others zero; `state`) unless present; answers whether it was added.
+   * Adds the pair (the set whose words below `lo` are all ones, whose words `lo..hi-1` are
+   * `bits[lo..hi-1]` and whose tail is `bits`' tail, all other words zero; `state`) unless
+   * present; answers whether it was added.
    */
   add(hash: number, bits: Uint32Array, lo: number, hi: number, state: S): boolean {
     const pool = this.pool;
-    const len = hi - lo;
+    const { tailStart, tailEnd } = this;
+    const len = hi - lo + (tailEnd - tailStart);
     for (let e = this.heads[hash & this.mask]!; e !== -1; e = this.chain[e]!) {
       if (this.hashes[e] !== hash || this.los[e] !== lo || this.lens[e] !== len) continue;
-      const base = this.offsets[e]! - lo;
+      let at = this.offsets[e]!;
       let same = true;
-      for (let k = lo; k < hi; k++) {
-        if (pool[base + k] !== bits[k]) {
+      for (let k = lo; k < hi; k++, at++) {
+        if (pool[at] !== bits[k]) {
           same = false;
           break;
         }
       }
+      if (same) {
+        for (let k = tailStart; k < tailEnd; k++, at++) {
+          if (pool[at] !== bits[k]) {
+            same = false;
+            break;
+          }
+        }
+      }
       if (same && this.equal(this.states[e]!, state)) return false;
     }
+    this.insert(hash, bits, lo, hi, len, state);
+    return true;
+  }
+
+  /** The insertion half of `add`, kept apart so that the lookup half stays small enough to inline. */
+  private insert(hash: number, bits: Uint32Array, lo: number, hi: number, len: number, state: S): void {
+    const { tailStart, tailEnd } = this;
     const e = this.size;
     if (e === this.hashes.length) this.growEntries();
     if (e >= this.heads.length) this.rehash();
@@ -83,12 +107,15 @@ export class MemoTable<S> {
     this.los[e] = lo;
     this.lens[e] = len;
     this.offsets[e] = this.poolUsed;
-    this.pool.set(bits.subarray(lo, hi), this.poolUsed);
-    this.poolUsed += len;
+    // Word by word: a subarray view per insert would allocate.
+    const p = this.pool;
+    let at = this.poolUsed;
+    for (let k = lo; k < hi; k++) p[at++] = bits[k]!;
+    for (let k = tailStart; k < tailEnd; k++) p[at++] = bits[k]!;
+    this.poolUsed = at;
     this.states.push(state);
     this.stateBytes += this.sizeOf(state);
     this.size = e + 1;
-    return true;
   }
 
   private growEntries(): void {

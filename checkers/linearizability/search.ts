@@ -72,44 +72,28 @@ export function searchPart<S, I, O>(
   const inputs = ops.map((o) => o.input);
   const outputs = ops.map((o) => o.output);
   // Bit of op o: its rank in call order, so that the linearized set is a run of ones plus a
-  // narrow window (memo.ts).
+  // narrow window (memo.ts); ops that never return are numbered last, from a word boundary on
+  // (the memo's tail), so that they do not hold the window open.
   const rank = new Int32Array(n);
+  let finite = 0;
   {
     const byCall = Array.from({ length: n }, (_, i) => i).sort((a, b) => ops[a]!.call - ops[b]!.call || a - b);
-    for (let r = 0; r < n; r++) rank[byCall[r]!] = r;
+    for (const i of byCall) if (Number.isFinite(ops[i]!.ret)) rank[i] = finite++;
+    let r = ((finite + 31) >>> 5) << 5;
+    for (const i of byCall) if (!Number.isFinite(ops[i]!.ret)) rank[i] = r++;
   }
+  const finWords = (finite + 31) >>> 5;
   const zob = new Int32Array(n);
   for (let i = 0; i < n; i++) zob[i] = zobrist(rank[i]!);
 
-  const words = (n + 31) >>> 5;
+  const words = finWords + ((n - finite + 31) >>> 5);
   const bits = new Uint32Array(words);
   let bitsHash = 0;
-  // lo: the first word that is not all ones; hi: one past the last non-zero word (>= lo).
+  // Over the words of returning ops: lo, the first that is not all ones; hi, one past the last
+  // non-zero one (>= lo).
   let lo = 0;
   let hi = 0;
-  const memo = new MemoTable<S>(model.equal, model.stateBytes);
-
-  const setBit = (o: number): void => {
-    const r = rank[o]!;
-    const w = r >>> 5;
-    const v = (bits[w]! | (1 << (r & 31))) >>> 0;
-    bits[w] = v;
-    if (w >= hi) hi = w + 1;
-    if (w === lo && v === FULL) {
-      while (lo < words && bits[lo] === FULL) lo++;
-      if (hi < lo) hi = lo;
-    }
-  };
-  const clearBit = (o: number): void => {
-    const r = rank[o]!;
-    const w = r >>> 5;
-    const v = bits[w]! & ~(1 << (r & 31));
-    bits[w] = v;
-    if (w < lo) lo = w;
-    if (v === 0 && w === hi - 1) {
-      while (hi > lo && bits[hi - 1] === 0) hi--;
-    }
-  };
+  const memo = new MemoTable<S>(model.equal, model.stateBytes, finWords, words);
 
   const stackEntry = new Int32Array(n);
   const stackState: S[] = new Array<S>(n);
@@ -134,23 +118,21 @@ export function searchPart<S, I, O>(
   const checkTime = Number.isFinite(deadline);
   const names = budget.names ?? { time: 'deadline', steps: `${stepLimit} steps`, memory: `${budget.maxCacheBytes} bytes` };
 
-  const outcome = (verdict: SearchOutcome<S>['verdict'], reason?: string): SearchOutcome<S> => ({
-    verdict,
-    ...(reason !== undefined ? { reason } : {}),
-    steps,
-    cacheEntries: memo.size,
-    longest: Array.from(longestOps.subarray(0, maxDepth)),
-    longestStates: longestStates.slice(0, maxDepth),
-    blocking,
-    ...(partialOf !== undefined ? { partials: { orders: partialOrders, of: [...partialOf] } } : {}),
-  });
+  let verdict: SearchOutcome<S>['verdict'] = 'linearizable';
+  let reason: string | undefined;
 
   let entry = next[head]!;
   while (next[head]! !== -1) {
     steps++;
-    if (steps > stepLimit) return outcome('unknown', `step budget exhausted (${names.steps})`);
+    if (steps > stepLimit) {
+      verdict = 'unknown';
+      reason = `step budget exhausted (${names.steps})`;
+      break;
+    }
     if (checkTime && (steps & TIME_CHECK_MASK) === 0 && performance.now() > deadline) {
-      return outcome('unknown', `time budget exhausted (${names.time})`);
+      verdict = 'unknown';
+      reason = `time budget exhausted (${names.time})`;
+      break;
     }
     const ret = match[entry]!;
     if (ret !== -1) {
@@ -158,13 +140,30 @@ export function searchPart<S, I, O>(
       const o = opOf[entry]!;
       const newState = model.step(state, inputs[o]!, outputs[o]!);
       if (newState !== undefined) {
-        setBit(o);
+        // Add o to the set (inline: closures over lo/hi would slow every step).
+        const r = rank[o]!;
+        const w = r >>> 5;
+        const v = (bits[w]! | (1 << (r & 31))) >>> 0;
+        bits[w] = v;
+        const oldLo = lo;
+        const oldHi = hi;
+        if (w < finWords) {
+          if (w >= hi) hi = w + 1;
+          if (w === lo && v === FULL) {
+            while (lo < finWords && bits[lo] === FULL) lo++;
+            if (hi < lo) hi = lo;
+          }
+        }
         const h = bitsHash ^ zob[o]!;
         const key = (h ^ Math.imul(model.hash(newState), 0x2c1b3c6d)) | 0;
         if (memo.add(key, bits, lo, hi, newState)) {
           if ((memo.size & 0xff) === 0 && memo.bytes() > budget.maxCacheBytes) {
-            clearBit(o);
-            return outcome('unknown', `memory budget exhausted (${names.memory})`);
+            bits[w] = (v & ~(1 << (r & 31))) >>> 0;
+            lo = oldLo;
+            hi = oldHi;
+            verdict = 'unknown';
+            reason = `memory budget exhausted (${names.memory})`;
+            break;
           }
           stackEntry[depth] = entry;
           stackState[depth] = state;
@@ -184,7 +183,10 @@ export function searchPart<S, I, O>(
           entry = next[head]!;
           continue;
         }
-        clearBit(o);
+        // Not new: take o out again (the set is as before).
+        bits[w] = (v & ~(1 << (r & 31))) >>> 0;
+        lo = oldLo;
+        hi = oldHi;
       }
       entry = next[entry]!;
     } else {
@@ -208,23 +210,47 @@ export function searchPart<S, I, O>(
         blocking = opOf[entry]!;
         blockingPending = false;
       }
-      if (depth === 0) return outcome('not linearizable');
+      if (depth === 0) {
+        verdict = 'not linearizable';
+        break;
+      }
       depth--;
       if (agree > depth) agree = depth;
       const e = stackEntry[depth]!;
       const o = opOf[e]!;
       state = stackState[depth]!;
       stackState[depth] = undefined as S; // let the state be collected
-      clearBit(o);
+      {
+        // Take o out of the set.
+        const r = rank[o]!;
+        const w = r >>> 5;
+        const v = bits[w]! & ~(1 << (r & 31));
+        bits[w] = v;
+        if (w < finWords) {
+          if (w < lo) lo = w;
+          if (v === 0 && w === hi - 1) {
+            while (hi > lo && bits[hi - 1] === 0) hi--;
+          }
+        }
+      }
       bitsHash ^= zob[o]!;
       unlift(list, e);
       entry = next[e]!;
     }
   }
-  if (partialOf !== undefined) {
+  if (verdict === 'linearizable' && partialOf !== undefined) {
     const seq = Array.from(stackEntry.subarray(0, depth), (e) => opOf[e]!);
     partialOrders.push(seq);
     partialOf.fill(partialOrders.length - 1);
   }
-  return outcome('linearizable');
+  return {
+    verdict,
+    ...(reason !== undefined ? { reason } : {}),
+    steps,
+    cacheEntries: memo.size,
+    longest: Array.from(longestOps.subarray(0, maxDepth)),
+    longestStates: longestStates.slice(0, maxDepth),
+    blocking,
+    ...(partialOf !== undefined ? { partials: { orders: partialOrders, of: [...partialOf] } } : {}),
+  };
 }
