@@ -133,6 +133,11 @@ for (const file of positionals) {
     bad++;
     continue;
   }
+  if (text.trim() === '') {
+    console.error(`check: ${file}:1: no operations: the history is empty`);
+    bad++;
+    continue;
+  }
   const t0 = performance.now();
   let result: CheckResult;
   try {

@@ -127,6 +127,8 @@ describe('check CLI', () => {
     [['--model', 'cas-register', '--initial', 'foo', 'x'], /^check: --initial needs an integer, a "string" or nil, got "foo"/],
     [['--model', 'cas-register', '--html', 'o.html', 'a', 'b'], /^check: --html explains one history file/],
     [['--model', 'cas-register', file('empty.edn', '')], /^check: .*empty\.edn:1: no operations: the history is empty$/],
+    [['--model', 'zookeeper', file('empty.jsonl', '\n')], /^check: .*empty\.jsonl:1: no operations: the history is empty$/],
+    [['--model', 'kv', file('nemesis-only.edn', '{:process :nemesis, :type :info, :f :start}\n')], /^check: .*nemesis-only\.edn:1: no client operations: the history is empty$/],
     [['--model', 'kv', join(dir, 'missing.txt')], /^check: cannot read .*missing\.txt: ENOENT$/],
     [['--model', 'zookeeper', file('bad.jsonl', '{"type":"invoke"}')], /^check: .*bad\.jsonl:1: "id" must be a string or a number$/],
   ])('exits 2 with one stderr line for %j', (args, message) => {
