@@ -71,6 +71,16 @@ describe('check CLI', () => {
     expect(run('--model', 'cas-register', cutEdn).err).toEqual([expect.stringMatching(/cut\.edn:2: end of file inside a map opened on line 2 \(truncated\?\)$/)]);
   });
 
+  it('runs the same as compiled JavaScript (npm run check goes through scripts/cli.mjs)', () => {
+    const r = spawnSync(process.execPath, ['scripts/cli.mjs', 'cli/check.ts', '--model', 'cas-register', '--initial', '0', knossos('bad.edn')], {
+      cwd: repo,
+      encoding: 'utf8',
+    });
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(1);
+    expect(r.stdout).toMatch(/bad\.edn: not linearizable \(2 ops, [\d.]+ ms\)\n$/);
+  });
+
   it('writes an HTML explanation with --html', () => {
     const out = join(dir, 'bad.html');
     const res = run('--model', 'cas-register', '--initial', '0', '--html', out, knossos('info-bad.edn'));
