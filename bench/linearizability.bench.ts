@@ -5,16 +5,19 @@
  *   of them on this machine.
  * - the kv histories split per key, and whole (no split: the stress case; c50 whole gets a budget).
  * - a synthetic ZooKeeper write history (seeded), split and whole.
+ * - generated Knossos-style cas-register histories (cas-history-gen.ts) of 5 and 10 processes
+ *   and 10k/50k/100k ops, with and without an impossible read planted at 90%: parse + check
+ *   time and peak RSS, each in a process of its own (linearizability-case.ts), default limits.
  */
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import seedrandom from 'seedrandom';
 import { findModel } from '../checkers/linearizability/registry.ts';
 import type { CheckOptions } from '../checkers/linearizability/types.ts';
 
-const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const dir = join(process.env['ZABSIM_SHARED'] ?? join(repo, '../shared'), 'fixtures/porcupine');
+const dir = join(dirname(fileURLToPath(import.meta.url)), '../checkers/linearizability/testdata');
 
 function time<T>(f: () => T): [T, number] {
   const t0 = performance.now();
@@ -119,5 +122,24 @@ export default function bench(): void {
     const [whole, wms] = time(() => zk.check(text, 'synthetic', { noSplit: true, budgetMs: 20_000 }));
     console.log(`zookeeper synthetic ${ops} writes / ${clients} clients: split ${split.verdict} ${ms.toFixed(0)} ms (${split.parts.length} parts); ` +
       `whole ${whole.verdict} ${wms.toFixed(0)} ms (${whole.steps} steps)${whole.reason ? ` — ${whole.reason}` : ''}`);
+  }
+
+  const here = dirname(fileURLToPath(import.meta.url));
+  for (const processes of [5, 10]) {
+    for (const ops of [10_000, 50_000, 100_000]) {
+      for (const violation of [0, 1]) {
+        const r = spawnSync(process.execPath, ['--import', 'tsx', join(here, 'linearizability-case.ts'), String(processes), String(ops), String(violation)], {
+          encoding: 'utf8',
+        });
+        const name = `cas-register generated ${processes} processes x ${ops / 1000}k ops${violation ? ' + violation' : ''}`;
+        if (r.status !== 0) {
+          console.log(`${name}: failed (${r.stderr.trim().split('\n')[0]})`);
+          continue;
+        }
+        const j = JSON.parse(r.stdout) as { verdict: string; reason?: string; steps: number; memo: number; ms: number; cpuMs: number; maxRssMiB: number };
+        console.log(`${name}: ${j.verdict} in ${(j.ms / 1000).toFixed(2)} s (cpu ${(j.cpuMs / 1000).toFixed(2)} s), ` +
+          `peak RSS ${j.maxRssMiB.toFixed(0)} MiB; ${j.steps} steps, ${j.memo} memo entries${j.reason ? ` — ${j.reason}` : ''}`);
+      }
+    }
   }
 }

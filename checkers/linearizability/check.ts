@@ -16,9 +16,13 @@ export interface CheckerSpec<I, O> {
   split?(ops: readonly Operation<I, O>[]): Part<I, O>[];
 }
 
-/** 1 GiB, or half of what the V8 heap may grow to if that is less: answer `unknown` before the
- *  process runs out of memory. */
-export const DEFAULT_MAX_CACHE_BYTES = Math.min(2 ** 30, getHeapStatistics().heap_size_limit / 2);
+/** 2 GiB, or half of what the V8 heap may grow to if that is less: answer `unknown` before the
+ *  process runs out of memory. (The memo's tables are typed arrays, outside the V8 heap; its
+ *  states are inside.) */
+export const DEFAULT_MAX_CACHE_BYTES = Math.min(2 * 2 ** 30, getHeapStatistics().heap_size_limit / 2);
+
+const mib = (bytes: number): string =>
+  bytes < 2 ** 20 ? `${Math.round(bytes / 2 ** 10)} KiB` : `${Math.round(bytes / 2 ** 20)} MiB`;
 
 export function checkHistory<I, O>(
   spec: CheckerSpec<I, O>,
@@ -34,6 +38,11 @@ export function checkHistory<I, O>(
   const deadline = options.budgetMs === undefined ? Infinity : performance.now() + options.budgetMs;
   const maxCacheBytes = options.maxCacheBytes ?? DEFAULT_MAX_CACHE_BYTES;
   let stepsLeft = options.maxSteps ?? Infinity;
+  const names = {
+    time: `${options.budgetMs} ms`,
+    steps: `${options.maxSteps} steps`,
+    memory: `${mib(maxCacheBytes)} per part`,
+  };
   let steps = 0;
   const reports: PartReport[] = [];
   let unknownReason: string | undefined;
@@ -42,6 +51,7 @@ export function checkHistory<I, O>(
       deadline,
       maxSteps: stepsLeft,
       maxCacheBytes,
+      names,
       ...(options.partials ? { partials: true } : {}),
     });
     steps += out.steps;
@@ -61,7 +71,7 @@ export function checkHistory<I, O>(
       unknownReason ??= `${out.reason ?? 'budget exhausted'} in part ${part.label}`;
       // A budget that is spent stays spent: stop. A later part could still fail, but we cannot
       // afford to look.
-      if (stepsLeft <= 0 || performance.now() > deadline || out.reason === 'cache budget exhausted') break;
+      if (stepsLeft <= 0 || performance.now() > deadline || out.reason?.startsWith('memory')) break;
     }
   }
   if (unknownReason !== undefined) return { verdict: 'unknown', ops: ops.length, parts: reports, steps, reason: unknownReason };

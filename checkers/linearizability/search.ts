@@ -2,12 +2,15 @@
  * The search for one part: Wing & Gong's backtracking over the entry list with Lowe's memoization
  * (the pair (set of linearized ops, model state) is explored at most once), the algorithm that
  * Porcupine implements. Own code; the data layout is chosen for Node:
- * - the set of linearized ops is a bitset over a Uint32Array with an incremental Zobrist hash,
- * - the memo (memo.ts) is a flat-array hash table of (bitset copy, state); a copy is made only
- *   when a pair is new (a cache hit allocates nothing),
- * - the call stack is preallocated.
- * Budgets (steps, wall clock, cache bytes) end the search with `unknown` instead of exhausting
- * memory or time.
+ * - the set of linearized ops is a bitset over a Uint32Array (bit = the op's rank in call order)
+ *   with an incremental Zobrist hash, and the bounds of its interesting window (memo.ts),
+ * - the memo (memo.ts) is a flat-array hash table of (window of the bitset, state); a copy is made
+ *   only when a pair is new (a cache hit allocates nothing),
+ * - the call stack is preallocated, and the longest order seen is kept up to date by copying
+ *   only the part of the stack that changed since the last copy (each push is copied at most
+ *   once: O(1) amortized per step, never O(depth)).
+ * Budgets (steps, wall clock, memo bytes) end the search with `unknown` instead of exhausting
+ * memory or time, and say which one ran out.
  */
 import { buildEntries, lift, unlift } from './entries.ts';
 import { MemoTable } from './memo.ts';
@@ -19,6 +22,8 @@ export interface SearchBudget {
   /** Steps left for this search (Infinity: no limit). */
   readonly maxSteps: number;
   readonly maxCacheBytes: number;
+  /** How each budget is shown in an `unknown`'s reason (e.g. its size: "60000 ms"). */
+  readonly names?: { readonly time: string; readonly steps: string; readonly memory: string };
   /** Record, for every op, the longest accepted order that contains it (costs O(depth) per
    *  backtrack, so only when asked). */
   readonly partials?: boolean;
@@ -54,6 +59,8 @@ function zobrist(i: number): number {
 
 const TIME_CHECK_MASK = 0x3ff;
 
+const FULL = 0xffffffff;
+
 export function searchPart<S, I, O>(
   model: Model<S, I, O>,
   ops: readonly Operation<I, O>[],
@@ -64,22 +71,40 @@ export function searchPart<S, I, O>(
   const { next, match, op: opOf, head } = list;
   const inputs = ops.map((o) => o.input);
   const outputs = ops.map((o) => o.output);
+  // Bit of op o: its rank in call order, so that the linearized set is a run of ones plus a
+  // narrow window (memo.ts); ops that never return are numbered last, from a word boundary on
+  // (the memo's tail), so that they do not hold the window open.
+  const rank = new Int32Array(n);
+  let finite = 0;
+  {
+    const byCall = Array.from({ length: n }, (_, i) => i).sort((a, b) => ops[a]!.call - ops[b]!.call || a - b);
+    for (const i of byCall) if (Number.isFinite(ops[i]!.ret)) rank[i] = finite++;
+    let r = ((finite + 31) >>> 5) << 5;
+    for (const i of byCall) if (!Number.isFinite(ops[i]!.ret)) rank[i] = r++;
+  }
+  const finWords = (finite + 31) >>> 5;
   const zob = new Int32Array(n);
-  for (let i = 0; i < n; i++) zob[i] = zobrist(i);
+  for (let i = 0; i < n; i++) zob[i] = zobrist(rank[i]!);
 
-  const words = (n + 31) >>> 5;
+  const words = finWords + ((n - finite + 31) >>> 5);
   const bits = new Uint32Array(words);
   let bitsHash = 0;
-  const memo = new MemoTable<S>(words, model.equal, model.stateBytes);
+  // Over the words of returning ops: lo, the first that is not all ones; hi, one past the last
+  // non-zero one (>= lo).
+  let lo = 0;
+  let hi = 0;
+  const memo = new MemoTable<S>(model.equal, model.stateBytes, finWords, words);
 
   const stackEntry = new Int32Array(n);
   const stackState: S[] = new Array<S>(n);
   let depth = 0;
   let state = model.init();
 
+  // The longest order so far: longestOps[0..maxDepth), agreeing with the stack on [0..agree).
   let maxDepth = 0;
-  let longest: number[] = [];
-  let longestStates: S[] = [];
+  let agree = 0;
+  const longestOps = new Int32Array(n);
+  const longestStates: S[] = new Array<S>(n);
   let blockingPending = true; // the empty prefix counts as "longest so far"
   let blocking = -1;
 
@@ -91,24 +116,23 @@ export function searchPart<S, I, O>(
   const stepLimit = budget.maxSteps;
   const deadline = budget.deadline;
   const checkTime = Number.isFinite(deadline);
+  const names = budget.names ?? { time: 'deadline', steps: `${stepLimit} steps`, memory: `${budget.maxCacheBytes} bytes` };
 
-  const outcome = (verdict: SearchOutcome<S>['verdict'], reason?: string): SearchOutcome<S> => ({
-    verdict,
-    ...(reason !== undefined ? { reason } : {}),
-    steps,
-    cacheEntries: memo.size,
-    longest,
-    longestStates,
-    blocking,
-    ...(partialOf !== undefined ? { partials: { orders: partialOrders, of: [...partialOf] } } : {}),
-  });
+  let verdict: SearchOutcome<S>['verdict'] = 'linearizable';
+  let reason: string | undefined;
 
   let entry = next[head]!;
   while (next[head]! !== -1) {
     steps++;
-    if (steps > stepLimit) return outcome('unknown', 'step budget exhausted');
+    if (steps > stepLimit) {
+      verdict = 'unknown';
+      reason = `step budget exhausted (${names.steps})`;
+      break;
+    }
     if (checkTime && (steps & TIME_CHECK_MASK) === 0 && performance.now() > deadline) {
-      return outcome('unknown', 'time budget exhausted');
+      verdict = 'unknown';
+      reason = `time budget exhausted (${names.time})`;
+      break;
     }
     const ret = match[entry]!;
     if (ret !== -1) {
@@ -116,15 +140,30 @@ export function searchPart<S, I, O>(
       const o = opOf[entry]!;
       const newState = model.step(state, inputs[o]!, outputs[o]!);
       if (newState !== undefined) {
-        const w = o >>> 5;
-        const mask = 1 << (o & 31);
-        bits[w] = bits[w]! | mask;
+        // Add o to the set (inline: closures over lo/hi would slow every step).
+        const r = rank[o]!;
+        const w = r >>> 5;
+        const v = (bits[w]! | (1 << (r & 31))) >>> 0;
+        bits[w] = v;
+        const oldLo = lo;
+        const oldHi = hi;
+        if (w < finWords) {
+          if (w >= hi) hi = w + 1;
+          if (w === lo && v === FULL) {
+            while (lo < finWords && bits[lo] === FULL) lo++;
+            if (hi < lo) hi = lo;
+          }
+        }
         const h = bitsHash ^ zob[o]!;
         const key = (h ^ Math.imul(model.hash(newState), 0x2c1b3c6d)) | 0;
-        if (memo.add(key, bits, newState)) {
+        if (memo.add(key, bits, lo, hi, newState)) {
           if ((memo.size & 0xff) === 0 && memo.bytes() > budget.maxCacheBytes) {
-            bits[w] = bits[w]! & ~mask;
-            return outcome('unknown', 'cache budget exhausted');
+            bits[w] = (v & ~(1 << (r & 31))) >>> 0;
+            lo = oldLo;
+            hi = oldHi;
+            verdict = 'unknown';
+            reason = `memory budget exhausted (${names.memory})`;
+            break;
           }
           stackEntry[depth] = entry;
           stackState[depth] = state;
@@ -133,19 +172,21 @@ export function searchPart<S, I, O>(
           state = newState;
           lift(list, entry);
           if (depth > maxDepth) {
-            maxDepth = depth;
-            longest = new Array<number>(depth);
-            longestStates = new Array<S>(depth);
-            for (let k = 0; k < depth; k++) {
-              longest[k] = opOf[stackEntry[k]!]!;
+            for (let k = agree; k < depth; k++) {
+              longestOps[k] = opOf[stackEntry[k]!]!;
               longestStates[k] = k + 1 < depth ? stackState[k + 1]! : state;
             }
+            agree = depth;
+            maxDepth = depth;
             blockingPending = true;
           }
           entry = next[head]!;
           continue;
         }
-        bits[w] = bits[w]! & ~mask;
+        // Not new: take o out again (the set is as before).
+        bits[w] = (v & ~(1 << (r & 31))) >>> 0;
+        lo = oldLo;
+        hi = oldHi;
       }
       entry = next[entry]!;
     } else {
@@ -169,22 +210,47 @@ export function searchPart<S, I, O>(
         blocking = opOf[entry]!;
         blockingPending = false;
       }
-      if (depth === 0) return outcome('not linearizable');
+      if (depth === 0) {
+        verdict = 'not linearizable';
+        break;
+      }
       depth--;
+      if (agree > depth) agree = depth;
       const e = stackEntry[depth]!;
       const o = opOf[e]!;
       state = stackState[depth]!;
       stackState[depth] = undefined as S; // let the state be collected
-      bits[o >>> 5] = bits[o >>> 5]! & ~(1 << (o & 31));
+      {
+        // Take o out of the set.
+        const r = rank[o]!;
+        const w = r >>> 5;
+        const v = bits[w]! & ~(1 << (r & 31));
+        bits[w] = v;
+        if (w < finWords) {
+          if (w < lo) lo = w;
+          if (v === 0 && w === hi - 1) {
+            while (hi > lo && bits[hi - 1] === 0) hi--;
+          }
+        }
+      }
       bitsHash ^= zob[o]!;
       unlift(list, e);
       entry = next[e]!;
     }
   }
-  if (partialOf !== undefined) {
+  if (verdict === 'linearizable' && partialOf !== undefined) {
     const seq = Array.from(stackEntry.subarray(0, depth), (e) => opOf[e]!);
     partialOrders.push(seq);
     partialOf.fill(partialOrders.length - 1);
   }
-  return outcome('linearizable');
+  return {
+    verdict,
+    ...(reason !== undefined ? { reason } : {}),
+    steps,
+    cacheEntries: memo.size,
+    longest: Array.from(longestOps.subarray(0, maxDepth)),
+    longestStates: longestStates.slice(0, maxDepth),
+    blocking,
+    ...(partialOf !== undefined ? { partials: { orders: partialOrders, of: [...partialOf] } } : {}),
+  };
 }

@@ -6,6 +6,8 @@
  * model understands them.
  */
 
+import type { InputNotes } from './parsers/input-log.ts';
+
 export interface Operation<I, O> {
   /** Position in the parsed history (0-based); stable across splitting. */
   readonly index: number;
@@ -111,4 +113,6 @@ export interface CheckResult {
   readonly explanation?: Explanation;
   /** Present when the verdict is `unknown`. */
   readonly reason?: string;
+  /** What the parser ignored (nemesis ops) or, under `lenient`, skipped (set by the registry). */
+  readonly input?: InputNotes;
 }

@@ -2,6 +2,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { HistoryError } from '../history-error.ts';
+import { parseCasEdn } from './cas-edn.ts';
 import { parseEdnKv } from './edn-kv.ts';
 import { parseJepsenLog } from './jepsen-log.ts';
 import { parseZkHistory } from './zk-jsonl.ts';
@@ -9,6 +10,7 @@ import { parseZkHistory } from './zk-jsonl.ts';
 const parsers: [string, (text: string, file: string) => unknown][] = [
   ['jepsen', parseJepsenLog],
   ['edn', parseEdnKv],
+  ['cas-edn', parseCasEdn],
   ['zk', parseZkHistory],
 ];
 
@@ -18,6 +20,10 @@ const fragments = [
   'INFO  jepsen.util - 1\t:ok\t:read\tnil',
   '{:process 0, :type :invoke, :f :get, :key "a", :value nil}',
   '{:process 0, :type :ok, :f :get, :key "a", :value "x"}',
+  '[{:process 0, :type :invoke, :f :cas, :value [1 2]}',
+  '#jepsen.history.Op{:process 1, :type :ok, :f :read, :value "s"}]',
+  '{:process :nemesis, :type :info, :f :start, :value #{:a \\b 1.5 (x y)}} ; note',
+  '{:process 1, :type :info, :f :write, :value 3, :error #_ :gone "ok\\u0041"}',
   '{"type":"invoke","id":1,"process":"c","op":"create","path":"/a","mode":"ephemeral"}',
   '{"type":"return","id":1,"rc":"OK","path_returned":"/a"}',
   '{"type":"invoke","id":2,"process":"c","op":"multi","ops":[{"op":"check","path":"/a","version":0}]}',

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { HistoryError } from '../history-error.ts';
 import { parseEdnKv } from './edn-kv.ts';
 import { parseJepsenLog } from './jepsen-log.ts';
+import { InputLog } from './input-log.ts';
 import { parseZkHistory } from './zk-jsonl.ts';
 
 function errorOf(f: () => unknown): HistoryError {
@@ -21,13 +22,14 @@ describe('jepsen log parser', () => {
       [
         'INFO  jepsen.util - 0\t:invoke\t:write\t3',
         'INFO  jepsen.util - 1   :invoke :cas    [3 4]',
-        'some other line',
+        '',
         'INFO  jepsen.util - 0\t:ok\t:write\t3',
         'INFO  jepsen.util - 1\t:info\t:cas\t:timed-out',
         'INFO  jepsen.util - 2\t:invoke\t:read\tnil',
         'INFO  jepsen.util - 2\t:fail\t:read\t:timed-out',
         'INFO  jepsen.util - 3\t:invoke\t:read\tnil',
-      ].join('\n'),
+        'INFO  jepsen.util - :nemesis\t:info\t:start\tnil',
+      ].join('\n') + '\n',
       'x.log',
     );
     expect(ops.map((o) => [o.process, o.call, o.ret, o.input, o.output])).toEqual([
@@ -38,11 +40,39 @@ describe('jepsen log parser', () => {
     ]);
   });
   it('names the line of a completion nobody invoked', () => {
-    const e = errorOf(() => parseJepsenLog('INFO  jepsen.util - 0\t:invoke\t:read\tnil\nINFO  jepsen.util - 5\t:ok\t:read\t1', 'x.log'));
+    const e = errorOf(() => parseJepsenLog('INFO  jepsen.util - 0\t:invoke\t:read\tnil\nINFO  jepsen.util - 5\t:ok\t:read\t1\n', 'x.log'));
     expect(e.message).toMatch(/^x\.log:2: process 5 completes/);
   });
-  it('names the line of a malformed cas', () => {
-    expect(errorOf(() => parseJepsenLog('INFO  jepsen.util - 0\t:invoke\t:cas\t[1]', 'y.log')).message).toMatch(/^y\.log:1: cas needs/);
+  const inv = 'INFO  jepsen.util - 0\t:invoke\t:read\tnil\n';
+  it.each([
+    ['INFO  jepsen.util - 0\t:invoke\t:cas\t[1]\n', /^y\.log:1: cas needs/],
+    [inv + 'INFO  jepsen.util - 0\t:okay\t:read\t1\n', /^y\.log:2: unknown type ":okay"/],
+    [inv + 'INFO  jepsen.util - -1\t:invoke\t:write\t1\n', /^y\.log:2: the process must be a non-negative integer/],
+    [inv + 'some other line\n', /^y\.log:2: not a history line/],
+    [inv + 'INFO  jepsen.util - 0\t:ok\t:read\t1', /^y\.log:2: the last line has no newline: the log looks truncated$/],
+    ['', /^y\.log:1: no operations: the history is empty$/],
+    ['\n\n', /^y\.log:1: no operations/],
+  ])('refuses %j', (text, message) => {
+    expect(errorOf(() => parseJepsenLog(text, 'y.log')).message).toMatch(message);
+  });
+  it('under lenient, skips and lists what it cannot use, and counts nemesis lines', () => {
+    const log = new InputLog('y.log', true);
+    const ops = parseJepsenLog(inv + 'INFO  jepsen.util - 0\t:okay\t:read\t1\nINFO  jepsen.util - :nemesis :info :start nil\nINFO  jepsen.util - 0\t:ok\t:read\t1\nINFO  jepsen.util - 1\t:inv', log);
+    expect(ops).toHaveLength(1);
+    expect(log.notes()).toEqual({
+      ignored: { 'nemesis lines': 1 },
+      skipped: [
+        { line: 2, reason: 'unknown type ":okay" (expected :invoke, :ok, :fail or :info)' },
+        { line: 5, reason: 'the last line has no newline: the log looks truncated' },
+      ],
+    });
+  });
+  it('takes `:info :crash` as the end of the pending op, and lets the process invoke again', () => {
+    const ops = parseJepsenLog(inv + 'INFO  jepsen.util - 0\t:info\t:crash\tnil\n' + inv.replace(':invoke\t:read\tnil', ':invoke\t:write\t2'), 'y.log');
+    expect(ops.map((o) => [o.process, o.call, o.ret, o.input.f])).toEqual([
+      ['0', 0, Infinity, 'read'],
+      ['0', 2, Infinity, 'write'],
+    ]);
   });
 });
 
@@ -54,18 +84,19 @@ describe('EDN kv parser', () => {
         '{:process 2, :type :invoke, :f :append, :key "a", :value "y"}\n{:process 2, :type :info, :f :append, :key "a", :value "y"}',
       'kv.txt',
     );
-    expect(ops.map((o) => [o.call, o.ret, o.input, o.output])).toEqual([
-      [0, 2, { f: 'put', key: 'a', value: 'x "q"' }, { unknown: false }],
-      [3, 4, { f: 'get', key: 'a' }, { unknown: false, value: 'x "q"' }],
-      [5, Infinity, { f: 'append', key: 'a', value: 'y' }, { unknown: true }],
+    expect(ops.map((o) => [o.label, o.call, o.ret, o.input, o.output])).toEqual([
+      ['L1', 1, 2, { f: 'put', key: 'a', value: 'x "q"' }, { unknown: false }],
+      ['L4', 3, 4, { f: 'get', key: 'a' }, { unknown: false, value: 'x "q"' }],
+      ['L6', 5, Infinity, { f: 'append', key: 'a', value: 'y' }, { unknown: true }],
     ]);
   });
   it.each([
-    ['{:process 0, :type :invoke, :f :get, :key "a"', 'kv.txt:1: missing "}"'],
-    ['{:process 0, :type :invoke, :f :frob, :key "a", :value nil}', 'kv.txt:1: unknown :f :frob'],
-    ['{:process 0, :type :invoke, :f :get, :key "a, :value nil}', 'kv.txt:1: unterminated string'],
-    ['[1 2]', 'kv.txt:1: expected "{"'],
+    ['{:process 0, :type :invoke, :f :get, :key "a"', 'kv.txt:1: end of file inside a map opened on line 1 (truncated?)'],
+    ['{:process 0, :type :invoke, :f :frob, :key "a", :value nil}', 'kv.txt:1: unknown :f :frob (this model knows :get :put :append)'],
+    ['{:process 0, :type :invoke, :f :get, :key "a, :value nil}', 'kv.txt:1: end of file inside a string opened on line 1 (truncated?)'],
+    ['[1 2]', 'kv.txt:1: expected an op map, got 1'],
     ['{:process 0, :type :ok, :f :get, :key "a", :value ""}', 'kv.txt:1: process 0 completes an op it never invoked'],
+    ['', 'kv.txt:1: no client operations: the history is empty'],
   ])('rejects %s', (line, message) => {
     expect(errorOf(() => parseEdnKv(line, 'kv.txt')).message).toBe(message);
   });

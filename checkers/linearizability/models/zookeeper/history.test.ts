@@ -147,7 +147,7 @@ describe('zookeeper histories', () => {
     expect(r.verdict).toBe('unknown');
     const m = check(recs, { maxCacheBytes: 256 * 1024 });
     expect(m.verdict).toBe('unknown');
-    expect(m.reason).toMatch(/cache budget/);
+    expect(m.reason).toMatch(/memory budget/);
   });
 
   it('starts from an init tree when the history gives one', () => {
