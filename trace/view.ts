@@ -9,6 +9,7 @@
  */
 import type { Proposal } from '../protocol/zab/messages.ts';
 import type { Txn, TxnBody } from '../protocol/request/txn.ts';
+import { sidOf } from '../protocol/config.ts';
 import type { TraceRecord } from './records.ts';
 
 export type ZEvent =
@@ -108,10 +109,8 @@ export function decode(records: readonly TraceRecord[]): readonly Decoded[] {
   return out;
 }
 
-/** `s3` → 3; anything else → NaN. */
-export function sidOf(node: string): number {
-  return /^s\d+$/.test(node) ? Number(node.slice(1)) : NaN;
-}
+/** `s3` → 3; anything else → NaN: the protocol's node naming, one definition (`protocol/config.ts`). */
+export { sidOf };
 
 export function isServer(node: string): boolean {
   return /^s\d+$/.test(node);

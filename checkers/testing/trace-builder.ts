@@ -6,11 +6,12 @@
 import type { EventData, EventName, TraceRecord } from '../../trace/records.ts';
 import { checkedRecord } from '../../trace/decode.ts';
 import { makeZxid } from '../../protocol/zxid.ts';
+import { sidOf } from '../../trace/view.ts';
 
 export const z = makeZxid;
 
 /** `s3` → 3 (Zab events name servers by sid). */
-export const sid = (node: string): number => Number(node.slice(1));
+export const sid = sidOf;
 
 export class TraceBuilder {
   readonly records: TraceRecord[] = [];
