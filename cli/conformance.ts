@@ -12,7 +12,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { parseScriptText, ScriptError, type Script } from '../conformance/script.ts';
 import { compareRecordings, writeRecording, type Recording } from '../conformance/recording.ts';
 import { runScriptAgainstModel } from '../conformance/model/runner.ts';
-import { parseKnobs, type Knobs } from '../conformance/knobs.ts';
+import { knobsForModel, parseKnobs, type Knobs } from '../conformance/knobs.ts';
 import { UsageError, optionValue } from './args.ts';
 
 const USAGE =
@@ -87,7 +87,7 @@ async function runReal(script: Script, server: string | undefined, knobs: Knobs)
 async function main(): Promise<number> {
   const args = parseArgs(process.argv.slice(2));
   const script = parseScriptText(readText(args.script, 'script'));
-  const rec = args.against === 'model' ? runScriptAgainstModel(script, { config: args.knobs }) : await runReal(script, args.server, args.knobs);
+  const rec = args.against === 'model' ? runScriptAgainstModel(script, { config: knobsForModel(args.knobs) }) : await runReal(script, args.server, args.knobs);
   const text = writeRecording(rec);
   if (args.out !== undefined) writeFileSync(args.out, text);
   else if (args.compare === undefined) process.stdout.write(text);

@@ -13,6 +13,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { TIMED_CONFIG, UNTIMED_CONFIG, timedScript, untimedScript } from './arbitrary.ts';
 import { runScriptAgainstModel } from './model/runner.ts';
+import { knobsForModel } from './knobs.ts';
 import { realGate } from './real/availability.ts';
 import { describeFailure, runDifferential, type DifferentialResult } from './real/differential.ts';
 import type { Recording } from './recording.ts';
@@ -29,7 +30,7 @@ const SEED = num(process.env['ZABSIM_DIFF_SEED'], 20_261_124);
 type Cfg = typeof UNTIMED_CONFIG | typeof TIMED_CONFIG;
 const modelOf = (cfg: Cfg) => (script: Script) =>
   runScriptAgainstModel(script, {
-    config: { tickTime: cfg.tickTime, containerCheckIntervalMs: cfg.containerCheckIntervalMs, superDigest: cfg.superDigest },
+    config: knobsForModel(cfg),
   });
 
 /** Prints a failure and saves it under the temp dir, then fails the test with the diff. */

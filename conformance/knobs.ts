@@ -44,3 +44,12 @@ export function formatKnobs(k: Knobs): string {
   for (const key of KNOB_NAMES) if (k[key] !== undefined) parts.push(`${key}=${k[key]}`);
   return parts.length === 0 ? '' : `--config ${parts.join(',')}`;
 }
+
+/** The knobs as the model's configuration (its fields carry units: zoo.cfg `tickTime` is `tickTimeMs`). */
+export function knobsForModel(k: Knobs): { tickTimeMs?: number; containerCheckIntervalMs?: number; superDigest?: string } {
+  return {
+    ...(k.tickTime === undefined ? {} : { tickTimeMs: k.tickTime }),
+    ...(k.containerCheckIntervalMs === undefined ? {} : { containerCheckIntervalMs: k.containerCheckIntervalMs }),
+    ...(k.superDigest === undefined ? {} : { superDigest: k.superDigest }),
+  };
+}

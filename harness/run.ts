@@ -66,7 +66,7 @@ export function runCase(c: Case, opts: RunOptions = {}): RunResult {
     observers: e.observers,
     clients: c.workload.length + 1,
     seed: c.seed,
-    cfg: { tickTime: e.tickTime, bugs: c.bugs ?? {} },
+    cfg: { tickTimeMs: e.tickTime, bugs: c.bugs ?? {} },
     client: { sessionTimeoutMs: e.sessionTimeoutMs },
     sim: { trace: { hash: true } },
   });

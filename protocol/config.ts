@@ -39,11 +39,11 @@ export interface QuorumConfig {
   readonly participants: readonly number[];
   /** Observer ids. */
   readonly observers: readonly number[];
-  readonly tickTime: number;
-  readonly initLimit: number;
-  readonly syncLimit: number;
-  readonly minSessionTimeout: number;
-  readonly maxSessionTimeout: number;
+  readonly tickTimeMs: number;
+  readonly initLimitTicks: number;
+  readonly syncLimitTicks: number;
+  readonly minSessionTimeoutMs: number;
+  readonly maxSessionTimeoutMs: number;
   /** Txns in the leader's in-memory committed log used for DIFF (ZooKeeper: commitLogCount). */
   readonly commitLogCount: number;
   /** Take a snapshot after this many logged txns (ZooKeeper: snapCount, default 100000). */
@@ -73,15 +73,15 @@ export function quorumConfig(
   participants: readonly number[],
   overrides: Partial<QuorumConfig> = {},
 ): QuorumConfig {
-  const tickTime = overrides.tickTime ?? DEFAULT_TICK_TIME;
+  const tickTime = overrides.tickTimeMs ?? DEFAULT_TICK_TIME;
   return {
     participants: [...participants].sort((a, b) => a - b),
     observers: [],
-    tickTime,
-    initLimit: 10,
-    syncLimit: 5,
-    minSessionTimeout: 2 * tickTime,
-    maxSessionTimeout: 20 * tickTime,
+    tickTimeMs: tickTime,
+    initLimitTicks: 10,
+    syncLimitTicks: 5,
+    minSessionTimeoutMs: 2 * tickTime,
+    maxSessionTimeoutMs: 20 * tickTime,
     commitLogCount: 500,
     snapCount: 100_000,
     containerCheckIntervalMs: 60_000,
@@ -108,5 +108,5 @@ export function sidOf(node: string): number {
 
 /** Clamp a requested session timeout into [min, max] as ZooKeeperServer does. */
 export function negotiateSessionTimeout(cfg: QuorumConfig, requested: number): number {
-  return Math.min(Math.max(requested, cfg.minSessionTimeout), cfg.maxSessionTimeout);
+  return Math.min(Math.max(requested, cfg.minSessionTimeoutMs), cfg.maxSessionTimeoutMs);
 }

@@ -16,7 +16,7 @@ let lastHealMs = 0;
 export default zkScenario({
   name: 'flapping-partition',
   description: '3 servers (tickTime 500); the current leader is cut off 8 times for 0.3–3.5 s; a clogged link; a skewed clock',
-  cfg: { tickTime: 500 },
+  cfg: { tickTimeMs: 500 },
   seed: 1,
   servers: 3,
   clients: 2,

@@ -32,7 +32,7 @@ export interface ModelRunOptions {
 
 /** The configuration the goldens were recorded with. */
 export const GOLDEN_CONFIG: Partial<StandaloneConfig> = {
-  tickTime: 2000,
+  tickTimeMs: 2000,
   extendedTypesEnabled: true,
   containerCheckIntervalMs: 500,
   maxNeverUsedIntervalMs: 0,

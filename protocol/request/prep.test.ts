@@ -11,7 +11,7 @@ const IP: AuthId[] = [{ scheme: 'ip', id: '127.0.0.1' }];
 
 function setup(opts: { extended?: boolean } = {}) {
   const tree = DataTree.create();
-  const tracker = new SessionTracker({ tickTime: 2000, serverId: 1 }, 0);
+  const tracker = new SessionTracker({ tickTimeMs: 2000, serverId: 1 }, 0);
   const prep = new Prep(tree, tracker, { extendedTypesEnabled: opts.extended ?? true });
   const sid = tracker.createSession(10000, 0);
   let zxid = 0;

@@ -73,7 +73,7 @@ export class Serving implements ServingLayer {
     if (role === 'leader') {
       const cfg = p.cfg;
       this.tracker = new SessionTracker(
-        { tickTime: cfg.tickTime, serverId: p.sid, minSessionTimeout: cfg.minSessionTimeout, maxSessionTimeout: cfg.maxSessionTimeout },
+        { tickTimeMs: cfg.tickTimeMs, serverId: p.sid, minSessionTimeoutMs: cfg.minSessionTimeoutMs, maxSessionTimeoutMs: cfg.maxSessionTimeoutMs },
         p.now,
       );
       // A new leader gives every replicated session a full timeout from now.

@@ -22,7 +22,7 @@ describe('sessions', () => {
     const goneMs = (c.sim.now - t0) / 1000;
     // Expiry: the timeout rounded up to the next tick bucket, plus replication.
     expect(goneMs).toBeGreaterThanOrEqual(6000);
-    expect(goneMs).toBeLessThan(6000 + 2 * c.cfg.tickTime);
+    expect(goneMs).toBeLessThan(6000 + 2 * c.cfg.tickTimeMs);
     const expired = c.events('session.expire').filter((e) => e.data['session'] === session);
     expect(new Set(expired.map((e) => e.node))).toEqual(new Set(c.serverIds));
     c.runFor(100);

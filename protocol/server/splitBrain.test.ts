@@ -26,7 +26,7 @@ describe('split brain', () => {
       expect(c.runUntil(() => !old.leader, 30_000, 5)).toBe(true);
       const stepDownMs = (c.sim.now - t0) / 1000;
       // The ping loop checks once a tick: syncLimit ticks plus at most two more.
-      expect(stepDownMs).toBeLessThanOrEqual((cfg.syncLimit + 2) * cfg.tickTime);
+      expect(stepDownMs).toBeLessThanOrEqual((cfg.syncLimitTicks + 2) * cfg.tickTimeMs);
       expect(c.runUntil(() => c.leaders().some((l) => majority.includes(l.id)), 30_000)).toBe(true);
       const fresh = c.leaders().find((l) => majority.includes(l.id))!;
       expect(fresh.leader!.epoch).toBeGreaterThan(oldEpoch);

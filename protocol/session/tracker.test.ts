@@ -8,7 +8,7 @@ describe('SessionTracker', () => {
     expect(sessionIdToHex(initialSessionId(0x123, 255))).toBe('0xff00000001230000');
     // time bits above 40 fall off the top (<< 24 overflows 64 bits), as in Java
     expect(sessionIdToHex(initialSessionId(2 ** 41 + 1, 1))).toBe('0x100000000010000');
-    const t = new SessionTracker({ tickTime: 2000, serverId: 3 }, 1000);
+    const t = new SessionTracker({ tickTimeMs: 2000, serverId: 3 }, 1000);
     const a = t.createSession(10000, 1000);
     const b = t.createSession(10000, 1000);
     expect(a).toBe(sessionIdToHex(initialSessionId(1000, 3)));
@@ -16,14 +16,14 @@ describe('SessionTracker', () => {
   });
 
   it('negotiates timeouts into [2, 20] x tickTime', () => {
-    const t = new SessionTracker({ tickTime: 2000, serverId: 1 }, 0);
+    const t = new SessionTracker({ tickTimeMs: 2000, serverId: 1 }, 0);
     expect(t.negotiateTimeout(1)).toBe(4000);
     expect(t.negotiateTimeout(10000)).toBe(10000);
     expect(t.negotiateTimeout(10 ** 6)).toBe(40000);
   });
 
   it('expires in tickTime buckets, rounded up; touch moves the bucket; closing sessions are rejected', () => {
-    const t = new SessionTracker({ tickTime: 2000, serverId: 1 }, 0);
+    const t = new SessionTracker({ tickTimeMs: 2000, serverId: 1 }, 0);
     const s = t.createSession(4000, 500); // 500 + 4000 = 4500 -> bucket 6000
     expect(t.list()[0]!.expiresAt).toBe(6000);
     expect(t.expire(5999)).toEqual([]);
@@ -39,7 +39,7 @@ describe('SessionTracker', () => {
   });
 
   it('setSessionClosing makes checkSession answer SessionExpired', () => {
-    const t = new SessionTracker({ tickTime: 100, serverId: 1 }, 0);
+    const t = new SessionTracker({ tickTimeMs: 100, serverId: 1 }, 0);
     const s = t.createSession(1000, 0);
     t.setSessionClosing(s);
     expect(t.checkSession(s)).toBe(-112);

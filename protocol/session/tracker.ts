@@ -16,11 +16,11 @@ import { Err } from '../request/errors.ts';
 import type { SessionId } from '../request/types.ts';
 
 export interface SessionTrackerConfig {
-  readonly tickTime: number;
+  readonly tickTimeMs: number;
   /** ZooKeeper server id (1..255): the top byte of every session id this server creates. */
   readonly serverId: number;
-  readonly minSessionTimeout?: number;
-  readonly maxSessionTimeout?: number;
+  readonly minSessionTimeoutMs?: number;
+  readonly maxSessionTimeoutMs?: number;
 }
 
 export interface SessionInfo {
@@ -62,25 +62,25 @@ export class SessionTracker {
   private readonly buckets = new Map<number, Set<SessionId>>();
   private nextId: bigint;
   private nextExpiration: number;
-  readonly tickTime: number;
-  readonly minSessionTimeout: number;
-  readonly maxSessionTimeout: number;
+  readonly tickTimeMs: number;
+  readonly minSessionTimeoutMs: number;
+  readonly maxSessionTimeoutMs: number;
 
   constructor(cfg: SessionTrackerConfig, now: number) {
-    this.tickTime = cfg.tickTime;
-    this.minSessionTimeout = cfg.minSessionTimeout ?? 2 * cfg.tickTime;
-    this.maxSessionTimeout = cfg.maxSessionTimeout ?? 20 * cfg.tickTime;
+    this.tickTimeMs = cfg.tickTimeMs;
+    this.minSessionTimeoutMs = cfg.minSessionTimeoutMs ?? 2 * cfg.tickTimeMs;
+    this.maxSessionTimeoutMs = cfg.maxSessionTimeoutMs ?? 20 * cfg.tickTimeMs;
     this.nextId = initialSessionId(now, cfg.serverId);
     this.nextExpiration = this.roundToNextInterval(now);
   }
 
   private roundToNextInterval(t: number): number {
-    return (Math.floor(t / this.tickTime) + 1) * this.tickTime;
+    return (Math.floor(t / this.tickTimeMs) + 1) * this.tickTimeMs;
   }
 
   /** ZooKeeperServer.processConnectRequest: clamp into [min, max]. */
   negotiateTimeout(requested: number): number {
-    return Math.min(Math.max(requested, this.minSessionTimeout), this.maxSessionTimeout);
+    return Math.min(Math.max(requested, this.minSessionTimeoutMs), this.maxSessionTimeoutMs);
   }
 
   /** A new session id (SessionTrackerImpl.createSession), tracked from `now`. */
@@ -172,7 +172,7 @@ export class SessionTracker {
     const out: SessionId[] = [];
     while (now >= this.nextExpiration) {
       const at = this.nextExpiration;
-      this.nextExpiration += this.tickTime;
+      this.nextExpiration += this.tickTimeMs;
       const set = this.buckets.get(at);
       this.buckets.delete(at);
       if (set === undefined) continue;

@@ -5,9 +5,9 @@
  * (zookeeper.DigestAuthenticationProvider.superDigest) and jute.maxbuffer).
  */
 export interface StandaloneConfig {
-  readonly tickTime: number;
-  readonly minSessionTimeout: number;
-  readonly maxSessionTimeout: number;
+  readonly tickTimeMs: number;
+  readonly minSessionTimeoutMs: number;
+  readonly maxSessionTimeoutMs: number;
   readonly containerCheckIntervalMs: number;
   readonly maxNeverUsedIntervalMs: number;
   readonly extendedTypesEnabled: boolean;
@@ -22,11 +22,11 @@ export interface StandaloneConfig {
 
 /** ZooKeeper 3.8 defaults (extendedTypesEnabled is false in ZooKeeper; the goldens use true). */
 export function standaloneConfig(overrides: Partial<StandaloneConfig> = {}): StandaloneConfig {
-  const tickTime = overrides.tickTime ?? 2000;
+  const tickTime = overrides.tickTimeMs ?? 2000;
   return {
-    tickTime,
-    minSessionTimeout: 2 * tickTime,
-    maxSessionTimeout: 20 * tickTime,
+    tickTimeMs: tickTime,
+    minSessionTimeoutMs: 2 * tickTime,
+    maxSessionTimeoutMs: 20 * tickTime,
     containerCheckIntervalMs: 60_000,
     maxNeverUsedIntervalMs: 0,
     extendedTypesEnabled: false,

@@ -7,7 +7,7 @@ const reply = (effects: Effect[]) => effects.find((e) => e.kind === 'reply') as 
 
 describe('StandaloneNode', () => {
   it('serves commands, sets its wake-up timer and expires an abandoned session on it', () => {
-    const n = new StandaloneNode('s1', { tickTime: 2000 });
+    const n = new StandaloneNode('s1', { tickTimeMs: 2000 });
     n.step({ kind: 'start', durable: EMPTY_DURABLE, restart: false }, 0);
     const open = reply(n.step({ kind: 'request', id: 1, op: { cmd: 'open', timeoutMs: 4000 } }, 10))!.result;
     const sid = open['sessionId'] as string;

@@ -54,7 +54,7 @@ describe('StandaloneServer on virtual time', () => {
   });
 
   it('an abandoned session expires on its bucket: one closeSession txn removes its ephemerals', () => {
-    const s = new StandaloneServer({ tickTime: 2000 });
+    const s = new StandaloneServer({ tickTimeMs: 2000 });
     const { sessionId: w } = s.openSession(10000);
     const { sessionId: e } = s.openSession(4000);
     s.request(e, mk('/eph1', { flags: 1 }));

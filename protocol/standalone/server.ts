@@ -56,10 +56,10 @@ export class StandaloneServer {
     this.tree = DataTree.create();
     this.tracker = new SessionTracker(
       {
-        tickTime: this.config.tickTime,
+        tickTimeMs: this.config.tickTimeMs,
         serverId: this.config.serverId,
-        minSessionTimeout: this.config.minSessionTimeout,
-        maxSessionTimeout: this.config.maxSessionTimeout,
+        minSessionTimeoutMs: this.config.minSessionTimeoutMs,
+        maxSessionTimeoutMs: this.config.maxSessionTimeoutMs,
       },
       this.nowMs,
     );

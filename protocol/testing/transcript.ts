@@ -202,7 +202,7 @@ export class TranscriptEnv {
     for (const id of serverNodes(this.cfg)) this.addSlot(id);
     const c = this.cfg;
     this.out.push(
-      `voters=${c.participants.join(',')} observers=${c.observers.join(',') || '-'} tickTime=${c.tickTime}ms initLimit=${c.initLimit} syncLimit=${c.syncLimit}` +
+      `voters=${c.participants.join(',')} observers=${c.observers.join(',') || '-'} tickTime=${c.tickTimeMs}ms initLimit=${c.initLimitTicks} syncLimit=${c.syncLimitTicks}` +
         (Object.keys(bugs).length > 0 ? ` bugs=${Object.keys(bugs).join(',')}` : ''),
         (cmd.kv.has('limits') ? ` limits=${cmd.kv.get('limits')}` : ''),
     );

@@ -80,7 +80,7 @@ export class Leader implements DurableListener {
     this.myLastZxid = p.db.lastProcessedZxid;
     this.maxAcceptedEpoch = p.acceptedEpoch;
     this.connecting.set(p.sid, p.acceptedEpoch);
-    p.setTimer(INIT_TIMER, p.cfg.initLimit * p.cfg.tickTime);
+    p.setTimer(INIT_TIMER, p.cfg.initLimitTicks * p.cfg.tickTimeMs);
     this.tryChooseEpoch();
   }
 
@@ -97,7 +97,7 @@ export class Leader implements DurableListener {
       return;
     }
     h.recvSeq = m.seq;
-    h.tickOfNextAckDeadline = this.tick + this.p.cfg.syncLimit;
+    h.tickOfNextAckDeadline = this.tick + this.p.cfg.syncLimitTicks;
     switch (m.type) {
       case 'ACKEPOCH':
         return this.onAckEpoch(h, m);
@@ -159,7 +159,7 @@ export class Leader implements DurableListener {
       conn: m.conn,
       observer,
       stage: 'info',
-      tickOfNextAckDeadline: this.tick + this.p.cfg.initLimit + this.p.cfg.syncLimit,
+      tickOfNextAckDeadline: this.tick + this.p.cfg.initLimitTicks + this.p.cfg.syncLimitTicks,
       forwarding: false,
       unacked: new UnackedProposals(),
       sendSeq: 0,
@@ -184,7 +184,7 @@ export class Leader implements DurableListener {
     this.lastProposed = makeZxid(this.epoch, 0);
     this.p.writeEpoch('accepted', this.epoch, () => {
       if (this.closed) return;
-      this.p.setTimer(INIT_TIMER, this.p.cfg.initLimit * this.p.cfg.tickTime);
+      this.p.setTimer(INIT_TIMER, this.p.cfg.initLimitTicks * this.p.cfg.tickTimeMs);
       this.electing.add(this.p.sid);
       for (const h of this.handlers.values()) this.sendLeaderInfo(h);
     });
@@ -217,7 +217,7 @@ export class Leader implements DurableListener {
     this.p.writeEpoch('current', this.epoch, () => {
       if (this.closed) return;
       this.syncing = true;
-      this.p.setTimer(INIT_TIMER, this.p.cfg.initLimit * this.p.cfg.tickTime);
+      this.p.setTimer(INIT_TIMER, this.p.cfg.initLimitTicks * this.p.cfg.tickTimeMs);
       this.newLeaderAcks.add(this.p.sid);
       for (const x of [...this.handlers.values()]) if (x.stage === 'sync') this.syncLearner(x);
       this.tryEstablish();
@@ -298,7 +298,7 @@ export class Leader implements DurableListener {
     for (const h of this.handlers.values()) if (h.stage === 'newLeaderAcked') this.sendUpToDate(h);
     this.tick = 0;
     this.tickSkip = true;
-    this.p.setTimer(PING_TIMER, this.p.cfg.tickTime / 2);
+    this.p.setTimer(PING_TIMER, this.p.cfg.tickTimeMs / 2);
   }
 
   private sendUpToDate(h: Handler): void {
@@ -419,7 +419,7 @@ export class Leader implements DurableListener {
       return;
     }
     this.tickSkip = !this.tickSkip;
-    const limit = cfg.syncLimit * cfg.tickTime;
+    const limit = cfg.syncLimitTicks * cfg.tickTimeMs;
     for (const h of [...this.handlers.values()]) {
       if (this.p.now - h.unacked.oldest() > limit) {
         this.dropHandler(h, 'proposal not acked within syncLimit');
@@ -427,7 +427,7 @@ export class Leader implements DurableListener {
       }
       if (h.stage === 'running') this.p.send(h.node, { type: 'PING', conn: h.conn, seq: ++h.sendSeq, zxid: this.lastProposed });
     }
-    this.p.setTimer(PING_TIMER, cfg.tickTime / 2);
+    this.p.setTimer(PING_TIMER, cfg.tickTimeMs / 2);
   }
 
   private handlerFor(from: NodeId, conn: string): Handler | undefined {

@@ -53,7 +53,7 @@ export class Learner implements DurableListener {
     this.leaderNode = serverNodeId(leaderSid);
     this.conn = p.newConn(leaderSid);
     this.lastHeard = p.now;
-    this.connectDeadline = p.now + p.cfg.initLimit * p.cfg.tickTime;
+    this.connectDeadline = p.now + p.cfg.initLimitTicks * p.cfg.tickTimeMs;
     this.connect();
   }
 
@@ -72,7 +72,7 @@ export class Learner implements DurableListener {
 
   private readTimeout(): number {
     const cfg = this.p.cfg;
-    return (this.phase === 'afterNewLeader' || this.phase === 'broadcast' ? cfg.syncLimit : cfg.initLimit) * cfg.tickTime;
+    return (this.phase === 'afterNewLeader' || this.phase === 'broadcast' ? cfg.syncLimitTicks : cfg.initLimitTicks) * cfg.tickTimeMs;
   }
 
   // ------------------------------------------------------------------ inputs
