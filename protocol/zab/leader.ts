@@ -184,6 +184,7 @@ export class Leader implements DurableListener {
     this.lastProposed = makeZxid(this.epoch, 0);
     this.p.writeEpoch('accepted', this.epoch, () => {
       if (this.closed) return;
+      this.p.point('leader.afterAcceptedEpoch');
       this.p.setTimer(INIT_TIMER, this.p.cfg.initLimit * this.p.cfg.tickTime);
       this.electing.add(this.p.sid);
       for (const h of this.handlers.values()) this.sendLeaderInfo(h);
@@ -216,6 +217,7 @@ export class Leader implements DurableListener {
     this.epochAcked = true;
     this.p.writeEpoch('current', this.epoch, () => {
       if (this.closed) return;
+      this.p.point('leader.afterCurrentEpoch');
       this.syncing = true;
       this.p.setTimer(INIT_TIMER, this.p.cfg.initLimit * this.p.cfg.tickTime);
       this.newLeaderAcks.add(this.p.sid);
@@ -248,6 +250,7 @@ export class Leader implements DurableListener {
     this.p.trace('sync.send', { peer: h.sid, mode: plan.mode, from: peerLast, to: plan.upTo });
     this.startForwarding(h, plan.upTo);
     this.p.send(h.node, { type: 'NEWLEADER', conn: h.conn, seq: ++h.sendSeq, zxid: makeZxid(this.epoch, 0) });
+    this.p.point('leader.afterNewLeaderSent');
   }
 
   /** Leader.startForwarding: proposals still outstanding go to a joining participant. */
@@ -294,6 +297,7 @@ export class Leader implements DurableListener {
     this.p.db.lastProcessedZxid = zxid;
     this.lastProposed = makeZxid(this.epoch, this.p.cfg.initialCounter);
     this.p.trace('leader.established', { epoch: this.epoch, zxid, quorum: [...this.newLeaderAcks].sort((a, b) => a - b) });
+    this.p.point('leader.established');
     this.p.serving.start('leader');
     for (const h of this.handlers.values()) if (h.stage === 'newLeaderAcked') this.sendUpToDate(h);
     this.tick = 0;
@@ -375,6 +379,7 @@ export class Leader implements DurableListener {
         if (h.observer) this.p.send(h.node, { type: 'INFORM', conn: h.conn, seq: ++h.sendSeq, entry: o.entry });
         else this.p.send(h.node, { type: 'COMMIT', conn: h.conn, seq: ++h.sendSeq, zxid });
       }
+      this.p.point('leader.commitSent');
       this.p.applyCommitted(o.entry);
       const waiting = this.pendingSyncs.size > 0 ? this.pendingSyncs.get(zxid) : undefined;
       if (waiting) {
