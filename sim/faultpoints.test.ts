@@ -41,7 +41,7 @@ describe('fault points in the kernel', () => {
     expect(sim.trace.records[i + 1]).toMatchObject({ node: 'a', ev: 'crash' });
   });
 
-  it('nth counts passages of one node, across restarts; restartAfterMs brings it back', () => {
+  it('nth counts passages of one node from arming, across restarts; restartAfterMs brings it back', () => {
     const { sim, step, got } = setup({ script: [{ point: 'p', node: 'a', nth: 2, restartAfterMs: 5 }] });
     step();
     expect(got()).toEqual(['M1', 'M2']);

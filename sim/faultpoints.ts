@@ -4,8 +4,8 @@
  * kernel does not interpret them).
  *
  * Two ways to fire one, both deterministic:
- * - a script: `{ point, node, nth }` crashes `node` the `nth` time (default 1st, counted over the
- *   whole run, across restarts) it passes `point`;
+ * - a script: `{ point, node, nth }` crashes `node` the `nth` time (default 1st, counted from when
+ *   the script was armed, across restarts) it passes `point`;
  * - BUGGIFY: each point name is enabled for the run with probability `enableP` (decided the first
  *   time any node passes it), then an enabled point fires with probability `fireP` at each passage,
  *   until `untilUs` and at most `maxFires` times. Draws come from the run's `points` stream, which
@@ -61,7 +61,8 @@ function probability(x: number, what: string): number {
 }
 
 export class FaultPoints {
-  private readonly script: PointScript[] = [];
+  /** Armed scripts; `base` = the node's passages of the point when it was armed. */
+  private readonly script: (PointScript & { readonly base: number })[] = [];
   private readonly seen = new Map<string, number>();
   private readonly enabled = new Map<string, boolean>();
   private fires = 0;
@@ -82,7 +83,7 @@ export class FaultPoints {
 
   add(s: PointScript): void {
     if (s.nth !== undefined && !(Number.isInteger(s.nth) && s.nth >= 1)) throw new Error(`fault points: nth must be an integer >= 1, got ${s.nth}`);
-    this.script.push(s);
+    this.script.push({ ...s, base: this.seen.get(`${s.node} ${s.point}`) ?? 0 });
   }
 
   /** A node passes `point` at `now`: fire or not. */
@@ -94,7 +95,7 @@ export class FaultPoints {
       this.seen.set(key, n);
       for (let i = 0; i < this.script.length; i++) {
         const s = this.script[i]!;
-        if (s.point === point && s.node === node && (s.nth ?? 1) === n) {
+        if (s.point === point && s.node === node && s.base + (s.nth ?? 1) === n) {
           this.script.splice(i, 1);
           hit = { restartAfterMs: s.restartAfterMs };
           break;

@@ -124,8 +124,8 @@ export class Simulation {
     return new FaultPoints(cfg, () => this.rng.stream('points'));
   }
 
-  /** Crash `script.node` at its `nth` passage of the fault point `script.point` (counted from the
-   *  start of the run). */
+  /** Crash `script.node` at its `nth` passage of the fault point `script.point` (counted from
+   *  now). */
   crashAtPoint(script: PointScript): void {
     this.slot(script.node);
     (this.points ??= this.newPoints({})).add(script);

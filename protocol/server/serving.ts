@@ -366,8 +366,8 @@ export class Serving implements ServingLayer {
     if (this.role !== 'leader' || !this.tracker) return;
     for (const id of this.tracker.expire(this.peer.now)) {
       this.peer.trace('session.expiring', { session: id });
-      this.submitLocal(id, 0, { op: 'closeSession' }, []);
       this.peer.point('session.expiring');
+      this.submitLocal(id, 0, { op: 'closeSession' }, []);
     }
   }
 
