@@ -53,6 +53,8 @@ export class Leader implements DurableListener {
   private maxAcceptedEpoch: number;
   epoch = -1;
   private epochChosen = false;
+  /** My acceptedEpoch write of the chosen epoch completed: LEADERINFO may go out. */
+  private epochWritten = false;
   private epochAcked = false;
   /** My currentEpoch is written: learners may be synced. */
   private syncing = false;
@@ -172,7 +174,9 @@ export class Leader implements DurableListener {
       this.maxAcceptedEpoch = Math.max(this.maxAcceptedEpoch, accepted);
       if (!observer) this.connecting.set(m.sid, accepted);
       this.tryChooseEpoch();
-    } else {
+    } else if (this.epochWritten) {
+      // getEpochToPropose holds its lock across setAcceptedEpoch: a late learner gets LEADERINFO
+      // only once the epoch is durable (until then the write's completion sends it, below).
       this.sendLeaderInfo(h);
     }
   }
@@ -184,6 +188,7 @@ export class Leader implements DurableListener {
     this.lastProposed = makeZxid(this.epoch, 0);
     this.p.writeEpoch('accepted', this.epoch, () => {
       if (this.closed) return;
+      this.epochWritten = true;
       this.p.point('leader.afterAcceptedEpoch');
       this.p.setTimer(INIT_TIMER, this.p.cfg.initLimit * this.p.cfg.tickTime);
       this.electing.add(this.p.sid);
