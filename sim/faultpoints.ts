@@ -28,6 +28,8 @@ export interface PointScript {
   readonly nth?: number;
   /** Restart the node this long after the crash (default: stays down). */
   readonly restartAfterMs?: number;
+  /** Called right after the crash (scenarios note the fault time with it). */
+  readonly onFire?: () => void;
 }
 
 export interface Buggify {
@@ -53,6 +55,7 @@ export interface FaultPointConfig {
 /** What to do at one passage: null (nothing) or crash (and maybe restart later). */
 export interface PointFiring {
   readonly restartAfterMs: number | undefined;
+  readonly onFire?: (() => void) | undefined;
 }
 
 function probability(x: number, what: string): number {
@@ -97,7 +100,7 @@ export class FaultPoints {
         const s = this.script[i]!;
         if (s.point === point && s.node === node && s.base + (s.nth ?? 1) === n) {
           this.script.splice(i, 1);
-          hit = { restartAfterMs: s.restartAfterMs };
+          hit = { restartAfterMs: s.restartAfterMs, onFire: s.onFire };
           break;
         }
       }

@@ -663,6 +663,7 @@ export class Simulation {
     if (fire === null) return;
     if (this.trace.enabled) this.trace.emit({ t: this.t, node: slot.id, ev: 'point', point: name, action: 'crash' });
     this.crash(slot.id);
+    fire.onFire?.();
     const after = fire.restartAfterMs;
     if (after === undefined) return;
     const inc = slot.inc;
