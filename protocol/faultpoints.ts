@@ -63,7 +63,7 @@ export const FAULT_POINTS = {
     durable: 'log = what was durable before plus a torn prefix of the sync txns; currentEpoch unchanged',
   },
   'learner.syncTxnsFsynced': {
-    where: 'NEWLEADER: the sync txns are durable; currentEpoch not yet written, NEWLEADER not acked',
+    where: 'NEWLEADER: the sync txns are durable (log.durable traced); currentEpoch not yet written, NEWLEADER not acked',
     durable: 'every sync txn in the log; currentEpoch unchanged',
   },
   'learner.afterCurrentEpoch': {
@@ -84,7 +84,7 @@ export const FAULT_POINTS = {
     durable: 'log = durable prefix plus a torn prefix of the appended records',
   },
   'log.fsynced': {
-    where: 'an fsync of logged proposals completed; their ACK (or the leader\'s own ack) not sent yet',
+    where: 'an fsync of logged proposals completed (log.durable traced); the ACK of the batch\'s last proposal (or the leader\'s own ack of it) not sent yet, earlier ones of the batch acked one by one',
     durable: 'every record of the batch in the log',
   },
   'apply.done': {

@@ -351,12 +351,16 @@ export class QuorumPeer implements ProtocolNode, PeerServices {
     this.fsyncsInFlight++;
     this.disk({ op: 'fsync' }, () => {
       this.fsyncsInFlight--;
-      this.point(sync ? 'learner.syncTxnsFsynced' : 'log.fsynced');
-      for (let i = 0; i < records.length; i++) {
+      // The points come after the batch's log.durable records: a crash there must not leave a
+      // trace that shows durable records as unsynced (the checkers read durability from it).
+      const last = records.length - 1;
+      for (let i = 0; i <= last; i++) {
         const zxid = records[i]!.zxid;
         if (this.tracing) this.trace('log.durable', { zxid });
+        if (i === last && !sync) this.point('log.fsynced');
         listeners[i]?.durable(zxid);
       }
+      if (sync) this.point('learner.syncTxnsFsynced');
       for (const cb of callbacks) cb();
     });
     this.loggedSinceSnap += records.length;
