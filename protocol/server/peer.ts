@@ -196,7 +196,8 @@ export class QuorumPeer implements ProtocolNode, PeerServices {
     this.serving.stop();
     this.point('peer.shuttingDown');
     // Shutting down the SyncRequestProcessor flushes what it had queued: those txns are on disk.
-    this.flushLog(true);
+    // ZOOKEEPER-4712 (planted): the processor outlives the shutdown and flushes after the reload.
+    if (!this.cfg.bugs.syncProcessorOutlivesShutdown) this.flushLog(true);
     // ZOOKEEPER-2845 fix: forget the in-memory tree and reload it from disk, so the election
     // advertises exactly what the log holds.
     if (!this.cfg.bugs.keepUncommittedOnLooking) {

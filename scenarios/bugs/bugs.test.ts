@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { runChecked } from '../lib/run.ts';
 import { ackBeforeFsync } from './ack-before-fsync.ts';
 import { lostSyncTxns } from './lost-sync-txns.ts';
+import { syncOutlivesShutdown } from './sync-outlives-shutdown.ts';
 
 function failing(run: ReturnType<typeof runChecked>): string[] {
   return run.verdicts.filter((v) => !v.ok).map((v) => v.name);
@@ -46,5 +47,23 @@ describe('planted durability bugs, reproduced at fault points', () => {
   it('ack before fsync: LeaderLogCompleteness', () => {
     const run = runChecked(ackBeforeFsync({ bugs: { ackBeforeFsync: true } }));
     expect(failing(run)).toContain('LeaderLogCompleteness');
+  });
+
+  it('ZOOKEEPER-4712 (sync processor outlives shutdown): txns logged after going LOOKING (symptom only)', () => {
+    const appendedWhileLooking = (bug: boolean): number[] => {
+      const run = runChecked(syncOutlivesShutdown({ bugs: { syncProcessorOutlivesShutdown: bug } }));
+      expect(failing(run)).toEqual([]); // no checker catches this schedule yet (see the scenario)
+      let looking = false;
+      const out: number[] = [];
+      for (const r of run.result.sim.trace.records) {
+        if (r.ev !== 'trace' || r.node !== 's1') continue;
+        const d = r['data'] as Record<string, unknown>;
+        if (r['event'] === 'state') looking = d['state'] === 'LOOKING';
+        else if (r['event'] === 'log.append' && looking) out.push(d['zxid'] as number);
+      }
+      return out;
+    };
+    expect(appendedWhileLooking(false)).toEqual([]);
+    expect(appendedWhileLooking(true).length).toBeGreaterThan(0);
   });
 });
