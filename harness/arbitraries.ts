@@ -7,7 +7,7 @@
  * clients, lowers rounds and times, and moves towards 3 servers / no observers.
  */
 import fc from 'fast-check';
-import { EPISODES, RECIPES, type Case, type EnsembleSpec, type Episode, type EpisodeKind, type WorkloadItem } from './case.ts';
+import { EPISODES, RECIPES, type Case, type EnsembleSpec, type Episode, type EpisodeKind, type FaultPointsSpec, type WorkloadItem } from './case.ts';
 import type { BugFlags } from '../protocol/config.ts';
 
 export interface CaseShape {
@@ -76,6 +76,21 @@ export function workloadArb(maxClients: number, windowMs: number): fc.Arbitrary<
 }
 
 /**
+ * BUGGIFY-style fault points (case.ts FaultPointsSpec): half of the runs have none; the others enable
+ * a share of the points and fire rarely or often. Shrinks to none.
+ */
+export function faultPointsArb(): fc.Arbitrary<FaultPointsSpec | undefined> {
+  return fc.option(
+    fc.record({
+      enableP: fc.constantFrom(0.1, 0.25, 0.5),
+      fireP: fc.constantFrom(0.02, 0.1, 0.5),
+      restartAfterMs: fc.integer({ min: 50, max: 3_000 }),
+    }),
+    { nil: undefined, freq: 2 },
+  );
+}
+
+/**
  * A whole generated run. `bugs` plants historical bugs in every case. No `chain`: episode times are
  * drawn against the largest window (those past the case's window are dropped) and node indices are
  * taken modulo the node count, so every field shrinks on its own. The seed does not shrink (another
@@ -90,6 +105,17 @@ export function caseArb(shape: CaseShape = DEFAULT_SHAPE, bugs?: BugFlags): fc.A
       ensemble: ensembleArb(shape),
       windowMs: fc.integer({ min: shape.minWindowMs, max: shape.maxWindowMs }),
       seed: fc.noShrink(fc.integer({ min: 0, max: 2 ** 31 - 1 })),
+      // Drawn last, so the other fields of a seed's case are what they were before fault points.
+      faultPoints: faultPointsArb(),
     })
-    .map(({ seed, ensemble, windowMs, faults, workload }): Case => ({ v: 1, seed, ensemble, windowMs, faults, workload, ...(bugs ? { bugs } : {}) }));
+    .map(({ seed, ensemble, windowMs, faults, workload, faultPoints }): Case => ({
+      v: 1,
+      seed,
+      ensemble,
+      windowMs,
+      faults,
+      workload,
+      ...(bugs ? { bugs } : {}),
+      ...(faultPoints ? { faultPoints } : {}),
+    }));
 }

@@ -57,6 +57,17 @@ export interface Episode {
   readonly x: number;
 }
 
+/**
+ * BUGGIFY for one run (sim/faultpoints.ts): each fault point (protocol/faultpoints.ts) is enabled
+ * for the run with probability `enableP`; an enabled point crashes the server passing it with
+ * probability `fireP` (at most 3 times, only before the heal), which restarts `restartAfterMs` later.
+ */
+export interface FaultPointsSpec {
+  readonly enableP: number;
+  readonly fireP: number;
+  readonly restartAfterMs: number;
+}
+
 export interface Case {
   readonly v: 1;
   readonly seed: number;
@@ -67,6 +78,8 @@ export interface Case {
   readonly workload: readonly WorkloadItem[];
   /** Planted historical bugs (default none: ZooKeeper 3.8 as fixed). */
   readonly bugs?: BugFlags;
+  /** Crashes inside protocol steps at fault points (default none). */
+  readonly faultPoints?: FaultPointsSpec;
 }
 
 export function encodeCase(c: Case): string {
@@ -138,5 +151,24 @@ export function decodeCase(text: string): Case {
       bugs[k] = v;
     }
   }
-  return { v: 1, seed: int(o, 'seed', 0, 2 ** 31), ensemble, windowMs, faults, workload, ...(bugs ? { bugs } : {}) };
+  let faultPoints: FaultPointsSpec | undefined;
+  if (o['faultPoints'] !== undefined) {
+    const f = obj(o['faultPoints'], 'faultPoints');
+    const p = (k: string): number => {
+      const v = f[k];
+      if (typeof v !== 'number' || !(v >= 0 && v <= 1)) fail(`faultPoints.${k} must be a number in [0, 1]`);
+      return v;
+    };
+    faultPoints = { enableP: p('enableP'), fireP: p('fireP'), restartAfterMs: int(f, 'restartAfterMs', 0, 600_000) };
+  }
+  return {
+    v: 1,
+    seed: int(o, 'seed', 0, 2 ** 31),
+    ensemble,
+    windowMs,
+    faults,
+    workload,
+    ...(bugs ? { bugs } : {}),
+    ...(faultPoints ? { faultPoints } : {}),
+  };
 }

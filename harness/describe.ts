@@ -13,6 +13,11 @@ export function describeCase(c: Case): string[] {
     `bugs      ${Object.keys(c.bugs ?? {}).filter((k) => (c.bugs as Record<string, boolean>)[k]).join(', ') || 'none'}`,
     `workload  ${c.workload.map((w, i) => `${clients[i]}: ${w.recipe} x${w.rounds} from ${w.startMs} ms every +${w.gapMs} ms`).join('; ') || 'none'}`,
     `faults    until ${c.windowMs} ms, then heal everything and ${probe} writes /probe (liveness)`,
+    `points    ${
+      c.faultPoints === undefined
+        ? 'none'
+        : `BUGGIFY: each fault point enabled with p=${c.faultPoints.enableP}, fires with p=${c.faultPoints.fireP} (at most 3, before the heal), crashed server restarts after ${c.faultPoints.restartAfterMs} ms`
+    }`,
   ];
   for (const f of caseFaults(c.faults, [...servers, ...clients], c.windowMs)) {
     const { at, kind, ...rest } = f;

@@ -78,7 +78,7 @@ describe('case codec', () => {
 
 describe('a planted bug (ZOOKEEPER-1154: diffInsteadOfTrunc)', () => {
   it('is found by generated runs and its shrunk case replays to the same hash', () => {
-    const r = search({ seed: 1, numRuns: 80, bugs: { diffInsteadOfTrunc: true }, shrinkBudget: 15 });
+    const r = search({ seed: 1, numRuns: 150, bugs: { diffInsteadOfTrunc: true }, shrinkBudget: 15 });
     expect(r.found).not.toBeNull();
     const f = r.found!;
     expect(f.result.failures.some((x) => f.originalFailures.includes(x))).toBe(true);

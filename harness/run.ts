@@ -68,7 +68,12 @@ export function runCase(c: Case, opts: RunOptions = {}): RunResult {
     seed: c.seed,
     cfg: { tickTimeMs: e.tickTime, bugs: c.bugs ?? {} },
     client: { sessionTimeoutMs: e.sessionTimeoutMs },
-    sim: { trace: { hash: true } },
+    sim: {
+      trace: { hash: true },
+      ...(c.faultPoints === undefined
+        ? {}
+        : { faultPoints: { buggify: { ...c.faultPoints, untilUs: c.windowMs * MS, maxFires: 3, nodes: caseNodes(c).servers } } }),
+    },
   });
   const sim = ens.sim;
   const { servers, clients, probe } = caseNodes(c);

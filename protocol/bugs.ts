@@ -10,6 +10,7 @@ export const BUG_NAMES = [
   'diffInsteadOfTrunc',
   'keepUncommittedOnLooking',
   'ackBeforeFsync',
+  'syncProcessorOutlivesShutdown',
   'voteOrderIgnoresEpoch',
   'selfLeaderIgnoresRound',
 ] as const satisfies readonly (keyof BugFlags)[];

@@ -26,6 +26,9 @@ export interface BugFlags {
   readonly diffInsteadOfTrunc?: boolean;
   /** ZOOKEEPER-2845: a leader going LOOKING keeps its uncommitted logged txns without reloading. */
   readonly keepUncommittedOnLooking?: boolean;
+  /** ZOOKEEPER-4712: leaving a role does not shut the SyncRequestProcessor down first: txns it had
+   *  queued reach the log only after the database was reloaded and the election started. */
+  readonly syncProcessorOutlivesShutdown?: boolean;
   /** Follower acks a proposal as soon as it is appended (before fsync completes). */
   readonly ackBeforeFsync?: boolean;
   /** ZOOKEEPER-1419 (election): vote order lets a higher sid win over a higher peerEpoch. */

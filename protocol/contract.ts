@@ -84,7 +84,11 @@ export type Effect =
   | { readonly kind: 'reply'; readonly id: number; readonly result: unknown }
   /** A structured trace event (state change, vote, commit, ...): `event` selects the type of `data`
    *  (`trace/schema.ts` EVENTS, documented in `trace/README.md`). The host adds time and node id. */
-  | TraceEffect;
+  | TraceEffect
+  /** A fault point (`protocol/faultpoints.ts`): the node has just done the effects before this one.
+   *  A host may crash the node right here (the effects after it never happen); one without fault
+   *  injection ignores it. */
+  | { readonly kind: 'point'; readonly name: string };
 
 /**
  * A node's trace effect, typed per event: a missing or wrongly typed field is a compile error at

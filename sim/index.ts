@@ -21,3 +21,5 @@ export { defineScenario, runScenario, scenarioProblem } from './scenario.ts';
 export type { Scenario, ScenarioResult, Expectation } from './scenario.ts';
 export { puppets } from './puppet.ts';
 export type { Puppets, PuppetHandler, SeenInput } from './puppet.ts';
+export { FaultPoints } from './faultpoints.ts';
+export type { FaultPointConfig, PointScript, Buggify } from './faultpoints.ts';

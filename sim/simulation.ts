@@ -14,6 +14,7 @@ import type { Disk } from './disk.ts';
 import { sampleLatency } from './latency.ts';
 import { DEFAULT_LINK, Link, linkConfig, type LinkConfig } from './network.ts';
 import { Ev, NodeSlot } from './node-slot.ts';
+import { FaultPoints, type FaultPointConfig, type PointScript } from './faultpoints.ts';
 import { EventQueue } from './queue.ts';
 import { type Rng, RngStreams } from './rng.ts';
 import type { Micros } from './time.ts';
@@ -45,6 +46,8 @@ export interface SimulationOptions {
   /** Default disk configuration (patched over DEFAULT_DISK). */
   readonly disk?: Partial<DiskConfig>;
   readonly trace?: TraceOptions;
+  /** Fault points that crash a node inside a step (sim/faultpoints.ts). Default: none fire. */
+  readonly faultPoints?: FaultPointConfig;
 }
 
 export type ReplyListener = (node: NodeId, id: number, result: unknown, sim: Simulation) => void;
@@ -95,6 +98,8 @@ export class Simulation {
   private timerSeq = 0;
   private reqSeq = 0;
   private stopped = false;
+  /** Null until a run asks for fault points: plain runs only skip `point` effects. */
+  private points: FaultPoints | null = null;
   /** Timer events still queued but cancelled, replaced or orphaned by a crash (lazy deletion). */
   private staleTimers = 0;
 
@@ -111,7 +116,24 @@ export class Simulation {
       // The header: first record of every trace (trace/README.md).
       this.trace.emit({ t: 0, node: '*', ev: 'header', schema: SCHEMA_VERSION, seed: opts.seed, nodes: [...opts.nodes] });
     }
+    if (opts.faultPoints !== undefined) this.points = this.newPoints(opts.faultPoints);
     for (const id of opts.nodes) this.addNode(id);
+  }
+
+  private newPoints(cfg: FaultPointConfig): FaultPoints {
+    return new FaultPoints(cfg, () => this.rng.stream('points'));
+  }
+
+  /** Crash `script.node` at its `nth` passage of the fault point `script.point` (counted from
+   *  now). */
+  crashAtPoint(script: PointScript): void {
+    this.slot(script.node);
+    (this.points ??= this.newPoints({})).add(script);
+  }
+
+  /** Fault points BUGGIFY enabled in this run so far (name order). */
+  enabledPoints(): string[] {
+    return this.points?.enabledPoints() ?? [];
   }
 
   // ---------------------------------------------------------------- time and running
@@ -626,10 +648,28 @@ export class Simulation {
         case 'trace':
           if (this.trace.enabled) this.trace.trace(this.t, slot.tname, e.event, e.data ?? null);
           break;
+        case 'point':
+          if (this.points !== null) this.atPoint(slot, e.name);
+          break;
         default:
           throw new Error(`node ${slot.id} returned an unknown effect ${JSON.stringify(e)}`);
       }
     }
+  }
+
+  /** A node reached a fault point: maybe crash it right here (the caller then drops the rest). */
+  private atPoint(slot: NodeSlot, name: string): void {
+    const fire = (this.points as FaultPoints).pass(slot.id, name, this.t);
+    if (fire === null) return;
+    if (this.trace.enabled) this.trace.emit({ t: this.t, node: slot.id, ev: 'point', point: name, action: 'crash' });
+    this.crash(slot.id);
+    fire.onFire?.();
+    const after = fire.restartAfterMs;
+    if (after === undefined) return;
+    const inc = slot.inc;
+    this.after(Math.max(0, Math.round(after * 1000)), () => {
+      if (slot.inc === inc && !slot.up) this.restart(slot.id);
+    });
   }
 
   private send(from: NodeSlot, toId: NodeId, msg: Message): void {

@@ -63,6 +63,8 @@ export const KERNEL = {
   fault: { fault: str },
   /** A node's own trace effect; `data` per `EVENTS[event]`. */
   trace: { event: str, data: any },
+  /** A fault point fired at `node` (sim/faultpoints.ts); action 'crash': the crash record follows. */
+  point: { point: str, action: oneOf('crash') },
 } as const satisfies Record<string, Fields>;
 
 /** `fault` records: `fault` names the fault, these are the other fields. */

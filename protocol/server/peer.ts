@@ -12,6 +12,7 @@ import { FastLeaderElection } from '../election/index.ts';
 import type { Notification, ServerState, Vote } from '../election/index.ts';
 import { invariant } from '../invariant.ts';
 import { epochOf, zxidHex } from '../zxid.ts';
+import { pointEffect, type FaultPointName } from '../faultpoints.ts';
 import { Leader } from '../zab/leader.ts';
 import { Learner } from '../zab/learner.ts';
 import { isQuorumPacket } from '../zab/messages.ts';
@@ -193,8 +194,10 @@ export class QuorumPeer implements ProtocolNode, PeerServices {
     this.leader = null;
     this.learner = null;
     this.serving.stop();
+    this.point('peer.shuttingDown');
     // Shutting down the SyncRequestProcessor flushes what it had queued: those txns are on disk.
-    this.flushLog(true);
+    // ZOOKEEPER-4712 (planted): the processor outlives the shutdown and flushes after the reload.
+    if (!this.cfg.bugs.syncProcessorOutlivesShutdown) this.flushLog(true);
     // ZOOKEEPER-2845 fix: forget the in-memory tree and reload it from disk, so the election
     // advertises exactly what the log holds.
     if (!this.cfg.bugs.keepUncommittedOnLooking) {
@@ -290,6 +293,9 @@ export class QuorumPeer implements ProtocolNode, PeerServices {
     if (this.cfg.quiet) return;
     this.out.push(traceEffect(event, data));
   }
+  point(name: FaultPointName): void {
+    this.out.push(pointEffect(name));
+  }
   private push(effects: Effect[]): void {
     for (const e of effects) this.out.push(e);
   }
@@ -340,14 +346,22 @@ export class QuorumPeer implements ProtocolNode, PeerServices {
       if (this.tracing) this.trace('log.append', { zxid: e.zxid });
     }
     this.disk({ op: 'append', records });
+    // A batch with callbacks holds the txns a learner logs at NEWLEADER (logTxns).
+    const sync = callbacks.length > 0;
+    this.point(sync ? 'learner.syncTxnsAppended' : 'log.appended');
     this.fsyncsInFlight++;
     this.disk({ op: 'fsync' }, () => {
       this.fsyncsInFlight--;
-      for (let i = 0; i < records.length; i++) {
+      // The points come after the batch's log.durable records: a crash there must not leave a
+      // trace that shows durable records as unsynced (the checkers read durability from it).
+      const last = records.length - 1;
+      for (let i = 0; i <= last; i++) {
         const zxid = records[i]!.zxid;
         if (this.tracing) this.trace('log.durable', { zxid });
+        if (i === last && !sync) this.point('log.fsynced');
         listeners[i]?.durable(zxid);
       }
+      if (sync) this.point('learner.syncTxnsFsynced');
       for (const cb of callbacks) cb();
     });
     this.loggedSinceSnap += records.length;
@@ -361,7 +375,10 @@ export class QuorumPeer implements ProtocolNode, PeerServices {
     const file: SnapshotFile = { zxid: this.db.lastProcessedZxid, image: this.db.sm.serialize() };
     this.db.snapshots.push(file);
     this.trace('snapshot', { zxid: file.zxid });
-    this.disk({ op: 'snapshot', snapshot: file }, done);
+    this.disk({ op: 'snapshot', snapshot: file }, () => {
+      this.point('snapshot.written');
+      done?.();
+    });
   }
 
   applyCommitted(entry: TxnEntry): void {
@@ -373,6 +390,7 @@ export class QuorumPeer implements ProtocolNode, PeerServices {
       const type = (entry.txn as { hdr?: { type?: unknown } } | null)?.hdr?.type;
       this.trace('apply', { zxid: entry.zxid, type: typeof type === 'string' ? type : 'opaque', digest: this.db.sm.digest() });
     }
+    this.point('apply.done');
     this.serving.applied(entry, result);
   }
 

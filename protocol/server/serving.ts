@@ -351,6 +351,7 @@ export class Serving implements ServingLayer {
       const expired = hdr.cxid === 0;
       p.trace(expired ? 'session.expire' : 'session.close', { session: hdr.sessionId });
       this.tracker?.removeSession(hdr.sessionId);
+      p.point('session.closed');
       if (c) {
         // The session is over: close its connection (an expired client learns it on reconnect).
         this.peer.send(c.node, { type: 'ZK_CLOSE', cnx: c.cnx, seq: ++c.sendSeq });
@@ -365,6 +366,7 @@ export class Serving implements ServingLayer {
     if (this.role !== 'leader' || !this.tracker) return;
     for (const id of this.tracker.expire(this.peer.now)) {
       this.peer.trace('session.expiring', { session: id });
+      this.peer.point('session.expiring');
       this.submitLocal(id, 0, { op: 'closeSession' }, []);
     }
   }

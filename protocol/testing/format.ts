@@ -91,6 +91,8 @@ export function fmtEffect(node: string, e: Effect): string {
       const f = fmtFields(e.data, undefined, ZXID_RANGE_EVENTS.has(e.event));
       return `${node} trace ${e.event}${f === '' ? '' : ' ' + f}`;
     }
+    case 'point':
+      return `${node} point ${e.name}`;
   }
 }
 

@@ -265,7 +265,9 @@ export class TranscriptEnv {
     const proc = s.proc!;
     let effects: Effect[];
     try {
-      effects = proc.step(input, this.now);
+      // Fault points (protocol/faultpoints.ts) mark sub-steps for hosts that inject crashes there;
+      // transcripts crash by effect count (`limit`), so points are left out of what they see.
+      effects = proc.step(input, this.now).filter((e) => e.kind !== 'point');
     } catch (e) {
       this.out.push(`  ${s.id} PANIC ${(e as Error).message}`);
       this.crash(s, 0, 'panic');
@@ -304,6 +306,7 @@ export class TranscriptEnv {
         return;
       case 'reply':
       case 'trace':
+      case 'point':
         return;
     }
   }

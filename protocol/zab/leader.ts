@@ -53,6 +53,8 @@ export class Leader implements DurableListener {
   private maxAcceptedEpoch: number;
   epoch = -1;
   private epochChosen = false;
+  /** My acceptedEpoch write of the chosen epoch completed: LEADERINFO may go out. */
+  private epochWritten = false;
   private epochAcked = false;
   /** My currentEpoch is written: learners may be synced. */
   private syncing = false;
@@ -172,7 +174,9 @@ export class Leader implements DurableListener {
       this.maxAcceptedEpoch = Math.max(this.maxAcceptedEpoch, accepted);
       if (!observer) this.connecting.set(m.sid, accepted);
       this.tryChooseEpoch();
-    } else {
+    } else if (this.epochWritten) {
+      // getEpochToPropose holds its lock across setAcceptedEpoch: a late learner gets LEADERINFO
+      // only once the epoch is durable (until then the write's completion sends it, below).
       this.sendLeaderInfo(h);
     }
   }
@@ -184,6 +188,8 @@ export class Leader implements DurableListener {
     this.lastProposed = makeZxid(this.epoch, 0);
     this.p.writeEpoch('accepted', this.epoch, () => {
       if (this.closed) return;
+      this.epochWritten = true;
+      this.p.point('leader.afterAcceptedEpoch');
       this.p.setTimer(INIT_TIMER, this.p.cfg.initLimitTicks * this.p.cfg.tickTimeMs);
       this.electing.add(this.p.sid);
       for (const h of this.handlers.values()) this.sendLeaderInfo(h);
@@ -216,6 +222,7 @@ export class Leader implements DurableListener {
     this.epochAcked = true;
     this.p.writeEpoch('current', this.epoch, () => {
       if (this.closed) return;
+      this.p.point('leader.afterCurrentEpoch');
       this.syncing = true;
       this.p.setTimer(INIT_TIMER, this.p.cfg.initLimitTicks * this.p.cfg.tickTimeMs);
       this.newLeaderAcks.add(this.p.sid);
@@ -248,6 +255,7 @@ export class Leader implements DurableListener {
     this.p.trace('sync.send', { peer: h.sid, mode: plan.mode, from: peerLast, to: plan.upTo });
     this.startForwarding(h, plan.upTo);
     this.p.send(h.node, { type: 'NEWLEADER', conn: h.conn, seq: ++h.sendSeq, zxid: makeZxid(this.epoch, 0) });
+    this.p.point('leader.afterNewLeaderSent');
   }
 
   /** Leader.startForwarding: proposals still outstanding go to a joining participant. */
@@ -294,6 +302,7 @@ export class Leader implements DurableListener {
     this.p.db.lastProcessedZxid = zxid;
     this.lastProposed = makeZxid(this.epoch, this.p.cfg.initialCounter);
     this.p.trace('leader.established', { epoch: this.epoch, zxid, quorum: [...this.newLeaderAcks].sort((a, b) => a - b) });
+    this.p.point('leader.established');
     this.p.serving.start('leader');
     for (const h of this.handlers.values()) if (h.stage === 'newLeaderAcked') this.sendUpToDate(h);
     this.tick = 0;
@@ -375,6 +384,7 @@ export class Leader implements DurableListener {
         if (h.observer) this.p.send(h.node, { type: 'INFORM', conn: h.conn, seq: ++h.sendSeq, entry: o.entry });
         else this.p.send(h.node, { type: 'COMMIT', conn: h.conn, seq: ++h.sendSeq, zxid });
       }
+      this.p.point('leader.commitSent');
       this.p.applyCommitted(o.entry);
       const waiting = this.pendingSyncs.size > 0 ? this.pendingSyncs.get(zxid) : undefined;
       if (waiting) {

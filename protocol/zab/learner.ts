@@ -195,6 +195,7 @@ export class Learner implements DurableListener {
       const unblock = this.block();
       this.p.writeEpoch('accepted', newEpoch, () => {
         if (this.closed) return;
+        this.p.point('learner.afterAcceptedEpoch');
         ack(current);
         unblock();
       });
@@ -218,6 +219,7 @@ export class Learner implements DurableListener {
     } else if (m.type === 'SNAP') {
       db.installSnapshot(m.zxid, m.snapshot);
       this.p.trace('sync.snap', { zxid: m.zxid, digest: db.sm.digest() });
+      this.p.point('learner.snapInstalled');
       this.lastQueued = m.zxid;
     } else if (m.type === 'TRUNC') {
       const zxid = m.zxid;
@@ -234,6 +236,7 @@ export class Learner implements DurableListener {
         db.reload();
         this.p.trace('db.load', { zxid: db.lastProcessedZxid, digest: db.sm.digest() });
         this.lastQueued = db.lastProcessedZxid;
+        this.p.point('learner.afterTruncate');
         unblock();
       });
     }
@@ -308,8 +311,13 @@ export class Learner implements DurableListener {
       if (this.closed) return;
       this.p.send(this.leaderNode, { type: 'ACK', conn: this.conn, seq: ++this.sendSeq, zxid });
       this.p.trace('zab.ackNewLeader', { zxid });
+      this.p.point('learner.afterNewLeaderAck');
     };
-    const writeEpoch = (then: () => void) => this.p.writeEpoch('current', this.newEpoch, then);
+    const writeEpoch = (then: () => void) =>
+      this.p.writeEpoch('current', this.newEpoch, () => {
+        if (!this.closed) this.p.point('learner.afterCurrentEpoch');
+        then();
+      });
     const logAll = (then: () => void) => {
       this.writeToTxnLog = true;
       if (toLog.length === 0) return then();
@@ -323,7 +331,13 @@ export class Learner implements DurableListener {
       }
       this.p.logTxns(toLog, then);
     };
-    const snapshot = (then: () => void) => (this.snapshotNeeded ? this.p.takeSnapshot(then) : then());
+    const snapshot = (then: () => void) =>
+      this.snapshotNeeded
+        ? this.p.takeSnapshot(() => {
+            if (!this.closed) this.p.point('learner.afterSyncSnapshot');
+            then();
+          })
+        : then();
     this.phase = 'afterNewLeader';
     this.p.setTimer(READ_TIMER, this.readTimeout());
     if (bugs.ackNewLeaderBeforeLogging) {
@@ -359,6 +373,7 @@ export class Learner implements DurableListener {
 
   private onUpToDate(): void {
     if (this.phase !== 'afterNewLeader') return this.p.unexpected(this.leaderNode, 'UPTODATE', `learner/${this.phase}`);
+    this.p.point('learner.atUptodate');
     this.phase = 'broadcast';
     this.p.send(this.leaderNode, { type: 'ACK', conn: this.conn, seq: ++this.sendSeq, zxid: makeZxid(this.newEpoch, 0) });
     this.p.serving.start(this.observer ? 'observer' : 'follower');

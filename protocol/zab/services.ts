@@ -6,6 +6,7 @@
 import type { EventData, EventName } from '../../trace/records.ts';
 import type { DiskOp, Message, NodeId } from '../contract.ts';
 import type { QuorumConfig } from '../config.ts';
+import type { FaultPointName } from '../faultpoints.ts';
 import type { ZkDatabase } from '../server/database.ts';
 import type { TxnEntry } from './messages.ts';
 
@@ -51,6 +52,8 @@ export interface PeerServices {
   setTimer(timer: string, afterMs: number): void;
   cancelTimer(timer: string): void;
   trace<N extends EventName>(event: N, data: EventData<N>): void;
+  /** Mark a fault point (protocol/faultpoints.ts) at this position of the step's effects. */
+  point(name: FaultPointName): void;
   /** Issue a disk op; `done` runs when it completes (for `append`: at once). */
   disk(op: DiskOp, done?: () => void): void;
   /** Persist acceptedEpoch / currentEpoch (writeMeta), then run `done`. */

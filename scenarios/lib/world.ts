@@ -11,6 +11,7 @@
 import type { Effect, NodeId, ProtocolNode } from '../../protocol/contract.ts';
 import type { QuorumConfig } from '../../protocol/config.ts';
 import { sidOf } from '../../protocol/config.ts';
+import { FAULT_POINT_NAMES, isFaultPointName, type FaultPointName } from '../../protocol/faultpoints.ts';
 import type { Reply } from '../../protocol/request/types.ts';
 import type { QuorumPeer } from '../../protocol/server/peer.ts';
 import { Ensemble } from '../../ensemble/ensemble.ts';
@@ -264,6 +265,33 @@ export class Zk {
   }
   note(text: string): void {
     this.sim.note(text);
+  }
+  /**
+   * Crash server `t` the `nth` time (default: the next time) it reaches fault point `point`
+   * (protocol/faultpoints.ts), counted from now: the effects of the step before the point happen,
+   * the rest never do. `restartAfterMs` restarts it that long after. The crash counts as this
+   * script's fault at the moment it fires (for the timed checkers); `then` runs right after it.
+   */
+  crashAt(
+    point: FaultPointName,
+    t: Target,
+    opts: { readonly nth?: number; readonly restartAfterMs?: number; readonly then?: (z: Zk) => void } = {},
+  ): void {
+    if (!isFaultPointName(point)) throw new Error(`crashAt: unknown fault point '${String(point)}' (one of ${FAULT_POINT_NAMES.join(', ')})`);
+    this.each(t, `crashAt ${point}`, (node) => {
+      const { then, ...script } = opts;
+      this.sim.crashAtPoint({
+        point,
+        node,
+        ...script,
+        onFire: () => {
+          this.faulted();
+          if (opts.restartAfterMs !== undefined) this.lastFaultUs = this.sim.now + Math.round(opts.restartAfterMs * 1000);
+          // The kernel is mid-step: the script's reaction runs right after, at this instant.
+          if (then !== undefined) this.after(0, then);
+        },
+      });
+    });
   }
 
   // ------------------------------------------------------------------ clients
