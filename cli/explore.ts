@@ -1,23 +1,28 @@
 /**
- * `npm run explore -- --runs N [--seed S] [--workers K] [--out DIR] [--bug NAME]... [--shrink-budget B (default 1000)] [--json]`
+ * `npm run explore -- --runs N [--seed S] [--workers K] [--out DIR] [--bug NAME]... [--shrink-budget B (default 1000)] [--shrink-s S (default 60)] [--json]`
  *
  * Runs N generated cases (harness/) across K child processes: every checker on every run plus the
  * liveness phase. Run i uses fast-check seed S+i, so any single run can be repeated alone. A
  * failing run is shrunk in its worker and written to DIR/failure-S-i.json (original and shrunk
- * case, violations, and the replay command); the command is also printed. `--bug NAME` plants a
+ * case, violations, and the replay command) — first unshrunk the moment the run fails, then shrunk,
+ * so a dead worker loses nothing — and the command is printed. Shrinking stops after B runs or S
+ * wall seconds, with progress lines on stderr. `--bug NAME` plants a
  * historical bug (protocol/config.ts BugFlags) in every run; `--election` draws election-focused runs
  * (no workload, crash/pause/partition/isolate only). Progress goes to stderr.
- * Exit status: 0 no failure, 1 failures found, 2 bad usage. Errors are one line on stderr.
+ * Exit status (harness/outcome.ts): 0 no failure, 1 a safety failure (or a run crashed), 3 liveness
+ * failures only, 4 budget failures only (runs cut at their event/record bound), 2 bad usage.
+ * Errors are one line on stderr.
  */
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { BUG_NAMES, isBugName } from '../harness/bugs.ts';
 import { describeCase } from '../harness/describe.ts';
-import { runPool, type Job, type Outcome } from '../harness/pool.ts';
+import { exitCodeFor, worstKind } from '../harness/outcome.ts';
+import { runPool, type Early, type Job, type Outcome } from '../harness/pool.ts';
 import { UsageError, ensureDir, optionValue, runIfMain } from './args.ts';
 
-const USAGE = 'usage: npm run explore -- --runs N [--seed S] [--workers K] [--out DIR] [--bug NAME]... [--shrink-budget B (default 1000)] [--election] [--json]';
+const USAGE = 'usage: npm run explore -- --runs N [--seed S] [--workers K] [--out DIR] [--bug NAME]... [--shrink-budget B (default 1000)] [--shrink-s S (default 60)] [--election] [--json]';
 
 
 export interface CliIo {
@@ -25,6 +30,8 @@ export interface CliIo {
   readonly err: (line: string) => void;
   /** Progress (done, total, failures); absent: none. */
   readonly progress?: (done: number, total: number, failures: number) => void;
+  /** Notes while it runs (shrink progress); absent: none. */
+  readonly note?: (line: string) => void;
 }
 
 interface Args {
@@ -34,6 +41,7 @@ interface Args {
   out: string;
   bugs: string[];
   shrinkBudget: number;
+  shrinkS: number;
   election: boolean;
   json: boolean;
 }
@@ -50,6 +58,7 @@ function parseArgs(argv: readonly string[]): Args {
   let out = 'out/explore';
   const bugs: string[] = [];
   let shrinkBudget = 1000;
+  let shrinkS = 60;
   let json = false;
   let election = false;
   for (let i = 0; i < argv.length; i++) {
@@ -60,6 +69,7 @@ function parseArgs(argv: readonly string[]): Args {
     else if (a === '--workers') workers = intArg('--workers', value(), 1, 64);
     else if (a === '--out') out = value();
     else if (a === '--shrink-budget') shrinkBudget = intArg('--shrink-budget', value(), 0, 100_000);
+    else if (a === '--shrink-s') shrinkS = intArg('--shrink-s', value(), 0, 86_400);
     else if (a === '--bug') {
       const b = value();
       if (!isBugName(b)) throw new UsageError(`unknown bug '${b}' (one of ${BUG_NAMES.join(', ')})`);
@@ -73,7 +83,7 @@ function parseArgs(argv: readonly string[]): Args {
   if (runs === undefined) throw new UsageError(`--runs is required (${USAGE})`);
   // Explore is a CLI: a fresh seed per invocation unless given (it is printed, so it can be repeated).
   seed ??= Math.floor(Math.random() * 2 ** 31);
-  return { runs, seed, workers, out, bugs, shrinkBudget, election, json };
+  return { runs, seed, workers, out, bugs, shrinkBudget, shrinkS, election, json };
 }
 
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
@@ -99,65 +109,99 @@ async function explore(a: Args, io: CliIo): Promise<number> {
     index: i,
     caseSeed: (a.seed + i) % 2 ** 31,
     shrinkBudget: a.shrinkBudget,
+    shrinkWallMs: a.shrinkS * 1000,
     ...(bugs ? { bugs } : {}),
     ...(a.election ? { electionOnly: true } : {}),
   }));
   const started = Date.now();
   const outcomes: Outcome[] = [];
+  const files = new Set<string>();
   let failed = 0;
-  io.progress?.(0, a.runs, 0);
-  await runPool(jobs, a.workers, (o) => {
+  const fileOf = (index: number): string => join(a.out, `failure-${a.seed}-${index}.json`);
+  const head = (index: number) => ({ seed: a.seed, index, caseSeed: jobs[index]!.caseSeed, bugs: a.bugs });
+  // Each failure is written the moment it is known (first unshrunk, then shrunk): a worker that
+  // dies, or an explore that is stopped, loses nothing already found.
+  const write = (index: number, record: object): void => {
+    const file = fileOf(index);
+    writeFileSync(file, JSON.stringify(record, null, 2) + '\n');
+    files.add(file);
+  };
+  const onFound = (e: Early): void => {
+    write(e.index, {
+      ...head(e.index),
+      failures: e.failures,
+      kind: worstKind(e.failures),
+      shrinking: 'not finished (the original case is written as `shrunk` until it is)',
+      violations: e.violations,
+      shrunkHash: e.hash,
+      replay: `npm run replay -- --file ${fileOf(e.index)}`,
+      schedule: describeCase(e.original),
+      shrunk: e.original,
+      original: e.original,
+    });
+  };
+  const onOutcome = (o: Outcome): void => {
     outcomes.push(o);
     if (o.failures.length > 0 || o.error !== undefined) failed++;
     io.progress?.(outcomes.length, a.runs, failed);
-  });
+    if (o.found === undefined && o.error === undefined) return;
+    const file = fileOf(o.index);
+    if (o.found === undefined) {
+      // An error outcome: keep an unshrunk failure already written by the worker before it died.
+      let prior: Record<string, unknown> = {};
+      try {
+        prior = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+      } catch {
+        prior = {};
+      }
+      write(o.index, { ...prior, ...head(o.index), failures: (prior['failures'] as string[] | undefined) ?? o.failures, error: o.error });
+    } else {
+      write(o.index, {
+        ...head(o.index),
+        failures: o.failures,
+        kind: worstKind(o.failures),
+        shrunkFailures: o.found.shrunkFailures,
+        violations: o.found.violations,
+        shrinkRuns: o.found.shrinkRuns,
+        shrunkHash: o.found.shrunkHash,
+        replay: `npm run replay -- --file ${file}`,
+        command: o.found.command,
+        schedule: describeCase(o.found.shrunk),
+        shrunk: o.found.shrunk,
+        original: o.found.original,
+      });
+    }
+  };
+  io.progress?.(0, a.runs, 0);
+  await runPool(jobs, a.workers, { onOutcome, onFound, ...(io.note ? { onNote: io.note } : {}) });
   outcomes.sort((x, y) => x.index - y.index);
   const wallS = (Date.now() - started) / 1000;
-  const files: string[] = [];
   const byChecker = new Map<string, number>();
+  const all: string[] = [];
   for (const o of outcomes) {
     for (const f of o.failures) byChecker.set(f, (byChecker.get(f) ?? 0) + 1);
-    if (o.error !== undefined) byChecker.set('(run crashed)', (byChecker.get('(run crashed)') ?? 0) + 1);
+    all.push(...o.failures);
+    if (o.error !== undefined) {
+      byChecker.set('(run crashed)', (byChecker.get('(run crashed)') ?? 0) + 1);
+      all.push('Exception');
+    }
     if (o.found === undefined && o.error === undefined) continue;
-    const file = join(a.out, `failure-${a.seed}-${o.index}.json`);
-    const record = {
-      seed: a.seed,
-      index: o.index,
-      caseSeed: jobs[o.index]!.caseSeed,
-      bugs: a.bugs,
-      failures: o.failures,
-      error: o.error,
-      ...(o.found === undefined
-        ? {}
-        : {
-            shrunkFailures: o.found.shrunkFailures,
-            violations: o.found.violations,
-            shrinkRuns: o.found.shrinkRuns,
-            shrunkHash: o.found.shrunkHash,
-            replay: `npm run replay -- --file ${file}`,
-            command: o.found.command,
-            schedule: describeCase(o.found.shrunk),
-            shrunk: o.found.shrunk,
-            original: o.found.original,
-          }),
-    };
-    writeFileSync(file, JSON.stringify(record, null, 2) + '\n');
-    files.push(file);
-    io.out(`FAIL run ${o.index} (seed ${jobs[o.index]!.caseSeed}): ${o.error ?? o.failures.join(', ')}`);
+    const file = fileOf(o.index);
+    io.out(`FAIL run ${o.index} (seed ${jobs[o.index]!.caseSeed}, ${worstKind(o.error !== undefined ? ['Exception'] : o.failures)}): ${o.error ?? o.failures.join(', ')}`);
     if (o.found !== undefined) {
       io.out(`  shrunk in ${o.found.shrinkRuns} runs: ${o.found.violations[0] ?? ''}`);
-      io.out(`  replay: npm run replay -- --file ${file}`);
     }
+    io.out(`  replay: npm run replay -- --file ${file}`);
   }
   const checkers = [...byChecker].sort(([x], [y]) => (x < y ? -1 : 1)).map(([k, v]) => `${k} ${v}`);
   io.out(`explore   ${a.runs} runs, seed ${a.seed}, ${a.workers} workers${a.election ? ', election-focused' : ''}${a.bugs.length ? `, bugs ${a.bugs.join(',')}` : ''}`);
   io.out(`result    ${a.runs - failed} passed, ${failed} failed${checkers.length ? ` (${checkers.join(', ')})` : ''}`);
   io.out(`time      ${wallS.toFixed(1)} s wall, ${(a.runs / Math.max(wallS, 0.001)).toFixed(1)} runs/s`);
-  if (files.length) io.out(`failures  written to ${resolve(a.out)} (${files.length} files)`);
+  if (files.size) io.out(`failures  written to ${resolve(a.out)} (${files.size} files)`);
   if (a.json) {
-    io.out(JSON.stringify({ seed: a.seed, runs: a.runs, failed, files, hashes: outcomes.map((o) => o.hash), byChecker: Object.fromEntries(byChecker) }));
+    io.out(JSON.stringify({ seed: a.seed, runs: a.runs, failed, kind: worstKind(all), files: [...files].sort(), hashes: outcomes.map((o) => o.hash), byChecker: Object.fromEntries(byChecker) }));
   }
-  return failed === 0 ? 0 : 1;
+  return exitCodeFor(all);
 }
 
 /** A progress bar on stderr: redrawn in place on a TTY, otherwise a line per 10%. */
@@ -181,5 +225,5 @@ function stderrProgress(): (done: number, total: number, failures: number) => vo
 }
 
 runIfMain(import.meta.url, () =>
-  runCli(process.argv.slice(2), { out: (l) => console.log(l), err: (l) => console.error(l), progress: stderrProgress() }),
+  runCli(process.argv.slice(2), { out: (l) => console.log(l), err: (l) => console.error(l), progress: stderrProgress(), note: (l) => console.error(l) }),
 );

@@ -80,3 +80,25 @@ describe('explore with a planted bug', () => {
     expect(p.status).toBe(1);
   }, 240_000);
 });
+
+describe('explore pool: a dead worker', () => {
+  it('costs only its job: the failure it announced is kept, a fresh worker runs the rest', async () => {
+    const { runPool } = await import('./pool.ts');
+    const bugs = { keepUncommittedOnLooking: true };
+    const found: number[] = [];
+    const outcomes: { index: number; error?: string; hash: string }[] = [];
+    // Case seed 16 fails ProcessConsistency with this bug (explore --seed 5, run 11).
+    const jobs = [
+      { index: 0, caseSeed: 16, shrinkBudget: 0, bugs, testDieAfterFound: true },
+      { index: 1, caseSeed: 5, shrinkBudget: 0, bugs },
+      { index: 2, caseSeed: 6, shrinkBudget: 0, bugs },
+    ];
+    await runPool(jobs, 1, { onOutcome: (o) => outcomes.push(o), onFound: (e) => found.push(e.index) });
+    expect(found).toEqual([0]);
+    outcomes.sort((a, b) => a.index - b.index);
+    expect(outcomes.map((o) => o.index)).toEqual([0, 1, 2]);
+    expect(outcomes[0]!.error).toMatch(/worker died \(status 70\)/);
+    expect(outcomes[1]!.hash).toMatch(/^[0-9a-f]{64}$/);
+    expect(outcomes[2]!.hash).toMatch(/^[0-9a-f]{64}$/);
+  }, 120_000);
+});
