@@ -33,6 +33,8 @@ export interface SearchOptions {
   readonly shrinkBudget?: number;
   readonly shape?: CaseShape;
   readonly bugs?: BugFlags;
+  /** Shrink towards these failures only (default: any of the original's). */
+  readonly keep?: readonly string[];
   /** Most wall-clock milliseconds spent shrinking a failure (default: no limit). */
   readonly shrinkWallMs?: number;
   /** Called after each generated (not shrinking) run. */
@@ -79,6 +81,7 @@ export function search(o: SearchOptions): SearchResult {
   let original: { c: Case; failures: readonly string[] } | null = null;
   let last: { c: Case; r: RunResult } | null = null;
   let shrinkRuns = 0;
+  let keep: readonly string[] = [];
   let shrinkStart = 0;
   let lastReport = 0;
   let firstSteps = 0;
@@ -96,6 +99,8 @@ export function search(o: SearchOptions): SearchResult {
       o.onRun?.(c, r);
       if (r.failures.length === 0) return true;
       original = { c, failures: r.failures };
+      keep = o.keep === undefined ? r.failures : r.failures.filter((f) => o.keep!.includes(f));
+      if (keep.length === 0) keep = r.failures;
       last = { c, r };
       o.onFailure?.(c, r);
       shrinkStart = lastReport = Date.now();
@@ -113,7 +118,7 @@ export function search(o: SearchOptions): SearchResult {
       lastReport = Date.now();
       o.onShrink(line(false));
     }
-    if (!r.failures.some((f) => original!.failures.includes(f))) return true;
+    if (!r.failures.some((f) => keep.includes(f))) return true;
     last = { c, r };
     return false;
   });
