@@ -7,7 +7,8 @@
  * checker that fired, the schedule length before → after shrinking, and the replay command (each hit
  * is written to DIR/BUG.json, default out/zoo). A bug caught only by other checkers is "wrong
  * checker". `--json`: one object per bug per line instead (`bug`, `found`, `runs`, `wallS`,
- * `checker`, `replay`, …). Shrink progress goes to stderr.
+ * `checker`, `replay`, …). Shrink progress goes to stderr. `--runs default` hunts with the plain
+ * default runs instead of swarm runs (election bugs always use election-focused runs).
  * Exit status: 0 every bug found by its naming checker, 1 otherwise, 2 bad usage (one line on stderr).
  */
 import { writeFileSync } from 'node:fs';
@@ -16,7 +17,7 @@ import { describeCase } from '../harness/describe.ts';
 import { hunt, ZOO, zooEntry, type ZooEntry, type ZooResult } from '../harness/zoo.ts';
 import { UsageError, ensureDir, optionValue, runIfMain } from './args.ts';
 
-const USAGE = 'usage: npm run zoo -- [--budget-s S (default 60)] [--json] [--bug NAME]... [--seed S (default 1)] [--max-runs N] [--shrink-s S (default 20)] [--shrink-budget B (default 200)] [--out DIR (default out/zoo)]';
+const USAGE = 'usage: npm run zoo -- [--budget-s S (default 60)] [--json] [--bug NAME]... [--seed S (default 1)] [--max-runs N] [--shrink-s S (default 20)] [--shrink-budget B (default 200)] [--out DIR (default out/zoo)] [--runs swarm|default]';
 
 export interface CliIo {
   readonly out: (line: string) => void;
@@ -34,6 +35,7 @@ interface Args {
   shrinkS: number;
   shrinkBudget: number;
   out: string;
+  runs: 'swarm' | 'default';
 }
 
 function intArg(name: string, v: string, min: number, max: number): number {
@@ -42,7 +44,7 @@ function intArg(name: string, v: string, min: number, max: number): number {
 }
 
 function parseArgs(argv: readonly string[]): Args {
-  const a: Args = { budgetS: 60, json: false, entries: [], seed: 1, shrinkS: 20, shrinkBudget: 200, out: 'out/zoo' };
+  const a: Args = { budgetS: 60, json: false, entries: [], seed: 1, shrinkS: 20, shrinkBudget: 200, out: 'out/zoo', runs: 'swarm' };
   for (let i = 0; i < argv.length; i++) {
     const o = argv[i] as string;
     const value = (): string => optionValue(argv, i++);
@@ -58,6 +60,11 @@ function parseArgs(argv: readonly string[]): Args {
     else if (o === '--shrink-s') a.shrinkS = intArg('--shrink-s', value(), 0, 86_400);
     else if (o === '--shrink-budget') a.shrinkBudget = intArg('--shrink-budget', value(), 0, 100_000);
     else if (o === '--out') a.out = value();
+    else if (o === '--runs') {
+      const v = value();
+      if (v !== 'swarm' && v !== 'default') throw new UsageError(`--runs must be swarm or default, got '${v}'`);
+      a.runs = v;
+    }
     else if (o === '--help' || o === '-h') throw new UsageError(USAGE);
     else if (o.startsWith('-')) throw new UsageError(`unknown option ${o}`);
     else throw new UsageError(`unexpected argument ${o} (${USAGE})`);
@@ -82,7 +89,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   const results: ZooResult[] = [];
   try {
     for (const e of a.entries) {
-      const r = hunt(e, { seed: a.seed, budgetS: a.budgetS, ...(a.maxRuns === undefined ? {} : { maxRuns: a.maxRuns }), shrinkBudget: a.shrinkBudget, shrinkWallMs: a.shrinkS * 1000, ...(io.note ? { onShrink: io.note } : {}) });
+      const r = hunt(e, { seed: a.seed, budgetS: a.budgetS, ...(a.maxRuns === undefined ? {} : { maxRuns: a.maxRuns }), shrinkBudget: a.shrinkBudget, shrinkWallMs: a.shrinkS * 1000, runs: a.runs, ...(io.note ? { onShrink: io.note } : {}) });
       let replay: string | null = null;
       if (r.shrunk !== null) {
         const file = join(a.out, `${r.bug}.json`);
@@ -112,7 +119,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         );
       } else {
         if (results.length === 1) {
-          io.out(`zoo       seed ${a.seed}, budget ${a.budgetS} s per bug${a.maxRuns ? ` or ${a.maxRuns} runs` : ''}, one core`);
+          io.out(`zoo       seed ${a.seed}, ${a.runs} runs, budget ${a.budgetS} s per bug${a.maxRuns ? ` or ${a.maxRuns} runs` : ''}, one core`);
           io.out(`${'bug'.padEnd(28)} ${'jira'.padEnd(15)} ${'found'.padEnd(13)} ${'runs'.padStart(6)} ${'wall s'.padStart(7)}  ${'checker'.padEnd(23)} ${'steps'.padStart(8)}  replay`);
         }
         const steps = r.steps === null ? '-' : `${r.steps}→${r.shrunkSteps ?? '?'}`;

@@ -42,6 +42,7 @@ export const EPISODES = [
   'skew', // clock drift rate window on a
   'jump', // clock jump on a (no undo)
   'slowDisk', // slow fsync window on a
+  'crashAfter', // targeted: crash servers right after a protocol step, restart in order (triggers.ts)
 ] as const;
 export type EpisodeKind = (typeof EPISODES)[number];
 

@@ -3,6 +3,7 @@ import { formatTime } from '../sim/index.ts';
 import type { Case } from './case.ts';
 import { caseNodes, type RunResult } from './run.ts';
 import { caseFaults } from './schedule.ts';
+import { describeTrigger, triggerOf } from './triggers.ts';
 
 export function describeCase(c: Case): string[] {
   const e = c.ensemble;
@@ -18,6 +19,7 @@ export function describeCase(c: Case): string[] {
     const { at, kind, ...rest } = f;
     out.push(`  ${formatTime(at)}  ${kind} ${JSON.stringify(rest)}`);
   }
+  for (const f of c.faults) if (f.kind === 'crashAfter' && f.atMs < c.windowMs) out.push(`  trigger    ${describeTrigger(triggerOf(f))}`);
   return out;
 }
 

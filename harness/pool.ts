@@ -23,6 +23,8 @@ export interface Job {
   readonly bugs?: BugFlags;
   /** Election-focused runs (arbitraries.ts ELECTION_SHAPE). */
   readonly electionOnly?: boolean;
+  /** Swarm runs (arbitraries.ts SWARM_SHAPE). */
+  readonly swarm?: boolean;
   /** Test only: the worker exits (status 70) right after announcing a failure, before shrinking. */
   readonly testDieAfterFound?: boolean;
 }

@@ -10,11 +10,12 @@
 import { runAll, SAFETY, type CheckResult } from '../checkers/index.ts';
 import { Err } from '../protocol/request/errors.ts';
 import { Ensemble } from '../ensemble/ensemble.ts';
-import type { TraceRecord } from '../sim/index.ts';
+import type { Simulation, TraceRecord } from '../sim/index.ts';
 import { Actor } from './actor.ts';
 import type { Case } from './case.ts';
 import { BUDGET } from './outcome.ts';
 import { caseFaults, healAll } from './schedule.ts';
+import { armTriggers, triggerOf } from './triggers.ts';
 import type { Reply } from './recipes.ts';
 import { scheduleFaults } from '../sim/index.ts';
 
@@ -75,6 +76,14 @@ export function caseNodes(c: Case): { servers: string[]; clients: string[]; prob
 
 export function runCase(c: Case, opts: RunOptions = {}): RunResult {
   const e = c.ensemble;
+  const { servers: serverIds } = caseNodes(c);
+  let simRef: Simulation | undefined;
+  const sink = armTriggers(
+    c.faults.filter((f) => f.kind === 'crashAfter').map(triggerOf),
+    serverIds,
+    c.windowMs * MS,
+    () => simRef!,
+  );
   const ens = Ensemble.simulate({
     servers: e.servers,
     observers: e.observers,
@@ -82,9 +91,10 @@ export function runCase(c: Case, opts: RunOptions = {}): RunResult {
     seed: c.seed,
     cfg: { tickTimeMs: e.tickTime, bugs: c.bugs ?? {} },
     client: { sessionTimeoutMs: e.sessionTimeoutMs },
-    sim: { trace: { hash: true } },
+    sim: { trace: { hash: true, ...(sink ? { sink } : {}) } },
   });
   const sim = ens.sim;
+  simRef = sim;
   const { servers, clients, probe } = caseNodes(c);
   const faultNodes = [...servers, ...clients];
   const faults = caseFaults(c.faults, faultNodes, c.windowMs);

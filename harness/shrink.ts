@@ -49,7 +49,9 @@ export interface SearchOptions {
 /** A case's schedule length: the kernel fault events it expands to (faults and their undos). */
 export function scheduleLength(c: Case): number {
   const { servers, clients } = caseNodes(c);
-  return caseFaults(c.faults, [...servers, ...clients], c.windowMs).length;
+  // A trigger (crashAfter) counts as its crash and restart of the first server.
+  const triggers = c.faults.filter((f) => f.kind === 'crashAfter' && f.atMs < c.windowMs).length;
+  return caseFaults(c.faults, [...servers, ...clients], c.windowMs).length + 2 * triggers;
 }
 
 export interface SearchResult {

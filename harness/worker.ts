@@ -3,7 +3,7 @@
  * as a one-case fast-check search (so a failure is shrunk right here), and sends the outcome back;
  * a failure is announced as soon as the run fails (before shrinking), and shrink progress lines too.
  */
-import { DEFAULT_SHAPE, ELECTION_SHAPE } from './arbitraries.ts';
+import { shapeOf } from './arbitraries.ts';
 import { search } from './shrink.ts';
 import type { Job, Outcome, WorkerMessage } from './pool.ts';
 
@@ -20,7 +20,7 @@ process.on('message', (job: Job) => {
       shrinkBudget: job.shrinkBudget,
       ...(job.shrinkWallMs === undefined ? {} : { shrinkWallMs: job.shrinkWallMs }),
       bugs: job.bugs,
-      shape: job.electionOnly ? ELECTION_SHAPE : DEFAULT_SHAPE,
+      shape: shapeOf(job),
       onFailure: (c, res) => {
         send({ kind: 'found', early: { index: job.index, original: c, hash: res.hash, failures: res.failures, violations: res.failed.map((v) => `${v.name}: ${v.violations[0]?.message ?? ''}`) } });
         if (job.testDieAfterFound) process.exit(70);

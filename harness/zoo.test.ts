@@ -15,7 +15,7 @@ import { hunt, unlistedBugs, zooEntry } from './zoo.ts';
 const dir = mkdtempSync(join(tmpdir(), 'zabsim-zoo-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const quick = { budgetS: 600, shrinkBudget: 20, shrinkWallMs: 20_000 };
+const quick = { budgetS: 600, shrinkBudget: 20, shrinkWallMs: 20_000, runs: 'default' as const };
 
 describe('bug zoo', () => {
   it('every plantable bug has naming checkers', () => {
@@ -47,7 +47,7 @@ describe('bug zoo', () => {
     const out: string[] = [];
     const err: string[] = [];
     const io = { out: (l: string) => out.push(l), err: (l: string) => err.push(l) };
-    expect(await runCli(['--json', '--bug', 'keepUncommittedOnLooking', '--max-runs', '16', '--shrink-budget', '5', '--out', dir], io)).toBe(0);
+    expect(await runCli(['--json', '--bug', 'keepUncommittedOnLooking', '--max-runs', '16', '--shrink-budget', '5', '--out', dir, '--runs', 'default'], io)).toBe(0);
     expect(err).toEqual([]);
     expect(out).toHaveLength(1);
     const o = JSON.parse(out[0]!) as Record<string, unknown>;
@@ -55,7 +55,7 @@ describe('bug zoo', () => {
     expect(typeof o['wallS']).toBe('number');
     expect(o['replay']).toBe(`npm run replay -- --file ${join(dir, 'keepUncommittedOnLooking.json')}`);
     out.length = 0;
-    expect(await runCli(['--json', '--bug', 'keepUncommittedOnLooking', '--max-runs', '3', '--out', dir], io)).toBe(1);
+    expect(await runCli(['--json', '--bug', 'keepUncommittedOnLooking', '--max-runs', '3', '--out', dir, '--runs', 'default'], io)).toBe(1);
     expect(JSON.parse(out[0]!)).toMatchObject({ found: false, runs: 3, replay: null });
   }, 60_000);
 

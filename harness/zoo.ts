@@ -9,7 +9,7 @@
  */
 import fc from 'fast-check';
 import type { BugFlags } from '../protocol/config.ts';
-import { caseArb, DEFAULT_SHAPE, ELECTION_SHAPE, type CaseShape } from './arbitraries.ts';
+import { caseArb, DEFAULT_SHAPE, ELECTION_SHAPE, SWARM_SHAPE, type CaseShape } from './arbitraries.ts';
 import { BUG_NAMES, type BugName } from './bugs.ts';
 import type { Case } from './case.ts';
 import { runCase, type RunResult } from './run.ts';
@@ -61,8 +61,8 @@ export interface HuntOptions {
   readonly maxRuns?: number;
   readonly shrinkBudget: number;
   readonly shrinkWallMs: number;
-  /** Shape overrides (swarm runs plug in here). */
-  readonly shapes?: { readonly default: CaseShape; readonly election: CaseShape };
+  /** Which generated runs hunt the workload bugs: swarm runs (default) or the plain default runs. */
+  readonly runs?: 'swarm' | 'default';
   readonly onShrink?: (line: string) => void;
 }
 
@@ -100,8 +100,7 @@ function safeRun(c: Case): RunResult | null {
 /** Hunts one bug. */
 export function hunt(e: ZooEntry, o: HuntOptions): ZooResult {
   const bugs: BugFlags = { [e.bug]: true };
-  const shapes = o.shapes ?? { default: DEFAULT_SHAPE, election: ELECTION_SHAPE };
-  const shape = shapes[e.shape];
+  const shape = e.shape === 'election' ? ELECTION_SHAPE : o.runs === 'default' ? DEFAULT_SHAPE : SWARM_SHAPE;
   const arb = caseArb(shape, bugs);
   const started = Date.now();
   const deadline = started + o.budgetS * 1000;

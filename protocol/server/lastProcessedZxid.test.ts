@@ -7,13 +7,13 @@
  */
 import { describe, expect, it } from 'vitest';
 import { makeZxid } from '../zxid.ts';
-import { Cluster } from './cluster.ts';
+import { Ensemble } from '../../ensemble/ensemble.ts';
 import type { TreeState } from './dataBackend.ts';
-import { connectAll, createMany } from './testWorkload.ts';
+import { connectAll, createMany } from '../../ensemble/testing/workload.ts';
 
 describe('last processed zxid', () => {
   it('a new leader answers reads and syncs with the same (epoch, 0); every server keeps one value', () => {
-    const c = new Cluster({ servers: 3, clients: 1, seed: 31 });
+    const c = Ensemble.simulate({ servers: 3, clients: 1, seed: 31 });
     expect(c.runUntil(() => c.settled(), 5_000)).toBe(true);
     connectAll(c);
     expect(createMany(c, 'c1', 'a', 3)).toBe(3);
@@ -24,6 +24,6 @@ describe('last processed zxid', () => {
     const treeZxid = (p: typeof l): number => (p.db.sm as TreeState).tree.lastZxid;
     expect(l.db.lastProcessedZxid).toBe(makeZxid(l.leader!.epoch, 0));
     expect(treeZxid(l)).toBe(l.db.lastProcessedZxid);
-    for (const s of c.serverIds.filter((s) => c.sim.isUp(s))) expect(treeZxid(c.server(s))).toBe(c.server(s).db.lastProcessedZxid);
+    for (const s of c.serverIds.filter((s: string) => c.sim.isUp(s))) expect(treeZxid(c.server(s))).toBe(c.server(s).db.lastProcessedZxid);
   });
 });
