@@ -145,9 +145,10 @@ export function swarmCaseArb(shape: CaseShape, bugs?: BugFlags): fc.Arbitrary<Ca
         observers: fc.integer({ min: 0, max: mix.maxObservers }),
         sessionTicks: fc.integer({ min: 2, max: 10 }),
         windowMs: fc.integer({ min: shape.minWindowMs, max: shape.maxWindowMs }),
+        hold: fc.boolean(),
         seed: fc.noShrink(fc.integer({ min: 0, max: 2 ** 31 - 1 })),
       })
-      .map(({ seed, observers, sessionTicks, windowMs, faults, workload }): Case => ({
+      .map(({ seed, observers, sessionTicks, windowMs, hold, faults, workload }): Case => ({
         v: 1,
         seed,
         ensemble: { servers: mix.servers, observers, tickTime: mix.tickTime, sessionTimeoutMs: sessionTicks * mix.tickTime },
@@ -155,6 +156,9 @@ export function swarmCaseArb(shape: CaseShape, bugs?: BugFlags): fc.Arbitrary<Ca
         faults,
         workload,
         ...(bugs ? { bugs } : {}),
+        // Half the runs go on past the probe for as long as TimelyExpiry's deadline (the session
+        // timeout + the election bound after the heal, + its slack) needs.
+        ...(hold ? { holdMs: 60_000 + 20 * mix.tickTime + 10_000 + sessionTicks * mix.tickTime + 5_000 } : {}),
       })),
   );
 }

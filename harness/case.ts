@@ -68,6 +68,10 @@ export interface Case {
   readonly workload: readonly WorkloadItem[];
   /** Planted historical bugs (default none: ZooKeeper 3.8 as fixed). */
   readonly bugs?: BugFlags;
+  /** Keep running after the probe's write until `windowMs + holdMs` (default: stop at the probe),
+   *  so time-bound properties (TimelyExpiry: a gone client's session ends within its timeout + the
+   *  election bound of the heal) can fail. */
+  readonly holdMs?: number;
 }
 
 export function encodeCase(c: Case): string {
@@ -139,5 +143,6 @@ export function decodeCase(text: string): Case {
       bugs[k] = v;
     }
   }
-  return { v: 1, seed: int(o, 'seed', 0, 2 ** 31), ensemble, windowMs, faults, workload, ...(bugs ? { bugs } : {}) };
+  const holdMs = o['holdMs'] === undefined ? undefined : int(o, 'holdMs', 0, 600_000);
+  return { v: 1, seed: int(o, 'seed', 0, 2 ** 31), ensemble, windowMs, faults, workload, ...(bugs ? { bugs } : {}), ...(holdMs === undefined ? {} : { holdMs }) };
 }

@@ -51,3 +51,14 @@ describe('failure kinds', () => {
     expect(new Set(Object.values(EXIT)).size).toBe(5);
   });
 });
+
+describe('hold past the probe', () => {
+  it('a case with holdMs runs on after the probe to windowMs + holdMs; without it, the run ends at the probe as before', () => {
+    const plain = runCase(c);
+    const held = runCase({ ...c, holdMs: 20_000 });
+    expect(plain.endUs).toBe(plain.probeAckUs);
+    expect(held.probeAckUs).toBe(plain.probeAckUs);
+    expect(held.endUs).toBe((c.windowMs + 20_000) * 1000);
+    expect(held.failures).toEqual([]);
+  });
+});

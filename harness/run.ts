@@ -116,12 +116,21 @@ export function runCase(c: Case, opts: RunOptions = {}): RunResult {
 
   // Liveness phase: heal everything, then a fresh client must get a write acknowledged.
   let probeAckUs: number | null = null;
+  let finished = false;
+  const holdEndUs = (c.windowMs + (c.holdMs ?? 0)) * MS;
   const probeWrite = (): void => {
     ens.request(probe, { op: 'create', path: '/probe', data: 'live' }, (res) => {
       const r = res as Reply;
       if (r.rc === Err.OK || r.rc === Err.NODEEXISTS) {
         probeAckUs = sim.now;
-        sim.stop();
+        if (holdEndUs <= sim.now) {
+          finished = true;
+          sim.stop();
+        } else
+          sim.at(holdEndUs, () => {
+            finished = true;
+            sim.stop();
+          });
       } else sim.after(100 * MS, probeWrite);
     });
   };
@@ -130,6 +139,8 @@ export function runCase(c: Case, opts: RunOptions = {}): RunResult {
     ens.request(probe, { op: 'connect', timeoutMs: e.sessionTimeoutMs }, () => probeWrite());
   });
   const boundUs = livenessBoundUs(c);
+  // Without a hold the run ends at the probe's ack or the liveness bound; a hold runs on to its end.
+  const endUs = Math.max(healUs + boundUs, holdEndUs);
   const maxEvents = opts.maxEvents ?? RUN_BOUNDS.maxEvents;
   const maxRecords = opts.maxRecords ?? RUN_BOUNDS.maxRecords;
   let budget: RunResult['budget'];
@@ -137,9 +148,9 @@ export function runCase(c: Case, opts: RunOptions = {}): RunResult {
     // Most events emit a record or more: a slice no longer than the records left keeps
     // the overshoot past the record bound to one slice's worth of multi-record events.
     const slice = Math.max(1, Math.min(SLICE, maxEvents - events, maxRecords + 1 - sim.trace.length));
-    const n = sim.run({ until: healUs + boundUs, maxEvents: slice });
+    const n = sim.run({ until: endUs, maxEvents: slice });
     events += n;
-    if (probeAckUs !== null || sim.now >= healUs + boundUs || n < slice) break;
+    if (finished || sim.now >= endUs || n < slice) break;
     if (sim.trace.length > maxRecords) budget = { kind: 'records', limit: maxRecords, atUs: sim.now };
     else if (events >= maxEvents) budget = { kind: 'events', limit: maxEvents, atUs: sim.now };
     if (budget) break;
