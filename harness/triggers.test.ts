@@ -40,7 +40,7 @@ describe('targeted crashes', () => {
 
   it('a NEWLEADER-ack trigger crashes the acking follower and the leader at that instant, restarts them in order', () => {
     const r = runCase(withTrigger('newLeaderAck', 0.5), { keepTrace: true });
-    const tr = r.trace!;
+    const tr = r.trace! as unknown as readonly (Record<string, unknown> & { t: number; node: string; ev: string })[];
     const ack = tr.findIndex((x) => x.ev === 'send' && x['type'] === 'ACK' && ((x['msg'] as { zxid: number }).zxid % 2 ** 32) === 0);
     expect(ack).toBeGreaterThan(-1);
     const crashes = tr.filter((x) => x.ev === 'crash');
@@ -53,13 +53,13 @@ describe('targeted crashes', () => {
   });
 
   it('reverse order restarts the peer first', () => {
-    const tr = runCase(withTrigger('newLeaderAck', 0.5, true), { keepTrace: true }).trace!;
+    const tr = runCase(withTrigger('newLeaderAck', 0.5, true), { keepTrace: true }).trace! as unknown as readonly { node: string; ev: string }[];
     const crashes = tr.filter((x) => x.ev === 'crash').map((x) => x.node);
     expect(tr.filter((x) => x.ev === 'restart').map((x) => x.node)).toEqual([...crashes].reverse());
   });
 
   it('an ACKEPOCH trigger restarts a follower whose acceptedEpoch is above its currentEpoch', () => {
-    const tr = runCase(withTrigger('ackEpoch', 0), { keepTrace: true }).trace!;
+    const tr = runCase(withTrigger('ackEpoch', 0), { keepTrace: true }).trace! as unknown as readonly (Record<string, unknown> & { node: string; ev: string })[];
     const crash = tr.findIndex((x) => x.ev === 'crash');
     expect(crash).toBeGreaterThan(-1);
     const node = tr[crash]!.node;
