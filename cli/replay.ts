@@ -5,13 +5,15 @@
  * and prints its schedule, the checker verdicts and the trace sha256. `--file` takes a case JSON
  * or an explore failure file (its `shrunk` case). With `--expect` (given by the printed command,
  * or taken from a failure file) it says whether the trace hash is the same.
- * Exit status: 0 every checker passed and the hash (if expected) matched; 1 a checker failed or
- * the hash differs; 2 bad usage. Errors are one line on stderr.
+ * Exit status: 0 every checker passed and the hash (if expected) matched; 1 a safety checker failed
+ * (or the hash differs); 3 only a liveness checker failed; 4 the run hit its event/record bound
+ * (harness/outcome.ts); 2 bad usage. Errors are one line on stderr.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { toJsonl } from '../sim/index.ts';
 import { decodeCase, type Case } from '../harness/case.ts';
 import { describeCase, describeRun } from '../harness/describe.ts';
+import { exitCodeFor } from '../harness/outcome.ts';
 import { runCase } from '../harness/run.ts';
 import { UsageError, optionValue, runIfMain } from './args.ts';
 
@@ -103,7 +105,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     if (same !== null) io.out(same ? 'replay    same trace hash as expected' : `replay    DIFFERENT trace hash (expected ${args.expect})`);
     if (args.trace !== undefined) io.out(`trace     ${r.records} records written to ${args.trace}`);
     if (args.json) io.out(JSON.stringify({ sha256: r.hash, failures: r.failures, sameHash: same, probeAckUs: r.probeAckUs, records: r.records }));
-    return r.failures.length === 0 && same !== false ? 0 : 1;
+    if (r.failures.length > 0) return exitCodeFor(r.failures);
+    return same === false ? 1 : 0;
   } catch (e) {
     io.err(`replay: ${(e instanceof Error ? e.message : String(e)).split('\n')[0]}`);
     return e instanceof UsageError ? 2 : 1;

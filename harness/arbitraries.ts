@@ -23,6 +23,8 @@ export interface CaseShape {
   /** Election-focused runs: no workload (equal zxids across epochs, where vote-order bugs such as
    *  ZOOKEEPER-1419 show) and only crash/pause/partition/isolate episodes. */
   readonly electionOnly?: boolean;
+  /** Swarm runs: each case first draws its own mix (see `swarmCaseArb`). */
+  readonly swarm?: boolean;
 }
 
 /** The shape of election-focused runs. */
@@ -31,6 +33,14 @@ export const ELECTION_SHAPE: CaseShape = { maxEpisodes: 10, maxClients: 1, minWi
 const ELECTION_KINDS = ['crash', 'pause', 'partition', 'isolate'] as const;
 
 export const DEFAULT_SHAPE: CaseShape = { maxEpisodes: 12, maxClients: 6, minWindowMs: 3_000, maxWindowMs: 30_000, servers: [3, 5, 7] };
+
+/** Swarm runs: ensembles of 3–7 voters (even sizes too: `>=` vs `>` quorum slips show only there),
+ *  up to 16 episodes drawn from the run's own subset of fault kinds, targeted crashes included. */
+export const SWARM_SHAPE: CaseShape = { maxEpisodes: 16, maxClients: 6, minWindowMs: 3_000, maxWindowMs: 30_000, servers: [3, 4, 5, 6, 7], swarm: true };
+
+/** The episode kinds of default runs: every kernel fault (targeted `crashAfter` is swarm-only, so
+ *  the default runs of a seed stay what they were). */
+export const DEFAULT_KINDS: readonly EpisodeKind[] = EPISODES.filter((k) => k !== 'crashAfter');
 
 export function ensembleArb(shape: CaseShape = DEFAULT_SHAPE): fc.Arbitrary<EnsembleSpec> {
   const weights = [6, 3, 1];
@@ -49,10 +59,10 @@ export function ensembleArb(shape: CaseShape = DEFAULT_SHAPE): fc.Arbitrary<Ense
  *  connections in this model) and clock faults less. */
 const KIND_WEIGHT: Readonly<Record<(typeof EPISODES)[number], number>> = {
   crash: 4, pause: 3, partition: 3, isolate: 3, oneWay: 2, clog: 2,
-  loss: 1, dup: 1, reorder: 1, delay: 1, skew: 1, jump: 1, slowDisk: 1,
+  loss: 1, dup: 1, reorder: 1, delay: 1, skew: 1, jump: 1, slowDisk: 1, crashAfter: 4,
 };
 
-export function episodeArb(nodes: number, windowMs: number, kinds: readonly EpisodeKind[] = EPISODES): fc.Arbitrary<Episode> {
+export function episodeArb(nodes: number, windowMs: number, kinds: readonly EpisodeKind[] = DEFAULT_KINDS): fc.Arbitrary<Episode> {
   return fc.record({
     kind: fc.oneof(...kinds.map((k) => ({ arbitrary: fc.constant(k), weight: KIND_WEIGHT[k] }))),
     atMs: fc.integer({ min: 0, max: Math.max(0, windowMs - 1) }),
@@ -97,10 +107,11 @@ export function faultPointsArb(): fc.Arbitrary<FaultPointsSpec | undefined> {
  * seed is another run, not a simpler one).
  */
 export function caseArb(shape: CaseShape = DEFAULT_SHAPE, bugs?: BugFlags): fc.Arbitrary<Case> {
+  if (shape.swarm) return swarmCaseArb(shape, bugs);
   const maxNodes = Math.max(...shape.servers) + 2 + shape.maxClients;
   return fc
     .record({
-      faults: fc.array(episodeArb(maxNodes, shape.maxWindowMs, shape.electionOnly ? ELECTION_KINDS : EPISODES), { maxLength: shape.maxEpisodes }),
+      faults: fc.array(episodeArb(maxNodes, shape.maxWindowMs, shape.electionOnly ? ELECTION_KINDS : DEFAULT_KINDS), { maxLength: shape.maxEpisodes }),
       workload: shape.electionOnly ? fc.constant([] as WorkloadItem[]) : workloadArb(shape.maxClients, shape.maxWindowMs),
       ensemble: ensembleArb(shape),
       windowMs: fc.integer({ min: shape.minWindowMs, max: shape.maxWindowMs }),
@@ -118,4 +129,67 @@ export function caseArb(shape: CaseShape = DEFAULT_SHAPE, bugs?: BugFlags): fc.A
       ...(bugs ? { bugs } : {}),
       ...(faultPoints ? { faultPoints } : {}),
     }));
+}
+
+/** What a swarm run draws before anything else: its own mix of options. */
+export interface SwarmMix {
+  /** The fault kinds switched on in this run (the others never occur in it). */
+  readonly kinds: readonly EpisodeKind[];
+  readonly maxEpisodes: number;
+  readonly servers: number;
+  readonly maxObservers: number;
+  readonly clients: number;
+  readonly tickTime: number;
+}
+
+const SERVER_WEIGHTS: Readonly<Record<number, number>> = { 3: 4, 4: 2, 5: 2, 6: 1, 7: 1 };
+
+export function swarmMixArb(shape: CaseShape): fc.Arbitrary<SwarmMix> {
+  return fc.record({
+    kinds: fc.subarray([...EPISODES], { minLength: 1 }),
+    maxEpisodes: fc.integer({ min: 1, max: shape.maxEpisodes }),
+    servers: fc.oneof(...shape.servers.map((n) => ({ arbitrary: fc.constant(n), weight: SERVER_WEIGHTS[n] ?? 1 }))),
+    maxObservers: fc.integer({ min: 0, max: 2 }),
+    clients: fc.integer({ min: 1, max: shape.maxClients }),
+    tickTime: fc.constantFrom(200, 500, 1000, 2000),
+  });
+}
+
+/**
+ * Swarm runs (swarm testing, as in TigerBeetle's VOPR): a run first draws its mix — which fault
+ * kinds are on at all, how many episodes, ensemble size (3–7 voters, even sizes too), tick, client
+ * count — then a schedule and workload within that mix. Different runs stress different corners
+ * instead of every run diluting every fault. Everything drawn is in the case (`describeCase`).
+ */
+export function swarmCaseArb(shape: CaseShape, bugs?: BugFlags): fc.Arbitrary<Case> {
+  const maxNodes = Math.max(...shape.servers) + 2 + shape.maxClients;
+  return swarmMixArb(shape).chain((mix) =>
+    fc
+      .record({
+        faults: fc.array(episodeArb(maxNodes, shape.maxWindowMs, mix.kinds), { minLength: 1, maxLength: mix.maxEpisodes }),
+        workload: workloadArb(mix.clients, shape.maxWindowMs),
+        observers: fc.integer({ min: 0, max: mix.maxObservers }),
+        sessionTicks: fc.integer({ min: 2, max: 10 }),
+        windowMs: fc.integer({ min: shape.minWindowMs, max: shape.maxWindowMs }),
+        hold: fc.boolean(),
+        seed: fc.noShrink(fc.integer({ min: 0, max: 2 ** 31 - 1 })),
+      })
+      .map(({ seed, observers, sessionTicks, windowMs, hold, faults, workload }): Case => ({
+        v: 1,
+        seed,
+        ensemble: { servers: mix.servers, observers, tickTime: mix.tickTime, sessionTimeoutMs: sessionTicks * mix.tickTime },
+        windowMs,
+        faults,
+        workload,
+        ...(bugs ? { bugs } : {}),
+        // Half the runs go on past the probe for as long as TimelyExpiry's deadline (the session
+        // timeout + the election bound after the heal, + its slack) needs.
+        ...(hold ? { holdMs: 60_000 + 20 * mix.tickTime + 10_000 + sessionTicks * mix.tickTime + 5_000 } : {}),
+      })),
+  );
+}
+
+/** The shape of explore's runs: election-focused, swarm, or default. */
+export function shapeOf(o: { readonly electionOnly?: boolean; readonly swarm?: boolean }): CaseShape {
+  return o.electionOnly ? ELECTION_SHAPE : o.swarm ? SWARM_SHAPE : DEFAULT_SHAPE;
 }

@@ -42,6 +42,7 @@ export const EPISODES = [
   'skew', // clock drift rate window on a
   'jump', // clock jump on a (no undo)
   'slowDisk', // slow fsync window on a
+  'crashAfter', // targeted: crash servers right after a protocol step, restart in order (triggers.ts)
 ] as const;
 export type EpisodeKind = (typeof EPISODES)[number];
 
@@ -80,6 +81,10 @@ export interface Case {
   readonly bugs?: BugFlags;
   /** Crashes inside protocol steps at fault points (default none). */
   readonly faultPoints?: FaultPointsSpec;
+  /** Keep running after the probe's write until `windowMs + holdMs` (default: stop at the probe),
+   *  so time-bound properties (TimelyExpiry: a gone client's session ends within its timeout + the
+   *  election bound of the heal) can fail. */
+  readonly holdMs?: number;
 }
 
 export function encodeCase(c: Case): string {
@@ -161,6 +166,7 @@ export function decodeCase(text: string): Case {
     };
     faultPoints = { enableP: p('enableP'), fireP: p('fireP'), restartAfterMs: int(f, 'restartAfterMs', 0, 600_000) };
   }
+  const holdMs = o['holdMs'] === undefined ? undefined : int(o, 'holdMs', 0, 600_000);
   return {
     v: 1,
     seed: int(o, 'seed', 0, 2 ** 31),
@@ -170,5 +176,6 @@ export function decodeCase(text: string): Case {
     workload,
     ...(bugs ? { bugs } : {}),
     ...(faultPoints ? { faultPoints } : {}),
+    ...(holdMs === undefined ? {} : { holdMs }),
   };
 }

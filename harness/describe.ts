@@ -3,6 +3,7 @@ import { formatTime } from '../sim/index.ts';
 import type { Case } from './case.ts';
 import { caseNodes, type RunResult } from './run.ts';
 import { caseFaults } from './schedule.ts';
+import { describeTrigger, triggerOf } from './triggers.ts';
 
 export function describeCase(c: Case): string[] {
   const e = c.ensemble;
@@ -12,7 +13,7 @@ export function describeCase(c: Case): string[] {
     `ensemble  ${e.servers} voters + ${e.observers} observers (${servers.join(' ')}), tickTime ${e.tickTime} ms, session timeout ${e.sessionTimeoutMs} ms`,
     `bugs      ${Object.keys(c.bugs ?? {}).filter((k) => (c.bugs as Record<string, boolean>)[k]).join(', ') || 'none'}`,
     `workload  ${c.workload.map((w, i) => `${clients[i]}: ${w.recipe} x${w.rounds} from ${w.startMs} ms every +${w.gapMs} ms`).join('; ') || 'none'}`,
-    `faults    until ${c.windowMs} ms, then heal everything and ${probe} writes /probe (liveness)`,
+    `faults    until ${c.windowMs} ms, then heal everything and ${probe} writes /probe (liveness)${c.holdMs ? `; the run goes on to ${c.windowMs + c.holdMs} ms` : ''}`,
     `points    ${
       c.faultPoints === undefined
         ? 'none'
@@ -23,6 +24,7 @@ export function describeCase(c: Case): string[] {
     const { at, kind, ...rest } = f;
     out.push(`  ${formatTime(at)}  ${kind} ${JSON.stringify(rest)}`);
   }
+  for (const f of c.faults) if (f.kind === 'crashAfter' && f.atMs < c.windowMs) out.push(`  trigger    ${describeTrigger(triggerOf(f))}`);
   return out;
 }
 

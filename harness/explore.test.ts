@@ -80,3 +80,63 @@ describe('explore with a planted bug', () => {
     expect(p.status).toBe(1);
   }, 240_000);
 });
+
+describe('explore pool: a dead worker', () => {
+  it('costs only its job: the failure it announced is kept, a fresh worker runs the rest', async () => {
+    const { runPool } = await import('./pool.ts');
+    const bugs = { keepUncommittedOnLooking: true };
+    const found: number[] = [];
+    const outcomes: { index: number; error?: string; hash: string }[] = [];
+    // Case seed 16 fails ProcessConsistency with this bug (explore --seed 5, run 11).
+    const jobs = [
+      { index: 0, caseSeed: 16, shrinkBudget: 0, bugs, testDieAfterFound: true },
+      { index: 1, caseSeed: 5, shrinkBudget: 0, bugs },
+      { index: 2, caseSeed: 6, shrinkBudget: 0, bugs },
+    ];
+    await runPool(jobs, 1, { onOutcome: (o) => outcomes.push(o), onFound: (e) => found.push(e.index) });
+    expect(found).toEqual([0]);
+    outcomes.sort((a, b) => a.index - b.index);
+    expect(outcomes.map((o) => o.index)).toEqual([0, 1, 2]);
+    expect(outcomes[0]!.error).toMatch(/worker died \(status 70\)/);
+    expect(outcomes[1]!.hash).toMatch(/^[0-9a-f]{64}$/);
+    expect(outcomes[2]!.hash).toMatch(/^[0-9a-f]{64}$/);
+  }, 120_000);
+});
+
+describe('explore shards and merge', () => {
+  it('shards are disjoint and their union is the unsharded run (same runs, same hashes); --merge sums their failures', async () => {
+    const base = ['--runs', '6', '--seed', '16', '--workers', '1', '--bug', 'keepUncommittedOnLooking', '--shrink-budget', '0', '--json'];
+    const run = async (extra: string[], out: string) => {
+      const c = capture();
+      const code = await explore([...base, '--out', out, ...extra], c.io);
+      const j = JSON.parse(c.out.at(-1)!) as { indices: number[]; hashes: string[]; failed: number; files: string[] };
+      return { code, pairs: j.indices.map((i, k) => [i, j.hashes[k]] as const), failed: j.failed, files: j.files };
+    };
+    const whole = await run([], join(dir, 'whole'));
+    const s1 = await run(['--shard', '1/2'], join(dir, 's1'));
+    const s2 = await run(['--shard', '2/2'], join(dir, 's2'));
+    const i1 = s1.pairs.map(([i]) => i);
+    const i2 = s2.pairs.map(([i]) => i);
+    expect(i1.filter((i) => i2.includes(i))).toEqual([]);
+    expect([...s1.pairs, ...s2.pairs].sort((x, y) => x[0] - y[0])).toEqual(whole.pairs);
+    expect(whole.failed).toBeGreaterThan(0);
+    expect(s1.failed + s2.failed).toBe(whole.failed);
+    const m = capture();
+    expect(await explore(['--merge', join(dir, 's1'), join(dir, 's2'), '--json'], m.io)).toBe(whole.code);
+    const merged = JSON.parse(m.out.at(-1)!) as { failed: number; runs: { index: number }[] };
+    expect(merged.failed).toBe(whole.failed);
+    expect(merged.runs.map((r) => r.index)).toEqual(whole.files.map((f) => Number(/-(\d+)\.json$/.exec(f)![1])).sort((x, y) => x - y));
+  }, 240_000);
+
+  it('bad --shard and --merge input: one line, exit 2 / 1', async () => {
+    const c = capture();
+    expect(await explore(['--runs', '4', '--shard', '3/2'], c.io)).toBe(2);
+    expect(c.err[0]).toMatch(/--shard must be K\/N/);
+    const d = capture();
+    expect(await explore(['--merge'], d.io)).toBe(2);
+    expect(d.err[0]).toMatch(/--merge needs at least one directory/);
+    const e = capture();
+    expect(await explore(['--merge', join(dir, 'no-such-dir')], e.io)).toBe(1);
+    expect(e.err[0]).toMatch(/cannot read directory/);
+  });
+});

@@ -7,13 +7,15 @@
  * healthy run is short; the Liveness checker then demands an established leader and a commit
  * within the bound after the heal.
  */
-import { runAll, type CheckResult } from '../checkers/index.ts';
+import { runAll, SAFETY, type CheckResult } from '../checkers/index.ts';
 import { Err } from '../protocol/request/errors.ts';
 import { Ensemble } from '../ensemble/ensemble.ts';
-import type { TraceRecord } from '../sim/index.ts';
+import type { Simulation, TraceRecord } from '../sim/index.ts';
 import { Actor } from './actor.ts';
 import type { Case } from './case.ts';
+import { BUDGET } from './outcome.ts';
 import { caseFaults, healAll } from './schedule.ts';
+import { armTriggers, triggerOf } from './triggers.ts';
 import type { Reply } from './recipes.ts';
 import { scheduleFaults } from '../sim/index.ts';
 
@@ -35,7 +37,14 @@ export interface RunResult {
   readonly clientOps: number;
   /** The trace, when asked for (`keepTrace`). */
   readonly trace?: readonly TraceRecord[];
+  /** Set when the run hit a bound and was cut there (its failures then include `Budget`). */
+  readonly budget?: { readonly kind: 'events' | 'records'; readonly limit: number; readonly atUs: number };
 }
+
+/** Per-run bounds: a run that processes more kernel events or emits more trace records than this is
+ *  cut and ends as a budget failure (a healthy run: 10^3–10^5 of each). The record bound keeps a
+ *  run's memory to a few hundred MB; the event bound catches storms that trace little. */
+export const RUN_BOUNDS = { maxEvents: 3_000_000, maxRecords: 400_000 } as const;
 
 export interface RunOptions {
   readonly keepTrace?: boolean;
@@ -43,7 +52,13 @@ export interface RunOptions {
   readonly noCheck?: boolean;
   /** Test only: do not heal at the start of the liveness phase (shows the phase can fail). */
   readonly skipHeal?: boolean;
+  /** Override RUN_BOUNDS (tests). */
+  readonly maxEvents?: number;
+  readonly maxRecords?: number;
 }
+
+/** Events run between bound checks (slicing does not change the order of events, nor the hash). */
+const SLICE = 20_000;
 
 /** How long after the heal a leader and a committed write must appear (µs). ZooKeeper's election
  *  back-off (maxNotificationInterval 60 s) bounds how late a LOOKING peer notices the heal. */
@@ -61,6 +76,14 @@ export function caseNodes(c: Case): { servers: string[]; clients: string[]; prob
 
 export function runCase(c: Case, opts: RunOptions = {}): RunResult {
   const e = c.ensemble;
+  const { servers: serverIds } = caseNodes(c);
+  let simRef: Simulation | undefined;
+  const sink = armTriggers(
+    c.faults.filter((f) => f.kind === 'crashAfter').map(triggerOf),
+    serverIds,
+    c.windowMs * MS,
+    () => simRef!,
+  );
   const ens = Ensemble.simulate({
     servers: e.servers,
     observers: e.observers,
@@ -69,13 +92,14 @@ export function runCase(c: Case, opts: RunOptions = {}): RunResult {
     cfg: { tickTimeMs: e.tickTime, bugs: c.bugs ?? {} },
     client: { sessionTimeoutMs: e.sessionTimeoutMs },
     sim: {
-      trace: { hash: true },
+      trace: { hash: true, ...(sink ? { sink } : {}) },
       ...(c.faultPoints === undefined
         ? {}
         : { faultPoints: { buggify: { ...c.faultPoints, untilUs: c.windowMs * MS, maxFires: 3, nodes: caseNodes(c).servers } } }),
     },
   });
   const sim = ens.sim;
+  simRef = sim;
   const { servers, clients, probe } = caseNodes(c);
   const faultNodes = [...servers, ...clients];
   const faults = caseFaults(c.faults, faultNodes, c.windowMs);
@@ -97,12 +121,21 @@ export function runCase(c: Case, opts: RunOptions = {}): RunResult {
 
   // Liveness phase: heal everything, then a fresh client must get a write acknowledged.
   let probeAckUs: number | null = null;
+  let finished = false;
+  const holdEndUs = (c.windowMs + (c.holdMs ?? 0)) * MS;
   const probeWrite = (): void => {
     ens.request(probe, { op: 'create', path: '/probe', data: 'live' }, (res) => {
       const r = res as Reply;
       if (r.rc === Err.OK || r.rc === Err.NODEEXISTS) {
         probeAckUs = sim.now;
-        sim.stop();
+        if (holdEndUs <= sim.now) {
+          finished = true;
+          sim.stop();
+        } else
+          sim.at(holdEndUs, () => {
+            finished = true;
+            sim.stop();
+          });
       } else sim.after(100 * MS, probeWrite);
     });
   };
@@ -111,20 +144,45 @@ export function runCase(c: Case, opts: RunOptions = {}): RunResult {
     ens.request(probe, { op: 'connect', timeoutMs: e.sessionTimeoutMs }, () => probeWrite());
   });
   const boundUs = livenessBoundUs(c);
-  sim.run({ until: healUs + boundUs });
+  // Without a hold the run ends at the probe's ack or the liveness bound; a hold runs on to its end.
+  const endUs = Math.max(healUs + boundUs, holdEndUs);
+  const maxEvents = opts.maxEvents ?? RUN_BOUNDS.maxEvents;
+  const maxRecords = opts.maxRecords ?? RUN_BOUNDS.maxRecords;
+  let budget: RunResult['budget'];
+  for (let events = 0; ; ) {
+    // Most events emit a record or more: a slice no longer than the records left keeps
+    // the overshoot past the record bound to one slice's worth of multi-record events.
+    const slice = Math.max(1, Math.min(SLICE, maxEvents - events, maxRecords + 1 - sim.trace.length));
+    const n = sim.run({ until: endUs, maxEvents: slice });
+    events += n;
+    if (finished || sim.now >= endUs || n < slice) break;
+    if (sim.trace.length > maxRecords) budget = { kind: 'records', limit: maxRecords, atUs: sim.now };
+    else if (events >= maxEvents) budget = { kind: 'events', limit: maxEvents, atUs: sim.now };
+    if (budget) break;
+  }
 
   const records = sim.trace.records;
+  // A cut run is judged by the safety checkers only (its liveness phase never finished).
   const results = opts.noCheck
     ? []
-    : runAll(records, {
-        healedAt: healUs,
-        ensembleSize: e.servers,
-        livenessBoundUs: boundUs,
-        sessionTimeoutMs: e.sessionTimeoutMs,
-        maxViolations: 5,
-      });
+    : runAll(
+        records,
+        {
+          healedAt: healUs,
+          ensembleSize: e.servers,
+          livenessBoundUs: boundUs,
+          sessionTimeoutMs: e.sessionTimeoutMs,
+          maxViolations: 5,
+        },
+        budget ? Object.keys(SAFETY) : undefined,
+      );
   const failed = results.filter((r) => !r.ok);
+  if (budget) {
+    const message = `run cut at ${budget.limit} ${budget.kind} (t=${(budget.atUs / 1e6).toFixed(3)} s virtual)`;
+    failed.push({ name: BUDGET, ok: false, violations: [{ t: budget.atUs, message, records: [] }] });
+  }
   return {
+    ...(budget ? { budget } : {}),
     hash: sim.trace.sha256(),
     failures: failed.map((r) => r.name),
     failed,

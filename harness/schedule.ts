@@ -57,6 +57,9 @@ export function episodeFaults(ep: Episode, nodes: readonly NodeId[]): TimedFault
       return [{ at, kind: 'clockRate', node: a, rate: round(0.8 + 0.4 * ep.x) }, { at: end, kind: 'clockRate', node: a, rate: 1 }];
     case 'jump':
       return [{ at, kind: 'clockJump', node: a, ms: Math.round((2 * ep.x - 1) * 5_000) }];
+    case 'crashAfter':
+      // Not a timed fault: armed in run.ts, fired by a trace record (triggers.ts).
+      return [];
     case 'slowDisk': {
       const minUs = Math.round(5_000 + 200_000 * ep.x);
       return [

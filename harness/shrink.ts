@@ -2,13 +2,15 @@
  * Property glue: run generated cases through `runCase` under fast-check, and when one fails, let
  * fast-check shrink it (fewer episodes, fewer clients, fewer rounds, smaller times, 3 servers) to a
  * case that still fails one of the checkers the original failed. Shrinking is bounded by a run
- * budget (deterministic: a count of runs, not a time), after which every further candidate is
- * declined without running.
+ * budget (deterministic: a count of runs) and by a wall-clock budget (a safety net: the shrunk case
+ * then depends on the machine's speed, but it is printed and replays by its own hash); past either,
+ * every further candidate is declined without running. Progress is reported through `onShrink`.
  */
 import fc from 'fast-check';
 import { caseArb, DEFAULT_SHAPE, type CaseShape } from './arbitraries.ts';
 import { encodeCase, type Case } from './case.ts';
-import { runCase, type RunResult } from './run.ts';
+import { caseFaults } from './schedule.ts';
+import { caseNodes, runCase, type RunResult } from './run.ts';
 import type { BugFlags } from '../protocol/config.ts';
 
 export interface Found {
@@ -31,8 +33,25 @@ export interface SearchOptions {
   readonly shrinkBudget?: number;
   readonly shape?: CaseShape;
   readonly bugs?: BugFlags;
+  /** Shrink towards these failures only (default: any of the original's). */
+  readonly keep?: readonly string[];
+  /** Most wall-clock milliseconds spent shrinking a failure (default: no limit). */
+  readonly shrinkWallMs?: number;
   /** Called after each generated (not shrinking) run. */
   readonly onRun?: (c: Case, r: RunResult) => void;
+  /** Called once when a generated run fails, before shrinking starts. */
+  readonly onFailure?: (c: Case, r: RunResult) => void;
+  /** Shrink progress, a line at most every `progressMs` (default 2000) and one at the end. */
+  readonly onShrink?: (line: string) => void;
+  readonly progressMs?: number;
+}
+
+/** A case's schedule length: the kernel fault events it expands to (faults and their undos). */
+export function scheduleLength(c: Case): number {
+  const { servers, clients } = caseNodes(c);
+  // A trigger (crashAfter) counts as its crash and restart of the first server.
+  const triggers = c.faults.filter((f) => f.kind === 'crashAfter' && f.atMs < c.windowMs).length;
+  return caseFaults(c.faults, [...servers, ...clients], c.windowMs).length + 2 * triggers;
 }
 
 export interface SearchResult {
@@ -64,6 +83,17 @@ export function search(o: SearchOptions): SearchResult {
   let original: { c: Case; failures: readonly string[] } | null = null;
   let last: { c: Case; r: RunResult } | null = null;
   let shrinkRuns = 0;
+  let keep: readonly string[] = [];
+  let shrinkStart = 0;
+  let lastReport = 0;
+  let firstSteps = 0;
+  let stopped = '';
+  const progressMs = o.progressMs ?? 2000;
+  const line = (done: boolean): string => {
+    const steps = last === null ? 0 : scheduleLength((last as { c: Case }).c);
+    const s = ((Date.now() - shrinkStart) / 1000).toFixed(1);
+    return `shrinking run ${o.seed}: ${firstSteps} → ${steps} steps (${shrinkRuns} runs, ${s} s)${done ? (stopped ? `, stopped: ${stopped}` : ', done') : ''}`;
+  };
   const prop = fc.property(caseArb(o.shape ?? DEFAULT_SHAPE, o.bugs), (c) => {
     if (original === null) {
       const r = safeRun(c);
@@ -71,18 +101,31 @@ export function search(o: SearchOptions): SearchResult {
       o.onRun?.(c, r);
       if (r.failures.length === 0) return true;
       original = { c, failures: r.failures };
+      keep = o.keep === undefined ? r.failures : r.failures.filter((f) => o.keep!.includes(f));
+      if (keep.length === 0) keep = r.failures;
       last = { c, r };
+      o.onFailure?.(c, r);
+      shrinkStart = lastReport = Date.now();
+      firstSteps = scheduleLength(c);
       return false;
     }
     // Shrinking: a candidate counts as failing only if one of the original failures is still there.
-    if (shrinkRuns >= budget) return true;
+    if (stopped) return true;
+    if (shrinkRuns >= budget) stopped = `run budget ${budget}`;
+    else if (o.shrinkWallMs !== undefined && Date.now() - shrinkStart >= o.shrinkWallMs) stopped = `wall budget ${(o.shrinkWallMs / 1000).toFixed(0)} s`;
+    if (stopped) return true;
     shrinkRuns++;
     const r = safeRun(c);
-    if (!r.failures.some((f) => original!.failures.includes(f))) return true;
+    if (o.onShrink && Date.now() - lastReport >= progressMs) {
+      lastReport = Date.now();
+      o.onShrink(line(false));
+    }
+    if (!r.failures.some((f) => keep.includes(f))) return true;
     last = { c, r };
     return false;
   });
   const details = fc.check(prop, { seed: o.seed, numRuns: o.numRuns, endOnFailure: false });
+  if (original !== null) o.onShrink?.(line(true));
   const found: Found | null =
     original === null || last === null
       ? null

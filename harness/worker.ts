@@ -1,15 +1,32 @@
 /**
  * Child-process entry of `npm run explore`: receives run jobs from the parent (pool.ts), runs each
- * as a one-case fast-check search (so a failure is shrunk right here), and sends the outcome back.
+ * as a one-case fast-check search (so a failure is shrunk right here), and sends the outcome back;
+ * a failure is announced as soon as the run fails (before shrinking), and shrink progress lines too.
  */
-import { DEFAULT_SHAPE, ELECTION_SHAPE } from './arbitraries.ts';
+import { shapeOf } from './arbitraries.ts';
 import { search } from './shrink.ts';
-import type { Job, Outcome } from './pool.ts';
+import type { Job, Outcome, WorkerMessage } from './pool.ts';
+
+const send = (m: WorkerMessage): void => {
+  process.send?.(m);
+};
 
 process.on('message', (job: Job) => {
   let out: Outcome;
   try {
-    const r = search({ seed: job.caseSeed, numRuns: 1, shrinkBudget: job.shrinkBudget, bugs: job.bugs, shape: job.electionOnly ? ELECTION_SHAPE : DEFAULT_SHAPE });
+    const r = search({
+      seed: job.caseSeed,
+      numRuns: 1,
+      shrinkBudget: job.shrinkBudget,
+      ...(job.shrinkWallMs === undefined ? {} : { shrinkWallMs: job.shrinkWallMs }),
+      bugs: job.bugs,
+      shape: shapeOf(job),
+      onFailure: (c, res) => {
+        send({ kind: 'found', early: { index: job.index, original: c, hash: res.hash, failures: res.failures, violations: res.failed.map((v) => `${v.name}: ${v.violations[0]?.message ?? ''}`) } });
+        if (job.testDieAfterFound) process.exit(70);
+      },
+      onShrink: (line) => send({ kind: 'note', line }),
+    });
     const f = r.found;
     out = {
       index: job.index,
@@ -32,5 +49,5 @@ process.on('message', (job: Job) => {
   } catch (e) {
     out = { index: job.index, hash: '', failures: [], error: (e instanceof Error ? e.message : String(e)).split('\n')[0] };
   }
-  process.send?.(out);
+  send({ kind: 'outcome', outcome: out });
 });

@@ -45,6 +45,10 @@ export class TreeState implements StateMachine {
     return this.tree.digest;
   }
 
+  setLastProcessedZxid(zxid: number): void {
+    this.tree.setLastZxid(zxid);
+  }
+
   /** A canonical description of the content (for comparing servers in tests). */
   fingerprint(): string {
     const nodes: string[] = [];

@@ -17,6 +17,9 @@ export interface StateMachine {
   /** The state's digest (`protocol/datatree/digest.ts`): maintained per change, read in O(1);
    *  equal states give equal digests. Traced on every `apply`. */
   digest(): number;
+  /** Overwrite the state's own last processed zxid (ZooKeeper keeps it in the DataTree:
+   *  ZKDatabase.setlastProcessedZxid writes dataTree.lastProcessedZxid). Absent: nothing to keep. */
+  setLastProcessedZxid?(zxid: number): void;
 }
 
 /** Builds a state machine, empty (`null`) or from a snapshot image. */
@@ -38,7 +41,7 @@ export interface TruncMark {
 
 export class ZkDatabase {
   sm: StateMachine;
-  lastProcessedZxid = 0;
+  private lastProcessed = 0;
   /** ZooKeeper's committedLog: the last `commitLogCount` applied txns. */
   committedLog: TxnEntry[] = [];
   /** Mirror of the on-disk txn log, in file order (durable or merely appended). */
@@ -74,7 +77,7 @@ export class ZkDatabase {
       break;
     }
     this.sm = this.factory(base ? base.image : null);
-    this.lastProcessedZxid = base ? base.zxid : 0;
+    this.setLastProcessedZxid(base ? base.zxid : 0);
     this.committedLog = [];
     const replayed: TxnEntry[] = [];
     for (const e of this.log) {
@@ -88,7 +91,7 @@ export class ZkDatabase {
   /** Apply one txn in zxid order and remember it in the committed-log window. */
   apply(e: TxnEntry): unknown {
     const result = this.sm.applyTxn(e);
-    this.lastProcessedZxid = e.zxid;
+    this.lastProcessed = e.zxid;
     this.committedLog.push(e);
     if (this.committedLog.length > this.commitLogCount * 2) {
       this.committedLog = this.committedLog.slice(this.committedLog.length - this.commitLogCount);
@@ -105,8 +108,23 @@ export class ZkDatabase {
   /** Replace everything with a leader's snapshot (SNAP sync). The log on disk is kept. */
   installSnapshot(zxid: number, image: unknown): void {
     this.sm = this.factory(image);
-    this.lastProcessedZxid = zxid;
+    this.setLastProcessedZxid(zxid);
     this.committedLog = [];
+  }
+
+  /** The last processed zxid: every reply (read, sync, write, ping) carries it, and it is the
+   *  zxid a server offers in election and sync. One value, as in ZooKeeper 3.8, where it lives in
+   *  the DataTree (`ZKDatabase.getDataTreeLastProcessedZxid`). */
+  get lastProcessedZxid(): number {
+    return this.lastProcessed;
+  }
+
+  /** ZKDatabase.setlastProcessedZxid: after a SNAP or TRUNC (Learner.syncWithLeader) and when a new
+   *  leader starts its server (Leader.startZkServer sets (epoch, 0)). The state machine's own copy
+   *  (the DataTree's, which read replies carry) is set too, so the two never disagree. */
+  setLastProcessedZxid(zxid: number): void {
+    this.lastProcessed = zxid;
+    this.sm.setLastProcessedZxid?.(zxid);
   }
 
   lastLoggedZxid(): number {

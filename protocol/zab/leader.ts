@@ -298,8 +298,8 @@ export class Leader implements DurableListener {
     this.p.cancelTimer(INIT_TIMER);
     const zxid = makeZxid(this.epoch, 0);
     this.lastCommitted = zxid;
-    // startZkServer sets the tree's lastProcessedZxid to (epoch, 0).
-    this.p.db.lastProcessedZxid = zxid;
+    // startZkServer sets the tree's lastProcessedZxid to (epoch, 0): reads and syncs answer with it.
+    this.p.db.setLastProcessedZxid(zxid);
     this.lastProposed = makeZxid(this.epoch, this.p.cfg.initialCounter);
     this.p.trace('leader.established', { epoch: this.epoch, zxid, quorum: [...this.newLeaderAcks].sort((a, b) => a - b) });
     this.p.point('leader.established');

@@ -235,6 +235,8 @@ export class Learner implements DurableListener {
         if (this.closed) return;
         db.reload();
         this.p.trace('db.load', { zxid: db.lastProcessedZxid, digest: db.sm.digest() });
+        // Learner.syncWithLeader: truncateLog, then setlastProcessedZxid(the TRUNC zxid).
+        db.setLastProcessedZxid(zxid);
         this.lastQueued = db.lastProcessedZxid;
         this.p.point('learner.afterTruncate');
         unblock();
