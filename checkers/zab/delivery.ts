@@ -21,7 +21,7 @@ import { decode, type TxnInfo } from '../../trace/view.ts';
 import { sharedPass, Verdict, type PassCache } from '../result.ts';
 import type { CheckOptions, CheckResult, TraceRecord } from '../types.ts';
 import { Applied } from './applied.ts';
-import { lowerBound } from './committed.ts';
+import { Labels } from './labels.ts';
 import { Histories } from './history.ts';
 
 export const DELIVERY_CHECKS = [
@@ -65,29 +65,9 @@ function pass(records: readonly TraceRecord[], options?: CheckOptions): Map<Deli
   const proposed = new Map<number, number>();
   /** zxid -> the zxid its primary proposed just before it in the same epoch (LocalPrimaryOrder). */
   const primaryPred = new Map<number, number>();
-  /** Every delivered zxid, sorted (to resolve an epoch-start zxid to the txn it stands after). */
-  const delivered: number[] = [];
-  const seenDelivered = new Set<number>();
-  /**
-   * A tree can be labelled (e, 0) — the new leader's lastProcessedZxid at establishment, and so the
-   * zxid of a snapshot it sends — which names no txn: it stands for the leader's tree at that
-   * point (ZooKeeper 3.8 Leader.startZkServer relabels the tree it loaded, which holds every txn
-   * it had logged, committed or not: loadDataBase / fastForwardDataBase). `stands` maps a label to
-   * the last txn of the leader's tree when it established or sent a SNAP under that label; a label
-   * never seen that way falls back to the last txn any server delivered before epoch e.
-   */
-  const stands = new Map<number, number>();
-  const real = (z: number): number => {
-    if (z === 0 || counterOf(z) !== 0) return z;
-    const s = stands.get(z);
-    if (s !== undefined) return s;
-    const k = lowerBound(delivered, z);
-    return k > 0 ? delivered[k - 1]! : 0;
-  };
-  const label = (z: number, node: string): void => {
-    const l = applied.lastOf(node);
-    if (z !== 0 && counterOf(z) === 0 && l !== undefined && !stands.has(z) && l !== z) stands.set(z, real(l));
-  };
+  const labels = new Labels(applied);
+  const real = (z: number): number => labels.real(z);
+  const label = (z: number, node: string): void => labels.label(z, node);
   /** per proposer: last proposed zxid */
   const lastProposed = new Map<string, number>();
 
@@ -149,11 +129,7 @@ function pass(records: readonly TraceRecord[], options?: CheckOptions): Map<Deli
     }
     applied.applied(d.node, x);
     lastIdx.set(d.node, d.i);
-    if (!seenDelivered.has(x)) {
-      seenDelivered.add(x);
-      if (delivered.length === 0 || delivered[delivered.length - 1]! < x) delivered.push(x);
-      else delivered.splice(lowerBound(delivered, x), 0, x);
-    }
+    labels.noteDelivered(x);
   }
   return new Map<DeliveryCheck, CheckResult>(DELIVERY_CHECKS.map((n) => [n, v.get(n)!.result()]));
 }

@@ -4,20 +4,25 @@
  * against every server whose currentEpoch is that epoch (its followers) and the last txn each of
  * them delivered.
  *
+ * A follower whose tree is labelled (e, 0) (a SNAP from a new leader) delivered the txn the label
+ * stands for (`labels.ts`), not a txn named (e, 0).
+ *
  * Shortcut: "p delivered b" is checked as "b is in p's history": a leader loads its whole log into
  * its tree when it starts leading, and the trace need not show that load as `apply` records.
  */
-import { epochOf, zxidHex } from '../../protocol/zxid.ts';
+import { epochOf, makeZxid, zxidHex } from '../../protocol/zxid.ts';
 import { decode } from '../../trace/view.ts';
 import { Verdict } from '../result.ts';
 import type { CheckOptions, CheckResult, TraceRecord } from '../types.ts';
 import { Applied } from './applied.ts';
 import { Histories } from './history.ts';
+import { Labels } from './labels.ts';
 
 export function primaryIntegrity(records: readonly TraceRecord[], options?: CheckOptions): CheckResult {
   const v = new Verdict('PrimaryIntegrity', options);
   const hist = new Histories();
   const applied = new Applied(hist);
+  const labels = new Labels(applied);
   /** currentEpoch per server (durable: survives crashes). */
   const current = new Map<string, number>();
   const lastApplyIdx = new Map<string, number>();
@@ -25,8 +30,13 @@ export function primaryIntegrity(records: readonly TraceRecord[], options?: Chec
   for (const d of decode(records)) {
     const e = d.e;
     hist.feed(d.node, e);
+    if (e.k === 'established') labels.label(makeZxid(e.epoch, 0), d.node);
+    else if (e.k === 'syncSend' && e.mode === 'SNAP' && e.to !== undefined) labels.label(e.to, d.node);
     applied.feed(d.node, e);
-    if (e.k === 'apply') lastApplyIdx.set(d.node, d.i);
+    if (e.k === 'apply') {
+      lastApplyIdx.set(d.node, d.i);
+      labels.noteDelivered(e.zxid);
+    }
     if (e.k === 'epochCurrent') current.set(d.node, e.epoch);
     if (e.k !== 'propose') continue;
     const epoch = epochOf(e.zxid);
@@ -36,7 +46,9 @@ export function primaryIntegrity(records: readonly TraceRecord[], options?: Chec
     const h = hist.get(d.node);
     for (const [f, ce] of current) {
       if (f === d.node || ce !== epoch) continue;
-      const b = applied.lastOf(f);
+      // A tree label (e, 0) names no txn: the follower holds the txn it stands for (labels.ts).
+      const l = applied.lastOf(f);
+      const b = l === undefined ? undefined : labels.real(l);
       if (b === undefined || b === 0 || epochOf(b) >= epoch) continue;
       if (!h.has(b))
         v.add(d.t, d.node, `primary of epoch ${epoch} broadcast ${zxidHex(e.zxid)} without ${zxidHex(b)}, delivered by its follower ${f}`, [
