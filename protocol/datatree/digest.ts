@@ -41,13 +41,8 @@ export function nodeDigest(path: string, n: Znode): number {
   h = mixNumber(h, n.kind);
   h = mixNumber(h, n.ttl);
   h = mixString(h, n.owner);
-  // Final avalanche (murmur3 fmix32), so sums of similar nodes do not cancel out.
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 0;
+  // Final avalanche, so sums of similar nodes do not cancel out.
+  return fmix32(h);
 }
 
 /** The digest of a key/value pair (the opaque backend's flat map: `protocol/server/opaqueBackend.ts`). */
@@ -55,12 +50,7 @@ export function entryDigest(key: string, value: string | null): number {
   let h = mixString(FNV_OFFSET, key);
   h = Math.imul(h ^ 0x2f, FNV_PRIME);
   h = value === null ? Math.imul(h ^ 0xff, FNV_PRIME) : mixString(h, value);
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 0;
+  return fmix32(h);
 }
 
 /** `digest + d` mod 2^32. */
@@ -71,4 +61,15 @@ export function addDigest(digest: number, d: number): number {
 /** `digest - d` mod 2^32. */
 export function subDigest(digest: number, d: number): number {
   return (digest - d) >>> 0;
+}
+
+/** murmur3's fmix32 finaliser: every input bit reaches every output bit (unsigned 32-bit result). */
+export function fmix32(x: number): number {
+  let h = x;
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h >>> 0;
 }

@@ -15,6 +15,7 @@
  * round trip or a structuredClone of a trie yields nodes no live editor owns (safe): snapshots stay
  * plain data. Iteration order is hash order: deterministic for a given set of keys.
  */
+import { fmix32 } from './digest.ts';
 
 export type Edit = object;
 
@@ -44,12 +45,7 @@ export function hashString(s: string): number {
   for (let i = 0; i < s.length; i++) {
     h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
   }
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 0;
+  return fmix32(h);
 }
 
 function popcount(x: number): number {
