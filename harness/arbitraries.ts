@@ -7,7 +7,7 @@
  * clients, lowers rounds and times, and moves towards 3 servers / no observers.
  */
 import fc from 'fast-check';
-import { EPISODES, RECIPES, type Case, type EnsembleSpec, type Episode, type EpisodeKind, type FaultPointsSpec, type WorkloadItem } from './case.ts';
+import { EPISODES, makeCase, RECIPES, type Case, type EnsembleSpec, type Episode, type EpisodeKind, type FaultPointsSpec, type WorkloadItem } from './case.ts';
 import type { BugFlags } from '../protocol/config.ts';
 
 export interface CaseShape {
@@ -119,16 +119,9 @@ export function caseArb(shape: CaseShape = DEFAULT_SHAPE, bugs?: BugFlags): fc.A
       // Drawn last, so the other fields of a seed's case are what they were before fault points.
       faultPoints: faultPointsArb(),
     })
-    .map(({ seed, ensemble, windowMs, faults, workload, faultPoints }): Case => ({
-      v: 1,
-      seed,
-      ensemble,
-      windowMs,
-      faults,
-      workload,
-      ...(bugs ? { bugs } : {}),
-      ...(faultPoints ? { faultPoints } : {}),
-    }));
+    .map(({ seed, ensemble, windowMs, faults, workload, faultPoints }): Case =>
+      makeCase({ seed, ensemble, windowMs, faults, workload, bugs, faultPoints }),
+    );
 }
 
 /** What a swarm run draws before anything else: its own mix of options. */
@@ -174,18 +167,19 @@ export function swarmCaseArb(shape: CaseShape, bugs?: BugFlags): fc.Arbitrary<Ca
         hold: fc.boolean(),
         seed: fc.noShrink(fc.integer({ min: 0, max: 2 ** 31 - 1 })),
       })
-      .map(({ seed, observers, sessionTicks, windowMs, hold, faults, workload }): Case => ({
-        v: 1,
-        seed,
-        ensemble: { servers: mix.servers, observers, tickTime: mix.tickTime, sessionTimeoutMs: sessionTicks * mix.tickTime },
-        windowMs,
-        faults,
-        workload,
-        ...(bugs ? { bugs } : {}),
-        // Half the runs go on past the probe for as long as TimelyExpiry's deadline (the session
-        // timeout + the election bound after the heal, + its slack) needs.
-        ...(hold ? { holdMs: 60_000 + 20 * mix.tickTime + 10_000 + sessionTicks * mix.tickTime + 5_000 } : {}),
-      })),
+      .map(({ seed, observers, sessionTicks, windowMs, hold, faults, workload }): Case =>
+        makeCase({
+          seed,
+          ensemble: { servers: mix.servers, observers, tickTime: mix.tickTime, sessionTimeoutMs: sessionTicks * mix.tickTime },
+          windowMs,
+          faults,
+          workload,
+          bugs,
+          // Half the runs go on past the probe for as long as TimelyExpiry's deadline (the session
+          // timeout + the election bound after the heal, + its slack) needs.
+          holdMs: hold ? 60_000 + 20 * mix.tickTime + 10_000 + sessionTicks * mix.tickTime + 5_000 : undefined,
+        }),
+      ),
   );
 }
 

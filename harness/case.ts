@@ -87,6 +87,26 @@ export interface Case {
   readonly holdMs?: number;
 }
 
+/** A case from its fields; absent optional fields (bugs, fault points, hold) are left out, so the
+ *  encoded case — and so its replay identity — carries only what was drawn. */
+export function makeCase(f: Omit<Case, 'v' | 'bugs' | 'faultPoints' | 'holdMs'> & {
+  readonly bugs?: BugFlags | undefined;
+  readonly faultPoints?: FaultPointsSpec | undefined;
+  readonly holdMs?: number | undefined;
+}): Case {
+  return {
+    v: 1,
+    seed: f.seed,
+    ensemble: f.ensemble,
+    windowMs: f.windowMs,
+    faults: f.faults,
+    workload: f.workload,
+    ...(f.bugs ? { bugs: f.bugs } : {}),
+    ...(f.faultPoints ? { faultPoints: f.faultPoints } : {}),
+    ...(f.holdMs === undefined ? {} : { holdMs: f.holdMs }),
+  };
+}
+
 export function encodeCase(c: Case): string {
   return Buffer.from(JSON.stringify(c), 'utf8').toString('base64url');
 }
@@ -167,15 +187,5 @@ export function decodeCase(text: string): Case {
     faultPoints = { enableP: p('enableP'), fireP: p('fireP'), restartAfterMs: int(f, 'restartAfterMs', 0, 600_000) };
   }
   const holdMs = o['holdMs'] === undefined ? undefined : int(o, 'holdMs', 0, 600_000);
-  return {
-    v: 1,
-    seed: int(o, 'seed', 0, 2 ** 31),
-    ensemble,
-    windowMs,
-    faults,
-    workload,
-    ...(bugs ? { bugs } : {}),
-    ...(faultPoints ? { faultPoints } : {}),
-    ...(holdMs === undefined ? {} : { holdMs }),
-  };
+  return makeCase({ seed: int(o, 'seed', 0, 2 ** 31), ensemble, windowMs, faults, workload, bugs, faultPoints, holdMs });
 }
