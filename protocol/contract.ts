@@ -105,10 +105,42 @@ export function traceEffect<N extends EventName>(event: N, data: EventData<N>): 
   return { kind: 'trace', event, data } as unknown as TraceEffect;
 }
 
+/**
+ * What a server node is doing, read without changing it: hosts (the Node host's `leader()`, the
+ * four-letter words), scenarios and the timeline's state inspector read this instead of internal
+ * fields. Plain data, a fresh object per call.
+ */
+export interface ServerStatus {
+  readonly kind: 'server';
+  readonly myid: number;
+  /** LOOKING, FOLLOWING, LEADING, OBSERVING (QuorumPeer.ServerState). */
+  readonly role: 'LOOKING' | 'FOLLOWING' | 'LEADING' | 'OBSERVING';
+  readonly acceptedEpoch: number;
+  readonly currentEpoch: number;
+  /** The vote this server advertises (its proposal while LOOKING, the decided vote otherwise). */
+  readonly vote: { readonly leader: number; readonly zxid: number; readonly peerEpoch: number; readonly round: number } | null;
+  /** The leader it follows or is (null while LOOKING). */
+  readonly leader: number | null;
+  /** Highest zxid in its txn log or tree (the number FLE compares). */
+  readonly lastLoggedZxid: number;
+  /** Highest zxid applied to its DataTree. */
+  readonly lastProcessedZxid: number;
+  /** Serving clients (leader established, or learner past UPTODATE). */
+  readonly serving: boolean;
+  /** Leader only: proposals not yet committed. */
+  readonly outstandingProposals: number;
+  /** Learner only: its sync phase (connecting, discovery, sync, broadcast). */
+  readonly learnerPhase: string | null;
+  /** Live sessions in its DataTree's session table (hex ids, sorted). */
+  readonly sessions: readonly string[];
+}
+
 /** A protocol node. `now` is the node's local clock in milliseconds (it may drift or jump). */
 export interface ProtocolNode {
   readonly id: NodeId;
   step(input: Input, now: number): Effect[];
+  /** A pure read of the node's state (servers implement it; see `ServerStatus`). */
+  status?(): ServerStatus;
 }
 
 /** Creates a fresh process for a node: at first boot and at every restart after a crash. */

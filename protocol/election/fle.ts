@@ -190,6 +190,16 @@ export class FastLeaderElection {
     this.connected.delete(sidOf(peer));
   }
 
+  /** What this server advertises: its proposal while LOOKING, the decided vote otherwise (for `status()`). */
+  advertised(): { leader: number; zxid: number; peerEpoch: number; round: number } | null {
+    if (this.peerState === 'LOOKING') {
+      if (this.proposedLeader < 0) return null;
+      return { leader: this.proposedLeader, zxid: this.proposedZxid, peerEpoch: this.proposedEpoch, round: this.clock };
+    }
+    const v = this.current;
+    return v ? { leader: v.leader, zxid: v.zxid, peerEpoch: v.peerEpoch, round: v.electionEpoch } : null;
+  }
+
   takeOutcome(): ElectionOutcome | null {
     const o = this.outcome;
     this.outcome = null;

@@ -37,6 +37,10 @@ export class TreeState implements StateMachine {
     return this.tree.applyTxn(entry.txn as Txn);
   }
 
+  sessionIds(): string[] {
+    return this.tree.sessions().map(([id]) => id);
+  }
+
   serialize(): TreeSnapshot {
     return this.tree.snapshot();
   }

@@ -20,6 +20,8 @@ export interface StateMachine {
   /** Overwrite the state's own last processed zxid (ZooKeeper keeps it in the DataTree:
    *  ZKDatabase.setlastProcessedZxid writes dataTree.lastProcessedZxid). Absent: nothing to keep. */
   setLastProcessedZxid?(zxid: number): void;
+  /** Live session ids (hex), sorted; for `status()`. Absent: the state holds no sessions. */
+  sessionIds?(): string[];
 }
 
 /** Builds a state machine, empty (`null`) or from a snapshot image. */

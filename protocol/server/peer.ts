@@ -3,7 +3,7 @@
  * group commit, snapshots, acceptedEpoch/currentEpoch), runs Fast Leader Election while LOOKING
  * and hosts one Zab role (Leader or Learner) otherwise; the client-serving layer answers clients.
  */
-import type { DiskOp, DurableState, Effect, Input, Message, NodeId, ProtocolNode } from '../contract.ts';
+import type { DiskOp, DurableState, Effect, Input, Message, NodeId, ProtocolNode, ServerStatus } from '../contract.ts';
 import { traceEffect } from '../contract.ts';
 import type { EventData, EventName } from '../../trace/records.ts';
 import type { QuorumConfig } from '../config.ts';
@@ -272,6 +272,25 @@ export class QuorumPeer implements ProtocolNode, PeerServices {
       default:
         return { error: `unknown admin command ${String(cmd)}` };
     }
+  }
+
+  /** `ProtocolNode.status()`: a pure read (contract.ts `ServerStatus`). */
+  status(): ServerStatus {
+    return {
+      kind: 'server',
+      myid: this.sid,
+      role: this.state,
+      acceptedEpoch: this.acceptedEpoch,
+      currentEpoch: this.currentEpoch,
+      vote: this.election.advertised(),
+      leader: this.leader ? this.sid : (this.learner?.leaderSid ?? null),
+      lastLoggedZxid: this.db.lastLoggedZxid(),
+      lastProcessedZxid: this.db.lastProcessedZxid,
+      serving: this.isServing(),
+      outstandingProposals: this.leader ? this.leader.outstandingCount : 0,
+      learnerPhase: this.learner ? this.learner.syncPhase : null,
+      sessions: this.db.sm.sessionIds ? this.db.sm.sessionIds() : [],
+    };
   }
 
   isServing(): boolean {

@@ -25,6 +25,10 @@ export class Learner implements DurableListener {
   readonly leaderNode: NodeId;
   private conn: string;
   private phase: Phase = 'connecting';
+  /** The sync phase, for `status()`. */
+  get syncPhase(): string {
+    return this.phase;
+  }
   private closed = false;
   private blocked = false;
   private inbox: QuorumPacket[] = [];
