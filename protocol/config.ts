@@ -2,9 +2,13 @@
  * Ensemble configuration (the zoo.cfg knobs the protocol reads) and test-only bug flags.
  *
  * Defaults are ZooKeeper 3.8's: tickTime 2000 ms, initLimit 10, syncLimit 5, session timeouts in
- * [2, 20] x tickTime, a committed-log window of 500 txns (ZKDatabase.commitLogCount) and a snapshot
- * every ~snapCount txns (ZooKeeper randomises the point in [snapCount/2, snapCount]; we take it
- * from a seeded roll made by the caller, see `snapEvery`).
+ * [2, 20] x tickTime, a committed-log window of 500 txns (ZKDatabase.commitLogCount) and a log roll
+ * plus snapshot after snapCount/2 + randRoll txns (randRoll in [0, snapCount/2), drawn from the
+ * server's seeded PRNG, `protocol/random.ts`, as SyncRequestProcessor draws it).
+ *
+ * The `...Ms` latencies below are the time ZooKeeper 3.8's threads spend on steps the model
+ * otherwise does in zero time (measured on a real 3.8.0 ensemble; see FIDELITY.md). Each is a
+ * uniform draw in [min, max] from the server's seeded PRNG; 0/0 turns one off.
  */
 
 import { DEFAULT_LIMITS } from './limits.ts';
@@ -49,8 +53,11 @@ export interface QuorumConfig {
   readonly maxSessionTimeoutMs: number;
   /** Txns in the leader's in-memory committed log used for DIFF (ZooKeeper: commitLogCount). */
   readonly commitLogCount: number;
-  /** Take a snapshot after this many logged txns (ZooKeeper: snapCount, default 100000). */
+  /** Roll the txn log and snapshot after snapCount/2 + randRoll txns (ZooKeeper: snapCount, default 100000). */
   readonly snapCount: number;
+  /** zookeeper.snapshotSizeFactor (0.33): a negative value turns DIFF from the on-disk log off
+   *  (txnLogSyncEnabled false). The size limit itself is not computed (`ZkDatabase.txnLogFrom`). */
+  readonly snapshotSizeFactor: number;
   /** Container/TTL sweep period in ms (ZooKeeper: znode.container.checkIntervalMs, 60 s). */
   readonly containerCheckIntervalMs: number;
   /** Whether TTL nodes are allowed (extendedTypesEnabled). */
@@ -87,6 +94,7 @@ export function quorumConfig(
     maxSessionTimeoutMs: 20 * tickTime,
     commitLogCount: 500,
     snapCount: 100_000,
+    snapshotSizeFactor: 0.33,
     containerCheckIntervalMs: 60_000,
     extendedTypesEnabled: true,
     forceSnapSync: false,

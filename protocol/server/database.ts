@@ -1,7 +1,8 @@
 /**
  * A server's ZKDatabase: the in-memory state machine, its last applied zxid, the committed-log
- * window used for DIFF, and a mirror of what the on-disk txn log holds (so TRUNC knows how many
- * records to keep). Rebuilt from disk alone at every start, exactly as ZooKeeper's loadDataBase:
+ * window used for DIFF, and a mirror of what the on-disk txn log holds, split into its log files
+ * (so TRUNC knows how many records to keep, and the leader can DIFF from the log as
+ * `ZKDatabase.getProposalsFromTxnLog` does). Rebuilt from disk alone at every start, exactly as ZooKeeper's loadDataBase:
  * newest valid snapshot, then every logged txn after it — including txns that were logged but never
  * committed (that is why TRUNC exists).
  */
@@ -33,6 +34,16 @@ export interface SnapshotFile {
   readonly image: unknown;
 }
 
+/**
+ * A txn log record. The first record of a log file carries `file: true`: ZooKeeper's FileTxnLog
+ * opens a new file (named by that record's zxid, preallocated in 64 MB blocks) at the first append
+ * of a process, after a TRUNC and after each snapCount roll. The mark lives in the record, so the
+ * file boundaries survive a crash exactly as far as the records do.
+ */
+export interface LogRecord extends TxnEntry {
+  readonly file?: true;
+}
+
 /** Meta key recording a TRUNC: snapshots taken before it that are newer than `zxid` are void.
  *  (ZooKeeper deletes such snapshot files; our DiskOp set cannot delete, so we mark them.) */
 export const META_TRUNCATED = 'truncated';
@@ -47,7 +58,10 @@ export class ZkDatabase {
   /** ZooKeeper's committedLog: the last `commitLogCount` applied txns. */
   committedLog: TxnEntry[] = [];
   /** Mirror of the on-disk txn log, in file order (durable or merely appended). */
-  log: TxnEntry[] = [];
+  log: LogRecord[] = [];
+  /** The next appended record opens a new log file (FileTxnLog's logStream is null): true in a
+   *  fresh process, after a TRUNC and after a roll. */
+  newFileNext = true;
   /** Mirror of the snapshot files on disk (completed or requested). */
   snapshots: SnapshotFile[] = [];
   trunc: TruncMark | undefined;
@@ -61,7 +75,8 @@ export class ZkDatabase {
 
   /** Rebuild from disk (restart) — or an empty database on first boot. */
   load(durable: DurableState): TxnEntry[] {
-    this.log = [...(durable.log as readonly TxnEntry[])];
+    this.log = [...(durable.log as readonly LogRecord[])];
+    this.newFileNext = true;
     this.snapshots = [...(durable.snapshots as readonly SnapshotFile[])];
     this.trunc = durable.meta[META_TRUNCATED] as TruncMark | undefined;
     return this.reload();
@@ -133,6 +148,38 @@ export class ZkDatabase {
     const n = this.log.length;
     const logged = n > 0 ? this.log[n - 1]!.zxid : 0;
     return Math.max(logged, this.lastProcessedZxid);
+  }
+
+  /** Indices into `log` where a log file starts, ascending (the first record always starts one). */
+  logFileStarts(): number[] {
+    const starts: number[] = [];
+    for (let i = 0; i < this.log.length; i++) if (i === 0 || this.log[i]!.file === true) starts.push(i);
+    return starts;
+  }
+
+  /**
+   * The txns ZooKeeper 3.8's `getProposalsFromTxnLog(peerZxid, sizeLimit)` would read, or null when
+   * it returns nothing (then the leader sends SNAP). The iterator opens the newest log file whose
+   * name (first zxid) is below `peerZxid` — or the oldest file when there is none — and fails when
+   * that file starts above `peerZxid` (the log does not reach back). Its size check sums the files
+   * *after* the one it opened; every such file is preallocated (64 MB, far above a third of any
+   * snapshot here), so one newer file is over the limit. Modelled: the files after the opened one
+   * always exceed `calculateTxnLogSizeLimit` (snapshotSizeFactor 0.33 of the newest snapshot).
+   */
+  txnLogFrom(peerZxid: number): readonly LogRecord[] | null {
+    const starts = this.logFileStarts();
+    if (starts.length === 0) return null;
+    let opened = 0;
+    for (let k = starts.length - 1; k >= 0; k--) {
+      if (this.log[starts[k]!]!.zxid < peerZxid) {
+        opened = k;
+        break;
+      }
+    }
+    const first = this.log[starts[opened]!]!;
+    if (first.zxid > peerZxid) return null;
+    if (opened < starts.length - 1) return null;
+    return this.log.slice(starts[opened]!);
   }
 
   /** Number of log records to keep so that the last one is <= zxid. */

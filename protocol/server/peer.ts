@@ -18,8 +18,9 @@ import { Learner } from '../zab/learner.ts';
 import { isQuorumPacket } from '../zab/messages.ts';
 import type { TxnEntry } from '../zab/messages.ts';
 import type { DurableListener, PeerServices, ServingHooks } from '../zab/services.ts';
+import { Prng } from '../random.ts';
 import { ZkDatabase } from './database.ts';
-import type { SnapshotFile, StateMachineFactory } from './database.ts';
+import type { LogRecord, SnapshotFile, StateMachineFactory } from './database.ts';
 
 /** The client-facing layer the peer hosts (see serving.ts). */
 export interface ServingLayer extends ServingHooks {
@@ -35,6 +36,8 @@ export interface PeerOptions {
   readonly cfg: QuorumConfig;
   readonly stateMachine: StateMachineFactory;
   readonly serving: (peer: QuorumPeer) => ServingLayer;
+  /** This process's seed (from the host: run seed, node, incarnation); default the node id. */
+  readonly seed?: string;
 }
 
 export const META_ACCEPTED = 'acceptedEpoch';
@@ -65,7 +68,12 @@ export class QuorumPeer implements ProtocolNode, PeerServices {
   private logListeners: (DurableListener | null)[] = [];
   private logCallbacks: (() => void)[] = [];
   private fsyncsInFlight = 0;
-  private loggedSinceSnap = 0;
+  /** ZKDatabase.txnCount: txns appended since the last roll (per process, kept across roles). */
+  private txnCount = 0;
+  /** SyncRequestProcessor.randRoll: drawn at each role start and after each roll. */
+  private randRoll = 0;
+  /** The server's own randomness (randRoll, latencies): seeded by the host, deterministic. */
+  readonly rng: Prng;
   private connCounter = 0;
   private started = false;
 
@@ -78,6 +86,7 @@ export class QuorumPeer implements ProtocolNode, PeerServices {
     this.cfg = opts.cfg;
     this.tracing = !opts.cfg.quiet;
     this.db = new ZkDatabase(opts.stateMachine, opts.cfg.commitLogCount);
+    this.rng = new Prng(opts.seed ?? id);
     this.election = this.newElection();
     this.serving = opts.serving(this);
   }
@@ -177,6 +186,8 @@ export class QuorumPeer implements ProtocolNode, PeerServices {
     this.vote = outcome.vote;
     this.election.setCurrent(outcome.state, outcome.vote);
     this.setState(outcome.state);
+    // A new role starts a new SyncRequestProcessor, which draws its randRoll (resetSnapshotStats).
+    this.resetSnapshotStats();
     if (outcome.state === 'LEADING') this.leader = new Leader(this);
     else this.learner = new Learner(this, outcome.vote.leader, outcome.state === 'OBSERVING');
   }
@@ -360,11 +371,29 @@ export class QuorumPeer implements ProtocolNode, PeerServices {
     this.logRecords = [];
     this.logListeners = [];
     this.logCallbacks = [];
-    for (const e of records) {
-      this.db.log.push(e);
+    // FileTxnLog: the first record after a restart, a TRUNC or a roll opens a new log file; a roll
+    // comes after the record that takes txnCount past snapCount/2 + randRoll (SyncRequestProcessor).
+    const db = this.db;
+    let rolled = false;
+    let written: LogRecord[] = records;
+    for (let i = 0; i < records.length; i++) {
+      let e: LogRecord = records[i]!;
+      if (db.newFileNext) {
+        db.newFileNext = false;
+        e = { zxid: e.zxid, txn: e.txn, file: true };
+        if (written === records) written = records.slice();
+        written[i] = e;
+      }
+      db.log.push(e);
       if (this.tracing) this.trace('log.append', { zxid: e.zxid });
+      if (++this.txnCount > (this.cfg.snapCount >> 1) + this.randRoll) {
+        this.txnCount = 0;
+        this.resetSnapshotStats();
+        db.newFileNext = true;
+        rolled = true;
+      }
     }
-    this.disk({ op: 'append', records });
+    this.disk({ op: 'append', records: written });
     // A batch with callbacks holds the txns a learner logs at NEWLEADER (logTxns).
     const sync = callbacks.length > 0;
     this.point(sync ? 'learner.syncTxnsAppended' : 'log.appended');
@@ -383,11 +412,13 @@ export class QuorumPeer implements ProtocolNode, PeerServices {
       if (sync) this.point('learner.syncTxnsFsynced');
       for (const cb of callbacks) cb();
     });
-    this.loggedSinceSnap += records.length;
-    if (this.loggedSinceSnap >= this.cfg.snapCount) {
-      this.loggedSinceSnap = 0;
-      this.takeSnapshot();
-    }
+    // The snapshot thread starts at the roll; the model snapshots once per batch, after it.
+    if (rolled) this.takeSnapshot();
+  }
+
+  /** SyncRequestProcessor.resetSnapshotStats: randRoll = nextInt(snapCount / 2). */
+  private resetSnapshotStats(): void {
+    this.randRoll = this.rng.int(this.cfg.snapCount >> 1);
   }
 
   takeSnapshot(done?: () => void): void {

@@ -42,16 +42,44 @@ describe('synchronization', () => {
     expect(allViolations(c)).toEqual([]);
   });
 
-  it('a far-behind follower is brought up by SNAP', () => {
-    const c = Ensemble.simulate({ servers: 3, clients: 1, seed: 6, cfg: { commitLogCount: 10 }, client: { noShuffle: true } });
+  /** s2 falls `n` txns behind a leader whose committed-log window is 10 txns. */
+  function farBehind(seed: number, n: number, cfg: Record<string, number> = {}): { c: Ensemble; t: number; behind: number } {
+    const c = Ensemble.simulate({ servers: 3, clients: 1, seed, cfg: { commitLogCount: 10, ...cfg }, client: { noShuffle: true } });
     expect(c.runUntil(() => c.settled(), 5_000)).toBe(true);
     connectAll(c);
     c.sim.isolate('s2');
     expect(c.runUntil(() => c.server('s2').state === 'LOOKING', 20_000)).toBe(true);
-    expect(createMany(c, 'c1', 's', 25)).toBe(25);
+    const behind = c.server('s2').db.lastProcessedZxid;
+    expect(createMany(c, 'c1', 's', n)).toBe(n);
     const t = c.sim.now;
     c.sim.heal();
     expect(converge(c)).toBe(true);
+    return { c, t, behind };
+  }
+
+  it('a follower older than the window DIFFs from the leader\'s on-disk log when one log file reaches back to it', () => {
+    const { c, t, behind } = farBehind(6, 25);
+    const leader = c.leader()!;
+    expect(leader.db.window()[0]!.zxid).toBeGreaterThan(behind); // older than the window
+    expect(leader.db.logFileStarts()).toEqual([0]); // one (preallocated) log file since start
+    expect(syncModes(c, 2, t)).toEqual(['DIFF']);
+    const sync = c.events('sync.send').find((e) => e.t > t && e.data['peer'] === 2)!;
+    expect(sync.data['from']).toBe(behind);
+    expect(sync.data['to']).toBe(leader.db.lastProcessedZxid);
+    expect(logsAgree(c)).toBe(true);
+    expect(allViolations(c)).toEqual([]);
+  });
+
+  it('a log rollover (snapCount) between the follower and the head of the log makes it SNAP', () => {
+    // snapCount 10: the log rolls after 5 + randRoll (0..4) txns, so 25 writes cross a rollover.
+    const { c, t } = farBehind(6, 25, { snapCount: 10 });
+    expect(c.leader()!.db.logFileStarts().length).toBeGreaterThan(1);
+    expect(syncModes(c, 2, t)).toEqual(['SNAP']);
+    expect(allViolations(c)).toEqual([]);
+  });
+
+  it('txnLogSyncEnabled off (snapshotSizeFactor < 0): a follower older than the window gets SNAP', () => {
+    const { c, t } = farBehind(6, 25, { snapshotSizeFactor: -1 });
     expect(syncModes(c, 2, t)).toEqual(['SNAP']);
     expect(allViolations(c)).toEqual([]);
   });

@@ -242,7 +242,9 @@ export class Leader implements DurableListener {
     h.stage = 'newLeader';
     const db = this.p.db;
     const peerLast = h.ackEpoch.lastZxid;
-    const plan = planSync(peerLast, db.window(), db.lastProcessedZxid, this.p.cfg.forceSnapSync, this.p.cfg.bugs);
+    // txnLogSyncEnabled (snapshotSizeFactor >= 0): a peer older than the window may DIFF from the log.
+    const txnLog = this.p.cfg.snapshotSizeFactor >= 0 ? (z: number) => db.txnLogFrom(z) : undefined;
+    const plan = planSync(peerLast, db.window(), db.lastProcessedZxid, this.p.cfg.forceSnapSync, this.p.cfg.bugs, txnLog);
     if (plan.mode === 'SNAP') {
       this.p.send(h.node, { type: 'SNAP', conn: h.conn, seq: ++h.sendSeq, zxid: plan.zxid, snapshot: db.sm.serialize() });
     } else {

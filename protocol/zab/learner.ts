@@ -234,6 +234,8 @@ export class Learner implements DurableListener {
       this.p.disk({ op: 'writeMeta', key: META_TRUNCATED, value: mark });
       db.trunc = mark;
       db.log.length = length;
+      // FileTxnSnapLog.truncateLog reopens the txn log: the next append opens a new file.
+      db.newFileNext = true;
       this.p.trace('log.truncate', { zxid });
       this.p.disk({ op: 'truncate', length }, () => {
         if (this.closed) return;

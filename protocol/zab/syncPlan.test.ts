@@ -62,4 +62,46 @@ describe('planSync (LearnerHandler.syncFollower)', () => {
   it('the ZOOKEEPER-1154 flag answers DIFF where TRUNC is due', () => {
     expect(planSync(z(2, 5), window, last, false, { diffInsteadOfTrunc: true }).mode).toBe('DIFF');
   });
+
+  describe('from the on-disk txn log (peer older than the window)', () => {
+    const w = log(z(2, 5), z(2, 6));
+    const disk = log(z(1, 1), z(1, 2), z(1, 3), z(2, 1), z(2, 2), z(2, 3), z(2, 4), z(2, 5), z(2, 6));
+    const reader = (txns: TxnEntry[] | null) => () => txns;
+
+    it('DIFFs the log up to the window, then the window', () => {
+      const p = planSync(z(1, 2), w, z(2, 6), false, {}, reader(disk));
+      expect(p.mode).toBe('DIFF');
+      expect(p.zxid).toBe(z(2, 6));
+      expect(p.entries.map((e) => e.zxid)).toEqual([z(1, 3), z(2, 1), z(2, 2), z(2, 3), z(2, 4), z(2, 5), z(2, 6)]);
+      expect(p.upTo).toBe(z(2, 6));
+      expect(p.fromTxnLog).toBe(true);
+    });
+
+    it('SNAPs when the log reader returns nothing (does not reach back, or a newer file is over the size limit)', () => {
+      expect(planSync(z(1, 2), w, z(2, 6), false, {}, reader(null)).mode).toBe('SNAP');
+      expect(planSync(z(1, 2), w, z(2, 6), false, {}, reader([])).mode).toBe('SNAP');
+    });
+
+    it('SNAPs on a gap between the end of the log and the start of the window', () => {
+      const p = planSync(z(1, 2), w, z(2, 6), false, {}, reader(log(z(1, 1), z(1, 2), z(1, 3))));
+      expect(p.mode).toBe('SNAP');
+    });
+
+    it('TRUNCs (then DIFFs) a peer holding a txn the log does not, in the same epoch', () => {
+      const d = log(z(1, 1), z(1, 2), z(1, 4), z(2, 1), z(2, 2), z(2, 3), z(2, 4), z(2, 5), z(2, 6));
+      const p = planSync(z(1, 3), w, z(2, 6), false, {}, reader(d));
+      expect(p.mode).toBe('TRUNC');
+      expect(p.zxid).toBe(z(1, 2));
+      expect(p.entries[0]!.zxid).toBe(z(1, 4));
+    });
+
+    it('SNAPs a peer whose txn would need a TRUNC across an epoch', () => {
+      const d = log(z(1, 1), z(1, 2), z(2, 1), z(2, 2), z(2, 3), z(2, 4), z(2, 5), z(2, 6));
+      expect(planSync(z(1, 7), w, z(2, 6), false, {}, reader(d)).mode).toBe('SNAP');
+    });
+
+    it('without a reader (txnLogSyncEnabled off) SNAPs', () => {
+      expect(planSync(z(1, 2), w, z(2, 6), false).mode).toBe('SNAP');
+    });
+  });
 });
