@@ -62,8 +62,8 @@ export class Ensemble {
     this.clientIds = l.clientIds;
     this.nodes = l.nodes;
     const wrap = host.wrap;
-    this.factory = (id) => {
-      const p = l.factory(id);
+    this.factory = (id, seed) => {
+      const p = l.factory(id, seed);
       this.procs.set(id, p);
       return wrap === undefined ? p : wrap(id, p);
     };

@@ -143,8 +143,11 @@ export interface ProtocolNode {
   status?(): ServerStatus;
 }
 
-/** Creates a fresh process for a node: at first boot and at every restart after a crash. */
-export type NodeFactory = (id: NodeId) => ProtocolNode;
+/** Creates a fresh process for a node: at first boot and at every restart after a crash. `seed` is
+ *  the process's own seed, derived by the host from the run seed, the node id and the incarnation
+ *  (the simulator: `<run seed>/<id>/<incarnation>`): the only randomness a node may use
+ *  (`protocol/random.ts`). A factory may ignore it. */
+export type NodeFactory = (id: NodeId, seed: string) => ProtocolNode;
 
 /** An empty disk. */
 export const EMPTY_DURABLE: DurableState = Object.freeze({

@@ -93,6 +93,7 @@ export class Simulation {
   private readonly net: Rng;
   private readonly diskRng: Rng;
   private readonly faultRng: Rng;
+  private readonly seed: string;
   private readonly replyListeners: ReplyListener[] = [];
   private msgSeq = 0;
   private timerSeq = 0;
@@ -105,6 +106,7 @@ export class Simulation {
 
   constructor(opts: SimulationOptions) {
     this.rng = new RngStreams(opts.seed);
+    this.seed = String(opts.seed);
     this.net = this.rng.stream('network');
     this.diskRng = this.rng.stream('disk');
     this.faultRng = this.rng.stream('faults');
@@ -450,7 +452,8 @@ export class Simulation {
 
   private boot(slot: NodeSlot, restart: boolean): void {
     const durable = slot.disk.durableState();
-    slot.proc = slot.factory(slot.id);
+    // The process's own seed: run seed, node and incarnation (a restarted process draws anew).
+    slot.proc = slot.factory(slot.id, `${this.seed}/${slot.id}/${slot.inc}`);
     slot.up = true;
     slot.paused = false;
     slot.booted = true;

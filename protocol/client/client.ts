@@ -9,7 +9,7 @@
  * id and last seen zxid, re-registers its watches (SetWatches), and learns of expiry from the server
  * it reconnects to.
  */
-import seedrandom from 'seedrandom';
+import { Prng } from '../random.ts';
 import type { Effect, Input, NodeId, ProtocolNode } from '../contract.ts';
 import { traceEffect } from '../contract.ts';
 import type { EventData, EventName } from '../../trace/records.ts';
@@ -98,14 +98,14 @@ export class ZooKeeperClient implements ProtocolNode {
     this.requestedTimeout = cfg.sessionTimeoutMs ?? 10_000;
     const hosts = [...cfg.servers];
     if (!cfg.noShuffle) {
-      const rng = seedrandom(cfg.seed ?? id);
+      const rng = new Prng(cfg.seed ?? id);
       for (let i = hosts.length - 1; i > 0; i--) {
-        const j = Math.floor(rng() * (i + 1));
+        const j = rng.int(i + 1);
         [hosts[i], hosts[j]] = [hosts[j]!, hosts[i]!];
       }
     }
     this.hosts = hosts;
-    this.rng = seedrandom(`${cfg.seed ?? id}/reconnect`);
+    this.rng = new Prng(`${cfg.seed ?? id}/reconnect`);
   }
 
   step(input: Input, now: number): Effect[] {
@@ -243,7 +243,7 @@ export class ZooKeeperClient implements ProtocolNode {
     this.server = null;
     this.stopTimers();
     if (this.state === 'closed' || this.state === 'expired' || this.state === 'authFailed') return;
-    let delay = this.everConnected ? Math.floor(this.rng() * 1000) : 0;
+    let delay = this.everConnected ? this.rng.int(1000) : 0;
     if (this.tried >= this.hosts.length) {
       this.tried = 0;
       delay += 1000;
@@ -256,7 +256,7 @@ export class ZooKeeperClient implements ProtocolNode {
   private waitingCycle = false;
   private everConnected = false;
   /** The client's own randomness (reconnect back-off), seeded: deterministic. */
-  private readonly rng: () => number;
+  private readonly rng: Prng;
 
   private onWire(m: ClientWire): void {
     this.lastRecv = this.now;

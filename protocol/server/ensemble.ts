@@ -23,10 +23,11 @@ export function serverNodes(cfg: QuorumConfig): NodeId[] {
   return [...cfg.participants, ...cfg.observers].sort((a, b) => a - b).map(serverNodeId);
 }
 
-export function newServer(id: NodeId, opts: EnsembleOptions): QuorumPeer {
+export function newServer(id: NodeId, opts: EnsembleOptions, seed: string = id): QuorumPeer {
   const backend = opts.backend();
   return new QuorumPeer(id, {
     cfg: opts.cfg,
+    seed,
     stateMachine: backend.stateMachine,
     serving: (peer) => new Serving(peer, backend),
   });
@@ -34,9 +35,10 @@ export function newServer(id: NodeId, opts: EnsembleOptions): QuorumPeer {
 
 export function ensembleFactory(opts: EnsembleOptions): NodeFactory {
   const servers = serverNodes(opts.cfg);
-  return (id: NodeId): ProtocolNode => {
-    if (id.startsWith('s')) return newServer(id, opts);
-    if (id.startsWith('c')) return new ZooKeeperClient(id, { servers, ...opts.client });
+  // Each process draws from the seed its host gives it (the run seed, the node, the incarnation).
+  return (id: NodeId, seed?: string): ProtocolNode => {
+    if (id.startsWith('s')) return newServer(id, opts, seed ?? id);
+    if (id.startsWith('c')) return new ZooKeeperClient(id, { servers, ...(seed === undefined ? {} : { seed }), ...opts.client });
     throw new Error(`ensemble: no node kind for id ${id}`);
   };
 }

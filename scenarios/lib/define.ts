@@ -72,7 +72,7 @@ export function zkScenario(spec: ZkScenarioSpec): ZkScenario {
     description: spec.description,
     ...(spec.seed === undefined ? {} : { seed: spec.seed }),
     nodes: l.nodes,
-    factory: (id) => z.ensemble.factory(id),
+    factory: (id, seed) => z.ensemble.factory(id, seed),
     ...(spec.link === undefined ? {} : { link: spec.link }),
     ...(spec.disk === undefined ? {} : { disk: spec.disk }),
     durationUs: ms(spec.durationMs),
