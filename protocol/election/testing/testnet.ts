@@ -4,7 +4,7 @@
  * dropped by a predicate, servers start at given times, and the loop plays the QuorumPeer's part of
  * telling the election its new state once an election ends.
  */
-import seedrandom from 'seedrandom';
+import { Prng } from '../../random.ts';
 import type { Effect } from '../../contract.ts';
 import { sidOf } from '../../config.ts';
 import { FastLeaderElection, type ElectionOutcome } from '../fle.ts';
@@ -64,7 +64,7 @@ type Event =
   | { t: number; seq: number; kind: 'timer'; sid: number; timer: string; gen: number };
 
 export function runElection(servers: readonly TestServer[], opts: TestNetOptions = {}): TestNetResult {
-  const rng = seedrandom.alea(opts.seed ?? 'election');
+  const rng = new Prng(String(opts.seed ?? 'election'));
   const minDelay = opts.minDelayMs ?? 0.1;
   const maxDelay = opts.maxDelayMs ?? 1;
   const until = opts.untilMs ?? 10_000;
@@ -140,7 +140,7 @@ export function runElection(servers: readonly TestServer[], opts: TestNetOptions
           continue;
         }
         // Links are FIFO (QuorumCnxManager runs over TCP): never overtake the previous message.
-        const at = Math.max(t + minDelay + rng() * (maxDelay - minDelay), linkLast.get(key) ?? 0);
+        const at = Math.max(t + minDelay + rng.next() * (maxDelay - minDelay), linkLast.get(key) ?? 0);
         linkLast.set(key, at);
         push({ t: at, seq: seq++, kind: 'deliver', from: sid, to, msg });
       } else if (e.kind === 'setTimer') {
