@@ -72,6 +72,20 @@ export interface QuorumConfig {
   readonly initialCounter: number;
   /** Emit no trace effects (benches whose host discards the trace anyway). Default false. */
   readonly quiet: boolean;
+  /** Leaving a role (follower/leader shutdown) before the election starts; meanwhile the
+   *  election responder still answers with the old vote. Uniform in [min, max]. */
+  readonly roleTeardownMinMs: number;
+  readonly roleTeardownMaxMs: number;
+  /** A new leader's quorum port opens this long after it decided (the Leader constructor); a
+   *  learner connecting before is refused and retries after 100 ms (leaderConnectDelayDuringRetryMs). */
+  readonly leaderListenMinMs: number;
+  readonly leaderListenMaxMs: number;
+  /** A learner's server start-up at NEWLEADER (startupWithoutServing) before it logs and acks. */
+  readonly learnerStartupMinMs: number;
+  readonly learnerStartupMaxMs: number;
+  /** The leader's startZkServer after the NEWLEADER ack quorum, before UPTODATE. */
+  readonly leaderStartupMinMs: number;
+  readonly leaderStartupMaxMs: number;
   /** Queue bounds and what happens at each (`./limits.ts`). */
   readonly limits: Limits;
 }
@@ -104,6 +118,14 @@ export function quorumConfig(
     quiet: false,
     initialCounter: 0,
     limits: DEFAULT_LIMITS,
+    roleTeardownMinMs: 5,
+    roleTeardownMaxMs: 25,
+    leaderListenMinMs: 3,
+    leaderListenMaxMs: 10,
+    learnerStartupMinMs: 3,
+    learnerStartupMaxMs: 25,
+    leaderStartupMinMs: 10,
+    leaderStartupMaxMs: 55,
     ...overrides,
   };
 }

@@ -40,6 +40,9 @@ export interface PeerOptions {
   readonly seed?: string;
 }
 
+/** The end of a role teardown (`abandon`): the election starts. */
+export const TEARDOWN_TIMER = 'peer.teardown';
+
 export const META_ACCEPTED = 'acceptedEpoch';
 export const META_CURRENT = 'currentEpoch';
 
@@ -76,6 +79,9 @@ export class QuorumPeer implements ProtocolNode, PeerServices {
   readonly rng: Prng;
   private connCounter = 0;
   private started = false;
+  /** Between leaving a role and starting the election (roleTeardown...Ms): the role is closed,
+   *  `state` still names it and the election still answers with the decided vote. */
+  tearingDown = false;
 
   constructor(
     readonly id: NodeId,
@@ -142,10 +148,11 @@ export class QuorumPeer implements ProtocolNode, PeerServices {
   /** Role invariants, after every step: LEADING iff a Leader exists, FOLLOWING/OBSERVING iff a
    *  Learner exists, and acceptedEpoch >= currentEpoch (ZooKeeper refuses to start otherwise). */
   private checkRole(): void {
-    invariant((this.state === 'LEADING') === (this.leader !== null), 'leadingIffLeader', this.node, () =>
+    const role = !this.tearingDown;
+    invariant((role && this.state === 'LEADING') === (this.leader !== null), 'leadingIffLeader', this.node, () =>
       `state ${this.state} with${this.leader ? '' : 'out'} a leader object`,
     );
-    invariant((this.state === 'FOLLOWING' || this.state === 'OBSERVING') === (this.learner !== null), 'learningIffLearner', this.node, () =>
+    invariant((role && (this.state === 'FOLLOWING' || this.state === 'OBSERVING')) === (this.learner !== null), 'learningIffLearner', this.node, () =>
       `state ${this.state} with${this.learner ? '' : 'out'} a learner object`,
     );
     invariant(this.acceptedEpoch >= this.currentEpoch, 'acceptedEpochAtLeastCurrent', this.node, () =>
@@ -198,7 +205,7 @@ export class QuorumPeer implements ProtocolNode, PeerServices {
   }
 
   abandon(reason: string): void {
-    if (this.state === 'LOOKING') return;
+    if (this.state === 'LOOKING' || this.tearingDown) return;
     this.trace('zab.abandon', { reason });
     this.leader?.close();
     this.learner?.close();
@@ -215,7 +222,13 @@ export class QuorumPeer implements ProtocolNode, PeerServices {
       this.db.reload();
       this.trace('db.load', { zxid: this.db.lastProcessedZxid, digest: this.db.sm.digest() });
     }
-    this.lookForLeader();
+    // Tearing the role down takes real time in 3.8 (the follower/leader shutdown stops the request
+    // processors, the session tracker, JMX beans). Meanwhile the peer is still FOLLOWING/LEADING
+    // to its election responder, which answers a LOOKING peer with the stale decided vote.
+    const ms = this.rng.range(this.cfg.roleTeardownMinMs, this.cfg.roleTeardownMaxMs);
+    if (ms <= 0) return this.lookForLeader();
+    this.tearingDown = true;
+    this.setTimer(TEARDOWN_TIMER, ms);
   }
 
   /** After sync, advertise the new epoch in election answers (updateElectionVote, ZOOKEEPER-1732):
@@ -244,6 +257,7 @@ export class QuorumPeer implements ProtocolNode, PeerServices {
       if (this.leader) this.leader.onPacket(from, msg);
       else if (this.learner) this.learner.onPacket(from, msg);
       else if (msg.type === 'FOLLOWERINFO' || msg.type === 'OBSERVERINFO') {
+        // (Also while tearing a role down: the leader's quorum socket is already closed.)
         // Not leading: nobody listens on the quorum port, the connection is refused.
         this.send(from, { type: 'QCLOSE', conn: msg.conn, seq: 1 });
       }
@@ -254,7 +268,11 @@ export class QuorumPeer implements ProtocolNode, PeerServices {
   }
 
   private onTimer(timer: string): void {
-    if (timer.startsWith('fle.')) {
+    if (timer === TEARDOWN_TIMER) {
+      if (!this.tearingDown) return;
+      this.tearingDown = false;
+      this.lookForLeader();
+    } else if (timer.startsWith('fle.')) {
       this.push(this.election.onTimer(timer, this.now));
       this.checkOutcome();
     } else if (timer.startsWith('zab.')) {

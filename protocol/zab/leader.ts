@@ -43,6 +43,10 @@ interface Outstanding {
 
 export const INIT_TIMER = 'zab.init';
 export const PING_TIMER = 'zab.ping';
+/** The quorum port starts accepting learners (`leaderListen...Ms` after LEADING). */
+export const LISTEN_TIMER = 'zab.listen';
+/** startZkServer is done after the NEWLEADER ack quorum (`leaderStartup...Ms`). */
+export const STARTUP_TIMER = 'zab.leaderStartup';
 
 export class Leader implements DurableListener {
   readonly handlers = new Map<number, Handler>();
@@ -59,6 +63,10 @@ export class Leader implements DurableListener {
   /** My currentEpoch is written: learners may be synced. */
   private syncing = false;
   established = false;
+  /** The quorum port accepts learners (the Leader constructor bound it). */
+  private listening = false;
+  /** The NEWLEADER ack quorum is in and startZkServer runs (`leaderStartup...Ms`). */
+  private startingUp = false;
   private closed = false;
   lastProposed = 0;
   lastCommitted = 0;
@@ -83,6 +91,11 @@ export class Leader implements DurableListener {
     this.maxAcceptedEpoch = p.acceptedEpoch;
     this.connecting.set(p.sid, p.acceptedEpoch);
     p.setTimer(INIT_TIMER, p.cfg.initLimitTicks * p.cfg.tickTimeMs);
+    // QuorumPeer.makeLeader: the Leader constructor binds the quorum port; a learner that decided
+    // first is refused until then and retries after leaderConnectDelayDuringRetryMs.
+    const listenMs = p.rng.range(p.cfg.leaderListenMinMs, p.cfg.leaderListenMaxMs);
+    if (listenMs <= 0) this.listening = true;
+    else p.setTimer(LISTEN_TIMER, listenMs);
     this.tryChooseEpoch();
   }
 
@@ -90,7 +103,11 @@ export class Leader implements DurableListener {
 
   onPacket(from: NodeId, m: QuorumPacket): void {
     if (this.closed) return;
-    if (m.type === 'FOLLOWERINFO' || m.type === 'OBSERVERINFO') return this.onInfo(from, m);
+    if (m.type === 'FOLLOWERINFO' || m.type === 'OBSERVERINFO') {
+      // Nobody listens on the quorum port yet: the connection is refused.
+      if (!this.listening) return this.p.send(from, { type: 'QCLOSE', conn: m.conn, seq: 1 });
+      return this.onInfo(from, m);
+    }
     const h = this.handlerFor(from, m.conn);
     if (!h) return;
     if (m.seq !== h.recvSeq + 1) {
@@ -136,6 +153,10 @@ export class Leader implements DurableListener {
       this.p.abandon(`timeout waiting for ${phase} quorum`);
     } else if (timer === PING_TIMER) {
       this.pingLoop();
+    } else if (timer === LISTEN_TIMER) {
+      this.listening = true;
+    } else if (timer === STARTUP_TIMER) {
+      this.establish();
     }
   }
 
@@ -145,6 +166,8 @@ export class Leader implements DurableListener {
     this.closed = true;
     this.p.cancelTimer(INIT_TIMER);
     this.p.cancelTimer(PING_TIMER);
+    if (!this.listening) this.p.cancelTimer(LISTEN_TIMER);
+    if (this.startingUp) this.p.cancelTimer(STARTUP_TIMER);
     for (const h of this.handlers.values()) this.p.send(h.node, { type: 'QCLOSE', conn: h.conn, seq: ++h.sendSeq })
     this.handlers.clear();
   }
@@ -294,8 +317,20 @@ export class Leader implements DurableListener {
   }
 
   private tryEstablish(): void {
-    if (this.established || !this.epochAcked || !this.newLeaderAcks.has(this.p.sid)) return;
+    if (this.established || this.startingUp || !this.epochAcked || !this.newLeaderAcks.has(this.p.sid)) return;
     if (!isMajority(this.newLeaderAcks, this.p.cfg.participants)) return;
+    // "Have quorum of supporters": startZkServer (session tracker, processors, JMX beans) takes
+    // real time in 3.8 before the handlers send UPTODATE.
+    const cfg = this.p.cfg;
+    const ms = this.p.rng.range(cfg.leaderStartupMinMs, cfg.leaderStartupMaxMs);
+    if (ms <= 0) return this.establish();
+    this.startingUp = true;
+    this.p.setTimer(STARTUP_TIMER, ms);
+  }
+
+  private establish(): void {
+    if (this.established || this.closed) return;
+    this.startingUp = false;
     this.established = true;
     this.p.cancelTimer(INIT_TIMER);
     const zxid = makeZxid(this.epoch, 0);

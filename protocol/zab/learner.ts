@@ -16,8 +16,12 @@ import type { DurableListener, PeerServices } from './services.ts';
 
 export const READ_TIMER = 'zab.read';
 export const CONNECT_TIMER = 'zab.connect';
+/** The end of the learner's server start-up at NEWLEADER (`learnerStartup...Ms`). */
+export const STARTUP_TIMER = 'zab.learnerStartup';
 /** ZooKeeper's leaderConnectDelayDuringRetryMs. */
 export const CONNECT_RETRY_MS = 100;
+/** LeaderConnector.connectToLeader gives up after this many attempts (`tries < 5`). */
+export const CONNECT_ATTEMPTS = 5;
 
 type Phase = 'connecting' | 'leaderInfo' | 'sync' | 'afterNewLeader' | 'broadcast';
 
@@ -33,6 +37,8 @@ export class Learner implements DurableListener {
   private blocked = false;
   private inbox: QuorumPacket[] = [];
   private connectDeadline: number;
+  /** Connection attempts made so far (a refused one is retried up to CONNECT_ATTEMPTS). */
+  private connectAttempts = 0;
   private newEpoch = -1;
   private snapshotNeeded = true;
   private writeToTxnLog = false;
@@ -46,6 +52,8 @@ export class Learner implements DurableListener {
   private pending: TxnEntry[] = [];
   lastQueued = 0;
   private lastHeard: number;
+  /** What NEWLEADER does once the server start-up (`learnerStartup...Ms`) is over. */
+  private afterStartup: (() => void) | null = null;
   private sendSeq = 0;
   private recvSeq = 0;
 
@@ -62,6 +70,7 @@ export class Learner implements DurableListener {
   }
 
   private connect(): void {
+    this.connectAttempts++;
     this.sendSeq = 0;
     this.recvSeq = 0;
     this.p.send(this.leaderNode, {
@@ -108,6 +117,11 @@ export class Learner implements DurableListener {
       else this.p.abandon('leader silent for too long');
     }
     else if (timer === CONNECT_TIMER) this.connect();
+    else if (timer === STARTUP_TIMER) {
+      const next = this.afterStartup;
+      this.afterStartup = null;
+      next?.();
+    }
   }
 
   onPeerDown(peer: NodeId): void {
@@ -119,6 +133,8 @@ export class Learner implements DurableListener {
     this.closed = true;
     this.p.cancelTimer(READ_TIMER);
     this.p.cancelTimer(CONNECT_TIMER);
+    if (this.afterStartup) this.p.cancelTimer(STARTUP_TIMER);
+    this.afterStartup = null;
     this.p.send(this.leaderNode, { type: 'QCLOSE', conn: this.conn, seq: ++this.sendSeq });
   }
 
@@ -128,7 +144,7 @@ export class Learner implements DurableListener {
 
   /** Connection refused (the leader is not leading yet): retry, as connectToLeader does. */
   private refused(): void {
-    if (this.p.now + CONNECT_RETRY_MS >= this.connectDeadline) {
+    if (this.connectAttempts >= CONNECT_ATTEMPTS || this.p.now + CONNECT_RETRY_MS >= this.connectDeadline) {
       this.p.abandon('could not connect to leader');
       return;
     }
@@ -311,8 +327,18 @@ export class Learner implements DurableListener {
    */
   private onNewLeader(zxid: number): void {
     if (this.phase !== 'sync') return this.p.unexpected(this.leaderNode, 'NEWLEADER', `learner/${this.phase}`);
-    const bugs = this.p.cfg.bugs;
     const unblock = this.block();
+    // zk.startupWithoutServing (session tracker, request processors, JMX beans) takes real time in
+    // 3.8 before the learner logs, writes currentEpoch and acks; packets queue meanwhile.
+    const cfg = this.p.cfg;
+    const ms = this.p.rng.range(cfg.learnerStartupMinMs, cfg.learnerStartupMaxMs);
+    if (ms <= 0) return this.newLeaderSteps(zxid, unblock);
+    this.afterStartup = () => this.newLeaderSteps(zxid, unblock);
+    this.p.setTimer(STARTUP_TIMER, ms);
+  }
+
+  private newLeaderSteps(zxid: number, unblock: () => void): void {
+    const bugs = this.p.cfg.bugs;
     const toLog = this.notCommitted;
     this.notCommitted = [];
     const ack = () => {

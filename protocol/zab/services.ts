@@ -3,6 +3,7 @@
  * effect list of the current step, the disk, the database and the client-serving layer; roles only
  * decide.
  */
+import type { Prng } from '../random.ts';
 import type { EventData, EventName } from '../../trace/records.ts';
 import type { DiskOp, Message, NodeId } from '../contract.ts';
 import type { QuorumConfig } from '../config.ts';
@@ -48,6 +49,8 @@ export interface PeerServices {
   readonly now: number;
   readonly acceptedEpoch: number;
   readonly currentEpoch: number;
+  /** The server's seeded randomness (latency draws). */
+  readonly rng: Prng;
   send(to: NodeId, msg: Message): void;
   setTimer(timer: string, afterMs: number): void;
   cancelTimer(timer: string): void;
