@@ -49,9 +49,17 @@ interface Slot {
 /** The most steps a `stabilize` may take before it reports that the system did not go quiet. */
 export const STABILIZE_MAX_STEPS = 10_000;
 
+/** The 3.8 thread latencies (`../config.ts`): 0 in a transcript unless its `servers` line sets them,
+ *  so a transcript shows the protocol's steps without extra timers. */
+const LATENCY_KEYS = [
+  'roleTeardownMinMs', 'roleTeardownMaxMs', 'leaderListenMinMs', 'leaderListenMaxMs',
+  'learnerStartupMinMs', 'learnerStartupMaxMs', 'leaderStartupMinMs', 'leaderStartupMaxMs',
+] as const;
+
 const CONFIG_NUMBERS = [
   'tickTime', 'initLimit', 'syncLimit', 'minSessionTimeout', 'maxSessionTimeout', 'commitLogCount',
   'snapCount', 'containerCheckIntervalMs', 'finalizeWaitMs', 'maxNotificationIntervalMs', 'initialCounter',
+  ...LATENCY_KEYS,
 ] as const;
 
 export class TranscriptEnv {
@@ -174,15 +182,18 @@ export class TranscriptEnv {
   // ------------------------------------------------------------------ setup
 
   private cmdServers(cmd: Command): void {
-    this.allowed(cmd, ['voters', 'observers', 'forceSnapSync', 'bugs', 'limits', ...CONFIG_NUMBERS]);
+    this.allowed(cmd, ['voters', 'observers', 'forceSnapSync', 'txnLogSync', 'bugs', 'limits', ...CONFIG_NUMBERS]);
     if (this.cfg) throw this.bad(cmd, 'servers: the ensemble is already defined');
     const voters = this.int(cmd, 'voters');
     const nObs = this.int(cmd, 'observers', 0);
     if (voters < 1) throw this.bad(cmd, 'servers: voters must be at least 1');
     const over: Record<string, unknown> = {};
+    for (const k of LATENCY_KEYS) over[k] = 0;
     for (const k of CONFIG_NUMBERS) if (cmd.kv.has(k)) over[k] = this.int(cmd, k);
     const fss = cmd.kv.get('forceSnapSync');
     if (fss !== undefined) over['forceSnapSync'] = fss === 'true';
+    // txnLogSync=false: no DIFF from the on-disk log (zookeeper.snapshotSizeFactor < 0).
+    if (cmd.kv.get('txnLogSync') === 'false') over['snapshotSizeFactor'] = -1;
     const bugs: Record<string, boolean> = {};
     for (const b of (cmd.kv.get('bugs') ?? '').split(',').filter((x) => x !== '')) {
       if (!isBugName(b)) throw this.bad(cmd, `servers: unknown bug flag '${b}'`);
