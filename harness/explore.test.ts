@@ -87,9 +87,9 @@ describe('explore pool: a dead worker', () => {
     const bugs = { keepUncommittedOnLooking: true };
     const found: number[] = [];
     const outcomes: { index: number; error?: string; hash: string }[] = [];
-    // Case seed 16 fails ProcessConsistency with this bug (explore --seed 5, run 11).
+    // Case seed 7 fails ProcessConsistency with this bug (16 did before the 3.8 latencies); 5 and 6 pass.
     const jobs = [
-      { index: 0, caseSeed: 16, shrinkBudget: 0, bugs, testDieAfterFound: true },
+      { index: 0, caseSeed: 7, shrinkBudget: 0, bugs, testDieAfterFound: true },
       { index: 1, caseSeed: 5, shrinkBudget: 0, bugs },
       { index: 2, caseSeed: 6, shrinkBudget: 0, bugs },
     ];
