@@ -106,3 +106,29 @@ describe('leader crash', () => {
     expect(allViolations(c)).toEqual([]);
   });
 });
+
+describe('the acceptedEpoch retry loop (harness/README "acceptedEpoch")', () => {
+  /** s3 writes acceptedEpoch 1 then 2 as a would-be leader, crashing each time before LEADERINFO;
+   *  s1+s2 establish epoch 1; s3 restarts and is refused by every LEADERINFO(1) (3.8:
+   *  "Leaders epoch is less than accepted epoch"), goes LOOKING, follows s2 again... Returns the
+   *  loop's iterations per virtual second. */
+  function loopRate(cfg: Partial<QuorumConfig>): number {
+    const c = Ensemble.simulate({ servers: 3, clients: 0, seed: 1, cfg });
+    c.sim.crashAtPoint({ point: 'leader.afterAcceptedEpoch', node: 's3', nth: 1, restartAfterMs: 30 });
+    c.sim.crashAtPoint({ point: 'leader.afterAcceptedEpoch', node: 's3', nth: 2 });
+    c.runFor(3_000);
+    expect(c.server('s3').acceptedEpoch).toBe(2);
+    expect(c.leader()!.leader!.epoch).toBe(1);
+    c.sim.restart('s3');
+    const t0 = c.sim.now;
+    c.runFor(10_000);
+    return c.events('zab.abandon').filter((e) => e.node === 's3' && e.t > t0 && String(e.data['reason']).includes('less than accepted epoch')).length / 10;
+  }
+
+  it('runs at the pace of the role teardown (~60/s), not at network speed (~840/s without it)', () => {
+    const rate = loopRate({});
+    expect(rate).toBeGreaterThan(30);
+    expect(rate).toBeLessThan(100);
+    expect(loopRate(NO_LATENCIES)).toBeGreaterThan(500);
+  });
+});
