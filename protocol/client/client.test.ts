@@ -125,3 +125,25 @@ describe('ZooKeeper client', () => {
     expect((c.call('c1', 42) as R).rc).toBe(Err.BADARGUMENTS);
   });
 });
+
+describe('client randomness comes from the run seed', () => {
+  /** The server c1 first connects to, and when c1 reconnects after its server is crashed. */
+  function draws(seed: number): string {
+    const c = Ensemble.simulate({ servers: 5, clients: 1, seed });
+    expect(c.runUntil(() => c.settled(), 5_000)).toBe(true);
+    connectAll(c);
+    const first = c.client('c1').currentServer!;
+    const t0 = c.sim.now;
+    c.sim.crash(first);
+    expect(c.runUntil(() => c.client('c1').currentServer !== null && c.client('c1').currentServer !== first, 20_000)).toBe(true);
+    return `${first}+${Math.round((c.sim.now - t0) / 1000)}ms`;
+  }
+
+  it('different run seeds shuffle the hosts and draw the reconnect back-off differently; a seed repeats', () => {
+    const runs = [1, 2, 3, 4, 5, 6].map(draws);
+    // The host shuffle: with the client's id as its only seed every run would start on one server.
+    expect(new Set(runs.map((r) => r.split('+')[0])).size).toBeGreaterThan(1);
+    expect(new Set(runs).size).toBeGreaterThan(3);
+    expect(draws(3)).toBe(draws(3));
+  });
+});
