@@ -16,6 +16,7 @@ import { describe } from './timeline/describe.ts';
 import { buildModel, leaderOverlaps } from './timeline/model.ts';
 import type { Model, Verdict } from './timeline/model.ts';
 import { hexZxid, nodeList, rcName, rcOk, secs } from './timeline/names.ts';
+import { decode } from '../trace/view.ts';
 import { ballotSentence, electionSentence, elections } from './elections.ts';
 import type { Election } from './elections.ts';
 
@@ -291,6 +292,24 @@ function collapse(lines: readonly Draft[]): Line[] {
   });
 }
 
+/** Proposals no server ever committed: `s5 proposed 0x100000004 (create /doomed) but it never committed`. */
+function uncommitted(trace: readonly TraceRecord[]): Line[] {
+  const proposed = new Map<number, { t: number; node: string; what: string }>();
+  const decided = new Set<number>();
+  for (const { t, node, e } of decode(trace)) {
+    if (e.k === 'proposalSent' && !proposed.has(e.zxid)) {
+      const what = `${e.txn.type}${e.txn.path !== undefined ? ` ${e.txn.path}` : ''}`;
+      proposed.set(e.zxid, { t, node, what });
+    } else if (e.k === 'commit' || e.k === 'apply') decided.add(e.zxid);
+  }
+  const out: Line[] = [];
+  for (const [zxid, p] of proposed) {
+    if (decided.has(zxid)) continue;
+    out.push({ t: p.t, text: `${p.node} logs and proposes ${hexZxid(zxid)} (${p.what}), which never commits: it never gets a quorum of acks` });
+  }
+  return out;
+}
+
 /** The narration as timed lines, in time order. */
 export function narrateLines(trace: readonly TraceRecord[], options: NarrateOptions = {}): Line[] {
   const out: Draft[] = [];
@@ -334,6 +353,7 @@ export function narrateLines(trace: readonly TraceRecord[], options: NarrateOpti
     nodeLine(h, memory, out);
   }
   for (const node of [...pending.keys()].sort()) unestablished(node, end);
+  for (const l of uncommitted(trace)) push(out, l);
   const model = options.model ?? buildModel(trace);
   for (const r of leaderOverlaps(model.spans, model.lanes)) {
     push(out, { t: r.t0, text: `${r.label.replace(' at once', ' at once until t=' + secs(r.t1))}` });
