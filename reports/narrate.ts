@@ -93,8 +93,9 @@ function faultLine(h: FaultHappening, m: Memory): string | undefined {
   const n = h.node ?? '?';
   switch (h.fault) {
     case 'link':
-    case 'boot':
       return undefined;
+    case 'boot':
+      return h.t > 0 ? `${n} starts (later than the others)` : undefined;
     case 'crash':
       if (isClient(n)) return `${n} crashes (the client process is gone; its session lives on at the servers until it expires)`;
       if (h.data['graceful'] === true) return `${n} is stopped gracefully (its log is kept whole; peers see its connections close at once)`;
