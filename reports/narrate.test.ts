@@ -11,6 +11,8 @@ import master from '../scenarios/recipe-master.ts';
 import observers from '../scenarios/observers.ts';
 import syncCrash from '../scenarios/follower-crash-during-sync.ts';
 import sessionExpiry from '../scenarios/session-expiry.ts';
+import splitBrain from '../scenarios/split-brain.ts';
+import group from '../scenarios/recipe-group.ts';
 
 const told = (s: Scenario): string[] => narrate(runChecked(s).result.sim.trace.records).trimEnd().split('\n');
 
@@ -118,5 +120,14 @@ describe('narration', () => {
     expect(e).toContainEqual(expect.stringMatching(/c3 crashes \(the client process is gone; its session lives on at the servers until it expires\)$/));
     expect(e.some((l) => /^t=\S+ c\d crashes .*fsync/.test(l))).toBe(false);
     expect(e).toContainEqual(expect.stringMatching(/session 0x[0-9a-f]+ \(c3's\) expired: its closeSession committed .*its ephemerals are gone$/));
+  });
+
+  it('split-brain: the client on the old leader\'s side, the doomed write logged and never committed, discarded at the rejoin', () => {
+    const lines = told(splitBrain);
+    expect(lines).toContainEqual(expect.stringMatching(/^t=2\.000s network partition: s5 s1 c1 \| s2 s3 s4 c2 \(no messages cross the bar\); c1 is on the side of its server s5, c2 is on the side of its server s2$/));
+    expect(lines).toContainEqual(expect.stringMatching(/^t=2\.1\d\ds s5 logs and proposes 0x100000004 \(create2 \/doomed\), which never commits: no quorum acks it before s5 leaves its role at t=12\.\d+s$/));
+    expect(lines).toContainEqual(expect.stringMatching(/s5, the old leader of epoch 1, rejoins under s4 \(epoch 2\) by (SNAP|TRUNC|DIFF).*0x100000003 were never committed and are discarded|s5, the old leader of epoch 1, rejoins under s4 \(epoch 2\) by TRUNC/));
+    // Isolating a client names only the clients cut off from their server.
+    expect(told(group)).toContainEqual(expect.stringMatching(/network partition: c5 is cut off from everyone; c5 is cut off from its server s\d$/));
   });
 });

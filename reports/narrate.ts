@@ -103,7 +103,10 @@ function faultLine(h: FaultHappening, m: Memory): string | undefined {
     case 'restart':
       return isClient(n) ? `${n} restarts (a new client process: it must open a new session)` : describe(h);
     case 'partition': {
-      if (h.isolated !== undefined) return `network partition: ${h.isolated} is cut off from everyone, clients included${clientSides(m, [[h.isolated]])}`;
+      if (h.isolated !== undefined) {
+        const cut = clientSides(m, [[h.isolated]], true);
+        return `network partition: ${h.isolated} is cut off from everyone${isClient(h.isolated) ? '' : ', clients included'}${cut || '; every connected client still reaches its server'}`;
+      }
       const groups = (h.groups ?? []).map((g) => [...g]);
       const named = new Set(groups.flat());
       const rest = m.nodes.filter((x) => !named.has(x));
@@ -121,8 +124,8 @@ function faultLine(h: FaultHappening, m: Memory): string | undefined {
   }
 }
 
-/** `; c1 is on s5's side, c2 is cut off from its server s5` */
-function clientSides(m: Memory, groups: readonly (readonly string[])[]): string {
+/** `; c1 is on s5's side, c2 is cut off from its server s5` (`cutOnly`: only the cut-off ones) */
+function clientSides(m: Memory, groups: readonly (readonly string[])[], cutOnly = false): string {
   const sideOf = new Map<string, number>();
   groups.forEach((g, i) => g.forEach((x) => sideOf.set(x, i)));
   const isolatedOne = groups.length === 1;
@@ -133,6 +136,7 @@ function clientSides(m: Memory, groups: readonly (readonly string[])[]): string 
     const cs = sideOf.get(c);
     const ss = sideOf.get(server);
     const same = isolatedOne ? (cs === undefined) === (ss === undefined) : cs === ss;
+    if (same && cutOnly) continue;
     parts.push(same ? `${c} is on the side of its server ${server}` : `${c} is cut off from its server ${server}`);
   }
   return parts.length > 0 ? `; ${parts.join(', ')}` : '';
@@ -295,18 +299,28 @@ function collapse(lines: readonly Draft[]): Line[] {
 
 /** Proposals no server ever committed: `s5 proposed 0x100000004 (create /doomed) but it never committed`. */
 function uncommitted(trace: readonly TraceRecord[]): Line[] {
-  const proposed = new Map<number, { t: number; node: string; what: string }>();
+  const proposed = new Map<number, { t: number; node: string; what: string; over?: number }>();
   const decided = new Set<number>();
+  const open = (node: string, t: number): void => {
+    // The proposer's epoch is over (it left its role or died): what it did not commit never will be.
+    for (const p of proposed.values()) if (p.node === node && p.over === undefined && p.t <= t) p.over = t;
+  };
   for (const { t, node, e } of decode(trace)) {
     if (e.k === 'proposalSent' && !proposed.has(e.zxid)) {
       const what = `${e.txn.type}${e.txn.path !== undefined ? ` ${e.txn.path}` : ''}`;
       proposed.set(e.zxid, { t, node, what });
     } else if (e.k === 'commit' || e.k === 'apply') decided.add(e.zxid);
+    else if (e.k === 'crash' || (e.k === 'state' && e.state === 'LOOKING')) open(node, t);
   }
   const out: Line[] = [];
   for (const [zxid, p] of proposed) {
     if (decided.has(zxid)) continue;
-    out.push({ t: p.t, text: `${p.node} logs and proposes ${hexZxid(zxid)} (${p.what}), which never commits: it never gets a quorum of acks` });
+    out.push({
+      t: p.t,
+      text: p.over !== undefined
+        ? `${p.node} logs and proposes ${hexZxid(zxid)} (${p.what}), which never commits: no quorum acks it before ${p.node} leaves its role at t=${secs(p.over)}`
+        : `${p.node} logs and proposes ${hexZxid(zxid)} (${p.what}), still uncommitted when the run ends`,
+    });
   }
   return out;
 }
