@@ -85,6 +85,10 @@ describe('narration', () => {
     // The leader line carries the winning vote's zxid, not NEWLEADER's (epoch, 0).
     expect(lines).toContainEqual(expect.stringMatching(/s3 leads epoch 2 \(won with zxid 0x100000003; NEWLEADER acked by s\d s\d s\d\)$/));
     expect(lines.join('\n')).not.toMatch(/0x200000000/);
+    // The election line spans the election: from the first vote to the established leader.
+    const spans = narrateLines(runChecked(initialElection).result.sim.trace.records).filter((l) => / wins epoch 2/.test(l.text)).map((l) => l.span);
+    expect(spans[0]?.fromUs).toBe(3_000_000);
+    expect(spans[0]!.toUs).toBeGreaterThan(3_200_000);
     // s4 restarted empty: it is synced by SNAP, and the narration says why.
     expect(lines).toContainEqual(expect.stringMatching(/s4 rejoins under s3 \(epoch 2\) by SNAP: its log ends at 0x0, outside the leader's in-memory committed log/));
   });

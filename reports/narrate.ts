@@ -29,6 +29,10 @@ export interface NarrateOptions {
 export interface Line {
   readonly t: number;
   readonly text: string;
+  /** The stretch of the run the line tells about (µs), when it is more than an instant: an
+   *  election from its first vote to the established leader, a collapsed run of lines from first
+   *  to last. A timeline frames this when the line is chosen. */
+  readonly span?: { readonly fromUs: number; readonly toUs: number };
 }
 
 /** A line before collapsing: lines with the same `key` close together in time are told once. */
@@ -208,9 +212,10 @@ function nodeLine(h: Extract<Happening, { k: 'node' }>, m: Memory, out: Draft[])
       const e = m.wins.get(`${h.node}@${h.t}`);
       if (e === undefined) return;
       if (e.epoch !== undefined) m.leads.set(h.node, e.epoch);
-      line(electionSentence(e));
+      const span = { fromUs: e.t0, toUs: e.establishedAt ?? e.t1 };
+      line(electionSentence(e), { span });
       const b = ballotSentence(e);
-      if (b !== undefined) line(b);
+      if (b !== undefined) line(b, { span });
       return;
     }
     case 'leader.established': {
@@ -275,7 +280,7 @@ function collapse(lines: readonly Draft[]): Line[] {
   const slots: (Line | number)[] = [];
   for (const l of lines) {
     if (l.key === undefined) {
-      slots.push({ t: l.t, text: l.text });
+      slots.push({ t: l.t, text: l.text, ...(l.span === undefined ? {} : { span: l.span }) });
       continue;
     }
     const gi = open.get(l.key);
@@ -292,8 +297,8 @@ function collapse(lines: readonly Draft[]): Line[] {
   return slots.map((x) => {
     if (typeof x !== 'number') return x;
     const g = groups[x]!;
-    const text = g.n > 1 && g.first.many !== undefined ? g.first.many(g.n, g.last) : g.first.text;
-    return { t: g.first.t, text };
+    if (g.n === 1 || g.first.many === undefined) return { t: g.first.t, text: g.first.text };
+    return { t: g.first.t, text: g.first.many(g.n, g.last), span: { fromUs: g.first.t, toUs: g.last } };
   });
 }
 
