@@ -13,6 +13,7 @@ import syncCrash from '../scenarios/follower-crash-during-sync.ts';
 import sessionExpiry from '../scenarios/session-expiry.ts';
 import splitBrain from '../scenarios/split-brain.ts';
 import group from '../scenarios/recipe-group.ts';
+import { zkScenario } from '../scenarios/lib/define.ts';
 
 const told = (s: Scenario): string[] => narrate(runChecked(s).result.sim.trace.records).trimEnd().split('\n');
 
@@ -133,5 +134,16 @@ describe('narration', () => {
     expect(lines).toContainEqual(expect.stringMatching(/s5, the old leader of epoch 1, rejoins under s4 \(epoch 2\) by (SNAP|TRUNC|DIFF).*0x100000003 were never committed and are discarded|s5, the old leader of epoch 1, rejoins under s4 \(epoch 2\) by TRUNC/));
     // Isolating a client names only the clients cut off from their server.
     expect(told(group)).toContainEqual(expect.stringMatching(/network partition: c5 is cut off from everyone; c5 is cut off from its server s\d$/));
+  });
+
+  it('tells a late start and a graceful stop', () => {
+    const lines = told(zkScenario({
+      name: 'late-and-stop', description: '', seed: 1, servers: 3, durationMs: 4_000, startAtMs: { s3: 1_000 },
+      script(z) {
+        z.at(2_000, (z) => z.stop('s1'));
+      },
+    }));
+    expect(lines).toContainEqual('t=1.000s s3 starts (later than the others)');
+    expect(lines).toContainEqual('t=2.000s s1 is stopped gracefully (its log is kept whole; peers see its connections close at once)');
   });
 });
