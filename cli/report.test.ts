@@ -26,7 +26,7 @@ describe('cli/report.ts', () => {
     expect(readFileSync(out, 'utf8')).toContain('<title>cli test</title>');
     const n = run('narrate', trace);
     expect(n.code).toBe(0);
-    expect(n.out).toContain('s3 elected leader of epoch 2 with zxid 0x200000000, votes from s1 s2 s3');
+    expect(n.out).toContain('s3 leads epoch 2 (won with zxid 0x100000002; NEWLEADER acked by s1 s2 s3)');
   });
 
   it('answers bad input with one line on stderr and exit 2, never a stack trace', () => {

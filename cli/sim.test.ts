@@ -62,7 +62,7 @@ describe('npm run sim', () => {
     expect(readFileSync(html, 'utf8')).toMatch(/^<!doctype html>/i);
     // The human part: narration, verdicts, sha256.
     const text = r.out.join('\n');
-    expect(text).toMatch(/elected leader of epoch 2/);
+    expect(text).toMatch(/wins epoch 2: \(epoch 1, zxid 0x[0-9a-f]+, myid \d\) beats/);
     expect(text).toContain('PASS  Leadership');
     expect(r.out).toContain(`sha256    ${s.traceSha256}`);
   });

@@ -137,8 +137,10 @@ export class Disk {
     };
   }
 
-  /** The machine died: drop everything not durable (keeping a torn prefix) and all in-flight ops. */
-  crash(faults: Rng): CrashOutcome {
+  /** The machine died: drop everything not durable (keeping a torn prefix) and all in-flight ops.
+   *  `keepLog` (a graceful stop: the process exits, the page cache survives): every appended log
+   *  record is kept; in-flight ops are still dropped. */
+  crash(faults: Rng, keepLog = false): CrashOutcome {
     const restore = this.firstRestore();
     let kept = 0;
     let lost = 0;
@@ -148,7 +150,7 @@ export class Disk {
     } else {
       const unsynced = this.log.length - this.durableLen;
       if (unsynced > 0) {
-        kept = faults.int(unsynced + 1);
+        kept = keepLog ? unsynced : faults.int(unsynced + 1);
         lost = unsynced - kept;
         this.log.length = this.durableLen + kept;
       }

@@ -208,8 +208,9 @@ export class Simulation {
     return this.slots.map((s) => s.id);
   }
 
+  /** Is the node's process running? (False for a node not added yet.) */
   isUp(id: NodeId): boolean {
-    return this.slot(id).up;
+    return this.byId.get(id)?.up === true;
   }
 
   isPaused(id: NodeId): boolean {
@@ -254,20 +255,22 @@ export class Simulation {
    * Kills the node's process: volatile state and timers are gone, un-fsynced log records are lost
    * (a random prefix of them may survive: torn write), in-flight disk ops are lost. Every live node
    * not cut off from it gets `peerDown` one link latency later (the OS closed the sockets).
-   * Returns false (and does nothing) if the node is already down.
+   * Returns false (and does nothing) if the node is already down. `graceful`: a stop, not a crash
+   * — the process exits but the machine does not, so every appended log record is kept.
    */
-  crash(id: NodeId): boolean {
+  crash(id: NodeId, opts: { readonly graceful?: boolean } = {}): boolean {
     const slot = this.slot(id);
     if (!slot.up) return false;
+    const graceful = opts.graceful === true;
     slot.up = false;
     slot.paused = false;
     slot.proc = null;
     slot.inc++;
     this.staleTimers += slot.timers.size;
     slot.timers.clear();
-    const outcome = slot.disk.crash(this.faultRng);
+    const outcome = slot.disk.crash(this.faultRng, graceful);
     if (this.trace.enabled) {
-      this.trace.emit({ t: this.t, node: id, ev: 'crash', lost: outcome.lost, kept: outcome.kept });
+      this.trace.emit({ t: this.t, node: id, ev: 'crash', lost: outcome.lost, kept: outcome.kept, ...(graceful ? { graceful: true } : {}) });
     }
     // What queued at a paused process dies with it.
     for (const ev of slot.deferred) {

@@ -27,8 +27,9 @@ export const KERNEL = {
   boot: {},
   /** A node restarts from durable state (counts of what its disk kept). */
   restart: { log: int, snapshots: int, meta: int },
-  /** The node died; un-fsynced log records lost / kept (a torn prefix). */
-  crash: { lost: int, kept: int },
+  /** The node died; un-fsynced log records lost / kept (a torn prefix). `graceful`: a stop, not a
+   *  crash — the process exited and the page cache kept every appended record. */
+  crash: { lost: int, kept: int, graceful: opt(bool) },
   /** The node is frozen (a GC pause). */
   pause: {},
   /** The node is thawed. */

@@ -13,6 +13,22 @@ import type { LinkConfig } from '../../sim/network.ts';
 import type { Expectation, Scenario, ScenarioCheck } from '../../sim/scenario.ts';
 import { ms } from '../../sim/time.ts';
 import { Zk } from './world.ts';
+import type { NodeId } from '../../protocol/contract.ts';
+import type { Layout } from '../../ensemble/layout.ts';
+import { ZooKeeperClient } from '../../protocol/client/client.ts';
+
+/** The layout with its factory building the named clients with their own server lists. */
+function withClientServers(l: Layout, spec: ZkScenarioSpec): Layout {
+  const lists = spec.clientServers;
+  if (lists === undefined) return l;
+  return {
+    ...l,
+    factory: (id, seed) => {
+      const mine = lists[id];
+      return mine === undefined ? l.factory(id, seed) : new ZooKeeperClient(id, { ...spec.client, servers: [...mine], ...(seed === undefined ? {} : { seed }) });
+    },
+  };
+}
 
 export type { Expectation } from '../../sim/scenario.ts';
 
@@ -31,6 +47,11 @@ export interface ZkScenarioSpec {
   readonly clients?: number;
   /** Client settings for every client (sessionTimeoutMs, ...). */
   readonly client?: Partial<ClientConfig>;
+  /** Per-client server lists (the connect string), e.g. `{ c1: ['s1', 's2'] }`; a client not
+   *  named here knows every server. */
+  readonly clientServers?: Readonly<Record<NodeId, readonly NodeId[]>>;
+  /** Nodes booted later than t = 0, e.g. `{ s4: 3000 }` (virtual ms); the rest boot at t = 0. */
+  readonly startAtMs?: Readonly<Record<NodeId, number>>;
   readonly link?: Partial<LinkConfig>;
   readonly disk?: Partial<DiskConfig>;
   /** How long to run, in virtual milliseconds. */
@@ -53,7 +74,13 @@ export interface ZkScenario extends Scenario {
 
 export function zkScenario(spec: ZkScenarioSpec): ZkScenario {
   // Servers, observers, clients, zoo.cfg and client settings; the real DataTree backend.
-  const l = layout(spec);
+  const l = withClientServers(layout(spec), spec);
+  const late = Object.entries(spec.startAtMs ?? {});
+  for (const [id] of late) if (!l.nodes.includes(id)) throw new Error(`${spec.name}: startAtMs names ${id}, which is not in the scenario`);
+  for (const [id, list] of Object.entries(spec.clientServers ?? {})) {
+    if (!l.clientIds.includes(id)) throw new Error(`${spec.name}: clientServers names ${id}, which is not a client`);
+    for (const s of list) if (!l.serverIds.includes(s)) throw new Error(`${spec.name}: clientServers.${id} names ${s}, which is not a server`);
+  }
   let z = new Zk(l);
   // The checker settings depend on the run (the last fault's time): computed lazily per run.
   const check: ScenarioCheck = {
@@ -71,7 +98,7 @@ export function zkScenario(spec: ZkScenarioSpec): ZkScenario {
     name: spec.name,
     description: spec.description,
     ...(spec.seed === undefined ? {} : { seed: spec.seed }),
-    nodes: l.nodes,
+    nodes: l.nodes.filter((id) => spec.startAtMs?.[id] === undefined),
     factory: (id, seed) => z.ensemble.factory(id, seed),
     ...(spec.link === undefined ? {} : { link: spec.link }),
     ...(spec.disk === undefined ? {} : { disk: spec.disk }),
@@ -81,6 +108,7 @@ export function zkScenario(spec: ZkScenarioSpec): ZkScenario {
     },
     setup(sim) {
       z.bind(sim);
+      for (const [id, at] of late) z.at(at, (z) => z.start(id));
       spec.script(z);
     },
     expect() {

@@ -4,6 +4,7 @@
  */
 import type { NodeId } from '../../protocol/contract.ts';
 import type { Expectation } from '../../sim/scenario.ts';
+import { decode } from '../../trace/view.ts';
 import type { Zk } from './world.ts';
 
 function v(name: string, ok: boolean, detail: string): Expectation {
@@ -94,4 +95,33 @@ export function ackedCreatesPresent(z: Zk): Expectation {
 export function ackCount(z: Zk, prefix: string): { acked: number; issued: number } {
   const cs = z.calls.filter((c) => c.label?.startsWith(prefix));
   return { acked: cs.filter((c) => c.reply?.rc === 0).length, issued: cs.length };
+}
+
+/**
+ * Read from the trace (not from the live servers): the write to `path` was proposed by `server`
+ * (a PROPOSAL for it left `server`) and entered `server`'s log, yet no server ever committed or
+ * applied it, and every server that logged it later discarded it (a TRUNC below it, or a SNAP past
+ * it). The split-brain lesson: a leader cut off from its quorum logs a write it can never commit.
+ */
+export function loggedThenDiscarded(z: Zk, server: NodeId, path: string): Expectation {
+  const name = `${server} logged the write to ${path}, nobody committed it, and it was discarded everywhere`;
+  const events = decode(z.sim.trace.records);
+  const proposed = new Set<number>();
+  for (const { node, e } of events) if (node === server && e.k === 'proposalSent' && e.txn.path === path) proposed.add(e.zxid);
+  if (proposed.size === 0) return v(name, false, `${server} never proposed a write to ${path}`);
+  const zxids = [...proposed];
+  const logged = new Map<string, number>(); // node -> its last append of one of those zxids
+  let decided = '';
+  events.forEach(({ node, e }, i) => {
+    if (!('zxid' in e) || !proposed.has(e.zxid)) return;
+    if (e.k === 'logAppend') logged.set(node, i);
+    if (e.k === 'commit' || e.k === 'apply') decided ||= `${e.k} on ${node}`;
+  });
+  if (!logged.has(server)) return v(name, false, `${server} proposed it but never logged it`);
+  if (decided !== '') return v(name, false, `it was decided: ${decided}`);
+  const kept = [...logged.entries()].filter(([n, at]) => !events.some(({ node, e }, i) => i > at && node === n
+    && ((e.k === 'logTruncate' && zxids.every((x) => e.zxid < x)) || (e.k === 'snapshotLoad' && zxids.every((x) => e.zxid > x)))));
+  return v(name, kept.length === 0, kept.length > 0
+    ? `still in the log of ${kept.map(([n]) => n).join(' ')}`
+    : `zxid ${zxids.map((x) => '0x' + x.toString(16)).join(' ')} logged by ${[...logged.keys()].sort().join(' ')}, then cut (TRUNC) or replaced (SNAP) on each`);
 }

@@ -203,8 +203,23 @@ export class Zk {
     fn(id);
   }
 
+  /** Kill the node's machine: only what it fsynced survives (plus a torn prefix of the rest). */
   crash(t: Target): void {
     this.each(t, 'crash', (id) => this.sim.crash(id));
+  }
+  /** Stop the node gracefully (zkServer.sh stop): its process exits, its connections close at once,
+   *  and every record it appended to its log survives (the page cache outlives the process). */
+  stop(t: Target): void {
+    this.each(t, 'stop', (id) => this.sim.crash(id, { graceful: true }));
+  }
+  /** Boot a node that was not started with the others (`startAtMs` in the scenario, or none yet). */
+  start(id: NodeId): void {
+    if (this.sim.nodeIds().includes(id)) {
+      this.sim.note(`scenario: start ${id}: already started, skipped`);
+      return;
+    }
+    if (!this.servers.includes(id) && !this.clients.includes(id)) throw new Error(`start: no node ${id} in this scenario`);
+    this.sim.addNode(id);
   }
   restart(t: Target): void {
     this.each(t, 'restart', (id) => this.sim.restart(id));
