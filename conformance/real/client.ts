@@ -207,6 +207,12 @@ export class ZkSession {
     this.socket.write(new JuteWriter().int(XID_PING).int(OpCode.ping).toFrame());
   }
 
+  /** Stops the keep-alive pings: with no requests either, the server hears nothing from this session
+   *  (a frozen client process, as the ensemble differential test needs). */
+  freeze(): void {
+    this.stopPing();
+  }
+
   private stopPing(): void {
     if (this.pingTimer) clearInterval(this.pingTimer);
     this.pingTimer = undefined;

@@ -12,13 +12,12 @@
  * writes: no AdminServer (it would also fight over port 8080), forceSync=no (no fsync per txn),
  * a small heap, C1 only, serial GC.
  */
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { ensureArchive } from './cds.ts';
 import { srvr, type SrvrInfo } from './fourlw.ts';
+import { freePort, spawnGuardedJvm } from './jvm.ts';
 
 export const DEFAULT_ZOOKEEPER_JAR = '/usr/share/java/zookeeper.jar';
 
@@ -85,39 +84,6 @@ export function realZookeeperAvailable(cfg: Pick<RealServerConfig, 'java' | 'zoo
   return { ok: true };
 }
 
-/** JVM pids of running servers, for the exit hook. */
-const liveJvms = new Set<number>();
-let exitHookInstalled = false;
-function installExitHook(): void {
-  if (exitHookInstalled) return;
-  exitHookInstalled = true;
-  // Last resort when a caller forgot stop(). (Even without this, the guard shell kills the JVM
-  // when our end of its stdin closes, i.e. when this process dies.) Killing the guard instead
-  // would orphan the JVM.
-  process.on('exit', () => {
-    for (const pid of liveJvms) {
-      try {
-        process.kill(pid, 'SIGKILL');
-      } catch {
-        /* already gone */
-      }
-    }
-  });
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.unref();
-    s.on('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const addr = s.address();
-      const port = typeof addr === 'object' && addr ? addr.port : 0;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 /** JVM flags that shorten start-up for a tiny, short-lived server. */
@@ -152,15 +118,25 @@ export async function startRealServer(cfg: RealServerConfig = {}): Promise<RealS
   const avail = realZookeeperAvailable(cfg);
   if (!avail.ok) throw new Error(avail.reason);
   if (cfg.cds !== false) {
-    const java = cfg.java ?? process.env['ZABSIM_JAVA'] ?? 'java';
-    const jar = cfg.zookeeperJar ?? process.env['ZABSIM_ZOOKEEPER_JAR'] ?? DEFAULT_ZOOKEEPER_JAR;
-    const archive = await ensureArchive(java, [jar, ...(cfg.extraClassPath ?? [])], async (jvmArgs) => {
-      const s = await startWithRetries({ ...cfg, cds: false, graceful: true, jvmArgs: [...(cfg.jvmArgs ?? []), ...jvmArgs] });
-      await s.stop();
-    });
-    if (archive) cfg = { ...cfg, jvmArgs: [`-XX:SharedArchiveFile=${archive}`, ...(cfg.jvmArgs ?? [])] };
+    const args = await cdsJvmArgs(cfg);
+    if (args.length) cfg = { ...cfg, jvmArgs: [...args, ...(cfg.jvmArgs ?? [])] };
   }
   return startWithRetries(cfg);
+}
+
+/**
+ * The JVM arguments that map the class-data-sharing archive for this JVM and class path (the jar
+ * plus `extraClassPath`), building the archive first from one standalone start if it is missing.
+ * Empty when no archive can be had.
+ */
+export async function cdsJvmArgs(cfg: Pick<RealServerConfig, 'java' | 'zookeeperJar' | 'extraClassPath' | 'jvmArgs'> = {}): Promise<string[]> {
+  const java = cfg.java ?? process.env['ZABSIM_JAVA'] ?? 'java';
+  const jar = cfg.zookeeperJar ?? process.env['ZABSIM_ZOOKEEPER_JAR'] ?? DEFAULT_ZOOKEEPER_JAR;
+  const archive = await ensureArchive(java, [jar, ...(cfg.extraClassPath ?? [])], async (jvmArgs) => {
+    const s = await startWithRetries({ ...cfg, cds: false, graceful: true, jvmArgs: [...(cfg.jvmArgs ?? []), ...jvmArgs] });
+    await s.stop();
+  });
+  return archive ? [`-XX:SharedArchiveFile=${archive}`] : [];
 }
 
 async function startWithRetries(cfg: StartOptions): Promise<RealServer> {
@@ -177,7 +153,6 @@ async function startWithRetries(cfg: StartOptions): Promise<RealServer> {
 }
 
 async function startOnce(cfg: StartOptions, port: number): Promise<RealServer> {
-  installExitHook();
   const tickTime = cfg.tickTime ?? 2000;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'zabsim-zk-'));
   const dataDir = path.join(dir, 'data');
@@ -203,57 +178,20 @@ async function startOnce(cfg: StartOptions, port: number): Promise<RealServer> {
     'org.apache.zookeeper.server.quorum.QuorumPeerMain',
     path.join(dir, 'zoo.cfg'),
   ];
-  const logFd = fs.openSync(path.join(dir, 'server.log'), 'w');
-  // Guard: start the JVM, report its pid, wait for stdin EOF (stop() or our death), kill it.
-  const guard = 'java="$1"; shift; "$java" "$@" >&3 2>&3 & j=$!; echo "$j"; cat >/dev/null; kill -"$ZK_STOP_SIG" "$j" 2>/dev/null; wait "$j" 2>/dev/null; exit 0';
   const t0 = Date.now();
-  const child = spawn('sh', ['-c', guard, 'zk-guard', java, ...args], {
-    stdio: ['pipe', 'pipe', 'ignore', logFd],
-    env: { ...process.env, ZK_STOP_SIG: cfg.graceful ? 'TERM' : 'KILL' },
-  });
-  fs.closeSync(logFd);
-  let exited = false;
-  const exitPromise = new Promise<void>((res) =>
-    child.on('exit', () => {
-      exited = true;
-      liveJvms.delete(jvmPid);
-      res();
-    }),
-  );
-  let jvmPid = 0;
-  child.stdout!.on('data', (d: Buffer) => {
-    const n = parseInt(d.toString().trim(), 10);
-    if (Number.isFinite(n) && !jvmPid) {
-      jvmPid = n;
-      if (!exited) liveJvms.add(n);
-    }
-  });
-  child.stdin!.on('error', () => {});
-
+  const jvm = spawnGuardedJvm({ args, java, logFile: path.join(dir, 'server.log'), stopSignal: cfg.graceful ? 'TERM' : 'KILL' });
   let stopped = false;
   const stop = async (): Promise<void> => {
     if (stopped) return;
     stopped = true;
-    child.stdin!.end();
-    const timeout = sleep(3000).then(() => 'timeout');
-    if ((await Promise.race([exitPromise.then(() => 'ok'), timeout])) === 'timeout') {
-      if (jvmPid) {
-        try {
-          process.kill(jvmPid, 'SIGKILL');
-        } catch {
-          /* already gone */
-        }
-      }
-      child.kill('SIGKILL');
-      await exitPromise;
-    }
+    await jvm.stop();
     if (!cfg.keepDir) fs.rmSync(dir, { recursive: true, force: true });
   };
 
   const deadline = t0 + (cfg.startTimeoutMs ?? 30_000);
   let info: SrvrInfo | undefined;
   while (!info) {
-    if (exited || jvmExited(jvmPid)) {
+    if (jvm.exited()) {
       const log = readTail(path.join(dir, 'server.log'));
       await stop();
       throw new Error(`real ZooKeeper exited during start-up (port ${port})${log ? `: ${log}` : ''}`);
@@ -270,7 +208,7 @@ async function startOnce(cfg: StartOptions, port: number): Promise<RealServer> {
     }
   }
   const startMs = Date.now() - t0;
-  const startCpuMs = cpuMs(jvmPid);
+  const startCpuMs = cpuMs(jvm.pid());
   return {
     startCpuMs,
     host: '127.0.0.1',
@@ -282,22 +220,6 @@ async function startOnce(cfg: StartOptions, port: number): Promise<RealServer> {
     tickTime,
     stop,
   };
-}
-
-function jvmExited(pid: number): boolean {
-  if (!pid) return false;
-  try {
-    // A dead JVM stays a zombie until the guard shell reaps it: look at its state too.
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return /\) Z /.test(stat);
-  } catch {
-    try {
-      process.kill(pid, 0);
-      return false;
-    } catch {
-      return true;
-    }
-  }
 }
 
 /** utime + stime of a process from /proc (Linux), in ms. */
