@@ -82,6 +82,11 @@ export const LAYERS: readonly Layer[] = [
     may: ['conformance/', 'protocol/'],
     why: 'op scripts against the model (protocol/) and a real server',
   },
+  {
+    folder: 'fidelity/',
+    may: ['fidelity/', 'conformance/', 'ensemble/', 'protocol/'],
+    why: 'the same situations on a real 3.8 ensemble (conformance/real launcher and wire client) and on the simulated Ensemble',
+  },
   { folder: 'cli/', may: [ANY], why: 'command entry points wire everything together' },
   { folder: 'bench/', may: [ANY], why: 'benches measure everything' },
   { folder: 'scripts/', may: ['scripts/'], why: 'machine setup helpers' },

@@ -11,8 +11,8 @@ export type SyncMode = 'DIFF' | 'TRUNC' | 'SNAP';
 
 export interface Cluster {
   readonly kind: 'real' | 'sim';
-  /** Starts servers (all, by default); `offsetsMs[i]` delays server i+1's start (start-up skew). */
-  start(ids?: readonly number[], offsetsMs?: readonly number[]): Promise<void>;
+  /** Starts servers (all, by default). The sim delays each by the real side's measured skew. */
+  start(ids?: readonly number[]): Promise<void>;
   /** Waits until one running server leads and every running server serves; returns the leader. */
   waitServing(timeoutMs?: number): Promise<number>;
   kill(id: number): Promise<void>;
@@ -38,7 +38,8 @@ export interface Cluster {
   /** An uncommitted proposal at the leader: pause the followers, write through the leader (never
    *  acknowledged), wait for it to be logged, then kill all three. */
   leaderLogsAlone(): Promise<number>;
-  /** Real side only: the start-up skew of the last `start` (ms per server, from the earliest). */
-  startSkewMs?(): number[] | undefined;
+  /** Real side only: the start-up skew of every `start` call, in order (ms per server, from the
+   *  earliest of that call); the simulator replays them, in the same order. */
+  startSkewsMs?(): (number[] | undefined)[];
   close(): Promise<void>;
 }

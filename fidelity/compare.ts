@@ -26,9 +26,10 @@ export interface Progress {
   (line: string): void;
 }
 
-async function observe(c: Cluster, s: Situation, skew: readonly number[] | undefined): Promise<Observed> {
+async function observe(c: Cluster, s: Situation): Promise<{ seen: Observed; skews: (number[] | undefined)[] }> {
   try {
-    return await s.run(c, skew);
+    const seen = await s.run(c);
+    return { seen, skews: c.startSkewsMs?.() ?? [] };
   } finally {
     await c.close();
   }
@@ -40,7 +41,11 @@ export function judge(s: Situation, real: Observed, sim: Observed): Row[] {
     const r = real.exact[field]!;
     const m = sim.exact[field] ?? '(missing)';
     const known = s.known?.[field];
-    if (r === m) rows.push({ situation: s.name, field, real: r, sim: m, verdict: 'equal', ok: true });
+    const race = s.races?.[field];
+    if (race) {
+      const ok = race.values.includes(r) && race.values.includes(m);
+      rows.push({ situation: s.name, field, real: r, sim: m, verdict: ok ? `race (${race.why})` : `OUTSIDE RACE ${race.values.join('/')}`, ok });
+    } else if (r === m) rows.push({ situation: s.name, field, real: r, sim: m, verdict: 'equal', ok: true });
     else if (known) rows.push({ situation: s.name, field, real: r, sim: m, verdict: `known difference: ${known}`, ok: true });
     else rows.push({ situation: s.name, field, real: r, sim: m, verdict: 'DIFFERS', ok: false });
   }
@@ -61,10 +66,12 @@ export async function runDifferential(opts: { situations?: readonly Situation[];
   for (const s of opts.situations ?? SITUATIONS) {
     const t0 = Date.now();
     opts.progress?.(`${s.name}: real 3.8 ensemble...`);
-    const real = await observe(await RealCluster.create({ servers: 3, ...ENSEMBLE_CFG }), s, undefined);
-    opts.progress?.(`${s.name}: simulator (skew ${real.skewMs ? real.skewMs.map((x) => Math.round(x)).join('/') + ' ms' : 'none'})...`);
-    const sim = await observe(new SimCluster(opts.seed ?? 1, { tickTimeMs: ENSEMBLE_CFG.tickTime, initLimitTicks: ENSEMBLE_CFG.initLimit, syncLimitTicks: ENSEMBLE_CFG.syncLimit }), s, real.skewMs);
-    const rs = judge(s, real, sim);
+    const real = await observe(await RealCluster.create({ servers: 3, ...ENSEMBLE_CFG }), s);
+    const skews = real.skews.map((k) => (k ? k.map((x) => Math.round(x)).join('/') : '?')).join(', ');
+    opts.progress?.(`${s.name}: simulator (start-up skews replayed, ms: ${skews})...`);
+    const cfg = { tickTimeMs: ENSEMBLE_CFG.tickTime, initLimitTicks: ENSEMBLE_CFG.initLimit, syncLimitTicks: ENSEMBLE_CFG.syncLimit };
+    const sim = await observe(new SimCluster(opts.seed ?? 1, cfg, real.skews), s);
+    const rs = judge(s, real.seen, sim.seen);
     rows.push(...rs);
     opts.progress?.(`${s.name}: ${rs.every((r) => r.ok) ? 'agrees' : 'DIFFERS'} (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
   }

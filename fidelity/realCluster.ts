@@ -30,7 +30,8 @@ export class RealCluster implements Cluster {
   readonly kind = 'real' as const;
   private markMs = Date.now();
   private readonly paused = new Set<number>();
-  private lastStart: number[] = [];
+  /** Every `start` call: the servers and when each JVM was spawned. */
+  private readonly starts: { ids: number[]; spawnedAt: Map<number, number> }[] = [];
 
   private constructor(readonly ens: RealEnsemble) {}
 
@@ -43,22 +44,33 @@ export class RealCluster implements Cluster {
   }
 
   async start(ids: readonly number[] = this.ids()): Promise<void> {
-    this.lastStart = [...ids];
-    for (const id of ids) this.ens.start(id);
+    const spawnedAt = new Map<number, number>();
+    for (const id of ids) {
+      this.ens.start(id);
+      spawnedAt.set(id, this.ens.member(id).spawnedAtMs);
+    }
+    this.starts.push({ ids: [...ids], spawnedAt });
   }
 
-  /** Per server of the last `start`: when it began its first election (its log's "looking"), minus the earliest. */
-  startSkewMs(): number[] | undefined {
-    const at = this.ids().map((id) => {
-      if (!this.lastStart.includes(id)) return null;
-      const since = this.ens.member(id).spawnedAtMs - 50;
-      const line = this.lines(id).find((l) => /QuorumPeer - LOOKING\s*$/.test(l) && (logLineTimeMs(l) ?? 0) >= since);
-      return line ? logLineTimeMs(line) : null;
+  /**
+   * The start-up skew of every `start` call so far, in order: per server (index myid-1), when it
+   * began its first election after that start (its log's `QuorumPeer - LOOKING`), minus the
+   * earliest of the call; 0 for servers the call did not start.
+   */
+  startSkewsMs(): (number[] | undefined)[] {
+    const lines = new Map(this.ids().map((id) => [id, this.lines(id)]));
+    return this.starts.map(({ ids, spawnedAt }) => {
+      const at = this.ids().map((id) => {
+        if (!ids.includes(id)) return null;
+        const since = spawnedAt.get(id)! - 50;
+        const line = lines.get(id)!.find((l) => /QuorumPeer - LOOKING\s*$/.test(l) && (logLineTimeMs(l) ?? 0) >= since);
+        return line ? logLineTimeMs(line) : null;
+      });
+      const known = at.filter((t): t is number => t !== null);
+      if (known.length === 0) return undefined;
+      const t0 = Math.min(...known);
+      return at.map((t) => (t === null ? 0 : t - t0));
     });
-    const known = at.filter((t): t is number => t !== null);
-    if (known.length === 0) return undefined;
-    const t0 = Math.min(...known);
-    return at.map((t) => (t === null ? 0 : t - t0));
   }
 
   async waitServing(timeoutMs = 60_000): Promise<number> {

@@ -17,7 +17,10 @@ export class SimCluster implements Cluster {
   private markT = 0;
   private readonly paused = new Set<number>();
 
-  constructor(seed: number, cfg: Partial<QuorumConfig> = {}) {
+  private startCall = 0;
+
+  /** `skews`: the real side's start-up skew per `start` call, replayed in order. */
+  constructor(seed: number, cfg: Partial<QuorumConfig> = {}, private readonly skews: readonly (readonly number[] | undefined)[] = []) {
     this.c = Ensemble.simulate({ servers: 3, clients: 3, seed, cfg, client: { sessionTimeoutMs: SESSION_TIMEOUT_MS } });
     for (const s of this.c.serverIds) this.c.sim.crash(s);
   }
@@ -26,7 +29,8 @@ export class SimCluster implements Cluster {
     return this.c.sim.now / 1000;
   }
 
-  async start(ids: readonly number[] = [1, 2, 3], offsetsMs?: readonly number[]): Promise<void> {
+  async start(ids: readonly number[] = [1, 2, 3]): Promise<void> {
+    const offsetsMs = this.skews[this.startCall++];
     for (const id of ids) {
       const off = offsetsMs?.[id - 1] ?? 0;
       if (off <= 0) this.c.sim.restart(`s${id}`);
