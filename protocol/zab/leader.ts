@@ -216,6 +216,8 @@ export class Leader implements DurableListener {
       this.p.setTimer(INIT_TIMER, this.p.cfg.initLimitTicks * this.p.cfg.tickTimeMs);
       this.electing.add(this.p.sid);
       for (const h of this.handlers.values()) this.sendLeaderInfo(h);
+      // A lone voter (a 1-server ensemble) is its own epoch-ack quorum.
+      this.tryEpochAcked();
     });
   }
 
@@ -241,7 +243,12 @@ export class Leader implements DurableListener {
     if (this.syncing) return this.syncLearner(h);
     if (this.epochAcked) return; // synced once my currentEpoch is written
     if (!h.observer) this.electing.add(h.sid);
-    if (!isMajority(this.electing, this.p.cfg.participants)) return;
+    this.tryEpochAcked();
+  }
+
+  /** A quorum (me included) acked the epoch: write currentEpoch, then sync the learners. */
+  private tryEpochAcked(): void {
+    if (this.epochAcked || !isMajority(this.electing, this.p.cfg.participants)) return;
     this.epochAcked = true;
     this.p.writeEpoch('current', this.epoch, () => {
       if (this.closed) return;
