@@ -49,7 +49,7 @@ export interface Recording {
   readonly results: readonly ResultRecord[];
 }
 
-const IGNORED_TOP = new Set(['server']);
+const IGNORED_TOP = new Set(['server', 'zxid_base']);
 const IGNORED_RESULT = new Set(['_noisy', 'note']);
 
 function show(v: unknown): string {
@@ -103,7 +103,7 @@ function diffEvents(path: string, a: unknown, b: unknown, out: string[]): void {
 }
 
 /**
- * Differences between two recordings, one line each (empty = equal). Ignores `server`, each
+ * Differences between two recordings, one line each (empty = equal). Ignores `server`, `zxid_base`, each
  * result's `_noisy` and `note`; compares each session's watch events of an op as a multiset.
  */
 export function compareRecordings(a: Recording, b: Recording): string[] {

@@ -17,8 +17,9 @@ export class Normalizer {
     this.owners.set(id, name);
   }
 
-  /** A zxid relative to the run's base (1 = the run's first txn). */
+  /** A zxid relative to the run's base (1 = the run's first txn); 0 (before any txn) stays 0. */
   zxid(z: bigint): number {
+    if (z === 0n) return 0;
     return Number(z - this.base);
   }
 
