@@ -1,0 +1,150 @@
+/**
+ * A minimal single-server host for the gateway's tests (until the Node host lands): one protocol
+ * server — a 1-voter `QuorumPeer`, which stands for a standalone server — driven by real timers and
+ * an in-memory disk whose operations complete at once, with the client port of `gateway.ts`.
+ *
+ * Inputs are queued and stepped one at a time (a message the gateway sends while the node's
+ * effects are being carried out waits for the next turn), so the node is never re-entered.
+ */
+import { EMPTY_DURABLE, type Effect, type Input, type Message, type NodeId, type ServerStatus } from '../../../../protocol/contract.ts';
+import { quorumConfig, type QuorumConfig } from '../../../../protocol/config.ts';
+import { newServer } from '../../../../protocol/server/ensemble.ts';
+import { dataBackend, TreeState, type DataBackendOptions } from '../../../../protocol/server/dataBackend.ts';
+import type { QuorumPeer } from '../../../../protocol/server/peer.ts';
+import { listenClients, type ClientListener, type ListenOptions, type ServerPort } from '../gateway.ts';
+
+export interface SingleServerOptions {
+  readonly quorum?: Partial<QuorumConfig>;
+  readonly backend?: DataBackendOptions;
+  readonly listen?: Partial<ListenOptions>;
+  /** Keep the trace effects (event name and data) in `trace`. */
+  readonly keepTrace?: boolean;
+}
+
+export class SingleServer implements ServerPort {
+  readonly serverId: NodeId = 's1';
+  readonly node: QuorumPeer;
+  readonly trace: { event: string; data: unknown }[] = [];
+  private readonly timers = new Map<string, NodeJS.Timeout>();
+  private readonly subs = new Map<NodeId, (msg: Message) => void>();
+  private readonly queue: Input[] = [];
+  private stepping = false;
+  private stopped = false;
+
+  constructor(private readonly opts: SingleServerOptions = {}) {
+    const cfg = quorumConfig([1], { containerCheckIntervalMs: 500, extendedTypesEnabled: true, ...opts.quorum });
+    this.node = newServer(this.serverId, { cfg, backend: dataBackend(opts.backend ?? {}) });
+  }
+
+  start(): void {
+    this.input({ kind: 'start', durable: EMPTY_DURABLE, restart: false });
+  }
+
+  stop(): void {
+    this.stopped = true;
+    for (const t of this.timers.values()) clearTimeout(t);
+    this.timers.clear();
+  }
+
+  // ------------------------------------------------------------------ ServerPort
+
+  deliver(from: NodeId, msg: Message): void {
+    this.input({ kind: 'message', from, msg });
+  }
+  disconnected(from: NodeId): void {
+    this.input({ kind: 'peerDown', peer: from });
+  }
+  subscribe(from: NodeId, onMsg: (msg: Message) => void): void {
+    this.subs.set(from, onMsg);
+  }
+  unsubscribe(from: NodeId): void {
+    this.subs.delete(from);
+  }
+  status(): ServerStatus {
+    return this.node.status();
+  }
+  nodeCount(): number {
+    return (this.node.db.sm as TreeState).tree.size;
+  }
+
+  // ------------------------------------------------------------------ the loop
+
+  private input(i: Input): void {
+    if (this.stopped) return;
+    this.queue.push(i);
+    if (this.stepping) return;
+    this.stepping = true;
+    try {
+      while (this.queue.length > 0 && !this.stopped) {
+        const next = this.queue.shift()!;
+        for (const e of this.node.step(next, Date.now())) this.effect(e);
+      }
+    } finally {
+      this.stepping = false;
+    }
+  }
+
+  private effect(e: Effect): void {
+    switch (e.kind) {
+      case 'send':
+        this.subs.get(e.to)?.(e.msg);
+        return;
+      case 'setTimer': {
+        const old = this.timers.get(e.timer);
+        if (old !== undefined) clearTimeout(old);
+        const t = setTimeout(() => {
+          this.timers.delete(e.timer);
+          this.input({ kind: 'timer', timer: e.timer });
+        }, e.afterMs);
+        t.unref();
+        this.timers.set(e.timer, t);
+        return;
+      }
+      case 'cancelTimer': {
+        const old = this.timers.get(e.timer);
+        if (old !== undefined) clearTimeout(old);
+        this.timers.delete(e.timer);
+        return;
+      }
+      case 'disk':
+        if (e.op.op !== 'append') this.queue.push({ kind: 'disk', id: e.id, op: e.op.op });
+        return;
+      case 'trace':
+        if (this.opts.keepTrace) this.trace.push({ event: e.event, data: e.data });
+        return;
+      default:
+        return;
+    }
+  }
+}
+
+export interface StartedServer {
+  readonly server: SingleServer;
+  readonly host: string;
+  readonly port: number;
+  readonly address: string;
+  stop(): Promise<void>;
+}
+
+/** Starts the server, waits until it serves, and opens its client port on 127.0.0.1. */
+export async function startSingleServer(opts: SingleServerOptions = {}): Promise<StartedServer> {
+  const server = new SingleServer(opts);
+  server.start();
+  const deadline = Date.now() + 10_000;
+  while (!server.status().serving) {
+    if (Date.now() > deadline) throw new Error('single server: not serving after 10 s');
+    await new Promise((r) => setTimeout(r, 5));
+  }
+  const host = '127.0.0.1';
+  const listener: ClientListener = await listenClients(server, { host, port: 0, standalone: true, fourLetterWords: '*', ...opts.listen });
+  return {
+    server,
+    host,
+    port: listener.port,
+    address: `${host}:${listener.port}`,
+    async stop() {
+      await listener.close();
+      server.stop();
+    },
+  };
+}
