@@ -16,8 +16,8 @@ import { Err } from '../../../protocol/request/errors.ts';
 import { OpCode, type Reply } from '../../../protocol/request/types.ts';
 import { answerWord, DEFAULT_VERSION, fourLetterWordOf, newStats, recordLatency, type ConnView, type WireStats } from './fourlw.ts';
 import { checkPasswd, sessionPasswd } from './passwd.ts';
-import { decodeRequest } from './requests.ts';
-import { encodeReplyBody, sessionLong } from './replies.ts';
+import { decodeRequest, type ReadSubRequest } from './requests.ts';
+import { encodeMultiReadBody, encodeReplyBody, sessionLong } from './replies.ts';
 
 /** What the gateway needs of a server node; the host implements it. */
 export interface ServerPort {
@@ -76,6 +76,8 @@ function nextClientId(serverId: NodeId): NodeId {
 /** A request waiting for its answer, in arrival order: from the server, or made here. */
 type Pending =
   | { readonly kind: 'remote'; readonly xid: number; readonly opcode: number; readonly at: number }
+  /** A multiRead, sent as one read per sub-op (same xid), answered when the last one is. */
+  | { readonly kind: 'multiRead'; readonly xid: number; readonly at: number; readonly opcodes: number[]; readonly replies: Reply[] }
   | { readonly kind: 'local'; readonly frame: Buffer; readonly close: boolean };
 
 export function listenClients(port: ServerPort, opts: ListenOptions): Promise<ClientListener> {
@@ -291,6 +293,8 @@ class Connection {
     switch (decoded.kind) {
       case 'request':
         return this.forward(xid, type, decoded.req);
+      case 'multiRead':
+        return this.multiRead(xid, decoded.reads);
       case 'local':
         return this.local(this.header(xid, decoded.zxid, decoded.err, decoded.body), false);
       case 'unimplemented':
@@ -302,6 +306,13 @@ class Connection {
   private forward(xid: number, opcode: number, req: unknown): void {
     this.pending.push({ kind: 'remote', xid, opcode, at: Date.now() });
     this.deliver({ type: 'ZK_REQ', cnx: this.id!, seq: ++this.seq, xid, req });
+  }
+
+  private multiRead(xid: number, reads: readonly ReadSubRequest[]): void {
+    if (reads.length === 0) return this.local(this.header(xid, 'last', 0, encodeMultiReadBody([])), false);
+    const opcodes = reads.map((q) => (q.op === 'getData' ? OpCode.getData : OpCode.getChildren));
+    this.pending.push({ kind: 'multiRead', xid, at: Date.now(), opcodes, replies: [] });
+    for (const req of reads) this.deliver({ type: 'ZK_REQ', cnx: this.id!, seq: ++this.seq, xid, req });
   }
 
   /** A reply made here, sent once every earlier request of the connection is answered. */
@@ -367,8 +378,19 @@ class Connection {
   }
 
   private onReply(xid: number, reply: Reply): void {
-    const i = this.pending.findIndex((p) => p.kind === 'remote' && p.xid === xid);
+    const i = this.pending.findIndex((p) => p.kind !== 'local' && p.xid === xid);
     if (i < 0) return;
+    const m = this.pending[i]!;
+    if (m.kind === 'multiRead') {
+      m.replies.push(reply);
+      if (m.replies.length < m.opcodes.length) return;
+      this.pending.splice(i, 1);
+      recordLatency(this.gw.stats, Date.now() - m.at);
+      const body = encodeMultiReadBody(m.opcodes.map((opcode, k) => ({ opcode, reply: m.replies[k]! })));
+      this.write(this.header(xid, reply.zxid, 0, body));
+      this.flushLocal();
+      return;
+    }
     const p = this.pending.splice(i, 1)[0] as Extract<Pending, { kind: 'remote' }>;
     recordLatency(this.gw.stats, Date.now() - p.at);
     // Auth replies carry zxid 0 in 3.8 (ZooKeeperServer.processPacket).

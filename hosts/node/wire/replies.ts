@@ -116,3 +116,19 @@ export function encodeReplyBody(opcode: number, reply: Reply): Buffer {
   }
   return w.toBuffer();
 }
+
+/** A multiRead's MultiResponse: each sub-read's result (GetChildrenResponse, GetDataResponse or an
+ *  ErrorResult, never aborting the rest), then the done marker. */
+export function encodeMultiReadBody(reads: readonly { readonly opcode: number; readonly reply: Reply }[]): Buffer {
+  const w = new JuteWriter();
+  for (const { opcode, reply } of reads) {
+    if (reply.rc !== 0) {
+      w.int(OpCode.error).bool(false).int(reply.rc).int(reply.rc);
+      continue;
+    }
+    w.int(opcode).bool(false).int(0);
+    w.raw(encodeReplyBody(opcode, reply));
+  }
+  w.int(-1).bool(true).int(-1);
+  return w.toBuffer();
+}

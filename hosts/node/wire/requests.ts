@@ -22,8 +22,12 @@ import {
   type Request,
 } from '../../../protocol/request/types.ts';
 
+/** A multiRead sub-op: getChildren (no stat) or getData. */
+export type ReadSubRequest = Extract<Request, { op: 'getChildren' | 'getData' }>;
+
 export type Decoded =
   | { readonly kind: 'request'; readonly req: Request | SetWatchesRequest }
+  | { readonly kind: 'multiRead'; readonly reads: readonly ReadSubRequest[] }
   | { readonly kind: 'local'; readonly err: number; readonly zxid: 'last' | number; readonly body?: Buffer }
   | { readonly kind: 'unimplemented' };
 
@@ -150,7 +154,19 @@ export function decodeRequest(type: number, r: JuteReader): Decoded {
     case OpCode.sasl:
       // No SASL provider configured: 3.8 answers OK with a null token and zxid 0.
       return { kind: 'local', err: Err.OK, zxid: 0, body: Buffer.from([0xff, 0xff, 0xff, 0xff]) };
-    case OpCode.multiRead:
+    case OpCode.multiRead: {
+      const reads: ReadSubRequest[] = [];
+      for (;;) {
+        const t = r.int();
+        const done = r.bool();
+        r.int(); // err
+        if (done) break;
+        if (t === OpCode.getChildren) reads.push({ op: 'getChildren', path: path(r), watch: r.bool(), withStat: false });
+        else if (t === OpCode.getData) reads.push({ op: 'getData', path: path(r), watch: r.bool() });
+        else return { kind: 'local', err: Err.MARSHALLINGERROR, zxid: 'last' };
+      }
+      return { kind: 'multiRead', reads };
+    }
     case OpCode.whoAmI:
     case OpCode.createSession:
     case OpCode.deleteContainer:
