@@ -19,6 +19,8 @@ export interface SingleServerOptions {
   readonly listen?: Partial<ListenOptions>;
   /** Keep the trace effects (event name and data) in `trace`. */
   readonly keepTrace?: boolean;
+  /** Put something between the gateway and the server (tests plant defects this way). */
+  readonly wrap?: (port: ServerPort) => ServerPort;
 }
 
 export class SingleServer implements ServerPort {
@@ -136,7 +138,8 @@ export async function startSingleServer(opts: SingleServerOptions = {}): Promise
     await new Promise((r) => setTimeout(r, 5));
   }
   const host = '127.0.0.1';
-  const listener: ClientListener = await listenClients(server, { host, port: 0, standalone: true, fourLetterWords: '*', ...opts.listen });
+  const port = opts.wrap ? opts.wrap(server) : server;
+  const listener: ClientListener = await listenClients(port, { host, port: 0, standalone: true, fourLetterWords: '*', ...opts.listen });
   return {
     server,
     host,
