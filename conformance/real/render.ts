@@ -17,10 +17,15 @@ export class Normalizer {
     this.owners.set(id, name);
   }
 
-  /** A zxid relative to the run's base (1 = the run's first txn); 0 (before any txn) stays 0. */
+  /**
+   * A zxid relative to the run's base (1 = the run's first txn); 0 (before any txn) stays 0, and a
+   * zxid of a later epoch than the base counts from that epoch's start (a follower of a fresh
+   * ensemble reports 0x0 until its first txn, yet the txns it then applies are 0x1000000nn).
+   */
   zxid(z: bigint): number {
     if (z === 0n) return 0;
-    return Number(z - this.base);
+    const epochStart = (z >> 32n) << 32n;
+    return Number(z - (epochStart > this.base ? epochStart : this.base));
   }
 
   owner(id: bigint): 0 | string {
