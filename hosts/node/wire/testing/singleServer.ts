@@ -1,7 +1,8 @@
 /**
- * A minimal single-server host for the gateway's tests (until the Node host lands): one protocol
- * server — a 1-voter `QuorumPeer`, which stands for a standalone server — driven by real timers and
- * an in-memory disk whose operations complete at once, with the client port of `gateway.ts`.
+ * A minimal host for the gateway's tests (until the Node host lands): one protocol server — a
+ * 1-voter `QuorumPeer`, which stands for a standalone server — or an in-memory ensemble of them,
+ * driven by real timers and an in-memory disk whose operations complete at once, with the client
+ * port of `gateway.ts`.
  *
  * Inputs are queued and stepped one at a time (a message the gateway sends while the node's
  * effects are being carried out waits for the next turn), so the node is never re-entered.
@@ -24,8 +25,10 @@ export interface SingleServerOptions {
 }
 
 export class SingleServer implements ServerPort {
-  readonly serverId: NodeId = 's1';
+  readonly serverId: NodeId;
   readonly node: QuorumPeer;
+  /** Where messages to other servers go (an in-memory ensemble sets it; alone, there are none). */
+  peerSend: (to: NodeId, from: NodeId, msg: Message) => void = () => {};
   readonly trace: { event: string; data: unknown }[] = [];
   private readonly timers = new Map<string, NodeJS.Timeout>();
   private readonly subs = new Map<NodeId, (msg: Message) => void>();
@@ -33,9 +36,19 @@ export class SingleServer implements ServerPort {
   private stepping = false;
   private stopped = false;
 
-  constructor(private readonly opts: SingleServerOptions = {}) {
-    const cfg = quorumConfig([1], { containerCheckIntervalMs: 500, extendedTypesEnabled: true, ...opts.quorum });
+  constructor(
+    private readonly opts: SingleServerOptions = {},
+    myid = 1,
+    participants: readonly number[] = [1],
+  ) {
+    this.serverId = `s${myid}`;
+    const cfg = quorumConfig(participants, { containerCheckIntervalMs: 500, extendedTypesEnabled: true, ...opts.quorum });
     this.node = newServer(this.serverId, { cfg, backend: dataBackend(opts.backend ?? {}) });
+  }
+
+  /** A message from another server of the ensemble. */
+  fromPeer(from: NodeId, msg: Message): void {
+    this.input({ kind: 'message', from, msg });
   }
 
   start(): void {
@@ -88,9 +101,12 @@ export class SingleServer implements ServerPort {
 
   private effect(e: Effect): void {
     switch (e.kind) {
-      case 'send':
-        this.subs.get(e.to)?.(e.msg);
+      case 'send': {
+        const sub = this.subs.get(e.to);
+        if (sub !== undefined) sub(e.msg);
+        else if (/^s\d+$/.test(e.to)) this.peerSend(e.to, this.serverId, e.msg);
         return;
+      }
       case 'setTimer': {
         const old = this.timers.get(e.timer);
         if (old !== undefined) clearTimeout(old);
@@ -148,6 +164,53 @@ export async function startSingleServer(opts: SingleServerOptions = {}): Promise
     async stop() {
       await listener.close();
       server.stop();
+    },
+  };
+}
+
+export interface StartedEnsemble {
+  readonly servers: readonly SingleServer[];
+  readonly host: string;
+  /** Client ports, in server order. */
+  readonly ports: readonly number[];
+  readonly connectString: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * An in-memory ensemble of `n` servers with client ports: server-to-server messages are delivered
+ * on the next turn of the event loop, in order, and never lost (no faults: that is the Node host's).
+ */
+export async function startMemoryEnsemble(n: number, opts: SingleServerOptions = {}): Promise<StartedEnsemble> {
+  const ids = Array.from({ length: n }, (_, i) => i + 1);
+  const servers = ids.map((id) => new SingleServer(opts, id, ids));
+  const byId = new Map(servers.map((s) => [s.serverId, s] as const));
+  for (const s of servers) {
+    s.peerSend = (to, from, msg) => {
+      const target = byId.get(to);
+      if (target !== undefined) setImmediate(() => target.fromPeer(from, msg));
+    };
+  }
+  for (const s of servers) s.start();
+  const deadline = Date.now() + 20_000;
+  while (!servers.every((s) => s.status().serving)) {
+    if (Date.now() > deadline) throw new Error(`memory ensemble: not all ${n} serving after 20 s`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  const host = '127.0.0.1';
+  const listeners: ClientListener[] = [];
+  for (const s of servers) {
+    const port = opts.wrap ? opts.wrap(s) : s;
+    listeners.push(await listenClients(port, { host, port: 0, fourLetterWords: '*', ...opts.listen }));
+  }
+  return {
+    servers,
+    host,
+    ports: listeners.map((l) => l.port),
+    connectString: listeners.map((l) => `${host}:${l.port}`).join(','),
+    async stop() {
+      for (const l of listeners) await l.close();
+      for (const s of servers) s.stop();
     },
   };
 }
