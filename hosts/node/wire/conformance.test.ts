@@ -11,7 +11,8 @@ import { corpusFiles, GOLDEN_DIR, SCRIPTS_DIR } from '../../../conformance/corpu
 import { runScriptAgainstReal } from '../../../conformance/real/runner.ts';
 import { compareRecordings, type Recording } from '../../../conformance/recording.ts';
 import { parseScriptText } from '../../../conformance/script.ts';
-import { startMemoryEnsemble, startSingleServer } from './testing/singleServer.ts';
+import { startMemoryEnsemble } from './testing/memoryEnsemble.ts';
+import { startSingleServer } from './testing/singleServer.ts';
 
 describe('the served model reproduces the goldens over the wire', () => {
   for (const f of corpusFiles()) {
