@@ -11,9 +11,9 @@
 import net from 'node:net';
 import { JuteDecodeError, JuteReader, JuteWriter } from '../../../conformance/real/jute.ts';
 import type { Message, NodeId, ServerStatus } from '../../../protocol/contract.ts';
-import type { ClientWire } from '../../../protocol/client/wire.ts';
+import type { ClientWire, SetWatchesRequest } from '../../../protocol/client/wire.ts';
 import { Err } from '../../../protocol/request/errors.ts';
-import { OpCode, type Reply } from '../../../protocol/request/types.ts';
+import { OpCode, type Reply, type Request } from '../../../protocol/request/types.ts';
 import { answerWord, DEFAULT_VERSION, fourLetterWordOf, newStats, recordLatency, type ConnView, type WireStats } from './fourlw.ts';
 import { checkPasswd, sessionPasswd } from './passwd.ts';
 import { decodeRequest, type ReadSubRequest } from './requests.ts';
@@ -186,11 +186,15 @@ class Connection {
 
   // ------------------------------------------------------------------ bytes in
 
+  private isClosed(): boolean {
+    return this.phase === 'closed';
+  }
+
   private onData(d: Buffer): void {
     if (this.phase === 'closed') return;
     this.inbuf = this.inbuf.length === 0 ? d : Buffer.concat([this.inbuf, d]);
     try {
-      while (this.phase !== 'closed' && this.inbuf.length >= 4) {
+      while (!this.isClosed() && this.inbuf.length >= 4) {
         if (this.phase === 'new' && this.id === undefined) {
           const word = fourLetterWordOf(this.inbuf.subarray(0, 4));
           if (word !== undefined) return this.fourLetterWord(word);
@@ -303,7 +307,7 @@ class Connection {
     }
   }
 
-  private forward(xid: number, opcode: number, req: unknown): void {
+  private forward(xid: number, opcode: number, req: Request | SetWatchesRequest): void {
     this.pending.push({ kind: 'remote', xid, opcode, at: Date.now() });
     this.deliver({ type: 'ZK_REQ', cnx: this.id!, seq: ++this.seq, xid, req });
   }

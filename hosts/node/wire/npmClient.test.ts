@@ -67,7 +67,7 @@ describe('node-zookeeper-client against the served model', () => {
       const results = await call<{ type: number; err: number }[]>((cb) => t.commit(cb));
       expect(results.map((r) => r.type)).toEqual([1, 5, 2]);
       expect(await call<string[]>((cb) => c.getChildren('/app', null, cb))).toEqual(['a']);
-      await expect(call((cb) => c.remove('/app', 5, cb))).rejects.toThrow(/NOT_EMPTY|BAD_VERSION/);
+      await expect(call((cb) => c.remove('/app', 5, (e) => cb(e, undefined)))).rejects.toThrow(/NOT_EMPTY|BAD_VERSION/);
     } finally {
       c.close();
     }
