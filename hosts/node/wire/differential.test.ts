@@ -44,6 +44,13 @@ const CASES: Record<string, Buffer[]> = {
   ],
   'closeSession': [requestFrame(7, OpCode.closeSession)],
   'truncated create body': [requestFrame(5, OpCode.create, Buffer.from([0, 0, 0, 2, 47, 97]))],
+  'whoAmI': [requestFrame(5, OpCode.whoAmI)],
+  'whoAmI after digest auths (one repeated)': [
+    requestFrame(-4, OpCode.auth, w().int(0).ustring('digest').buffer(Buffer.from('fox:123456')).toBuffer()),
+    requestFrame(-4, OpCode.auth, w().int(0).ustring('digest').buffer(Buffer.from('bob:pw')).toBuffer()),
+    requestFrame(-4, OpCode.auth, w().int(0).ustring('digest').buffer(Buffer.from('fox:123456')).toBuffer()),
+    requestFrame(5, OpCode.whoAmI),
+  ],
 };
 
 /**
@@ -98,6 +105,23 @@ describe.skipIf(!gate.run && !gate.mustFail)('raw exchanges: served model == rea
       expect(want.replies.length).toBeGreaterThan(0);
     }, 30_000);
   }
+
+  it('whoAmI of a super user', async () => {
+    if (gate.mustFail) throw new Error(`CI=true but ${gate.reason}`);
+    const superDigest = 'super:lK75jTNcA+U9vtVEw5vB51mj/w4='; // super:secret
+    const [r, o] = await Promise.all([startRealServer({ superDigest }), startSingleServer({ backend: { superDigest }, listen: { superDigest } })]);
+    try {
+      const frames = [
+        requestFrame(-4, OpCode.auth, w().int(0).ustring('digest').buffer(Buffer.from('super:secret')).toBuffer()),
+        requestFrame(5, OpCode.whoAmI),
+      ];
+      const want = await run(r.host, r.port, frames);
+      expect(await run(o.host, o.port, frames)).toEqual(want);
+      expect(want.replies).toHaveLength(2);
+    } finally {
+      await Promise.all([r.stop(), o.stop()]);
+    }
+  }, 120_000);
 
   it('an old client (no readOnly flag) and a wrong password', async () => {
     if (gate.mustFail) throw new Error(`CI=true but ${gate.reason}`);

@@ -13,7 +13,10 @@ import { JuteDecodeError, JuteReader, JuteWriter } from '../../../conformance/re
 import type { Message, NodeId, ServerStatus } from '../../../protocol/contract.ts';
 import type { ClientWire, SetWatchesRequest } from '../../../protocol/client/wire.ts';
 import { Err } from '../../../protocol/request/errors.ts';
-import { OpCode, type Reply, type Request } from '../../../protocol/request/types.ts';
+import { OpCode, type AddAuthRequest, type Reply, type Request } from '../../../protocol/request/types.ts';
+import { authenticate, type AuthId } from '../../../protocol/request/acl.ts';
+import { concurrentHashSetOrder, juteHash2 } from '../../../protocol/request/javaHashOrder.ts';
+import { CLIENT_ADDR } from '../../../protocol/server/serving.ts';
 import { answerWord, DEFAULT_VERSION, fourLetterWordOf, newStats, recordLatency, type ConnView, type WireStats } from './fourlw.ts';
 import { checkPasswd, sessionPasswd } from './passwd.ts';
 import { decodeRequest, type ReadSubRequest } from './requests.ts';
@@ -49,6 +52,8 @@ export interface ListenOptions {
   readonly sessionlessTimeoutMs?: number;
   /** The version the four-letter words print. */
   readonly version?: string;
+  /** The server's super digest (zookeeper.DigestAuthenticationProvider.superDigest), for whoAmI. */
+  readonly superDigest?: string;
 }
 
 export interface ClientListener {
@@ -75,10 +80,10 @@ function nextClientId(serverId: NodeId): NodeId {
 
 /** A request waiting for its answer, in arrival order: from the server, or made here. */
 type Pending =
-  | { readonly kind: 'remote'; readonly xid: number; readonly opcode: number; readonly at: number }
+  | { readonly kind: 'remote'; readonly xid: number; readonly opcode: number; readonly at: number; readonly auth?: AddAuthRequest }
   /** A multiRead, sent as one read per sub-op (same xid), answered when the last one is. */
   | { readonly kind: 'multiRead'; readonly xid: number; readonly at: number; readonly opcodes: number[]; readonly replies: Reply[] }
-  | { readonly kind: 'local'; readonly frame: Buffer; readonly close: boolean };
+  | { readonly kind: 'local'; readonly frame: () => Buffer; readonly close: boolean };
 
 export function listenClients(port: ServerPort, opts: ListenOptions): Promise<ClientListener> {
   const gw = new Gateway(port, opts);
@@ -149,6 +154,8 @@ class Connection {
   /** Frames that arrived before the session was established (the server reads them after). */
   private early: Buffer[] = [];
   private readonly pending: Pending[] = [];
+  /** The connection's auth ids as the server holds them (ServerCnxn.authInfo), for whoAmI. */
+  private readonly authIds: AuthId[] = [{ scheme: 'ip', id: CLIENT_ADDR }];
   private sessionlessTimer: NodeJS.Timeout | undefined;
   private received = 0;
   private sent = 0;
@@ -284,7 +291,10 @@ class Connection {
       r.int(); // AuthPacket.type
       const scheme = r.ustring() ?? '';
       const auth = (r.buffer() ?? Buffer.alloc(0)).toString('utf8');
-      return this.forward(xid, type, { op: 'addAuth', scheme, auth });
+      const req: AddAuthRequest = { op: 'addAuth', scheme, auth };
+      this.pending.push({ kind: 'remote', xid, opcode: type, at: Date.now(), auth: req });
+      this.deliver({ type: 'ZK_REQ', cnx: this.id!, seq: ++this.seq, xid, req });
+      return;
     }
     let decoded;
     try {
@@ -292,18 +302,20 @@ class Connection {
     } catch (e) {
       if (!(e instanceof JuteDecodeError)) throw e;
       // 3.8 answers a body it cannot read with MarshallingError (README.md: no zxid is used here).
-      return this.local(this.header(xid, 'last', Err.MARSHALLINGERROR), false);
+      return this.local(() => this.header(xid, 'last', Err.MARSHALLINGERROR), false);
     }
     switch (decoded.kind) {
       case 'request':
         return this.forward(xid, type, decoded.req);
       case 'multiRead':
         return this.multiRead(xid, decoded.reads);
+      case 'whoAmI':
+        return this.local(() => this.header(xid, 'last', 0, this.whoAmIBody()), false);
       case 'local':
-        return this.local(this.header(xid, decoded.zxid, decoded.err, decoded.body), false);
+        return this.local(() => this.header(xid, decoded.zxid, decoded.err, decoded.body), false);
       case 'unimplemented':
         // UnimplementedRequestProcessor: UNIMPLEMENTED with zxid -1, then the connection closes.
-        return this.local(this.header(xid, -1, Err.UNIMPLEMENTED), true);
+        return this.local(() => this.header(xid, -1, Err.UNIMPLEMENTED), true);
     }
   }
 
@@ -313,14 +325,25 @@ class Connection {
   }
 
   private multiRead(xid: number, reads: readonly ReadSubRequest[]): void {
-    if (reads.length === 0) return this.local(this.header(xid, 'last', 0, encodeMultiReadBody([])), false);
+    if (reads.length === 0) return this.local(() => this.header(xid, 'last', 0, encodeMultiReadBody([])), false);
     const opcodes = reads.map((q) => (q.op === 'getData' ? OpCode.getData : OpCode.getChildren));
     this.pending.push({ kind: 'multiRead', xid, at: Date.now(), opcodes, replies: [] });
     for (const req of reads) this.deliver({ type: 'ZK_REQ', cnx: this.id!, seq: ++this.seq, xid, req });
   }
 
-  /** A reply made here, sent once every earlier request of the connection is answered. */
-  private local(frame: Buffer, close: boolean): void {
+  /**
+   * WhoAmIResponse: one ClientInfo(scheme, user) per auth id, in the order 3.8 walks them
+   * (`ServerCnxn.authInfo` is a ConcurrentHashMap set); the user is what the scheme's provider names
+   * (digest: the name before ':'; ip: the address; `super` has no provider: "").
+   */
+  private whoAmIBody(): Buffer {
+    const user = (a: AuthId): string => (a.scheme === 'digest' ? a.id.split(':')[0]! : a.scheme === 'ip' ? a.id : '');
+    const ids = concurrentHashSetOrder(this.authIds, (a) => juteHash2(a.scheme, a.id), (a) => `${a.scheme}:${a.id}`);
+    return new JuteWriter().vector(ids, (w, a) => void w.ustring(a.scheme).ustring(user(a))).toBuffer();
+  }
+
+  /** A reply made here (built when sent), sent once every earlier request of the connection is answered. */
+  private local(frame: () => Buffer, close: boolean): void {
     this.pending.push({ kind: 'local', frame, close });
     this.flushLocal();
   }
@@ -328,7 +351,7 @@ class Connection {
   private flushLocal(): void {
     while (this.pending.length > 0 && this.pending[0]!.kind === 'local') {
       const p = this.pending.shift() as Extract<Pending, { kind: 'local' }>;
-      this.write(p.frame);
+      this.write(p.frame());
       if (p.close) return this.closeAfterWrites();
     }
   }
@@ -397,10 +420,19 @@ class Connection {
     }
     const p = this.pending.splice(i, 1)[0] as Extract<Pending, { kind: 'remote' }>;
     recordLatency(this.gw.stats, Date.now() - p.at);
+    if (p.auth !== undefined && reply.rc === 0) this.addAuthIds(p.auth);
     // Auth replies carry zxid 0 in 3.8 (ZooKeeperServer.processPacket).
     const zxid = p.opcode === OpCode.auth ? 0 : reply.zxid;
     this.write(this.header(xid, zxid, reply.rc, encodeReplyBody(p.opcode, reply)));
     this.flushLocal();
+  }
+
+  /** DigestAuthenticationProvider adds the digest id, then `super` when it is the super digest. */
+  private addAuthIds(a: AddAuthRequest): void {
+    const sd = this.gw.opts.superDigest;
+    const ids = authenticate(a.scheme, a.auth, { clientAddr: CLIENT_ADDR, ...(sd === undefined ? {} : { superDigest: sd }) }) ?? [];
+    const ordered = [...ids.filter((i) => i.scheme !== 'super'), ...ids.filter((i) => i.scheme === 'super')];
+    for (const id of ordered) if (!this.authIds.some((x) => x.scheme === id.scheme && x.id === id.id)) this.authIds.push(id);
   }
 
   private header(xid: number, zxid: number | 'last', err: number, body?: Buffer): Buffer {

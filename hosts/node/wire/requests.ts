@@ -27,6 +27,7 @@ export type ReadSubRequest = Extract<Request, { op: 'getChildren' | 'getData' }>
 
 export type Decoded =
   | { readonly kind: 'request'; readonly req: Request | SetWatchesRequest }
+  | { readonly kind: 'whoAmI' }
   | { readonly kind: 'multiRead'; readonly reads: readonly ReadSubRequest[] }
   | { readonly kind: 'local'; readonly err: number; readonly zxid: 'last' | number; readonly body?: Buffer }
   | { readonly kind: 'unimplemented' };
@@ -168,6 +169,7 @@ export function decodeRequest(type: number, r: JuteReader): Decoded {
       return { kind: 'multiRead', reads };
     }
     case OpCode.whoAmI:
+      return { kind: 'whoAmI' };
     case OpCode.createSession:
     case OpCode.deleteContainer:
       // Valid opcodes in 3.8 that this gateway does not serve (README.md): UNIMPLEMENTED.
