@@ -16,6 +16,7 @@ import { OpCode } from '../../../protocol/request/types.ts';
 import { connectFrame, exchange, requestFrame } from './testing/raw.ts';
 import type { Message, NodeId } from '../../../protocol/contract.ts';
 import type { ServerPort } from './gateway.ts';
+import { startMemoryEnsemble } from './testing/memoryEnsemble.ts';
 import { startSingleServer, type SingleServerOptions } from './testing/singleServer.ts';
 
 const FUZZ_MS = Number(process.env['ZABSIM_WIRE_FUZZ_MS'] ?? 3000);
@@ -115,8 +116,21 @@ interface Verdict {
 }
 
 /** One fuzz run against a fresh served server; what went wrong, in words (empty = all held). */
-async function fuzzRun(opts: SingleServerOptions, ms: number, seed: string): Promise<Verdict> {
+/** A served server or ensemble: the good client uses the first port, fuzzers pick any. */
+interface Target {
+  readonly host: string;
+  readonly ports: readonly number[];
+  stop(): Promise<void>;
+}
+
+async function single(opts: SingleServerOptions): Promise<Target> {
   const s = await startSingleServer({ ...opts, listen: { sessionlessTimeoutMs: 1000 } });
+  return { host: s.host, ports: [s.port], stop: () => s.stop() };
+}
+
+async function fuzzRun(start: () => Promise<Target>, ms: number, seed: string): Promise<Verdict> {
+  const t = await start();
+  const s = { host: t.host, port: t.ports[0]! };
   const problems: string[] = [];
   const rng = seedrandom(seed);
   const base = seeds();
@@ -130,7 +144,7 @@ async function fuzzRun(opts: SingleServerOptions, ms: number, seed: string): Pro
     const until = Date.now() + ms;
     const fuzzers = Array.from({ length: FUZZERS }, async () => {
       while (Date.now() < until) {
-        await exchange(s.port, fuzzChunks(rng, base), 50 + int(rng, 200));
+        await exchange(t.ports[int(rng, t.ports.length)]!, fuzzChunks(rng, base), 50 + int(rng, 200));
         sent++;
       }
     });
@@ -156,7 +170,7 @@ async function fuzzRun(opts: SingleServerOptions, ms: number, seed: string): Pro
     if (!good.closed) await good.closeSession();
     if ((await fourLetterWord(s.host, s.port, 'ruok')) !== 'imok') problems.push('ruok did not answer imok');
   } finally {
-    await s.stop();
+    await t.stop();
   }
   return { problems, sent, acked: acked.length, worstMs };
 }
@@ -185,14 +199,23 @@ const dropEveryoneOnClose = (inner: ServerPort): ServerPort => {
 
 describe('wire fuzz', () => {
   it(`${FUZZERS} connections of random and mutated packets for ${FUZZ_MS} ms: a good client is served, no acknowledged write is lost`, async () => {
-    const v = await fuzzRun({}, FUZZ_MS, SEED);
+    const v = await fuzzRun(() => single({}), FUZZ_MS, SEED);
     expect(v.problems).toEqual([]);
     expect(v.sent).toBeGreaterThan(FUZZERS);
     expect(v.acked).toBeGreaterThan(10);
   }, 60_000 + FUZZ_MS);
 
+  it(`the same against a 3-server ensemble (fuzzers on every server, the good client on the first) for ${FUZZ_MS} ms`, async () => {
+    const v = await fuzzRun(async () => {
+      const e = await startMemoryEnsemble(3, { listen: { sessionlessTimeoutMs: 1000 } });
+      return { host: e.host, ports: e.ports, stop: () => e.stop() };
+    }, FUZZ_MS, SEED);
+    expect(v.problems).toEqual([]);
+    expect(v.acked).toBeGreaterThan(10);
+  }, 60_000 + FUZZ_MS);
+
   it('fails a planted defect: a server that drops every client when one connection goes', async () => {
-    const v = await fuzzRun({ wrap: dropEveryoneOnClose }, 1000, SEED);
+    const v = await fuzzRun(() => single({ wrap: dropEveryoneOnClose }), 1000, SEED);
     expect(v.problems.some((p) => p.startsWith('the good client was not served'))).toBe(true);
   }, 60_000);
 });

@@ -399,8 +399,14 @@ class Connection {
     const early = this.early;
     this.early = [];
     for (const f of early) {
-      if (this.phase !== 'connected') return;
-      this.onRequestFrame(f);
+      if (this.isClosed()) return;
+      // Outside onData's guard: the session may be established long after these frames came.
+      try {
+        this.onRequestFrame(f);
+      } catch (e) {
+        if (e instanceof JuteDecodeError) return this.destroy();
+        throw e;
+      }
     }
   }
 
