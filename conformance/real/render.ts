@@ -19,8 +19,8 @@ export class Normalizer {
 
   /**
    * A zxid relative to the run's base (1 = the run's first txn); 0 (before any txn) stays 0, and a
-   * zxid of a later epoch than the base counts from that epoch's start (a follower of a fresh
-   * ensemble reports 0x0 until its first txn, yet the txns it then applies are 0x1000000nn).
+   * zxid of a later epoch than the base counts from that epoch's start (a follower synced by DIFF
+   * reports 0x0 in a fresh ensemble until its first txn, yet the txns it then applies are 0x1000000nn).
    */
   zxid(z: bigint): number {
     if (z === 0n) return 0;
