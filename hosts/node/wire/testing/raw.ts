@@ -12,37 +12,63 @@ export interface Exchange {
   readonly closed: boolean;
 }
 
-/** Connects, writes each chunk, and collects until the server closes or `waitMs` passes. */
-export function exchange(port: number, chunks: readonly Buffer[], waitMs = 500): Promise<Exchange> {
+/**
+ * Connects, writes each chunk, and collects until the server closes or `waitMs` passes — or, with
+ * `untilFrames`, until that many frames came (then `settleMs` more, to see a close that follows).
+ */
+export function exchange(
+  port: number,
+  chunks: readonly Buffer[],
+  waitMs = 500,
+  untilFrames?: number | ((frames: Buffer[]) => boolean),
+  settleMs = 150,
+): Promise<Exchange> {
+  const enough = (all: Buffer): boolean =>
+    untilFrames === undefined ? false : typeof untilFrames === 'number' ? splitFrames(all).length >= untilFrames : untilFrames(splitFrames(all));
   return new Promise((resolve) => {
     const sock = net.connect({ host: '127.0.0.1', port });
     const got: Buffer[] = [];
     let closed = false;
+    let finished = false;
     const done = (): void => {
+      if (finished) return;
+      finished = true;
       clearTimeout(timer);
       sock.destroy();
       const all = Buffer.concat(got);
-      const frames: Buffer[] = [];
-      let i = 0;
-      while (i + 4 <= all.length) {
-        const len = all.readInt32BE(i);
-        if (len < 0 || i + 4 + len > all.length) break;
-        frames.push(all.subarray(i + 4, i + 4 + len));
-        i += 4 + len;
-      }
-      resolve({ frames, text: all.toString('utf8'), closed });
+      resolve({ frames: splitFrames(all), text: all.toString('utf8'), closed });
     };
     const timer = setTimeout(done, waitMs);
     sock.on('connect', () => {
       for (const c of chunks) sock.write(c);
     });
-    sock.on('data', (d) => got.push(d));
+    let settling = false;
+    sock.on('data', (d) => {
+      got.push(d);
+      if (settling || !enough(Buffer.concat(got))) return;
+      settling = true;
+      clearTimeout(timer);
+      setTimeout(done, settleMs);
+    });
     sock.on('error', () => {});
     sock.on('close', () => {
       closed = true;
       done();
     });
   });
+}
+
+/** Whole length-prefixed frames (without their prefix); a partial tail is dropped. */
+function splitFrames(all: Buffer): Buffer[] {
+  const frames: Buffer[] = [];
+  let i = 0;
+  while (i + 4 <= all.length) {
+    const len = all.readInt32BE(i);
+    if (len < 0 || i + 4 + len > all.length) break;
+    frames.push(all.subarray(i + 4, i + 4 + len));
+    i += 4 + len;
+  }
+  return frames;
 }
 
 /** A ConnectRequest frame (with the trailing readOnly flag unless `oldClient`). */
