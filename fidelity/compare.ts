@@ -37,6 +37,9 @@ async function observe(c: Cluster, s: Situation): Promise<{ seen: Observed; skew
 
 export function judge(s: Situation, real: Observed, sim: Observed): Row[] {
   const rows: Row[] = [];
+  for (const field of Object.keys(real.info ?? {})) {
+    rows.push({ situation: s.name, field, real: real.info![field]!, sim: sim.info?.[field] ?? '(missing)', verdict: 'shown, not judged', ok: true });
+  }
   for (const field of Object.keys(real.exact)) {
     const r = real.exact[field]!;
     const m = sim.exact[field] ?? '(missing)';

@@ -18,6 +18,9 @@ export class SimCluster implements Cluster {
   private readonly paused = new Set<number>();
 
   private startCall = 0;
+  /** Servers whose (skew-delayed) start has not happened yet: on the real side their JVMs run
+   *  already, so nothing counts as serving until they are up too. */
+  private readonly pending = new Set<number>();
 
   /** `skews`: the real side's start-up skew per `start` call, replayed in order. */
   constructor(seed: number, cfg: Partial<QuorumConfig> = {}, private readonly skews: readonly (readonly number[] | undefined)[] = []) {
@@ -34,11 +37,18 @@ export class SimCluster implements Cluster {
     for (const id of ids) {
       const off = offsetsMs?.[id - 1] ?? 0;
       if (off <= 0) this.c.sim.restart(`s${id}`);
-      else this.c.sim.after(Math.round(off * 1000), (sim) => sim.restart(`s${id}`));
+      else {
+        this.pending.add(id);
+        this.c.sim.after(Math.round(off * 1000), (sim) => {
+          this.pending.delete(id);
+          sim.restart(`s${id}`);
+        });
+      }
     }
   }
 
   private serving(): number | null {
+    if (this.pending.size > 0) return null;
     const up = this.c.serverIds.filter((s) => this.c.sim.isUp(s) && !this.paused.has(Number(s.slice(1))));
     const leaders = up.filter((s) => this.c.server(s).status().role === 'LEADING' && this.c.server(s).isServing());
     if (leaders.length !== 1 || !up.every((s) => this.c.server(s).isServing())) return null;
