@@ -115,3 +115,203 @@ export function armTriggers(triggers: readonly Trigger[], servers: readonly Node
     }
   };
 }
+
+// ---------------------------------------------------------------- durability windows
+
+/**
+ * Durability windows (episode kind `window`): a short reactive story that puts servers inside the
+ * window where an acknowledgement or an epoch is durable but the txns it vouches for are not yet,
+ * crashes them there (the kernel keeps only a torn prefix of un-fsynced records), and restarts
+ * things so that a server with the lost txns can lead or be counted. Each window is one step of the
+ * protocol that a model checker schedules on its own; a crash at a uniform random time almost never
+ * lands in one.
+ *
+ * Both stories start alike, at `atMs`: cut off n−q voters (`lagging`, picked by `victim`) so the q
+ * others commit `lag` txns without them.
+ * - `syncEpoch` (the NEWLEADER window; ZOOKEEPER-3911, -4643, -4646): one lagging voter F stays cut
+ *   off; the other lagging voters reconnect, n−q of the up-to-date voters crash (D), F reconnects: F
+ *   and the q−1 voters left form the next epoch and F is synced by DIFF with committed txns it
+ *   lacks. F is crashed at its fault point `learner.afterCurrentEpoch` (its new currentEpoch is
+ *   durable; in 3.8's order its synced txns already are, with the bugs they are not), the q−1 voters
+ *   (they hold the txns) at that instant; F and D restart `gap` later (F + D is a quorum for odd n,
+ *   and F's newer currentEpoch wins), the q−1 voters 5 s after that.
+ * - `commit` (the proposal window; ackBeforeFsync): at the `lag`-th commit (a proposal z reached its
+ *   ack quorum among the q connected voters), crash the leader and every voter whose log holds z
+ *   un-fsynced (3.8 acks only after the fsync, so these are voters whose ack was not needed — or,
+ *   with the bug, acks that left early); reconnect the lagging voters (they lack z); restart the
+ *   crashed voters `gap` later, the leader 5 s after that.
+ *
+ * Every step is a kernel fault (isolate, uncut, crash, restart, a scripted fault point) after a
+ * `note` record naming the window, so the trace tells the story; `fired` lists the steps a run
+ * reached (the zoo prints how many runs reached each window).
+ */
+export const WINDOWS = ['syncEpoch', 'commit'] as const;
+export type WindowName = (typeof WINDOWS)[number];
+
+export interface WindowStory {
+  readonly on: WindowName;
+  readonly afterUs: number;
+  /** Which voters lag (rotation start, modulo the voters); `syncEpoch` crashes the first of them. */
+  readonly victim: number;
+  /** Commits by the connected voters before the window (1–3). */
+  readonly lag: number;
+  /** Restart gap (µs) after the window crash. */
+  readonly gapUs: number;
+}
+
+/** The holders of what the crashed servers lost restart this long after them. */
+const HOLDER_DELAY_US = 5_000_000;
+
+export function windowOf(ep: Episode): WindowStory {
+  return {
+    on: WINDOWS[ep.b % WINDOWS.length]!,
+    afterUs: ep.atMs * MS,
+    victim: ep.a,
+    lag: 1 + (Math.floor(ep.b / WINDOWS.length) % 3),
+    gapUs: (1 + (ep.forMs % 500)) * MS,
+  };
+}
+
+export function describeWindow(w: WindowStory): string {
+  const start = `after ${(w.afterUs / 1e6).toFixed(3)}s: n−q voters from #${w.victim} miss ${w.lag} commits`;
+  return w.on === 'syncEpoch'
+    ? `${start}; the first is synced into the next epoch and crashed at learner.afterCurrentEpoch with its quorum; it restarts ${w.gapUs / 1000} ms later`
+    : `${start}; at that commit crash the leader and the voters holding it un-fsynced; they restart ${w.gapUs / 1000} ms later, the leader 5 s after`;
+}
+
+type Stage =
+  | { readonly s: 'armed' }
+  | { readonly s: 'lagging'; readonly lagging: readonly string[]; commits: number }
+  /** commit: waiting for a follower's ACK of a proposal it has not fsynced (then it is crashed). */
+  | { readonly s: 'acking'; readonly lagging: readonly string[] }
+  /** commit: the early acker crashed; waiting for the leader to commit that zxid. */
+  | { readonly s: 'committing'; readonly lagging: readonly string[]; readonly acker: string; readonly zxid: number }
+  | { readonly s: 'done' };
+
+export interface ArmedWindows {
+  readonly sink: (r: TraceRecord) => void;
+  /** `name:step` for every window step the run reached (`…:crash` = it crashed inside the window). */
+  readonly fired: string[];
+}
+
+function reconnect(k: Simulation, node: NodeId): void {
+  for (const o of k.nodeIds()) {
+    if (o === node) continue;
+    k.uncut(node, o);
+    k.uncut(o, node);
+  }
+}
+
+/** Whether `node`'s log holds `zxid` appended but not yet fsynced. */
+function unsynced(k: Simulation, node: NodeId, zxid: number): boolean {
+  const d = k.disk(node);
+  for (let j = d.durableLen; j < d.log.length; j++) if ((d.log[j] as { zxid?: number }).zxid === zxid) return true;
+  return false;
+}
+
+/**
+ * Arms the durability windows of a run over its voters (participants; observers are left alone).
+ * `untilUs`: nothing starts from then on, and restarts are capped there (the heal restarts anyway).
+ */
+export function armWindows(stories: readonly WindowStory[], voters: readonly NodeId[], untilUs: number, sim: () => Simulation): ArmedWindows | undefined {
+  if (stories.length === 0) return undefined;
+  const n = voters.length;
+  const q = Math.floor(n / 2) + 1;
+  const fired: string[] = [];
+  const stages: Stage[] = stories.map(() => ({ s: 'armed' }));
+  const cap = (t: number): number => Math.min(t, untilUs);
+  const sink = (r: TraceRecord): void => {
+    if (r.t >= untilUs) return;
+    for (let i = 0; i < stories.length; i++) {
+      const w = stories[i]!;
+      const st = stages[i]!;
+      if (st.s === 'done' || r.t < w.afterUs) continue;
+      const s = sim();
+      if (st.s === 'armed') {
+        const start = w.victim % n;
+        const lagging = [...voters.slice(start), ...voters.slice(0, start)].slice(0, n - q);
+        stages[i] = { s: 'lagging', lagging, commits: 0 };
+        fired.push(`${w.on}:isolate`);
+        s.at(r.t, (k) => {
+          k.note(`window ${w.on}: cut off ${lagging.join(', ')} until ${w.lag} commits`);
+          for (const v of lagging) k.isolate(v);
+        });
+        continue;
+      }
+      if (st.s === 'acking') {
+        // An ACK of a proposal: when the step is over, is that zxid still un-fsynced on the sender?
+        if (!(r.ev === 'send' && r['type'] === 'ACK' && voters.includes(r.node) && voters.includes(r['to'] as string))) continue;
+        const zxid = (r['msg'] as { zxid?: number } | undefined)?.zxid;
+        if (zxid === undefined || counterOf(zxid) === 0) continue;
+        const acker = r.node;
+        s.at(r.t, (k) => {
+          if (stages[i] !== st || !k.isUp(acker) || !unsynced(k, acker, zxid)) return;
+          stages[i] = { s: 'committing', lagging: st.lagging, acker, zxid };
+          fired.push('commit:ackBeforeFsync');
+          k.note(`window commit: ${acker} acked ${zxid.toString(16)} before its fsync; crash it`);
+          k.crash(acker);
+        });
+        continue;
+      }
+      if (!(r.ev === 'trace' && r['event'] === 'commit' && voters.includes(r.node) && !st.lagging.includes(r.node))) continue;
+      if (st.s === 'committing') {
+        if ((r['data'] as { zxid: number }).zxid !== st.zxid) continue;
+        stages[i] = { s: 'done' };
+        const { lagging, acker, zxid } = st;
+        const leader = r.node;
+        fired.push('commit:crash');
+        s.at(r.t, (k) => {
+          const holders = voters.filter((v) => v !== leader && k.isUp(v) && unsynced(k, v, zxid));
+          k.note(`window commit: ${leader} committed ${zxid.toString(16)}; crash it${holders.length ? ` and ${holders.join(', ')} (not fsynced)` : ''}; reconnect ${lagging.join(', ')}`);
+          k.crash(leader);
+          for (const v of holders) k.crash(v);
+          for (const v of lagging) reconnect(k, v);
+          k.at(cap(r.t + w.gapUs), (k2) => {
+            for (const v of [acker, ...holders]) if (!k2.isUp(v)) k2.restart(v);
+          });
+          k.at(cap(r.t + w.gapUs + HOLDER_DELAY_US), (k2) => {
+            if (!k2.isUp(leader)) k2.restart(leader);
+          });
+        });
+        continue;
+      }
+      if (++st.commits < w.lag) continue;
+      stages[i] = { s: 'done' };
+      const { lagging } = st;
+      const leader = r.node;
+      if (w.on === 'commit') {
+        stages[i] = { s: 'acking', lagging };
+        fired.push('commit:lagged');
+        continue;
+      }
+      // syncEpoch: F = the first lagging voter; the others come back, D = n−q up-to-date voters crash.
+      const f = lagging[0]!;
+      const upToDate = voters.filter((v) => !lagging.includes(v));
+      const down = upToDate.slice(0, n - q);
+      fired.push('syncEpoch:lagged');
+      s.at(r.t, (k) => {
+        k.note(`window syncEpoch: crash ${down.join(', ')}; reconnect ${lagging.join(', ')}; crash ${f} at learner.afterCurrentEpoch`);
+        for (const d of down) k.crash(d);
+        for (const v of lagging) reconnect(k, v);
+        k.crashAtPoint({
+          point: 'learner.afterCurrentEpoch',
+          node: f,
+          onFire: () => {
+            fired.push('syncEpoch:crash');
+            const t = k.now;
+            const holders = voters.filter((v) => v !== f && !down.includes(v) && k.isUp(v));
+            k.note(`window syncEpoch: ${f} crashed at its new epoch; crash ${holders.join(', ') || 'nobody'}`);
+            for (const h of holders) k.crash(h);
+            k.at(cap(t + w.gapUs), (k2) => {
+              for (const v of [f, ...down]) if (!k2.isUp(v)) k2.restart(v);
+            });
+            k.at(cap(t + w.gapUs + HOLDER_DELAY_US), (k2) => {
+              for (const h of holders) if (!k2.isUp(h)) k2.restart(h);
+            });
+          },
+        });
+      });
+    }
+  };
+  return { sink, fired };
+}
