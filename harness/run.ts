@@ -37,7 +37,8 @@ export interface RunResult {
   readonly clientOps: number;
   /** The trace, when asked for (`keepTrace`). */
   readonly trace?: readonly TraceRecord[];
-  /** The durability-window steps the run reached (`triggers.ts` armWindows; empty without windows). */
+  /** The targeted-crash steps the run reached (`triggers.ts`: `newLeaderAck:fired`, `…:inFsync`,
+   *  durability windows `syncEpoch:crash`, `commit:crash`…; empty without such episodes). */
   readonly windows: readonly string[];
   /** Set when the run hit a bound and was cut there (its failures then include `Budget`). */
   readonly budget?: { readonly kind: 'events' | 'records'; readonly limit: number; readonly atUs: number };
@@ -80,7 +81,7 @@ export function runCase(c: Case, opts: RunOptions = {}): RunResult {
   const e = c.ensemble;
   const { servers: serverIds } = caseNodes(c);
   let simRef: Simulation | undefined;
-  const sink = armTriggers(
+  const triggers = armTriggers(
     c.faults.filter((f) => f.kind === 'crashAfter').map(triggerOf),
     serverIds,
     c.windowMs * MS,
@@ -90,9 +91,9 @@ export function runCase(c: Case, opts: RunOptions = {}): RunResult {
     c.faults.filter((f) => f.kind === 'window').map(windowOf),
     serverIds.slice(0, e.servers),
     c.windowMs * MS,
-    () => simRef!,
+    () => simRef,
   );
-  const sinks = [sink, windows?.sink].filter((f) => f !== undefined);
+  const sinks = [triggers?.sink, windows?.sink].filter((f) => f !== undefined);
   const traceSink = sinks.length === 2 ? (r: TraceRecord) => (sinks[0]!(r), sinks[1]!(r)) : sinks[0];
   const ens = Ensemble.simulate({
     servers: e.servers,
@@ -202,7 +203,7 @@ export function runCase(c: Case, opts: RunOptions = {}): RunResult {
     probeAckUs,
     records: records.length,
     clientOps: actors.reduce((s, a) => s + a.ops, 0),
-    windows: windows?.fired ?? [],
+    windows: [...(triggers?.fired ?? []), ...(windows?.fired ?? [])],
     ...(opts.keepTrace ? { trace: records } : {}),
   };
 }

@@ -12,6 +12,7 @@
  * react to trace records, which are part of the run's deterministic history.
  */
 import type { NodeId } from '../protocol/contract.ts';
+import { META_CURRENT } from '../protocol/server/peer.ts';
 import { counterOf } from '../protocol/zxid.ts';
 import type { Simulation, TraceRecord } from '../sim/index.ts';
 import type { Episode } from './case.ts';
@@ -77,14 +78,17 @@ function match(on: TriggerName, r: TraceRecord, servers: ReadonlySet<string>): [
 }
 
 /**
- * Arms the triggers of a run; returns the trace sink that watches for them. `untilUs`: triggers not
- * fired by then are dropped (the liveness phase is fault-free).
+ * Arms the triggers of a run; returns the trace sink that watches for them and the list of what
+ * fired (`on:fired`, and `on:inFsync` when the emitter had un-fsynced log records as it crashed: the
+ * crash landed inside an fsync). `untilUs`: triggers not fired by then are dropped (the liveness
+ * phase is fault-free).
  */
-export function armTriggers(triggers: readonly Trigger[], servers: readonly NodeId[], untilUs: number, sim: () => Simulation): ((r: TraceRecord) => void) | undefined {
+export function armTriggers(triggers: readonly Trigger[], servers: readonly NodeId[], untilUs: number, sim: () => Simulation): Armed | undefined {
   if (triggers.length === 0) return undefined;
   const set = new Set(servers);
   const armed = [...triggers];
-  return (r) => {
+  const fired: string[] = [];
+  const sink = (r: TraceRecord): void => {
     if (armed.length === 0 || r.t >= untilUs) return;
     for (let i = 0; i < armed.length; i++) {
       const t = armed[i]!;
@@ -103,7 +107,9 @@ export function armTriggers(triggers: readonly Trigger[], servers: readonly Node
       }
       const s = sim();
       const at = r.t + t.delayUs;
+      fired.push(`${t.on}:fired`);
       s.at(at, (k) => {
+        if (k.isUp(victims[0]!) && k.disk(victims[0]!).durableLen < k.disk(victims[0]!).log.length) fired.push(`${t.on}:inFsync`);
         for (const v of victims) if (k.isUp(v)) k.crash(v);
       });
       const order = t.reverse ? [...victims].reverse() : victims;
@@ -114,6 +120,7 @@ export function armTriggers(triggers: readonly Trigger[], servers: readonly Node
       );
     }
   };
+  return { sink, fired };
 }
 
 // ---------------------------------------------------------------- durability windows
@@ -188,7 +195,7 @@ type Stage =
   | { readonly s: 'committing'; readonly lagging: readonly string[]; readonly acker: string; readonly zxid: number }
   | { readonly s: 'done' };
 
-export interface ArmedWindows {
+export interface Armed {
   readonly sink: (r: TraceRecord) => void;
   /** `name:step` for every window step the run reached (`…:crash` = it crashed inside the window). */
   readonly fired: string[];
@@ -202,6 +209,11 @@ function reconnect(k: Simulation, node: NodeId): void {
   }
 }
 
+function currentEpochOf(k: Simulation, node: NodeId): number {
+  const e = k.disk(node).meta[META_CURRENT];
+  return typeof e === 'number' ? e : 0;
+}
+
 /** Whether `node`'s log holds `zxid` appended but not yet fsynced. */
 function unsynced(k: Simulation, node: NodeId, zxid: number): boolean {
   const d = k.disk(node);
@@ -213,21 +225,30 @@ function unsynced(k: Simulation, node: NodeId, zxid: number): boolean {
  * Arms the durability windows of a run over its voters (participants; observers are left alone).
  * `untilUs`: nothing starts from then on, and restarts are capped there (the heal restarts anyway).
  */
-export function armWindows(stories: readonly WindowStory[], voters: readonly NodeId[], untilUs: number, sim: () => Simulation): ArmedWindows | undefined {
+export function armWindows(stories: readonly WindowStory[], voters: readonly NodeId[], untilUs: number, sim: () => Simulation | undefined): Armed | undefined {
   if (stories.length === 0) return undefined;
   const n = voters.length;
   const q = Math.floor(n / 2) + 1;
   const fired: string[] = [];
+  // One story at a time, in time order (two at once would cut off too many voters for a quorum).
+  const order = stories.map((_, i) => i).sort((x, y) => stories[x]!.afterUs - stories[y]!.afterUs || x - y);
   const stages: Stage[] = stories.map(() => ({ s: 'armed' }));
+  let cur = 0;
   const cap = (t: number): number => Math.min(t, untilUs);
+  const isCommit = (r: TraceRecord): boolean => r.ev === 'trace' && r['event'] === 'commit' && voters.includes(r.node);
   const sink = (r: TraceRecord): void => {
     if (r.t >= untilUs) return;
-    for (let i = 0; i < stories.length; i++) {
+    while (cur < order.length && stages[order[cur]!]!.s === 'done') cur++;
+    if (cur < order.length) {
+      const i = order[cur]!;
       const w = stories[i]!;
       const st = stages[i]!;
-      if (st.s === 'done' || r.t < w.afterUs) continue;
+      if (st.s === 'done' || r.t < w.afterUs) return;
       const s = sim();
+      if (s === undefined) return; // records of the simulation's construction (boot)
       if (st.s === 'armed') {
+        // Start while the workload writes: at the first commit after atMs.
+        if (!isCommit(r)) return;
         const start = w.victim % n;
         const lagging = [...voters.slice(start), ...voters.slice(0, start)].slice(0, n - q);
         stages[i] = { s: 'lagging', lagging, commits: 0 };
@@ -236,13 +257,13 @@ export function armWindows(stories: readonly WindowStory[], voters: readonly Nod
           k.note(`window ${w.on}: cut off ${lagging.join(', ')} until ${w.lag} commits`);
           for (const v of lagging) k.isolate(v);
         });
-        continue;
+        return;
       }
       if (st.s === 'acking') {
         // An ACK of a proposal: when the step is over, is that zxid still un-fsynced on the sender?
-        if (!(r.ev === 'send' && r['type'] === 'ACK' && voters.includes(r.node) && voters.includes(r['to'] as string))) continue;
+        if (!(r.ev === 'send' && r['type'] === 'ACK' && voters.includes(r.node) && voters.includes(r['to'] as string))) return;
         const zxid = (r['msg'] as { zxid?: number } | undefined)?.zxid;
-        if (zxid === undefined || counterOf(zxid) === 0) continue;
+        if (zxid === undefined || counterOf(zxid) === 0) return;
         const acker = r.node;
         s.at(r.t, (k) => {
           if (stages[i] !== st || !k.isUp(acker) || !unsynced(k, acker, zxid)) return;
@@ -251,11 +272,11 @@ export function armWindows(stories: readonly WindowStory[], voters: readonly Nod
           k.note(`window commit: ${acker} acked ${zxid.toString(16)} before its fsync; crash it`);
           k.crash(acker);
         });
-        continue;
+        return;
       }
-      if (!(r.ev === 'trace' && r['event'] === 'commit' && voters.includes(r.node) && !st.lagging.includes(r.node))) continue;
+      if (!(r.ev === 'trace' && r['event'] === 'commit' && voters.includes(r.node) && !st.lagging.includes(r.node))) return;
       if (st.s === 'committing') {
-        if ((r['data'] as { zxid: number }).zxid !== st.zxid) continue;
+        if ((r['data'] as { zxid: number }).zxid !== st.zxid) return;
         stages[i] = { s: 'done' };
         const { lagging, acker, zxid } = st;
         const leader = r.node;
@@ -273,16 +294,16 @@ export function armWindows(stories: readonly WindowStory[], voters: readonly Nod
             if (!k2.isUp(leader)) k2.restart(leader);
           });
         });
-        continue;
+        return;
       }
-      if (++st.commits < w.lag) continue;
+      if (++st.commits < w.lag) return;
       stages[i] = { s: 'done' };
       const { lagging } = st;
       const leader = r.node;
       if (w.on === 'commit') {
         stages[i] = { s: 'acking', lagging };
         fired.push('commit:lagged');
-        continue;
+        return;
       }
       // syncEpoch: F = the first lagging voter; the others come back, D = n−q up-to-date voters crash.
       const f = lagging[0]!;
@@ -299,8 +320,11 @@ export function armWindows(stories: readonly WindowStory[], voters: readonly Nod
           onFire: () => {
             fired.push('syncEpoch:crash');
             const t = k.now;
-            const holders = voters.filter((v) => v !== f && !down.includes(v) && k.isUp(v));
-            k.note(`window syncEpoch: ${f} crashed at its new epoch; crash ${holders.join(', ') || 'nobody'}`);
+            // Those whose durable currentEpoch is as new as F's would win the next election (they
+            // hold the txns): crash them too. The others (still syncing) stay up and vote for F.
+            const epoch = currentEpochOf(k, f);
+            const holders = voters.filter((v) => v !== f && !down.includes(v) && k.isUp(v) && currentEpochOf(k, v) >= epoch);
+            k.note(`window syncEpoch: ${f} crashed at its new epoch ${epoch}; crash ${holders.join(', ') || 'nobody'}`);
             for (const h of holders) k.crash(h);
             k.at(cap(t + w.gapUs), (k2) => {
               for (const v of [f, ...down]) if (!k2.isUp(v)) k2.restart(v);
