@@ -133,20 +133,22 @@ export function armTriggers(triggers: readonly Trigger[], servers: readonly Node
  * protocol that a model checker schedules on its own; a crash at a uniform random time almost never
  * lands in one.
  *
- * Both stories start alike, at `atMs`: cut off n−q voters (`lagging`, picked by `victim`) so the q
- * others commit `lag` txns without them.
- * - `syncEpoch` (the NEWLEADER window; ZOOKEEPER-3911, -4643, -4646): one lagging voter F stays cut
- *   off; the other lagging voters reconnect, n−q of the up-to-date voters crash (D), F reconnects: F
- *   and the q−1 voters left form the next epoch and F is synced by DIFF with committed txns it
- *   lacks. F is crashed at its fault point `learner.afterCurrentEpoch` (its new currentEpoch is
- *   durable; in 3.8's order its synced txns already are, with the bugs they are not), the q−1 voters
- *   (they hold the txns) at that instant; F and D restart `gap` later (F + D is a quorum for odd n,
- *   and F's newer currentEpoch wins), the q−1 voters 5 s after that.
- * - `commit` (the proposal window; ackBeforeFsync): at the `lag`-th commit (a proposal z reached its
- *   ack quorum among the q connected voters), crash the leader and every voter whose log holds z
- *   un-fsynced (3.8 acks only after the fsync, so these are voters whose ack was not needed — or,
- *   with the bug, acks that left early); reconnect the lagging voters (they lack z); restart the
- *   crashed voters `gap` later, the leader 5 s after that.
+ * Both stories start alike, at the first commit after `atMs` (while the workload writes): cut off
+ * n−q voters (`lagging`, picked by `victim`) so the q others commit `lag` txns without them. One
+ * story runs at a time (two would cut off too many voters for a quorum).
+ * - `syncEpoch` (the NEWLEADER window; ZOOKEEPER-3911, -4643, -4646): D = n−q of the up-to-date
+ *   voters crash and the lagging ones reconnect, so they and the q−(n−q) voters left form the next
+ *   epoch and F (the first lagging voter) is synced by DIFF with committed txns it lacks. F is
+ *   crashed at its fault point `learner.afterCurrentEpoch` (its new currentEpoch is durable; in
+ *   3.8's order its synced txns already are, with the bugs they are not, or only in the page
+ *   cache), and at that instant every other up voter whose durable currentEpoch is as new as F's
+ *   (they hold the txns and would win the election); F and D restart `gap` later (F's newer
+ *   currentEpoch wins), the others 5 s after that.
+ * - `commit` (the proposal window; ackBeforeFsync): wait for a follower's ACK of a proposal z that
+ *   is still un-fsynced on it when the step ends (3.8 acks only after the fsync, so with 3.8's
+ *   order this never happens), crash that follower at once; at the leader's commit of z, crash the
+ *   leader and any other voter holding z un-fsynced, reconnect the lagging voters (they lack z);
+ *   restart the crashed followers `gap` later, the leader 5 s after that.
  *
  * Every step is a kernel fault (isolate, uncut, crash, restart, a scripted fault point) after a
  * `note` record naming the window, so the trace tells the story; `fired` lists the steps a run
