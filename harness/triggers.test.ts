@@ -116,7 +116,7 @@ describe('durability windows', () => {
 
   it('commit: a follower whose ACK left before its fsync is crashed, then the leader at that commit; 3.8 never opens the window', () => {
     const ok = runCase(inWindow('commit'));
-    expect(ok.windows).toEqual(['commit:isolate', 'commit:lagged']);
+    expect(ok.windows).toEqual(['commit:isolate', 'commit:lagged', 'commit:fallback']);
     expect(ok.failures).toEqual([]);
     const r = runCase(inWindow('commit', { ackBeforeFsync: true }), { keepTrace: true });
     expect(r.windows).toEqual(['commit:isolate', 'commit:lagged', 'commit:ackBeforeFsync', 'commit:crash']);
