@@ -115,6 +115,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
             shrunkSteps: r.shrunkSteps,
             replay,
             command: r.command,
+            stats: r.stats,
           }),
         );
       } else {
@@ -124,6 +125,9 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         }
         const steps = r.steps === null ? '-' : `${r.steps}→${r.shrunkSteps ?? '?'}`;
         io.out(`${r.bug.padEnd(28)} ${r.jira.padEnd(15)} ${verdict(r).padEnd(13)} ${String(r.runs).padStart(6)} ${r.wallS.toFixed(1).padStart(7)}  ${(r.checker ?? (r.wrongChecker ? `(${r.wrongChecker})` : '-')).padEnd(23)} ${steps.padStart(8)}  ${replay ?? '-'}`);
+        const w = Object.entries(r.stats.windows).sort(([x], [y]) => (x < y ? -1 : 1));
+        if (w.length > 0 || r.stats.budgetRuns > 0)
+          io.out(`  ${w.map(([k, n]) => `${k} ${n}`).join(', ') || 'no window'} of ${r.runs} runs${r.stats.budgetRuns ? `; ${r.stats.budgetRuns} cut at their bound (${r.stats.budgetWallS.toFixed(1)} s)` : ''}`);
       }
     }
   } catch (e) {

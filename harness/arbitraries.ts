@@ -38,9 +38,9 @@ export const DEFAULT_SHAPE: CaseShape = { maxEpisodes: 12, maxClients: 6, minWin
  *  up to 16 episodes drawn from the run's own subset of fault kinds, targeted crashes included. */
 export const SWARM_SHAPE: CaseShape = { maxEpisodes: 16, maxClients: 6, minWindowMs: 3_000, maxWindowMs: 30_000, servers: [3, 4, 5, 6, 7], swarm: true };
 
-/** The episode kinds of default runs: every kernel fault (targeted `crashAfter` is swarm-only, so
+/** The episode kinds of default runs: every kernel fault (targeted `crashAfter` and `window` are swarm-only, so
  *  the default runs of a seed stay what they were). */
-export const DEFAULT_KINDS: readonly EpisodeKind[] = EPISODES.filter((k) => k !== 'crashAfter');
+export const DEFAULT_KINDS: readonly EpisodeKind[] = EPISODES.filter((k) => k !== 'crashAfter' && k !== 'window');
 
 export function ensembleArb(shape: CaseShape = DEFAULT_SHAPE): fc.Arbitrary<EnsembleSpec> {
   const weights = [6, 3, 1];
@@ -59,7 +59,7 @@ export function ensembleArb(shape: CaseShape = DEFAULT_SHAPE): fc.Arbitrary<Ense
  *  connections in this model) and clock faults less. */
 const KIND_WEIGHT: Readonly<Record<(typeof EPISODES)[number], number>> = {
   crash: 4, pause: 3, partition: 3, isolate: 3, oneWay: 2, clog: 2,
-  loss: 1, dup: 1, reorder: 1, delay: 1, skew: 1, jump: 1, slowDisk: 1, crashAfter: 4,
+  loss: 1, dup: 1, reorder: 1, delay: 1, skew: 1, jump: 1, slowDisk: 1, crashAfter: 4, window: 4,
 };
 
 export function episodeArb(nodes: number, windowMs: number, kinds: readonly EpisodeKind[] = DEFAULT_KINDS): fc.Arbitrary<Episode> {

@@ -43,6 +43,7 @@ export const EPISODES = [
   'jump', // clock jump on a (no undo)
   'slowDisk', // slow fsync window on a
   'crashAfter', // targeted: crash servers right after a protocol step, restart in order (triggers.ts)
+  'window', // targeted: a durability-window story, crash inside it and restart so the loser can lead (triggers.ts)
 ] as const;
 export type EpisodeKind = (typeof EPISODES)[number];
 

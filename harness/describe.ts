@@ -3,7 +3,7 @@ import { formatTime } from '../sim/index.ts';
 import type { Case } from './case.ts';
 import { caseNodes, type RunResult } from './run.ts';
 import { caseFaults } from './schedule.ts';
-import { describeTrigger, triggerOf } from './triggers.ts';
+import { describeTrigger, describeWindow, triggerOf, windowOf } from './triggers.ts';
 
 export function describeCase(c: Case): string[] {
   const e = c.ensemble;
@@ -25,6 +25,7 @@ export function describeCase(c: Case): string[] {
     out.push(`  ${formatTime(at)}  ${kind} ${JSON.stringify(rest)}`);
   }
   for (const f of c.faults) if (f.kind === 'crashAfter' && f.atMs < c.windowMs) out.push(`  trigger    ${describeTrigger(triggerOf(f))}`);
+  for (const f of c.faults) if (f.kind === 'window' && f.atMs < c.windowMs) out.push(`  window     ${describeWindow(windowOf(f))}`);
   return out;
 }
 

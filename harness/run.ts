@@ -15,7 +15,7 @@ import { Actor } from './actor.ts';
 import type { Case } from './case.ts';
 import { BUDGET } from './outcome.ts';
 import { caseFaults, healAll } from './schedule.ts';
-import { armTriggers, triggerOf } from './triggers.ts';
+import { armTriggers, armWindows, triggerOf, windowOf } from './triggers.ts';
 import type { Reply } from './recipes.ts';
 import { scheduleFaults } from '../sim/index.ts';
 
@@ -37,6 +37,9 @@ export interface RunResult {
   readonly clientOps: number;
   /** The trace, when asked for (`keepTrace`). */
   readonly trace?: readonly TraceRecord[];
+  /** The targeted-crash steps the run reached (`triggers.ts`: `newLeaderAck:fired`, `…:inFsync`,
+   *  durability windows `syncEpoch:crash`, `commit:crash`…; empty without such episodes). */
+  readonly windows: readonly string[];
   /** Set when the run hit a bound and was cut there (its failures then include `Budget`). */
   readonly budget?: { readonly kind: 'events' | 'records'; readonly limit: number; readonly atUs: number };
 }
@@ -78,12 +81,20 @@ export function runCase(c: Case, opts: RunOptions = {}): RunResult {
   const e = c.ensemble;
   const { servers: serverIds } = caseNodes(c);
   let simRef: Simulation | undefined;
-  const sink = armTriggers(
+  const triggers = armTriggers(
     c.faults.filter((f) => f.kind === 'crashAfter').map(triggerOf),
     serverIds,
     c.windowMs * MS,
     () => simRef!,
   );
+  const windows = armWindows(
+    c.faults.filter((f) => f.kind === 'window').map(windowOf),
+    serverIds.slice(0, e.servers),
+    c.windowMs * MS,
+    () => simRef,
+  );
+  const sinks = [triggers?.sink, windows?.sink].filter((f) => f !== undefined);
+  const traceSink = sinks.length === 2 ? (r: TraceRecord) => (sinks[0]!(r), sinks[1]!(r)) : sinks[0];
   const ens = Ensemble.simulate({
     servers: e.servers,
     observers: e.observers,
@@ -92,7 +103,7 @@ export function runCase(c: Case, opts: RunOptions = {}): RunResult {
     cfg: { tickTimeMs: e.tickTime, bugs: c.bugs ?? {} },
     client: { sessionTimeoutMs: e.sessionTimeoutMs },
     sim: {
-      trace: { hash: true, ...(sink ? { sink } : {}) },
+      trace: { hash: true, ...(traceSink ? { sink: traceSink } : {}) },
       ...(c.faultPoints === undefined
         ? {}
         : { faultPoints: { buggify: { ...c.faultPoints, untilUs: c.windowMs * MS, maxFires: 3, nodes: caseNodes(c).servers } } }),
@@ -192,6 +203,7 @@ export function runCase(c: Case, opts: RunOptions = {}): RunResult {
     probeAckUs,
     records: records.length,
     clientOps: actors.reduce((s, a) => s + a.ops, 0),
+    windows: [...(triggers?.fired ?? []), ...(windows?.fired ?? [])],
     ...(opts.keepTrace ? { trace: records } : {}),
   };
 }

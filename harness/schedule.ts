@@ -58,6 +58,7 @@ export function episodeFaults(ep: Episode, nodes: readonly NodeId[]): TimedFault
     case 'jump':
       return [{ at, kind: 'clockJump', node: a, ms: Math.round((2 * ep.x - 1) * 5_000) }];
     case 'crashAfter':
+    case 'window':
       // Not a timed fault: armed in run.ts, fired by a trace record (triggers.ts).
       return [];
     case 'slowDisk': {

@@ -49,8 +49,8 @@ export interface SearchOptions {
 /** A case's schedule length: the kernel fault events it expands to (faults and their undos). */
 export function scheduleLength(c: Case): number {
   const { servers, clients } = caseNodes(c);
-  // A trigger (crashAfter) counts as its crash and restart of the first server.
-  const triggers = c.faults.filter((f) => f.kind === 'crashAfter' && f.atMs < c.windowMs).length;
+  // A trigger (crashAfter, window) counts as its crash and restart of the first server.
+  const triggers = c.faults.filter((f) => (f.kind === 'crashAfter' || f.kind === 'window') && f.atMs < c.windowMs).length;
   return caseFaults(c.faults, [...servers, ...clients], c.windowMs).length + 2 * triggers;
 }
 
@@ -72,7 +72,7 @@ function safeRun(c: Case): RunResult {
   } catch (e) {
     const msg = (e instanceof Error ? e.message : String(e)).split('\n')[0]!;
     const failed = [{ name: 'Exception', ok: false, violations: [{ t: 0, message: msg, records: [] }] }];
-    return { hash: '', failures: ['Exception'], failed, checkers: 0, healedAtUs: c.windowMs * 1000, endUs: 0, probeAckUs: null, records: 0, clientOps: 0 };
+    return { hash: '', failures: ['Exception'], failed, checkers: 0, healedAtUs: c.windowMs * 1000, endUs: 0, probeAckUs: null, records: 0, clientOps: 0, windows: [] };
   }
 }
 

@@ -41,6 +41,26 @@ describe('bug zoo', () => {
     }
   }, 120_000);
 
+  it('the durability family (3911, 4646, 4643, ackBeforeFsync) is found by a durability checker in swarm runs (durability windows), and the shrunk case replays', () => {
+    // Caps: about twice the runs they take today at seed 1 (90, 90, 90, 2).
+    for (const [bug, maxRuns] of [
+      ['ackNewLeaderBeforeLogging', 180],
+      ['ackNewLeaderBeforeFsync', 180],
+      ['currentEpochBeforeLogging', 180],
+      ['ackBeforeFsync', 20],
+    ] as const) {
+      const e = zooEntry(bug)!;
+      const r = hunt(e, { ...quick, runs: 'swarm', seed: 1, maxRuns });
+      expect(r.found, bug).toBe(true);
+      expect(e.checkers).toContain(r.checker);
+      expect(r.runs).toBeLessThanOrEqual(maxRuns);
+      expect(Object.keys(r.stats.windows).some((w) => w.endsWith(':crash'))).toBe(true);
+      const again = runCase(r.shrunk!);
+      expect(again.hash).toBe(r.shrunkHash);
+      expect(again.failures.some((f) => e.checkers.includes(f))).toBe(true);
+    }
+  }, 180_000);
+
   it('a bug caught only by another checker is "found by the wrong checker", not found', () => {
     const e = { ...zooEntry('keepUncommittedOnLooking')!, checkers: ['TimelyExpiry'] };
     const r = hunt(e, { ...quick, seed: 1, maxRuns: 40 });

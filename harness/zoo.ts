@@ -88,6 +88,16 @@ export interface ZooResult {
   readonly shrunkHash: string | null;
   /** A self-contained replay command (`npm run replay -- --case … --expect …`). */
   readonly command: string | null;
+  /** Hunt statistics: in how many runs each durability-window step was reached (`triggers.ts`
+   *  armWindows: `syncEpoch:crash` = a server was crashed inside that window), and how many runs
+   *  were cut at their bound (`Budget`) and the wall seconds they took. */
+  readonly stats: HuntStats;
+}
+
+export interface HuntStats {
+  readonly windows: Readonly<Record<string, number>>;
+  readonly budgetRuns: number;
+  readonly budgetWallS: number;
 }
 
 function safeRun(c: Case): RunResult | null {
@@ -107,12 +117,19 @@ export function hunt(e: ZooEntry, o: HuntOptions): ZooResult {
   const deadline = started + o.budgetS * 1000;
   let wrong: string | null = null;
   let runs = 0;
+  const windows: Record<string, number> = {};
+  let budgetRuns = 0;
+  let budgetMs = 0;
+  const stats = (): HuntStats => ({ windows, budgetRuns, budgetWallS: budgetMs / 1000 });
   const base = { bug: e.bug, jira: e.jira };
   while (Date.now() < deadline && (o.maxRuns === undefined || runs < o.maxRuns)) {
     const caseSeed = (o.seed + runs) % 2 ** 31;
     runs++;
     const c = fc.sample(arb, { seed: caseSeed, numRuns: 1 })[0]!;
+    const runStart = Date.now();
     const r = safeRun(c);
+    for (const w of new Set(r?.windows ?? [])) windows[w] = (windows[w] ?? 0) + 1;
+    if (r?.budget) (budgetRuns++, (budgetMs += Date.now() - runStart));
     const failures = r === null ? ['Exception'] : r.failures;
     const hit = failures.find((f) => e.checkers.includes(f));
     if (hit === undefined) {
@@ -136,6 +153,7 @@ export function hunt(e: ZooEntry, o: HuntOptions): ZooResult {
       shrunk: f?.shrunk ?? null,
       shrunkHash: f?.result.hash ?? null,
       command: f ? replayCommand(f.shrunk, f.result.hash) : null,
+      stats: stats(),
     };
   }
   return {
@@ -152,5 +170,6 @@ export function hunt(e: ZooEntry, o: HuntOptions): ZooResult {
     shrunk: null,
     shrunkHash: null,
     command: null,
+    stats: stats(),
   };
 }
