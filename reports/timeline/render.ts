@@ -13,6 +13,11 @@ import { pack } from './pack.ts';
 import { CATEGORIES } from './categories.ts';
 import { secs } from './names.ts';
 import { narrateLines } from '../narrate.ts';
+import { episodes } from './episodes.ts';
+import type { Episodes } from './episodes.ts';
+import { toHappenings } from './records.ts';
+import { resolveLesson } from './lesson.ts';
+import type { LessonSpec, PackedStep } from './lesson.ts';
 
 export interface TimelineOptions {
   readonly title: string;
@@ -22,6 +27,8 @@ export interface TimelineOptions {
   readonly servers?: readonly string[];
   /** Message categories hidden at first (the reader can tick them on). Default: `ping`. */
   readonly hidden?: readonly string[];
+  /** Framed steps with one sentence each, shown in a step bar (`lesson.ts`). */
+  readonly lesson?: LessonSpec;
 }
 
 let assets: { css: string; js: string } | undefined;
@@ -39,6 +46,14 @@ function esc(s: string): string {
 
 function verdictsHtml(vs: readonly Verdict[]): string {
   if (vs.length === 0) return '<span class="meta">no checker verdicts attached</span>';
+  // All green: one line (the lanes need the room); the names stay one click away.
+  if (vs.every((v) => v.ok)) {
+    return `<details class="all-ok"><summary><span class="verdict ok"><span class="mark">✓</span>all ${vs.length} checkers pass</span></summary>${verdictList(vs)}</details>`;
+  }
+  return verdictList(vs);
+}
+
+function verdictList(vs: readonly Verdict[]): string {
   return vs
     .map((v, vi) => {
       const items = v.violations
@@ -65,14 +80,32 @@ function legendHtml(): string {
   return `<b>States</b> ${states} <b>Marks</b> ${glyphs}`;
 }
 
+/** The lesson's step bar: the sentence of the current step, and the way to the next one. */
+function lessonHtml(l: { title: string; steps: readonly PackedStep[] }): string {
+  return `<section id="lesson"><b>Lesson: ${esc(l.title)}</b> <button id="lesson-prev">◀</button> <span id="lesson-n">step 0 of ${l.steps.length}</span> <button id="lesson-next">next step ▶</button> <span id="lesson-text">Press “next step” to begin.</span></section>`;
+}
+
+/** The elections as buttons: a click frames the election and shows its ballot. */
+function electionsHtml(ep: Episodes): string {
+  if (ep.elections.length === 0) return '';
+  const bs = ep.elections.map((e, k) => `<button class="election" data-e="${k}" title="${esc(e.why)}">${e.n} · ${esc(e.title)}</button>`).join(' ');
+  return `<span id="elections">elections: ${bs}</span>`;
+}
+
 /** The narration as a clickable list: a student reads the story, a click puts the cursor there. */
-function storyHtml(trace: readonly TraceRecord[], model: Model): string {
+function storyHtml(trace: readonly TraceRecord[], model: Model, ep: Episodes): string {
   const MAX = 400;
   const lines = narrateLines(trace, { verdicts: model.verdicts, model });
   if (lines.length === 0) return '';
+  // An election's lines (why it was won, how the votes moved) select that election.
+  const electionOf = (l: { t: number; text: string }): string => {
+    if (!/ elected leader of epoch |^votes switched:| wins the election /.test(l.text)) return '';
+    const k = ep.elections.findIndex((e) => e.t1 === l.t);
+    return k >= 0 ? ` data-e="${k}"` : '';
+  };
   const items = lines
     .slice(0, MAX)
-    .map((l) => `<li data-t="${l.t}"${l.text.startsWith('CHECK FAILED') ? ' class="bad"' : ''}><span class="when">t=${secs(l.t)}</span> ${esc(l.text)}</li>`)
+    .map((l) => `<li data-t="${l.t}"${electionOf(l)}${l.text.startsWith('CHECK FAILED') ? ' class="bad"' : ''}><span class="when">t=${secs(l.t)}</span> ${esc(l.text)}</li>`)
     .join('');
   const more = lines.length > MAX ? `<li class="meta">… ${lines.length - MAX} more</li>` : '';
   return `<section id="story"><h2>What happened (click a line to go there)</h2><ol>${items}${more}</ol></section>`;
@@ -83,7 +116,9 @@ export function renderTimeline(trace: readonly TraceRecord[], options: TimelineO
   const model = buildModel(trace, { verdicts: options.verdicts ?? [], servers: options.servers ?? [] });
   const lay = layout(model.lanes);
   const seed = options.seed === undefined ? null : String(options.seed);
-  const data = pack(model, lay, options.title, seed);
+  const ep = episodes(toHappenings(trace), model.lanes);
+  const lesson = options.lesson ? resolveLesson(options.lesson, ep, model.t0, model.t1) : null;
+  const data = { ...pack(model, lay, options.title, seed, ep), lesson };
   const hidden = new Set(options.hidden ?? ['ping']);
   const servers = model.lanes.filter((l) => l.kind === 'server').length;
   const clients = model.lanes.length - servers;
@@ -97,7 +132,7 @@ export function renderTimeline(trace: readonly TraceRecord[], options: TimelineO
 <style>${css}</style></head>
 <body>
 <header><h1>${esc(options.title)}</h1><span class="meta">${servers} servers · ${clients} client lanes · ${trace.length.toLocaleString('en')} trace records · ${secs(model.t1 - model.t0)} of virtual time${seed !== null ? ` · seed <b>${esc(seed)}</b>` : ''}</span></header>
-<section id="verdicts">${verdictsHtml(model.verdicts)}</section>
+${lesson ? lessonHtml(lesson) : ''}<section id="verdicts">${verdictsHtml(model.verdicts)}</section>
 <div id="violation-note"></div>
 <div id="controls">
 <span><button id="prev" title="previous event (←)">◀ prev</button> <button id="next" title="next event (→)">next ▶</button>
@@ -106,12 +141,13 @@ export function renderTimeline(trace: readonly TraceRecord[], options: TimelineO
 <span>window <input type="text" id="from" aria-label="from (s)"> – <input type="text" id="to" aria-label="to (s)"> s
 <button id="zin" title="zoom in (+)">+</button><button id="zout" title="zoom out (−)">−</button><button id="fit" title="whole run (0)">fit</button></span>
 <span class="hint">←/→ step · wheel zoom · drag pan · click an event</span>
+${electionsHtml(ep)}
 </div>
 <div id="desc"></div>
 <div id="ovwrap"><span class="ovlabel">overview: drag to zoom</span>${overviewSvg(model)}</div>
 <div id="density-note"></div>
 <div id="view">${mainSvg(model, lay)}<canvas id="canvas"></canvas><div id="tip"></div></div>
-<div id="below"><div id="status"></div>${storyHtml(trace, model)}</div>
+<div id="below"><section id="inspect"><h2>Each server's state: before → after the selected event (changed cells highlighted)</h2><div id="status"></div></section><section id="ballot"></section><section id="write"></section>${storyHtml(trace, model, ep)}</div>
 <div id="legend">${legendHtml()}</div>
 <script type="application/json" id="data">${json}</script>
 <script>${js}</script>
