@@ -756,6 +756,15 @@
     el.addEventListener('click', function () {
       if (el.hasAttribute('data-e')) { selectElection(+el.getAttribute('data-e')); return; }
       var t = +el.getAttribute('data-t');
+      if (el.hasAttribute('data-from')) {
+        var f0 = +el.getAttribute('data-from'), f1 = +el.getAttribute('data-to');
+        var fp = Math.max((f1 - f0) * 0.1, 2000);
+        setWindow(f0 - fp, f1 + fp);
+        var fi = 0;
+        while (fi < steps.length - 1 && stepTime(steps[fi]) < f0) fi++;
+        if (steps.length) setCursor(fi);
+        return;
+      }
       var w = Math.min(D.t1 - D.t0, Math.max(win[1] - win[0], 1e6));
       setWindow(t - w / 3, t + (2 * w) / 3);
       var i = 0;
@@ -779,35 +788,6 @@
     redraw();
   }
   window.addEventListener('resize', resize);
-  // ---- a lesson: framed steps, one sentence each ------------------------------------------------
-  var lessonAt = -1;
-  function lessonStep(k) {
-    var LS = D.lesson;
-    if (!LS || k < 0 || k >= LS.steps.length) return;
-    lessonAt = k;
-    var st = LS.steps[k];
-    document.getElementById('lesson-n').textContent = 'step ' + (k + 1) + ' of ' + LS.steps.length;
-    document.getElementById('lesson-text').textContent = st.text;
-    document.getElementById('lesson').setAttribute('data-step', String(k));
-    if (st.e >= 0) { selectElection(st.e); return; }
-    selEl = -1;
-    Array.prototype.forEach.call(document.querySelectorAll('#elections button.election'), function (b) { b.classList.remove('on'); });
-    renderBallot();
-    setWindow(st.t0, st.t1);
-    var i = 0;
-    while (i < steps.length - 1 && stepTime(steps[i]) < st.t0) i++;
-    if (st.z !== null) {
-      var j = i;
-      while (j < steps.length - 1 && stepZxid(steps[j]) !== st.z && stepTime(steps[j]) <= st.t1) j++;
-      if (stepZxid(steps[j]) === st.z) i = j;
-    }
-    if (steps.length) setCursor(i);
-  }
-  if (D.lesson) {
-    document.getElementById('lesson-next').addEventListener('click', function (e) { e.target.blur(); lessonStep(Math.min(D.lesson.steps.length - 1, lessonAt + 1)); });
-    document.getElementById('lesson-prev').addEventListener('click', function (e) { e.target.blur(); lessonStep(Math.max(0, lessonAt - 1)); });
-  }
-
   rebuildSteps();
   renderDesc();
   renderBallot();

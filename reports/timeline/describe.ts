@@ -6,7 +6,8 @@ import type { FaultHappening, Happening } from './records.ts';
 import type { NodeEvent } from '../../trace/records.ts';
 import { hexZxid, nodeList, rcName, sid } from './names.ts';
 import { isClient } from './categories.ts';
-import { triple, tripleText } from './elections.ts';
+import { tripleText } from '../elections.ts';
+import { voteTriple as triple } from './names.ts';
 
 function value(key: string, v: unknown): string {
   if (/zxid/i.test(key) && typeof v === 'number') return hexZxid(v);

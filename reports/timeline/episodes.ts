@@ -2,10 +2,10 @@
  * What the page needs to explain a run, beyond what it draws: the election episodes as ballots,
  * each write's life, and the inspector's per-step state changes, as plain JSON for the page script.
  */
-import type { Happening } from './records.ts';
+import type { Happening, TraceRecord } from './records.ts';
 import type { Lane } from './model.ts';
-import { elections, fieldText, movesText, tripleText, whyText } from './elections.ts';
-import { sid, secs, hexZxid } from './names.ts';
+import { ballotSentence, electionSentence, elections, tripleText } from '../elections.ts';
+import { secs, hexZxid } from './names.ts';
 import { whatText, writes } from './writes.ts';
 import { FIELDS, fresh, history, show } from './inspector.ts';
 
@@ -62,26 +62,32 @@ export interface Episodes {
   readonly insp: PackedInspector;
 }
 
-export function episodes(hs: readonly Happening[], lanes: readonly Lane[]): Episodes {
+export function episodes(trace: readonly TraceRecord[], hs: readonly Happening[], lanes: readonly Lane[]): Episodes {
   const laneOf = new Map<string, number>();
   lanes.forEach((l, k) => laneOf.set(l.id, k));
   const els: PackedElection[] = [];
-  for (const e of elections(hs)) {
-    if (e.winner === undefined) continue; // a join: told by the narration, no ballot to show
-    const rows: BallotRow[] = e.attempts.map((a) => {
-      const b = e.beaten.find((x) => x.node === a.node);
+  // The ballots come from the narration's own reading of the elections (`reports/elections.ts`).
+  for (const e of elections(trace).elections) {
+    const nodes = [...new Set([...e.contenders.map((c) => c.node), ...e.ballot.map((b) => b.node)])];
+    const rows: BallotRow[] = nodes.map((node) => {
+      const c = e.contenders.find((x) => x.node === node);
+      const d = e.decisions.find((x) => x.node === node);
+      const start = e.ballot.find((b) => b.node === node && b.reason === 'start');
+      const own = c?.credential ?? start?.vote;
       return {
-        node: a.node,
-        own: tripleText(a.own),
-        steps: a.switches.map((s) => [s.t, `→ ${sid(s.to.myid)} ${tripleText(s.to)}: ${s.greater ? 'greater' : 'LOWER'} ${s.field}${s.via !== undefined ? `, from ${s.via}'s notification` : ''} (round ${s.round})`] as const),
-        decided: a.decided ? `${a.decided.state === 'LEADING' ? 'leads' : `follows ${a.decided.leader}`} at t=${secs(a.decided.t)} (round ${a.decided.round}, votes from ${a.decided.votesFrom.join(' ')}, ${a.decided.via})` : a.ended === 'crash' ? 'crashed' : 'still looking',
-        verdict: a.node === e.winner ? 'winner' : b ? `beaten ${fieldText(b.field)}` : '',
+        node,
+        own: own !== undefined ? tripleText(own) : '–',
+        steps: e.ballot
+          .filter((b) => b.node === node && b.reason !== 'start' && b.reason !== 'same')
+          .map((b) => [b.t, `→ ${b.toLeader} ${tripleText(b.vote)}: ${b.reason === 'round' ? 'a newer round' : `greater ${b.reason}`}${b.via !== undefined ? `, from ${b.via}'s notification` : ''} (round ${b.round})`] as const),
+        decided: d ? `${d.state === 'LEADING' ? 'leads' : `follows ${e.winner}`} at t=${secs(d.t)} (votes from ${d.votesFrom.join(' ')}, ${d.via})` : 'undecided in this election',
+        verdict: node === e.winner ? 'winner' : c?.beatenOn === 'notCounted' ? 'better, but its vote reached no quorum' : c?.beatenOn !== undefined ? `beaten on ${c.beatenOn}` : c ? 'the same vote' : '',
       };
     });
     els.push({
-      n: els.length + 1, t0: e.t0, t1: e.t1,
+      n: els.length + 1, t0: e.t0, t1: Math.max(e.t1, e.establishedAt ?? e.t1),
       title: `${e.winner} ${e.epoch !== undefined ? `leads epoch ${e.epoch}` : 'won, never established'}`,
-      why: whyText(e) ?? '', moves: movesText(e) ?? 'no server changed its vote', winner: e.winner, rows,
+      why: electionSentence(e), moves: ballotSentence(e) ?? 'no server changed its vote', winner: e.winner, rows,
     });
   }
   const ws: PackedWrite[] = writes(hs).map((w) => {

@@ -9,7 +9,8 @@ import { categoryOf, isClient } from './categories.ts';
 import type { Category } from './categories.ts';
 import { describe, fields, groupsText } from './describe.ts';
 import { hexZxid, nodeList, rcOk, sid } from './names.ts';
-import { triple, tripleText } from './elections.ts';
+import { tripleText } from '../elections.ts';
+import { voteTriple as triple } from './names.ts';
 
 export const STATES = ['LOOKING', 'FOLLOWING', 'LEADING', 'OBSERVING', 'down', 'starting'] as const;
 export type LaneState = (typeof STATES)[number];

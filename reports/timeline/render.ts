@@ -13,11 +13,10 @@ import { pack } from './pack.ts';
 import { CATEGORIES } from './categories.ts';
 import { secs } from './names.ts';
 import { narrateLines } from '../narrate.ts';
+import type { Line } from '../narrate.ts';
 import { episodes } from './episodes.ts';
 import type { Episodes } from './episodes.ts';
 import { toHappenings } from './records.ts';
-import { resolveLesson } from './lesson.ts';
-import type { LessonSpec, PackedStep } from './lesson.ts';
 
 export interface TimelineOptions {
   readonly title: string;
@@ -27,8 +26,6 @@ export interface TimelineOptions {
   readonly servers?: readonly string[];
   /** Message categories hidden at first (the reader can tick them on). Default: `ping`. */
   readonly hidden?: readonly string[];
-  /** Framed steps with one sentence each, shown in a step bar (`lesson.ts`). */
-  readonly lesson?: LessonSpec;
 }
 
 let assets: { css: string; js: string } | undefined;
@@ -80,11 +77,6 @@ function legendHtml(): string {
   return `<b>States</b> ${states} <b>Marks</b> ${glyphs}`;
 }
 
-/** The lesson's step bar: the sentence of the current step, and the way to the next one. */
-function lessonHtml(l: { title: string; steps: readonly PackedStep[] }): string {
-  return `<section id="lesson"><b>Lesson: ${esc(l.title)}</b> <button id="lesson-prev">◀</button> <span id="lesson-n">step 0 of ${l.steps.length}</span> <button id="lesson-next">next step ▶</button> <span id="lesson-text">Press “next step” to begin.</span></section>`;
-}
-
 /** The elections as buttons: a click frames the election and shows its ballot. */
 function electionsHtml(ep: Episodes): string {
   if (ep.elections.length === 0) return '';
@@ -97,11 +89,12 @@ function storyHtml(trace: readonly TraceRecord[], model: Model, ep: Episodes): s
   const MAX = 400;
   const lines = narrateLines(trace, { verdicts: model.verdicts, model });
   if (lines.length === 0) return '';
-  // An election's lines (why it was won, how the votes moved) select that election.
-  const electionOf = (l: { t: number; text: string }): string => {
-    if (!/ elected leader of epoch |^votes switched:| wins the election /.test(l.text)) return '';
-    const k = ep.elections.findIndex((e) => e.t1 === l.t);
-    return k >= 0 ? ` data-e="${k}"` : '';
+  // A line that tells a stretch (an election, a collapsed run) frames it; an election's line
+  // selects that election (its ballot).
+  const electionOf = (l: Line): string => {
+    if (l.span === undefined) return '';
+    const k = ep.elections.findIndex((e) => e.t0 === l.span?.fromUs);
+    return ` data-from="${l.span.fromUs}" data-to="${l.span.toUs}"${k >= 0 && / wins /.test(l.text) ? ` data-e="${k}"` : ''}`;
   };
   const items = lines
     .slice(0, MAX)
@@ -116,9 +109,8 @@ export function renderTimeline(trace: readonly TraceRecord[], options: TimelineO
   const model = buildModel(trace, { verdicts: options.verdicts ?? [], servers: options.servers ?? [] });
   const lay = layout(model.lanes);
   const seed = options.seed === undefined ? null : String(options.seed);
-  const ep = episodes(toHappenings(trace), model.lanes);
-  const lesson = options.lesson ? resolveLesson(options.lesson, ep, model.t0, model.t1) : null;
-  const data = { ...pack(model, lay, options.title, seed, ep), lesson };
+  const ep = episodes(trace, toHappenings(trace), model.lanes);
+  const data = pack(model, lay, options.title, seed, ep);
   const hidden = new Set(options.hidden ?? ['ping']);
   const servers = model.lanes.filter((l) => l.kind === 'server').length;
   const clients = model.lanes.length - servers;
@@ -132,7 +124,7 @@ export function renderTimeline(trace: readonly TraceRecord[], options: TimelineO
 <style>${css}</style></head>
 <body>
 <header><h1>${esc(options.title)}</h1><span class="meta">${servers} servers · ${clients} client lanes · ${trace.length.toLocaleString('en')} trace records · ${secs(model.t1 - model.t0)} of virtual time${seed !== null ? ` · seed <b>${esc(seed)}</b>` : ''}</span></header>
-${lesson ? lessonHtml(lesson) : ''}<section id="verdicts">${verdictsHtml(model.verdicts)}</section>
+<section id="verdicts">${verdictsHtml(model.verdicts)}</section>
 <div id="violation-note"></div>
 <div id="controls">
 <span><button id="prev" title="previous event (←)">◀ prev</button> <button id="next" title="next event (→)">next ▶</button>
