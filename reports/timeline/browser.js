@@ -178,7 +178,7 @@
       }
     }
     if (emphasis) {
-      var label = D.types[M.y[k]];
+      var label = D.types[M.y[k]] + (M.z[k] >= 0 ? ' ' + S[M.z[k]] : '');
       ctx.font = 'bold 12px system-ui, sans-serif';
       var tx = (x0 + x1) / 2 + 6, ty = (y0 + y1) / 2;
       ctx.fillStyle = 'rgba(255,255,255,0.85)';
@@ -232,7 +232,7 @@
     var l = K.l[k];
     var g = L.lanes[l];
     if (!g) return 0;
-    if (where === 'row') return D.lanes[l][1] === 'server' ? g.y + 32 : g.line;
+    if (where === 'row') return D.lanes[l][1] === 'server' ? g.y + 30 : g.line;
     return g.line;
   }
 
@@ -265,6 +265,26 @@
       else if (ox1 - ox0 <= tw + 6 && (o / 6) % 1 === 0) { ctx.fillStyle = '#222'; ctx.fillText(text, ox1 + 3, oy - 11); }
     }
 
+    // The selected election, framed.
+    if (selEl >= 0) {
+      var fe = EP.elections[selEl];
+      var fx0 = X(fe.t0), fx1 = X(fe.t1);
+      if (fx1 >= 0 && fx0 <= W) {
+        ctx.fillStyle = 'rgba(244,182,63,0.10)'; ctx.fillRect(fx0, 40, Math.max(2, fx1 - fx0), L.height - 48);
+        ctx.strokeStyle = 'rgba(224,123,0,0.7)'; ctx.lineWidth = 1; ctx.strokeRect(fx0, 40, Math.max(2, fx1 - fx0), L.height - 48);
+        ctx.fillStyle = '#a05a00'; ctx.font = 'bold 12px system-ui, sans-serif';
+        ctx.fillText('election ' + fe.n + ': ' + fe.title, Math.max(2, fx0 + 4), 52);
+      }
+    }
+    // The selected write: a green line at its quorum moment.
+    if (selWrite >= 0 && EP.writes[selWrite].commit >= 0) {
+      var qx = X(EP.writes[selWrite].commit);
+      ctx.strokeStyle = '#2f9e55'; ctx.lineWidth = 2; ctx.setLineDash([2, 3]);
+      ctx.beginPath(); ctx.moveTo(qx, 40); ctx.lineTo(qx, L.height - 8); ctx.stroke(); ctx.setLineDash([]);
+      ctx.fillStyle = '#1f7a3e'; ctx.font = 'bold 11px system-ui, sans-serif';
+      ctx.fillText('quorum: ' + EP.writes[selWrite].z + ' committed', qx + 4, 52);
+    }
+
     // Messages in the window.
     var first = lowerBound(M.t, win[0]);
     var last = lowerBound(M.t, win[1] + D.maxLatency + 1);
@@ -294,7 +314,17 @@
       });
       note.textContent = visible.length.toLocaleString() + ' messages in view, drawn as density: zoom in (wheel, drag on the overview) to see each arrow';
     } else {
-      visible.forEach(function (k) { if (k !== cur) drawArrow(k, false); });
+      var selZ = selWrite >= 0 ? EP.writes[selWrite].z : null;
+      var zLabels = visible.length <= 160;
+      visible.forEach(function (k) {
+        if (k === cur) return;
+        var mine = selZ !== null && M.z[k] >= 0 && S[M.z[k]] === selZ;
+        drawArrow(k, mine);
+        if (!mine && zLabels && M.z[k] >= 0) {
+          ctx.font = '10px ui-monospace, monospace'; ctx.fillStyle = '#1f4f80';
+          ctx.fillText(D.types[M.y[k]] + ' ' + S[M.z[k]], (X(M.s[k]) + X(M.t[k])) / 2 + 4, (laneLine(M.a[k]) + laneLine(M.b[k])) / 2 - 3);
+        }
+      });
       note.textContent = visible.length ? visible.length.toLocaleString() + ' messages in view' : '';
     }
 
@@ -326,6 +356,11 @@
       glyph(kind, x, y, red ? '#d00000' : st[0], kind === 'established' || kind === 'decided');
       if (labels && LABELLED[kind] && (LABELLED[kind] === 1 || m1 - m0 < 400)) {
         var lab = S[K.b[j]];
+        if (kind === 'vote' && selEl >= 0 && K.t[j] >= EP.elections[selEl].t0 && K.t[j] <= EP.elections[selEl].t1 && K.v[j] >= 0) {
+          // Inside the selected election a vote reads as the triple FLE compares: (epoch,zxid,myid).
+          var mt = /\(epoch (\d+), zxid (0x[0-9a-f]+), myid (\d+)\)/.exec(S[K.v[j]]);
+          if (mt) lab = '(' + mt[1] + ',' + mt[2] + ',' + mt[3] + ')';
+        }
         var key = K.l[j] + ':' + st[1];
         var lx = x + 8;
         if (lastLabelEnd[key] === undefined || lx > lastLabelEnd[key]) {
@@ -359,37 +394,133 @@
     ctx.restore();
   }
 
-  // ---- status panel, description, window -------------------------------------------------------
-  var byLane = D.lanes.map(function () { return { spans: [], votes: [], zxids: [] }; });
-  for (var si = 0; si < D.spans.length; si += 5) byLane[D.spans[si]].spans.push(si);
-  for (var mi = 0; mi < K.t.length; mi++) {
-    var ln = K.l[mi];
-    if (ln < 0) continue;
-    if (K.v[mi] >= 0) byLane[ln].votes.push(mi);
-    if (K.z[mi] >= 0) byLane[ln].zxids.push(mi);
+  // ---- the inspector: each server's state before and after the selected event ----------------
+  var EP = D.ep || { elections: [], writes: [], insp: { fields: [], init: [], str: [], i: [], l: [], f: [], b: [], a: [], t: [] } };
+  var IN = EP.insp;
+  var CK = 512; // a checkpoint every CK changes keeps a lookup short on long traces
+  var checkpoints = [];
+  function emptyState() { return D.lanes.map(function () { return IN.init.slice(); }); }
+  function copyState(st) { return st.map(function (r) { return r.slice(); }); }
+  (function () {
+    var st = emptyState();
+    for (var c = 0; c < IN.i.length; c++) {
+      if (c % CK === 0) checkpoints.push(copyState(st));
+      st[IN.l[c]][IN.f[c]] = IN.str[IN.a[c]];
+    }
+    checkpoints.push(copyState(st));
+  })();
+  /** The state after the first n changes. */
+  function stateAfter(n) {
+    var k = Math.floor(n / CK);
+    var st = copyState(checkpoints[Math.min(k, checkpoints.length - 1)]);
+    for (var c = k * CK; c < n && c < IN.i.length; c++) st[IN.l[c]][IN.f[c]] = IN.str[IN.a[c]];
+    return st;
   }
-  function lastBefore(list, timeOf, t) {
-    var lo = 0, hi = list.length;
-    while (lo < hi) { var mid = (lo + hi) >> 1; if (timeOf(list[mid]) <= t) lo = mid + 1; else hi = mid; }
-    return lo > 0 ? list[lo - 1] : -1;
+  function upperBound(arr, v) {
+    var lo = 0, hi = arr.length;
+    while (lo < hi) { var mid = (lo + hi) >> 1; if (arr[mid] <= v) lo = mid + 1; else hi = mid; }
+    return lo;
   }
+  function stepRecord(s) { return s >= 0 ? M.i[s] : K.i[~s]; }
   function renderStatus(t) {
-    var rows = ['<tr><th>node</th><th>state at ' + secs(t) + '</th><th>current vote</th><th>last zxid seen</th></tr>'];
+    var lo, hi, head;
+    if (cursor >= 0 && steps.length) {
+      var r = stepRecord(steps[cursor]);
+      lo = lowerBound(IN.i, r); hi = upperBound(IN.i, r);
+      head = 'after this event';
+    } else {
+      lo = hi = upperBound(IN.t, t);
+      head = 'at ' + secs(t);
+    }
+    var st = stateAfter(hi);
+    var changed = {};
+    for (var c = lo; c < hi; c++) changed[IN.l[c] + ':' + IN.f[c]] = IN.str[IN.b[c]];
+    var rows = ['<tr><th>server (' + head + ')</th>' + IN.fields.map(function (f) { return '<th>' + esc(f) + '</th>'; }).join('') + '</tr>'];
+    var nChanged = hi - lo;
     D.lanes.forEach(function (lane, l) {
       if (lane[1] !== 'server') return;
-      var sp = lastBefore(byLane[l].spans, function (i) { return D.spans[i + 1]; }, t);
-      var state = '–', cls = '';
-      if (sp >= 0 && D.spans[sp + 2] >= t) {
-        state = D.states[D.spans[sp + 3]];
-        cls = 'st-' + state;
-        if (D.spans[sp + 4] >= 0 && state !== 'LOOKING') state += ' · epoch ' + D.spans[sp + 4];
-      }
-      var v = lastBefore(byLane[l].votes, function (i) { return K.t[i]; }, t);
-      var z = lastBefore(byLane[l].zxids, function (i) { return K.t[i]; }, t);
-      rows.push('<tr><td><b>' + esc(lane[0]) + '</b></td><td><span class="chip ' + cls + '"></span>' + esc(state) + '</td><td>' +
-        (v >= 0 ? esc(S[K.v[v]]) : '–') + '</td><td>' + (z >= 0 ? esc(S[K.z[z]]) : '–') + '</td></tr>');
+      var cells = IN.fields.map(function (f, fi) {
+        var key = l + ':' + fi;
+        var role = fi === 0 ? '<span class="chip st-' + esc(st[l][fi]) + '"></span>' : '';
+        if (changed[key] !== undefined) return '<td class="changed" data-field="' + esc(f) + '">' + role + '<span class="was">' + esc(changed[key]) + '</span>' + esc(st[l][fi]) + '</td>';
+        return '<td data-field="' + esc(f) + '">' + role + esc(st[l][fi]) + '</td>';
+      });
+      rows.push('<tr data-lane="' + esc(lane[0]) + '"><td><b>' + esc(lane[0]) + '</b></td>' + cells.join('') + '</tr>');
     });
-    statusEl.innerHTML = '<table>' + rows.join('') + '</table>';
+    statusEl.innerHTML = '<table>' + rows.join('') + '</table>' +
+      (cursor >= 0 ? '<div class="meta">' + (nChanged ? nChanged + ' cell' + (nChanged > 1 ? 's' : '') + ' changed by this event' : 'this event changed no server state') + '</div>' : '');
+    statusEl.setAttribute('data-changed', String(nChanged));
+    renderWrite();
+  }
+
+  // ---- elections: ballots, framed on selection -------------------------------------------------
+  var selEl = -1;
+  var ballotEl = document.getElementById('ballot');
+  function renderBallot() {
+    if (!ballotEl) return;
+    if (selEl < 0) { ballotEl.innerHTML = EP.elections.length ? '<h2>Elections: pick one (buttons above the timeline) to see its ballot</h2>' : ''; return; }
+    var e = EP.elections[selEl];
+    var rows = ['<tr><th>server</th><th>started proposing itself</th><th>switched to (why)</th><th>decided</th><th>against the winner</th></tr>'];
+    e.rows.forEach(function (r) {
+      rows.push('<tr class="' + (r.verdict === 'winner' ? 'winner' : '') + '" data-node="' + esc(r.node) + '"><td><b>' + esc(r.node) + '</b></td><td class="triple">' + esc(r.own) +
+        '</td><td>' + (r.steps.length ? r.steps.map(function (x) { return '<div><span class="when">t=' + secs(x[0]) + '</span> <span class="triple">' + esc(x[1]) + '</span></div>'; }).join('') : '–') +
+        '</td><td>' + esc(r.decided) + '</td><td class="beaten">' + esc(r.verdict) + '</td></tr>');
+    });
+    ballotEl.innerHTML = '<h2>Ballot of election ' + e.n + ' (t=' + secs(e.t0) + ' – ' + secs(e.t1) + '): FLE compares (epoch, zxid, myid), in that order</h2>' +
+      '<div class="why">' + esc(e.why) + '</div><div class="meta">' + esc(e.moves) + '</div><table>' + rows.join('') + '</table>';
+    ballotEl.setAttribute('data-election', String(selEl));
+  }
+  function selectElection(k) {
+    var e = EP.elections[k];
+    if (!e) return;
+    selEl = k;
+    Array.prototype.forEach.call(document.querySelectorAll('#elections button.election'), function (b) {
+      b.classList.toggle('on', +b.getAttribute('data-e') === k);
+    });
+    var pad = Math.max((e.t1 - e.t0) * 0.12, 2000);
+    setWindow(e.t0 - pad, e.t1 + pad);
+    var i = 0;
+    while (i < steps.length - 1 && stepTime(steps[i]) < e.t0) i++;
+    renderBallot();
+    if (steps.length) setCursor(i);
+  }
+  Array.prototype.forEach.call(document.querySelectorAll('#elections button.election'), function (b) {
+    b.addEventListener('click', function () { b.blur(); selectElection(+b.getAttribute('data-e')); });
+  });
+
+  // ---- a write's life: proposal, acks, quorum, commits, the client's answer ---------------------
+  var writeEl = document.getElementById('write');
+  var writeByZ = {};
+  EP.writes.forEach(function (w, k) { writeByZ[w.z] = k; });
+  var selWrite = -1;
+  function stepZxid(s) { var z = s >= 0 ? M.z[s] : K.z[~s]; return z >= 0 ? S[z] : null; }
+  function laneName(l) { return D.lanes[l] ? D.lanes[l][0] : '?'; }
+  function writeText(w) {
+    var applied = w.rows.filter(function (r) { return r[2] >= 0; }).sort(function (a, b) { return a[2] - b[2]; }).map(function (r) { return laneName(r[0]); });
+    return w.z + (w.what ? ' (' + w.what + ')' : '') + ': proposed by ' + laneName(w.leader) + ' at t=' + secs(w.t0) +
+      ', acked by ' + (w.acks.length ? w.acks.map(laneName).join(' ') : 'nobody') + ', ' +
+      (w.commit >= 0 ? 'committed at t=' + secs(w.commit) : 'never committed') + ', applied on ' + (applied.length ? applied.join(' ') : 'no server') +
+      (w.reply ? ', answered to ' + laneName(w.reply[0]) + ' at t=' + secs(w.reply[1]) : '');
+  }
+  function renderWrite() {
+    if (!writeEl) return;
+    var z = cursor >= 0 && steps.length ? stepZxid(steps[cursor]) : null;
+    var k = z !== null && writeByZ[z] !== undefined ? writeByZ[z] : -1;
+    selWrite = k;
+    if (k < 0) { writeEl.innerHTML = EP.writes.length ? '<h2>A write: select a proposal, ack, commit or a client\'s answer to follow its txn</h2>' : ''; writeEl.removeAttribute('data-zxid'); return; }
+    var w = EP.writes[k];
+    var rows = ['<tr><th>server</th><th>acked at</th><th>applied (committed) at</th></tr>'];
+    w.rows.forEach(function (r) {
+      rows.push('<tr><td><b>' + esc(D.lanes[r[0]][0]) + (r[0] === w.leader ? ' (leader)' : '') + '</b></td><td>' + (r[1] >= 0 ? 't=' + secs(r[1], 6) : '–') + '</td><td>' + (r[2] >= 0 ? 't=' + secs(r[2], 6) : '–') + '</td></tr>');
+    });
+    writeEl.innerHTML = '<h2>Write <span class="z">' + esc(w.z) + '</span>: ' + (w.commit >= 0 ? 'the quorum of acks at t=' + secs(w.commit, 6) + ' commits it' : 'no quorum of acks: never committed') +
+      ' <button id="frame-write">frame this write</button></h2>' +
+      '<div class="text">' + esc(writeText(w)) + '</div><table>' + rows.join('') + '</table>';
+    writeEl.setAttribute('data-zxid', w.z);
+    document.getElementById('frame-write').addEventListener('click', function () {
+      var pad = Math.max((w.t1 - w.t0) * 0.15, 200);
+      setWindow(w.t0 - pad, w.t1 + pad);
+    });
   }
 
   function describeStep(s) {
@@ -426,9 +557,10 @@
   }
   function redraw() {
     placeSvg();
+    // The panels first: they pick the selected write, which the canvas then draws bold.
+    renderStatus(cursor >= 0 ? stepTime(steps[cursor]) : win[1]);
     draw();
     syncInputs();
-    renderStatus(cursor >= 0 ? stepTime(steps[cursor]) : win[1]);
   }
   function setWindow(a, b) {
     var full = D.t1 - D.t0;
@@ -488,12 +620,16 @@
   }
   document.getElementById('zin').addEventListener('click', function () { zoom(0.5); });
   document.getElementById('zout').addEventListener('click', function () { zoom(2); });
-  function fromInputs() {
-    var a = parseFloat(fromEl.value) * 1e6, b = parseFloat(toEl.value) * 1e6;
-    if (isFinite(a) && isFinite(b) && b > a) setWindow(a, b); else syncInputs();
+  // A typed bound that passes the other one moves the window (keeping its width), never snaps back.
+  function fromInputs(which) {
+    var a = parseFloat(fromEl.value) * 1e6, b = parseFloat(toEl.value) * 1e6, w = win[1] - win[0];
+    if (!isFinite(a) || !isFinite(b)) { syncInputs(); return; }
+    if (b > a) setWindow(a, b);
+    else if (which === 'from') setWindow(a, a + w);
+    else setWindow(b - w, b);
   }
-  fromEl.addEventListener('change', fromInputs);
-  toEl.addEventListener('change', fromInputs);
+  fromEl.addEventListener('change', function () { fromInputs('from'); });
+  toEl.addEventListener('change', function () { fromInputs('to'); });
 
   document.addEventListener('keydown', function (e) {
     if (e.target && ((e.target.tagName === 'INPUT' && e.target.type === 'text') || e.target.tagName === 'SELECT')) return;
@@ -618,8 +754,18 @@
   // The story: a click on a line zooms there and puts the cursor on the first event at that time.
   Array.prototype.forEach.call(document.querySelectorAll('#story li[data-t]'), function (el) {
     el.addEventListener('click', function () {
+      if (el.hasAttribute('data-e')) { selectElection(+el.getAttribute('data-e')); return; }
       var t = +el.getAttribute('data-t');
-      var w = Math.min(win[1] - win[0], (D.t1 - D.t0) / 4);
+      if (el.hasAttribute('data-from')) {
+        var f0 = +el.getAttribute('data-from'), f1 = +el.getAttribute('data-to');
+        var fp = Math.max((f1 - f0) * 0.1, 2000);
+        setWindow(f0 - fp, f1 + fp);
+        var fi = 0;
+        while (fi < steps.length - 1 && stepTime(steps[fi]) < f0) fi++;
+        if (steps.length) setCursor(fi);
+        return;
+      }
+      var w = Math.min(D.t1 - D.t0, Math.max(win[1] - win[0], 1e6));
       setWindow(t - w / 3, t + (2 * w) / 3);
       var i = 0;
       while (i < steps.length - 1 && stepTime(steps[i]) < t) i++;
@@ -644,6 +790,7 @@
   window.addEventListener('resize', resize);
   rebuildSteps();
   renderDesc();
+  renderBallot();
   resize();
   document.body.setAttribute('data-ready', 'true');
 })();

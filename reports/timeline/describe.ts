@@ -5,6 +5,9 @@
 import type { FaultHappening, Happening } from './records.ts';
 import type { NodeEvent } from '../../trace/records.ts';
 import { hexZxid, nodeList, rcName, sid } from './names.ts';
+import { isClient } from './categories.ts';
+import { tripleText } from '../elections.ts';
+import { voteTriple as triple } from './names.ts';
 
 function value(key: string, v: unknown): string {
   if (/zxid/i.test(key) && typeof v === 'number') return hexZxid(v);
@@ -35,13 +38,13 @@ export function describeNodeEvent(node: string, e: NodeEvent): string {
     case 'state':
       return `${node} is now ${data.state}${data.epoch !== undefined ? ` (epoch ${data.epoch})` : ''}`;
     case 'vote':
-      return `${node} votes for ${sid(data.leader)} (zxid ${hexZxid(data.zxid)}, peerEpoch ${data.peerEpoch}, round ${data.round})`;
+      return `${node} now proposes ${sid(data.leader)}: ${tripleText(triple(data))} in round ${data.round}`;
     case 'election.start':
-      return `${node} starts a leader election (round ${data.round})`;
+      return `${node} starts a leader election (round ${data.round}) proposing itself: ${tripleText(triple(data.vote))}`;
     case 'election.decided': {
       const who = sid(data.leader);
       const what = data.state === 'LEADING' ? 'decides to lead' : `decides to follow ${who}${data.state === 'OBSERVING' ? ' as an observer' : ''}`;
-      return `${node} ${what} (zxid ${hexZxid(data.zxid)}, peerEpoch ${data.peerEpoch}, round ${data.round}), votes from ${nodeList(data.votesFrom)}`;
+      return `${node} ${what}: ${tripleText(triple(data))}, round ${data.round}, votes from ${nodeList(data.votesFrom)}`;
     }
     case 'epoch.accepted':
       return `${node} accepts epoch ${data.epoch} (acceptedEpoch written to disk)`;
@@ -101,6 +104,7 @@ function describeFault(h: FaultHappening): string {
     case 'heal':
       return 'network healed: every node can reach every other again';
     case 'crash':
+      if (isClient(n)) return `${n} crashes (the client process dies; its session lives on at the servers until it expires)`;
       return `${n} crashes (memory lost; only what was fsynced survives${typeof h.data['lost'] === 'number' && h.data['lost'] > 0 ? `, ${String(h.data['lost'])} unsynced log records lost` : ''})`;
     case 'restart':
       return `${n} restarts from its disk`;
@@ -127,8 +131,20 @@ function describeFault(h: FaultHappening): string {
     case 'link':
       return `link ${h.from ?? '?'} → ${h.to ?? '?'} changed (${fields(h.data, ['from', 'to'])})`;
     case 'disk':
-      return `${n} disk fault (${fields(h.data, ['node'])})`;
+      return `${n}'s disk changes: ${diskText(h.data)}`;
   }
+}
+
+/** A disk fault's latencies in words: `fsync takes 5 ms plus a random tail (mean 10 ms, at most 200 ms)`. */
+export function diskText(data: Readonly<Record<string, unknown>>): string {
+  const ms = (us: unknown): string => (typeof us === 'number' ? `${Math.round(us / 100) / 10} ms` : '?');
+  const parts: string[] = [];
+  for (const op of ['fsync', 'writeMeta', 'snapshot', 'truncate']) {
+    const l = data[op] as { minUs?: unknown; tailMeanUs?: unknown; tailMaxUs?: unknown } | undefined;
+    if (l === undefined || l === null || typeof l !== 'object') continue;
+    parts.push(`${op} takes ${ms(l.minUs)} plus a random tail (mean ${ms(l.tailMeanUs)}, at most ${ms(l.tailMaxUs)})`);
+  }
+  return parts.length === 0 ? 'no latency changed' : parts.join('; ');
 }
 
 /** Partition groups as `s1 s2 | s3 s4 s5`; a single group is cut from everyone else. */

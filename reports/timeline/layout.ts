@@ -16,15 +16,15 @@ export interface Layout {
 
 export const GUTTER = 104;
 export const TOP = 64;
-const SERVER_H = 64;
-const CLIENT_H = 40;
+const SERVER_H = 54;
+const CLIENT_H = 34;
 const GAP = 4;
 
 export function layout(lanes: readonly Lane[]): Layout {
   let y = TOP;
   const out = lanes.map((l) => {
     const h = l.kind === 'server' ? SERVER_H : CLIENT_H;
-    const g = { y, h, bar: y + 4, line: l.kind === 'server' ? y + 48 : y + 20 };
+    const g = { y, h, bar: y + 4, line: l.kind === 'server' ? y + 42 : y + 18 };
     y += h + GAP;
     return g;
   });

@@ -69,7 +69,8 @@ describe('timeline model', () => {
     expect(part).toHaveLength(1);
     expect(part[0]?.t0).toBe(3_000_000);
     expect(part[0]?.t1).toBe(9_000_000);
-    expect(part[0]?.label).toBe('partition s1 s2 s3 | s4 s5');
+    // Nodes no group lists form one more side: here the clients, cut off from every server.
+    expect(part[0]?.label).toBe('partition s1 s2 s3 | s4 s5 | c1 c2');
     const down = spansOf(m, 's2').filter((s) => s.state === 'down');
     expect(down.map((s) => [s.t0, s.t1])).toEqual([[10_000_000, 10_600_000]]);
   });

@@ -9,6 +9,8 @@ import { categoryOf, isClient } from './categories.ts';
 import type { Category } from './categories.ts';
 import { describe, fields, groupsText } from './describe.ts';
 import { hexZxid, nodeList, rcOk, sid } from './names.ts';
+import { tripleText } from '../elections.ts';
+import { voteTriple as triple } from './names.ts';
 
 export const STATES = ['LOOKING', 'FOLLOWING', 'LEADING', 'OBSERVING', 'down', 'starting'] as const;
 export type LaneState = (typeof STATES)[number];
@@ -39,6 +41,8 @@ export interface Arrow {
   /** The message's fields in words (`leader s3, zxid 0x0, ...`); the page composes the sentence. */
   readonly fields: string;
   readonly reason?: string;
+  /** The txn a PROPOSAL/INFORM/ACK/COMMIT is about (drawn on the arrow). */
+  readonly zxid?: number;
 }
 export type MarkKind =
   | 'state' | 'vote' | 'election' | 'decided' | 'established' | 'epoch' | 'sync' | 'propose' | 'ack' | 'commit'
@@ -59,12 +63,16 @@ export interface Mark {
   readonly zxid?: string;
 }
 export interface Region {
-  readonly kind: 'partition' | 'clog' | 'cut' | 'pause' | 'leaders';
+  /** `side`: one side of a partition, drawn on each of its lanes (clients included); `skew`: a
+   *  server's clock running at another rate. */
+  readonly kind: 'partition' | 'clog' | 'cut' | 'pause' | 'leaders' | 'side' | 'skew';
   readonly t0: number;
   t1: number;
   /** Lanes it covers; empty = all. */
   readonly lanes: readonly number[];
   readonly label: string;
+  /** For `side`: which side (0 = A). */
+  readonly side?: number;
 }
 export interface Op {
   readonly lane: number;
@@ -131,6 +139,15 @@ const MARK_OF: Readonly<Record<string, [MarkKind, Group]>> = {
   snapshot: ['disk', 'broadcast'],
   serving: ['serving', 'state'],
 };
+
+const BROADCAST_ZXID = new Set(['PROPOSAL', 'INFORM', 'ACK', 'COMMIT']);
+
+/** The zxid a broadcast packet names (PROPOSAL/INFORM carry it in their entry). */
+function msgZxid(m: Readonly<Record<string, unknown>>): number | undefined {
+  if (typeof m['zxid'] === 'number') return m['zxid'];
+  const e = m['entry'] as Record<string, unknown> | undefined;
+  return e !== undefined && e !== null && typeof e['zxid'] === 'number' ? e['zxid'] : undefined;
+}
 
 function nodeIdOrder(a: string, b: string): number {
   const na = Number(a.replace(/^\D+/, ''));
@@ -246,9 +263,10 @@ export function buildModel(trace: readonly TraceRecord[], options: ModelOptions 
       const to = index.get(h.to);
       if (from === undefined || to === undefined) continue;
       touch(lanes[from]?.kind === 'server' ? from : undefined, h.sent);
+      const zxid = BROADCAST_ZXID.has(h.type) ? msgZxid(h.msg) : undefined;
       arrows.push({
         i: h.i, sent: h.sent, t: h.t, from, to, type: h.type, cat: categoryOf(h.type, h.from, h.to), fate: h.fate,
-        fields: fields(h.msg), ...(h.reason !== undefined ? { reason: h.reason } : {}),
+        fields: fields(h.msg), ...(h.reason !== undefined ? { reason: h.reason } : {}), ...(zxid !== undefined ? { zxid } : {}),
       });
       continue;
     }
@@ -256,13 +274,27 @@ export function buildModel(trace: readonly TraceRecord[], options: ModelOptions 
       const lane = h.node !== undefined ? index.get(h.node) : undefined;
       switch (h.fault) {
         case 'partition': {
-          const label = h.isolated !== undefined ? `${h.isolated} isolated` : 'partition ' + groupsText(h.groups ?? []);
+          // Each side on its own lanes; nodes no group lists (clients too) form the last side.
+          const groups = h.isolated !== undefined ? [[h.isolated]] : (h.groups ?? []);
+          const sides: number[][] = groups.map((g) => [...new Set(g.map((n) => index.get(n)).filter((x): x is number => x !== undefined))]);
+          const listed = new Set(sides.flat());
+          const rest = lanes.map((_, k) => k).filter((k) => !listed.has(k));
+          if (rest.length > 0) sides.push(rest);
+          const label = h.isolated !== undefined
+            ? `${h.isolated} isolated`
+            : 'partition ' + (rest.length > 0 ? groupsText([...groups, rest.map((k) => lanes[k]?.id ?? '?')]) : groupsText(groups));
           openRegion('partition', { kind: 'partition', t0: h.t, t1: t1, lanes: [], label });
+          for (const key of [...openRegions.keys()]) if (key.startsWith('side:')) closeRegion(key, h.t);
+          sides.forEach((ls, k) => {
+            const name = String.fromCharCode(65 + (k % 26));
+            const who = ls.map((l) => lanes[l]?.id ?? '?').join(' ');
+            openRegion(`side:${k}`, { kind: 'side', t0: h.t, t1: t1, lanes: ls, label: `side ${name}: ${who}`, side: k });
+          });
           mark(h, -1, 'partition', 'fault', 'partition');
           break;
         }
         case 'heal':
-          for (const key of [...openRegions.keys()]) if (key === 'partition' || key.startsWith('cut:')) closeRegion(key, h.t);
+          for (const key of [...openRegions.keys()]) if (key === 'partition' || key.startsWith('cut:') || key.startsWith('side:')) closeRegion(key, h.t);
           mark(h, -1, 'heal', 'fault', 'heal');
           break;
         case 'boot':
@@ -310,9 +342,16 @@ export function buildModel(trace: readonly TraceRecord[], options: ModelOptions 
         case 'disk':
           mark(h, lane ?? (h.from !== undefined ? index.get(h.from) ?? -1 : -1), 'other', 'fault', h.fault);
           break;
-        case 'skew':
+        case 'skew': {
           mark(h, lane ?? -1, 'skew', 'fault', 'skew');
+          const rate = h.data['rate'];
+          if (lane === undefined) break;
+          closeRegion('skew:' + lane, h.t);
+          if (typeof rate === 'number' && rate !== 1) {
+            openRegion('skew:' + lane, { kind: 'skew', t0: h.t, t1: t1, lanes: [lane], label: `clock ×${rate}` });
+          }
           break;
+        }
       }
       continue;
     }
@@ -331,7 +370,7 @@ export function buildModel(trace: readonly TraceRecord[], options: ModelOptions 
         break;
       }
       case 'vote': {
-        const v = `${sid(data.leader)}, zxid ${hexZxid(data.zxid)}, round ${data.round}`;
+        const v = `${sid(data.leader)} ${tripleText(triple(data))}, round ${data.round}`;
         mark(h, lane, kind, group, '→' + sid(data.leader), { vote: v });
         break;
       }
@@ -380,7 +419,7 @@ export function buildModel(trace: readonly TraceRecord[], options: ModelOptions 
           op.result = describe(h);
           openOps.delete(key);
         }
-        mark(h, lane, kind, group, rcOk(data.rc) ? 'ok' : 'err');
+        mark(h, lane, kind, group, rcOk(data.rc) ? 'ok' : 'err', rcOk(data.rc) && data.zxid > 0 ? { zxid: hexZxid(data.zxid) } : {});
         break;
       }
       case 'sync.send':

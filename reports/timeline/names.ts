@@ -41,3 +41,8 @@ export function nodeList(v: unknown): string {
   if (Array.isArray(v)) return v.map(sid).join(' ');
   return v === undefined ? '' : String(v);
 }
+
+/** A vote as FLE's totalOrderPredicate compares it (`reports/elections.ts` `Triple`). */
+export function voteTriple(v: { readonly peerEpoch: number; readonly zxid: number; readonly leader: number }): { epoch: number; zxid: number; myid: number } {
+  return { epoch: v.peerEpoch, zxid: v.zxid, myid: v.leader };
+}

@@ -6,6 +6,8 @@ import type { MarkKind, Model } from './model.ts';
 import { STATES } from './model.ts';
 import { CATEGORIES } from './categories.ts';
 import type { Layout } from './layout.ts';
+import type { Episodes } from './episodes.ts';
+import { hexZxid } from './names.ts';
 import { CATEGORY_COLOURS, STATE_COLOURS } from './layout.ts';
 
 export const GROUPS = [...CATEGORIES, 'state', 'fault'] as const;
@@ -32,7 +34,7 @@ export interface Packed {
   readonly types: readonly string[];
   readonly typeGroup: readonly number[];
   /** Messages sorted by arrival time. f = fate: 0 delivered, 1 dropped, 2 duplicated; d = fields, r = drop reason. */
-  readonly msgs: { s: number[]; t: number[]; a: number[]; b: number[]; y: number[]; f: number[]; d: number[]; r: number[]; i: number[] };
+  readonly msgs: { s: number[]; t: number[]; a: number[]; b: number[]; y: number[]; f: number[]; d: number[]; r: number[]; i: number[]; z: number[] };
   readonly maxLatency: number;
   /** Marks sorted by time. g = group index, b = label, d = description, v = vote, z = zxid (string indexes, -1 none). */
   readonly marks: { t: number[]; l: number[]; k: number[]; g: number[]; b: number[]; d: number[]; v: number[]; z: number[]; i: number[] };
@@ -40,9 +42,11 @@ export interface Packed {
   readonly ops: readonly number[];
   readonly verdicts: Model['verdicts'];
   readonly str: readonly string[];
+  /** Election ballots, writes, inspector changes (`episodes.ts`). */
+  readonly ep: Episodes | null;
 }
 
-export function pack(m: Model, lay: Layout, title: string, seed: string | null): Packed {
+export function pack(m: Model, lay: Layout, title: string, seed: string | null, ep: Episodes | null = null): Packed {
   const str: string[] = [];
   const ids = new Map<string, number>();
   const s = (v: string | undefined): number => {
@@ -61,7 +65,7 @@ export function pack(m: Model, lay: Layout, title: string, seed: string | null):
   const types: string[] = [];
   const typeGroup: number[] = [];
   const typeIds = new Map<string, number>();
-  const msgs = { s: [] as number[], t: [] as number[], a: [] as number[], b: [] as number[], y: [] as number[], f: [] as number[], d: [] as number[], r: [] as number[], i: [] as number[] };
+  const msgs = { s: [] as number[], t: [] as number[], a: [] as number[], b: [] as number[], y: [] as number[], f: [] as number[], d: [] as number[], r: [] as number[], i: [] as number[], z: [] as number[] };
   let maxLatency = 0;
   const arrows = [...m.arrows].sort((x, y) => x.t - y.t || x.i - y.i);
   for (const a of arrows) {
@@ -82,6 +86,7 @@ export function pack(m: Model, lay: Layout, title: string, seed: string | null):
     msgs.d.push(s(a.fields));
     msgs.r.push(s(a.reason));
     msgs.i.push(a.i);
+    msgs.z.push(a.zxid !== undefined ? s(hexZxid(a.zxid)) : -1);
     if (a.t - a.sent > maxLatency) maxLatency = a.t - a.sent;
   }
   const marks = { t: [] as number[], l: [] as number[], k: [] as number[], g: [] as number[], b: [] as number[], d: [] as number[], v: [] as number[], z: [] as number[], i: [] as number[] };
@@ -104,6 +109,6 @@ export function pack(m: Model, lay: Layout, title: string, seed: string | null):
     lanes: m.lanes.map((l) => [l.id, l.kind] as const),
     states: [...STATES], stateColours: STATE_COLOURS,
     groups: [...GROUPS], groupColours: { ...CATEGORY_COLOURS, state: '#333333', fault: '#d64541' },
-    kinds: [...MARK_KINDS], spans, types, typeGroup, msgs, maxLatency, marks, ops, verdicts: m.verdicts, str,
+    kinds: [...MARK_KINDS], spans, types, typeGroup, msgs, maxLatency, marks, ops, verdicts: m.verdicts, str, ep,
   };
 }

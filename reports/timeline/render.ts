@@ -13,6 +13,10 @@ import { pack } from './pack.ts';
 import { CATEGORIES } from './categories.ts';
 import { secs } from './names.ts';
 import { narrateLines } from '../narrate.ts';
+import type { Line } from '../narrate.ts';
+import { episodes } from './episodes.ts';
+import type { Episodes } from './episodes.ts';
+import { toHappenings } from './records.ts';
 
 export interface TimelineOptions {
   readonly title: string;
@@ -39,6 +43,14 @@ function esc(s: string): string {
 
 function verdictsHtml(vs: readonly Verdict[]): string {
   if (vs.length === 0) return '<span class="meta">no checker verdicts attached</span>';
+  // All green: one line (the lanes need the room); the names stay one click away.
+  if (vs.every((v) => v.ok)) {
+    return `<details class="all-ok"><summary><span class="verdict ok"><span class="mark">✓</span>all ${vs.length} checkers pass</span></summary>${verdictList(vs)}</details>`;
+  }
+  return verdictList(vs);
+}
+
+function verdictList(vs: readonly Verdict[]): string {
   return vs
     .map((v, vi) => {
       const items = v.violations
@@ -65,14 +77,28 @@ function legendHtml(): string {
   return `<b>States</b> ${states} <b>Marks</b> ${glyphs}`;
 }
 
+/** The elections as buttons: a click frames the election and shows its ballot. */
+function electionsHtml(ep: Episodes): string {
+  if (ep.elections.length === 0) return '';
+  const bs = ep.elections.map((e, k) => `<button class="election" data-e="${k}" title="${esc(e.why)}">${e.n} · ${esc(e.title)}</button>`).join(' ');
+  return `<span id="elections">elections: ${bs}</span>`;
+}
+
 /** The narration as a clickable list: a student reads the story, a click puts the cursor there. */
-function storyHtml(trace: readonly TraceRecord[], model: Model): string {
+function storyHtml(trace: readonly TraceRecord[], model: Model, ep: Episodes): string {
   const MAX = 400;
   const lines = narrateLines(trace, { verdicts: model.verdicts, model });
   if (lines.length === 0) return '';
+  // A line that tells a stretch (an election, a collapsed run) frames it; an election's line
+  // selects that election (its ballot).
+  const electionOf = (l: Line): string => {
+    if (l.span === undefined) return '';
+    const k = ep.elections.findIndex((e) => e.t0 === l.span?.fromUs);
+    return ` data-from="${l.span.fromUs}" data-to="${l.span.toUs}"${k >= 0 && / wins /.test(l.text) ? ` data-e="${k}"` : ''}`;
+  };
   const items = lines
     .slice(0, MAX)
-    .map((l) => `<li data-t="${l.t}"${l.text.startsWith('CHECK FAILED') ? ' class="bad"' : ''}><span class="when">t=${secs(l.t)}</span> ${esc(l.text)}</li>`)
+    .map((l) => `<li data-t="${l.t}"${electionOf(l)}${l.text.startsWith('CHECK FAILED') ? ' class="bad"' : ''}><span class="when">t=${secs(l.t)}</span> ${esc(l.text)}</li>`)
     .join('');
   const more = lines.length > MAX ? `<li class="meta">… ${lines.length - MAX} more</li>` : '';
   return `<section id="story"><h2>What happened (click a line to go there)</h2><ol>${items}${more}</ol></section>`;
@@ -83,7 +109,8 @@ export function renderTimeline(trace: readonly TraceRecord[], options: TimelineO
   const model = buildModel(trace, { verdicts: options.verdicts ?? [], servers: options.servers ?? [] });
   const lay = layout(model.lanes);
   const seed = options.seed === undefined ? null : String(options.seed);
-  const data = pack(model, lay, options.title, seed);
+  const ep = episodes(trace, toHappenings(trace), model.lanes);
+  const data = pack(model, lay, options.title, seed, ep);
   const hidden = new Set(options.hidden ?? ['ping']);
   const servers = model.lanes.filter((l) => l.kind === 'server').length;
   const clients = model.lanes.length - servers;
@@ -106,12 +133,13 @@ export function renderTimeline(trace: readonly TraceRecord[], options: TimelineO
 <span>window <input type="text" id="from" aria-label="from (s)"> – <input type="text" id="to" aria-label="to (s)"> s
 <button id="zin" title="zoom in (+)">+</button><button id="zout" title="zoom out (−)">−</button><button id="fit" title="whole run (0)">fit</button></span>
 <span class="hint">←/→ step · wheel zoom · drag pan · click an event</span>
+${electionsHtml(ep)}
 </div>
 <div id="desc"></div>
 <div id="ovwrap"><span class="ovlabel">overview: drag to zoom</span>${overviewSvg(model)}</div>
 <div id="density-note"></div>
 <div id="view">${mainSvg(model, lay)}<canvas id="canvas"></canvas><div id="tip"></div></div>
-<div id="below"><div id="status"></div>${storyHtml(trace, model)}</div>
+<div id="below"><section id="inspect"><h2>Each server's state: before → after the selected event (changed cells highlighted)</h2><div id="status"></div></section><section id="ballot"></section><section id="write"></section>${storyHtml(trace, model, ep)}</div>
 <div id="legend">${legendHtml()}</div>
 <script type="application/json" id="data">${json}</script>
 <script>${js}</script>

@@ -69,12 +69,12 @@ export function mainSvg(m: Model, lay: Layout): string {
       if (!g) return;
       lanesG.append('rect').attr('class', `lane-bg ${l.kind}${i % 2 ? ' odd' : ''}`).attr('x', 0).attr('y', g.y).attr('width', W).attr('height', g.h)
         .attr('data-lane', l.id);
-      lanesG.append('text').attr('class', 'lane-label').attr('x', 10).attr('y', g.y + (l.kind === 'server' ? 26 : 24)).text(l.id);
+      lanesG.append('text').attr('class', 'lane-label').attr('x', 10).attr('y', g.y + (l.kind === 'server' ? 24 : 22)).text(l.id);
       if (l.kind === 'server') {
-        lanesG.append('text').attr('class', 'lane-sub').attr('x', 10).attr('y', g.y + 42).text('server');
+        lanesG.append('text').attr('class', 'lane-sub').attr('x', 10).attr('y', g.y + 38).text('server');
         lanesG.append('line').attr('class', 'lane-line').attr('x1', lay.gutter).attr('x2', W).attr('y1', g.line).attr('y2', g.line);
       } else {
-        lanesG.append('text').attr('class', 'lane-sub').attr('x', 44).attr('y', g.y + 24).text('client');
+        lanesG.append('text').attr('class', 'lane-sub').attr('x', 44).attr('y', g.y + 22).text('client');
       }
     });
 
@@ -102,7 +102,18 @@ export function mainSvg(m: Model, lay: Layout): string {
         place(regG.append('text').attr('class', `region-label ${r.kind}`).attr('y', lay.top - 7).text(r.label), r.t0, r.t1);
       } else {
         // Lane regions (a paused server, a clogged link) go over the state bar: drawn after the spans.
-        for (const g of ls) place(laneRegions.append('rect').attr('class', `region ${r.kind}`).attr('y', g.y + 1).attr('height', g.h - 2), r.t0, r.t1);
+        if (r.kind === 'side') {
+          // A partition side: a coloured strip along the bottom of each of its lanes, named.
+          for (const g of ls) {
+            place(laneRegions.append('rect').attr('class', `region side side-${(r.side ?? 0) % 4}`).attr('y', g.y + g.h - 5).attr('height', 5), r.t0, r.t1);
+            place(laneRegions.append('text').attr('class', `region-label side side-${(r.side ?? 0) % 4}`).attr('y', g.y + g.h - 7).text(r.label.replace(/:.*/, '')), r.t0, r.t1);
+          }
+          continue;
+        }
+        for (const g of ls) {
+          place(laneRegions.append('rect').attr('class', `region ${r.kind}`).attr('y', g.y + 1).attr('height', g.h - 2), r.t0, r.t1);
+          if (r.kind !== 'pause') place(laneRegions.append('text').attr('class', `region-label lane ${r.kind}`).attr('y', g.y + 12).text(r.label), r.t0, r.t1);
+        }
       }
     }
 
