@@ -28,6 +28,8 @@ export interface Span {
   t1: number;
   readonly state: LaneState;
   epoch?: number;
+  /** FOLLOWING / OBSERVING: the leader it follows (`s5`), from its election decision. */
+  leader?: string;
 }
 export interface Arrow {
   readonly i: number;
@@ -223,6 +225,8 @@ export function buildModel(trace: readonly TraceRecord[], options: ModelOptions 
   const ops: Op[] = [];
   const openOps = new Map<string, Op>();
 
+  /** Per lane: the leader its last election decided on (names the FOLLOWING span that follows). */
+  const decidedLeader = new Map<number, string>();
   const setState = (lane: number, t: number, state: LaneState, epoch?: number): void => {
     if (lanes[lane]?.kind !== 'server') return;
     const cur = open.get(lane);
@@ -234,7 +238,8 @@ export function buildModel(trace: readonly TraceRecord[], options: ModelOptions 
     }
     if (cur) cur.t1 = t;
     const keepEpoch = epoch ?? (cur && cur.state === state ? cur.epoch : undefined);
-    const s: Span = { lane, t0: t, t1: t, state, ...(keepEpoch !== undefined ? { epoch: keepEpoch } : {}) };
+    const leader = state === 'FOLLOWING' || state === 'OBSERVING' ? decidedLeader.get(lane) : undefined;
+    const s: Span = { lane, t0: t, t1: t, state, ...(keepEpoch !== undefined ? { epoch: keepEpoch } : {}), ...(leader !== undefined ? { leader } : {}) };
     spans.push(s);
     open.set(lane, s);
   };
@@ -375,6 +380,7 @@ export function buildModel(trace: readonly TraceRecord[], options: ModelOptions 
         break;
       }
       case 'election.decided': {
+        decidedLeader.set(lane, sid(data.leader));
         mark(h, lane, kind, group, data.state === 'LEADING' ? '★ lead' : '✓ ' + sid(data.leader), {
           vote: `${sid(data.leader)} (decided; votes from ${nodeList(data.votesFrom)})`,
         });

@@ -15,10 +15,11 @@ import { secs } from './names.ts';
 export const NOMINAL_WIDTH = 1400;
 export const OVERVIEW_BUCKETS = 1000;
 
-function spanLabel(state: string, epoch: number | undefined): string {
+function spanLabel(state: string, epoch: number | undefined, leader?: string): string {
   if (state === 'starting') return '';
   if (state === 'down') return 'down';
-  return epoch !== undefined && state !== 'LOOKING' ? `${state} · epoch ${epoch}` : state;
+  const role = leader !== undefined ? `${state} ${leader}` : state;
+  return epoch !== undefined && state !== 'LOOKING' ? `${role} · epoch ${epoch}` : role;
 }
 
 // One jsdom for every SVG drawn in a process: creating one costs more than drawing a skeleton.
@@ -125,8 +126,8 @@ export function mainSvg(m: Model, lay: Layout): string {
       const rect = spanG.append('rect').attr('class', `span st-${s.state}`).attr('y', g.bar).attr('height', 18)
         .attr('data-lane', s.lane).attr('data-state', s.state);
       place(rect, s.t0, s.t1);
-      rect.append('title').text(`${m.lanes[s.lane]?.id ?? ''} ${spanLabel(s.state, s.epoch) || s.state} from ${secs(s.t0)} to ${secs(s.t1)}`);
-      const label = spanLabel(s.state, s.epoch);
+      rect.append('title').text(`${m.lanes[s.lane]?.id ?? ''} ${spanLabel(s.state, s.epoch, s.leader) || s.state} from ${secs(s.t0)} to ${secs(s.t1)}`);
+      const label = spanLabel(s.state, s.epoch, s.leader);
       if (label) place(spanG.append('text').attr('class', `span-label st-${s.state}`).attr('y', g.bar + 13).text(label), s.t0, s.t1);
     }
 
