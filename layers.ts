@@ -49,6 +49,12 @@ export const LAYERS: readonly Layer[] = [
     why: 'the kernel hosts any ProtocolNode: it knows the contract types and the trace, nothing of ZooKeeper',
   },
   {
+    folder: 'hosts/',
+    may: ['hosts/', 'protocol/', 'trace/'],
+    testsMay: ['checkers/', 'cli/', TESTING],
+    why: 'a real host runs the protocol nodes on real I/O and writes the trace: no simulator, driver, checker or scenario (its tests judge the written trace with the checkers and run the serve command)',
+  },
+  {
     folder: 'checkers/',
     may: ['checkers/', 'trace/'],
     testsMay: ['ensemble/', 'sim/', 'protocol/', 'scenarios/'],
