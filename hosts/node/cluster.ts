@@ -17,7 +17,7 @@ import { join } from 'node:path';
 import type { NodeId, ServerStatus } from '../../protocol/contract.ts';
 import type { QuorumConfig } from '../../protocol/config.ts';
 import { dataBackend } from '../../protocol/server/dataBackend.ts';
-import { NodeHost } from './host.ts';
+import { NodeHost, type ListenClients } from './host.ts';
 import { JsonlSink, type TraceSink } from './trace-sink.ts';
 
 /** The zoo.cfg knobs `npm run serve -- --config` and the conformance runner take. */
@@ -50,6 +50,8 @@ export interface ClusterOptions {
   readonly readyTimeoutMs?: number;
   /** Host problems (I/O errors); default stderr. */
   readonly log?: (line: string) => void;
+  /** The client gateway (default `wire/gateway.ts`). */
+  readonly listenClients?: ListenClients;
 }
 
 /** A server by myid (3) or node id ('s3'). */
@@ -104,6 +106,7 @@ export async function startCluster(o: ClusterOptions): Promise<Cluster> {
     ...(o.bind === undefined ? {} : { bind: o.bind }),
     ...(trace === undefined ? {} : { trace }),
     ...(o.log === undefined ? {} : { log: o.log }),
+    ...(o.listenClients === undefined ? {} : { listenClients: o.listenClients }),
   });
   const servers = host.serverIds.map((id) => Number(id.slice(1)));
   const ready = async (timeoutMs = o.readyTimeoutMs ?? 20_000): Promise<void> => {

@@ -34,6 +34,9 @@ import { FileStore } from './store.ts';
 import { headerRecord, type TraceSink } from './trace-sink.ts';
 import { listenClients, type ServerPort } from './wire/gateway.ts';
 
+/** The gateway's entry point (`wire/gateway.ts` `listenClients`): serves client connections of one server. */
+export type ListenClients = typeof listenClients;
+
 export interface NodeHostOptions {
   /** Voting servers s1..sN. */
   readonly servers: number;
@@ -54,6 +57,8 @@ export interface NodeHostOptions {
   readonly trace?: TraceSink;
   /** One line per host problem (an I/O error, a node that threw); default stderr. */
   readonly log?: (line: string) => void;
+  /** The client gateway (default `wire/gateway.ts`; tests plug in their own). */
+  readonly listenClients?: ListenClients;
 }
 
 type Rec = Record<string, unknown> & { readonly ev: string };
@@ -322,7 +327,7 @@ export class NodeHost {
       });
       s.peer = peer;
       await peer.listen(this.bind, 0);
-      const gw = await listenClients(this.serverPort(s, inc), { host: this.bind, port: s.clientPort });
+      const gw = await (this.opts.listenClients ?? listenClients)(this.serverPort(s, inc), { host: this.bind, port: s.clientPort });
       s.gateway = gw;
       s.clientPort = gw.port;
     }
