@@ -494,3 +494,6 @@ class Connection {
     }
   }
 }
+
+/** Marks this file as the stub: tests that need a real client wire protocol skip while it is here. */
+export const STUB = true;
