@@ -99,10 +99,7 @@ const BANNED_MODULES: readonly { name: string; re: RegExp }[] = [
 ];
 
 /** Files allowed one banned module, each with the reason (and when the allowance goes). */
-const ALLOWED_IMPORTS: readonly { file: string; module: string; why: string }[] = [
-  // removed when the client takes its seed (the `fidelity` change: randomness handed in as an input)
-  { file: 'protocol/client/client.ts', module: 'seedrandom', why: 'removed when the client takes its seed' },
-];
+const ALLOWED_IMPORTS: readonly { file: string; module: string; why: string }[] = [];
 
 /** Every module specifier of static, dynamic and re-export imports, with its line. */
 export function importSpecifiers(src: string): { spec: string; line: number }[] {
@@ -220,10 +217,8 @@ describe('determinism lint', () => {
       '7 an I/O module (node:fs/promises)',
       '8 a host (../../hosts/y.ts)',
     ]);
-    // The one allowance is for exactly that file and module.
-    expect(scanImports('protocol/client/client.ts', "import seedrandom from 'seedrandom';")).toEqual([]);
-    expect(scanImports('protocol/client/watchTable.ts', "import seedrandom from 'seedrandom';")).toHaveLength(1);
-    expect(scanImports('protocol/client/client.ts', "import { readFileSync } from 'node:fs';")).toHaveLength(1);
+    // The client takes its seed now (protocol/random.ts): no file is allowed seedrandom.
+    expect(scanImports('protocol/client/client.ts', "import seedrandom from 'seedrandom';")).toHaveLength(1);
   });
 
   it('protocol/ imports no host, no seedrandom, no I/O or timer module', () => {

@@ -19,6 +19,7 @@
  * (messages between servers in different groups are dropped when sent or when they arrive, as the
  * simulator does; sockets stay up and no `peerDown` is sent; clients are never cut).
  */
+import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import type { DiskOp, DurableState, Effect, Input, Message, NodeId, ProtocolNode, ServerStatus } from '../../protocol/contract.ts';
 import { EMPTY_DURABLE } from '../../protocol/contract.ts';
@@ -55,6 +56,10 @@ export interface NodeHostOptions {
   /** Client port of server i is basePort + i; 0 or absent: any free port (kept across restarts). */
   readonly basePort?: number;
   readonly trace?: TraceSink;
+  /** Seed of the nodes' own randomness (client back-off and host shuffle, the snapshot roll, the
+   *  3.8 step latencies): process seeds are `<seed>/<id>/<incarnation>`, as in the simulator.
+   *  Default: random, written in the trace's header. It does not make a real run repeatable. */
+  readonly seed?: string;
   /** One line per host problem (an I/O error, a node that threw); default stderr. */
   readonly log?: (line: string) => void;
   /** The client gateway (default `wire/gateway.ts`; tests plug in their own). */
@@ -99,7 +104,8 @@ export class NodeHost {
   readonly clientIds: readonly NodeId[];
   readonly bind: string;
   private readonly slots = new Map<NodeId, Slot>();
-  private readonly factory: (id: NodeId) => ProtocolNode;
+  private readonly factory: (id: NodeId, seed: string) => ProtocolNode;
+  readonly seed: string;
   private readonly book: AddressBook = new Map();
   private readonly t0 = performance.now();
   private m = 0;
@@ -115,6 +121,7 @@ export class NodeHost {
     this.serverIds = serverNodes(this.cfg);
     this.clientIds = Array.from({ length: opts.clients ?? 0 }, (_, i) => `c${i + 1}`);
     this.bind = opts.bind ?? '127.0.0.1';
+    this.seed = opts.seed ?? randomBytes(8).toString('hex');
     this.log = opts.log ?? ((line) => process.stderr.write(line + '\n'));
     this.factory = ensembleFactory({
       cfg: this.cfg,
@@ -133,7 +140,7 @@ export class NodeHost {
   /** Boots every node (servers first); resolves when every socket listens. */
   static async start(opts: NodeHostOptions): Promise<NodeHost> {
     const h = new NodeHost(opts);
-    h.opts.trace?.write(headerRecord([...h.serverIds, ...h.clientIds], 'node-host'));
+    h.opts.trace?.write(headerRecord([...h.serverIds, ...h.clientIds], h.seed));
     try {
       for (const s of h.slots.values()) await h.boot(s);
     } catch (e) {
@@ -332,7 +339,7 @@ export class NodeHost {
       s.clientPort = gw.port;
     }
     const restart = durable.log.length + durable.snapshots.length + Object.keys(durable.meta).length > 0;
-    s.proc = this.factory(s.id);
+    s.proc = this.factory(s.id, `${this.seed}/${s.id}/${s.inc}`);
     if (restart) this.rec(s.id, { ev: 'restart', log: durable.log.length, snapshots: durable.snapshots.length, meta: Object.keys(durable.meta).length });
     else this.rec(s.id, { ev: 'boot' });
     this.enqueue(s, { kind: 'start', durable, restart });

@@ -38,6 +38,32 @@ describe('FileStore', () => {
     expect(new FileStore(dir).load().durable.log).toEqual([{ zxid: 1 }, { zxid: 2 }, { zxid: 3 }]);
   });
 
+  it('a crash during an fsync loses exactly the records whose fsync had not completed', async () => {
+    const waits: (() => Promise<unknown>)[] = [
+      async () => undefined,
+      () => Promise.resolve(),
+      () => new Promise((r) => setImmediate(r)),
+      () => new Promise((r) => setTimeout(r, 1)),
+    ];
+    for (const wait of waits) {
+      const dir = fresh();
+      const a = new FileStore(dir);
+      a.load();
+      a.append([{ zxid: 1 }]);
+      await a.issue({ op: 'fsync' });
+      a.append([{ zxid: 2 }, { zxid: 3 }]);
+      let completed = false;
+      void a.issue({ op: 'fsync' }).then(() => (completed = true));
+      await wait();
+      const done = completed;
+      const lost = a.dropBuffered();
+      await a.crash();
+      const log = new FileStore(dir).load().durable.log;
+      expect(log).toEqual(done ? [{ zxid: 1 }, { zxid: 2 }, { zxid: 3 }] : [{ zxid: 1 }]);
+      expect(lost).toBe(done ? 0 : 2);
+    }
+  });
+
   it('drops a torn or corrupt last record at load and cuts it from the file', async () => {
     for (const tail of [encodeFrame({ zxid: 9 }).subarray(0, 11), Buffer.from([0, 0, 0, 4, 1, 2, 3, 4, 0x7b, 0x7d, 0x20, 0x20])]) {
       const dir = fresh();

@@ -3,7 +3,10 @@
  * currentEpoch, ...), on real files with fsync. The `DiskOp`s of `protocol/contract.ts` map to:
  *
  * - `append`: the records go to a buffer in this process (like a FileTxnLog's BufferedOutputStream),
- *   NOT to the file: a crash (`kill -9`, `crash()`) loses them.
+ *   NOT to the file: a crash (`kill -9`, `crash()`) loses them. `crash()` also cuts records an
+ *   fsync was writing when it hit (their completion never reached the node), so an in-process
+ *   crash loses exactly the records whose fsync had not completed; a real `kill -9` of the process
+ *   may keep some of those (a torn tail, as the simulator's crash may).
  * - `fsync`: write the buffered records to `log` (one frame each, `framing.ts`), then `fsync` it.
  * - `truncate`: cut the log to its first `length` records (`ftruncate` + fsync; buffered records past
  *   the cut are dropped).
@@ -42,6 +45,10 @@ export class FileStore {
   private buffer: unknown[] = [];
   /** Byte offset of the end of each record in the log file. */
   private ends: number[] = [];
+  /** Records in the file as of the last completed fsync/truncate: what the node knows is durable. */
+  private confirmed = 0;
+  /** Byte length of those records. */
+  private confirmedBytes = 0;
   private log: FileHandle | null = null;
   private chain: Promise<void> = Promise.resolve();
   private snapCount = 0;
@@ -76,6 +83,8 @@ export class FileStore {
       }
     }
     this.ends = d.ends;
+    this.confirmed = d.ends.length;
+    this.confirmedBytes = d.used;
     const snapshots: { n: number; value: unknown }[] = [];
     const meta: Record<string, unknown> = {};
     for (const f of readdirSync(this.dir).sort()) {
@@ -125,13 +134,21 @@ export class FileStore {
   async crash(): Promise<void> {
     this.dropBuffered();
     await this.chain;
+    // An fsync that was running wrote records whose completion the node never got: they are cut,
+    // so the crash loses exactly what `dropBuffered` counted (the trace's `crash` record says so).
+    const fh = this.log;
+    if (fh !== null && this.ends.length > this.confirmed) {
+      await fh.truncate(this.confirmedBytes).catch(() => undefined);
+      await fh.sync().catch(() => undefined);
+      this.ends.length = this.confirmed;
+    }
     await this.closeLog();
   }
 
-  /** The crash itself (synchronous): stops the queue and returns how many appended records that
-   *  never reached the file are lost. */
+  /** The crash itself (synchronous): stops the queue and returns how many appended records whose
+   *  fsync never completed are lost (buffered, queued, or being written by a running fsync). */
   dropBuffered(): number {
-    const lost = this.dead ? 0 : this.buffer.length + this.queuedRecords;
+    const lost = this.dead ? 0 : this.buffer.length + this.queuedRecords + Math.max(0, this.ends.length - this.confirmed);
     this.dead = true;
     this.buffer = [];
     return lost;
@@ -161,6 +178,12 @@ export class FileStore {
     });
   }
 
+  private confirm(): void {
+    if (this.dead) return; // the crash came first: the node never hears of this op
+    this.confirmed = this.ends.length;
+    this.confirmedBytes = this.ends.length === 0 ? 0 : this.ends[this.ends.length - 1]!;
+  }
+
   private async logFile(): Promise<FileHandle> {
     if (this.log === null) this.log = await open(join(this.dir, LOG), 'a');
     return this.log;
@@ -178,6 +201,7 @@ export class FileStore {
           await fh.writeFile(Buffer.concat(frames));
         }
         await fh.sync();
+        this.confirm();
         return;
       }
       case 'truncate': {
@@ -192,6 +216,7 @@ export class FileStore {
         const fh = await this.logFile();
         await fh.truncate(len === 0 ? 0 : this.ends[len - 1]!);
         await fh.sync();
+        this.confirm();
         return;
       }
       case 'writeMeta':
