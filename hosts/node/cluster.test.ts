@@ -13,6 +13,7 @@ import { failures, runAll } from '../../checkers/index.ts';
 import { parseJsonl } from '../../trace/decode.ts';
 import { startCluster, type Cluster } from './cluster.ts';
 import { encodeFrame } from './framing.ts';
+import { MemorySink } from './trace-sink.ts';
 
 const open: Cluster[] = [];
 const dirs: string[] = [];
@@ -145,5 +146,25 @@ describe('the embedded cluster (Node host)', () => {
     expect(await zk.host.waitFor(() => zk.status(victim) === null, 10_000)).toBe(true);
     expect(lines.filter((l) => l.startsWith(`zabsim host: s${victim} stopped: disk `))).toHaveLength(1);
     expect(zk.leader()).not.toBeNull();
+  });
+});
+
+describe('in-process clients on the Node host', () => {
+  it('a killed client is peerDown at the servers; its session expires and its ephemeral goes', async () => {
+    const sink = new MemorySink();
+    const zk = await startCluster({ servers: 3, clients: 2, config: { tickTime: 200 }, trace: sink });
+    try {
+      expect((await call(zk, 'c1', { op: 'connect', timeoutMs: 800 })).rc).toBe(0);
+      expect((await call(zk, 'c1', { op: 'create', path: '/eph', data: 'v', flags: 1 })).rc).toBe(0);
+      expect((await call(zk, 'c2', { op: 'connect' })).rc).toBe(0);
+      await zk.kill('c1');
+      expect(await zk.host.waitFor(() => sink.records.some((r) => r.ev === 'peerDown' && r.peer === 'c1' && /^s\d$/.test(r.node)), 5_000)).toBe(true);
+      expect(
+        await zk.host.waitFor(() => zk.servers.every((s) => zk.status(s)!.sessions.length === 1), 10_000),
+      ).toBe(true);
+      expect(await children(zk, 'c2')).toEqual(['zookeeper']);
+    } finally {
+      await zk.close();
+    }
   });
 });

@@ -34,7 +34,7 @@ describe('the client gateway seam (ServerPort)', () => {
       const connected = got.find((m) => m.type === 'ZK_CONNECTED')!;
       expect(connected['sessionId']).not.toBe('0x0');
       expect(connected['timeoutMs']).toBe(6000);
-      const req = normalizeOp({ op: 'create', path: '/via-gateway', data: 'v', ephemeral: true });
+      const req = normalizeOp({ op: 'create', path: '/via-gateway', data: 'v', flags: 1 });
       port.deliver(client, { type: 'ZK_REQ', cnx: 'k1', seq: 2, xid: 1, req });
       expect(await zk.host.waitFor(() => got.some((m) => m.type === 'ZK_REPLY'), 10_000)).toBe(true);
       expect((got.find((m) => m.type === 'ZK_REPLY')!['reply'] as { rc: number }).rc).toBe(0);

@@ -356,10 +356,12 @@ export class NodeHost {
     s.subs.clear();
   }
 
-  /** In-process nodes learn that `id`'s process died (their connection to it broke). */
+  /** Nodes without a socket to `id` learn that its process died (their connection to it broke):
+   *  in-process clients of a dead server, and servers of a dead in-process client. */
   private tellClientsDown(id: NodeId): void {
+    const deadIsServer = this.slot(id).server;
     for (const c of this.slots.values()) {
-      if (c.server || c.proc === null) continue;
+      if ((c.server && deadIsServer) || c.proc === null || c.id === id) continue;
       const inc = c.inc;
       setImmediate(() => this.enqueue(c, { kind: 'peerDown', peer: id }, { ev: 'peerDown', peer: id }, inc));
     }
