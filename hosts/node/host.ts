@@ -244,7 +244,8 @@ export class NodeHost {
   async stop(id: NodeId): Promise<void> {
     const s = this.slot(id);
     if (s.proc === null) return s.released;
-    this.rec(id, { ev: 'crash', lost: 0, kept: 0 });
+    // Every appended record survives a stop (the host writes them out): un-fsynced ones are `kept`.
+    this.rec(id, { ev: 'crash', lost: 0, kept: s.store?.unsynced ?? 0, graceful: true });
     this.down(s);
     const store = s.store;
     const peer = s.peer;

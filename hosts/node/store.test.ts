@@ -64,6 +64,18 @@ describe('FileStore', () => {
     }
   });
 
+  it('a graceful close writes out what was appended but not fsynced', async () => {
+    const dir = fresh();
+    const a = new FileStore(dir);
+    a.load();
+    a.append([1, 2]);
+    await a.issue({ op: 'fsync' });
+    a.append([3]);
+    expect(a.unsynced).toBe(1);
+    await a.close();
+    expect(new FileStore(dir).load().durable.log).toEqual([1, 2, 3]);
+  });
+
   it('drops a torn or corrupt last record at load and cuts it from the file', async () => {
     for (const tail of [encodeFrame({ zxid: 9 }).subarray(0, 11), Buffer.from([0, 0, 0, 4, 1, 2, 3, 4, 0x7b, 0x7d, 0x20, 0x20])]) {
       const dir = fresh();

@@ -148,14 +148,23 @@ export class FileStore {
   /** The crash itself (synchronous): stops the queue and returns how many appended records whose
    *  fsync never completed are lost (buffered, queued, or being written by a running fsync). */
   dropBuffered(): number {
-    const lost = this.dead ? 0 : this.buffer.length + this.queuedRecords + Math.max(0, this.ends.length - this.confirmed);
+    const lost = this.dead ? 0 : this.unsynced;
     this.dead = true;
     this.buffer = [];
     return lost;
   }
 
-  /** Graceful stop: every issued op completes, then the files are closed. */
+  /** Records appended whose fsync has not completed (buffered, queued, or being written). */
+  get unsynced(): number {
+    return this.buffer.length + this.queuedRecords + Math.max(0, this.ends.length - this.confirmed);
+  }
+
+  /** Graceful stop: every issued op completes, records still buffered are written and fsynced
+   *  (a process that exits leaves them in the page cache), then the files are closed. */
   async close(): Promise<void> {
+    this.enqueue(async () => {
+      if (this.buffer.length > 0) await this.run({ op: 'fsync' });
+    });
     await this.chain;
     this.dead = true;
     await this.closeLog();
