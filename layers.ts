@@ -50,9 +50,9 @@ export const LAYERS: readonly Layer[] = [
   },
   {
     folder: 'hosts/',
-    may: ['hosts/', 'protocol/', 'trace/'],
-    testsMay: ['checkers/', 'cli/', TESTING],
-    why: 'a real host runs the protocol nodes on real I/O and writes the trace: no simulator, driver, checker or scenario (its tests judge the written trace with the checkers and run the serve command)',
+    may: ['hosts/', 'protocol/', 'trace/', 'conformance/real/jute.ts'],
+    testsMay: ['checkers/', 'cli/', 'conformance/', TESTING],
+    why: 'a real host runs the protocol nodes on real I/O and writes the trace: no simulator, driver, checker or scenario; the client wire protocol shares the jute codec with the conformance wire client (its tests judge the written trace with the checkers, run the serve command and compare with a real ZooKeeper through conformance/)',
   },
   {
     folder: 'checkers/',

@@ -152,9 +152,10 @@ export class NodeHost {
 
   // ------------------------------------------------------------------ reading
 
-  /** The node's local clock (ms). */
+  /** The node's local clock: whole ms (ZooKeeper's times are longs: znode ctime/mtime, session
+   *  ids), monotonic, aligned with the epoch at process start. */
   clock(): number {
-    return performance.timeOrigin + performance.now();
+    return Math.floor(performance.timeOrigin + performance.now());
   }
 
   isUp(id: NodeId): boolean {
@@ -376,6 +377,7 @@ export class NodeHost {
   }
 
   private serverPort(s: Slot, inc: number): ServerPort {
+    let last: ServerStatus | undefined;
     return {
       serverId: s.id,
       deliver: (from, msg) => {
@@ -397,8 +399,14 @@ export class NodeHost {
       },
       status: () => {
         const st = s.inc === inc ? s.proc?.status?.() : undefined;
-        if (st === undefined) throw new NodeDownError(`${s.id} is down`);
-        return st;
+        if (st !== undefined) return (last = st);
+        // The process died (its gateway is closing): not serving, as a ZooKeeperServer that stopped.
+        const myid = Number(s.id.slice(1));
+        const base: ServerStatus = last ?? {
+          kind: 'server', myid, role: 'LOOKING', acceptedEpoch: 0, currentEpoch: 0, vote: null, leader: null,
+          lastLoggedZxid: 0, lastProcessedZxid: 0, serving: false, outstandingProposals: 0, learnerPhase: null, sessions: [],
+        };
+        return { ...base, role: 'LOOKING', leader: null, serving: false, outstandingProposals: 0, learnerPhase: null };
       },
     };
   }
@@ -504,7 +512,18 @@ export class NodeHost {
     const dst = this.slots.get(to);
     if (dst === undefined) {
       const sub = s.subs.get(to);
-      if (sub !== undefined) return sub(msg);
+      if (sub !== undefined) {
+        try {
+          sub(msg);
+        } catch (e) {
+          // A gateway problem is that connection's, not the server's: drop the connection.
+          this.log(`zabsim host: ${s.id}: client ${to}: the gateway failed on ${msg.type}: ${(e as Error).message}`);
+          s.subs.delete(to);
+          const inc = s.inc;
+          setImmediate(() => this.enqueue(s, { kind: 'peerDown', peer: to }, { ev: 'peerDown', peer: to }, inc));
+        }
+        return;
+      }
       return this.rec(to, { ev: 'drop', from: s.id, m, type: msg.type, reason: 'unknown' });
     }
     if (this.cut(s.id, to)) return this.rec(to, { ev: 'drop', from: s.id, m, type: msg.type, reason: 'cut' });

@@ -494,6 +494,3 @@ class Connection {
     }
   }
 }
-
-/** Marks this file as the stub: tests that need a real client wire protocol skip while it is here. */
-export const STUB = true;
