@@ -95,6 +95,18 @@ describe('layers', () => {
       expect(lines('checkers/election.ts', "import { zxidHex } from '../protocol/zxid.ts';")).toEqual([]);
     });
 
+    it('hosts/ importing the simulator, the driver or a checker; protocol/ importing a host', () => {
+      const v = lines('hosts/node/host.ts', "import { Simulation } from '../../sim/index.ts';");
+      expect(v).toHaveLength(1);
+      expect(v[0]).toMatch(/^hosts\/node\/host\.ts:1: hosts\/ must not import sim\/index\.ts: /);
+      expect(lines('hosts/node/host.ts', "import { Ensemble } from '../../ensemble/ensemble.ts';")).toHaveLength(1);
+      expect(lines('hosts/node/host.ts', "import { runAll } from '../../checkers/index.ts';")).toHaveLength(1);
+      expect(lines('hosts/node/host.ts', "import { QuorumPeer } from '../../protocol/server/peer.ts';")).toEqual([]);
+      expect(lines('hosts/node/host.test.ts', "import { runAll } from '../../checkers/index.ts';")).toEqual([]);
+      expect(lines('protocol/server/peer.ts', "import { NodeHost } from '../../hosts/node/host.ts';")).toHaveLength(1);
+      expect(lines('sim/simulation.ts', "import type { NodeHost } from '../hosts/node/host.ts';")).toHaveLength(1);
+    });
+
     it('production code importing test code', () => {
       expect(lines('harness/run.ts', "import { connectAll } from '../ensemble/testing/workload.ts';")).toHaveLength(1);
       expect(lines('scenarios/lib/world.ts', "import { x } from '../split-brain.test.ts';")).toHaveLength(1);

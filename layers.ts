@@ -49,6 +49,12 @@ export const LAYERS: readonly Layer[] = [
     why: 'the kernel hosts any ProtocolNode: it knows the contract types and the trace, nothing of ZooKeeper',
   },
   {
+    folder: 'hosts/',
+    may: ['hosts/', 'protocol/', 'trace/', 'conformance/real/jute.ts'],
+    testsMay: ['checkers/', 'cli/', 'conformance/', TESTING],
+    why: 'a real host runs the protocol nodes on real I/O and writes the trace: no simulator, driver, checker or scenario; the client wire protocol shares the jute codec with the conformance wire client (its tests judge the written trace with the checkers, run the serve command and compare with a real ZooKeeper through conformance/)',
+  },
+  {
     folder: 'checkers/',
     may: ['checkers/', 'trace/'],
     testsMay: ['ensemble/', 'sim/', 'protocol/', 'scenarios/'],

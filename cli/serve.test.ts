@@ -1,0 +1,111 @@
+/**
+ * `npm run serve`: starts a real ensemble, prints a line per server and `ready`, stops on SIGTERM
+ * with exit 0 (files flushed: a second run on the same data dir finds the same epoch or newer);
+ * bad flags and a port in use give one line and a non-zero exit.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const dir = mkdtempSync(join(tmpdir(), 'zabsim-serve-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** A base port unlikely to be in use (tests of other engineers run on this machine too). */
+const basePort = (): number => 30_000 + Math.floor(Math.random() * 20_000);
+
+interface Served {
+  readonly out: string;
+  readonly err: string;
+  readonly code: number | null;
+}
+
+/** Runs serve until its `ready` line, then sends SIGTERM; resolves at exit. */
+function serveUntilReady(args: string[], timeoutMs = 30_000): Promise<Served> {
+  return new Promise((res, rej) => {
+    const p = spawn(process.execPath, ['--import', 'tsx', 'cli/serve.ts', ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    let signalled = false;
+    const timer = setTimeout(() => {
+      p.kill('SIGKILL');
+      rej(new Error(`serve did not get ready in ${timeoutMs} ms:\n${out}\n${err}`));
+    }, timeoutMs);
+    p.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+      if (!signalled && /^ready /m.test(out)) {
+        signalled = true;
+        p.kill('SIGTERM');
+      }
+    });
+    p.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    p.on('exit', (code) => {
+      clearTimeout(timer);
+      res({ out, err, code });
+    });
+  });
+}
+
+function run(...args: string[]): Served {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', 'cli/serve.ts', ...args], { cwd: ROOT, encoding: 'utf8', timeout: 30_000 });
+  return { out: r.stdout, err: r.stderr, code: r.status };
+}
+
+describe('cli/serve.ts', () => {
+  it('starts 3 servers, prints a line each and ready, stops cleanly on SIGTERM; a restart on the same files works', async () => {
+    const p = basePort();
+    const data = join(dir, 'three');
+    const r = await serveUntilReady(['--servers', '3', '--base-port', String(p), '--data-dir', data]);
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    const lines = r.out.trim().split('\n');
+    for (const i of [1, 2, 3]) expect(lines).toContainEqual(expect.stringMatching(new RegExp(`^s${i} myid=${i} client=127\\.0\\.0\\.1:${p + i} role=(LEADING|FOLLOWING)$`)));
+    expect(lines.filter((l) => l.endsWith('role=LEADING'))).toHaveLength(1);
+    expect(lines).toContain(`ready 127.0.0.1:${p + 1},127.0.0.1:${p + 2},127.0.0.1:${p + 3} data=${data}`);
+    expect(lines[lines.length - 1]).toBe('stopped (SIGTERM)');
+    const again = await serveUntilReady(['--servers', '3', '--base-port', String(p), '--data-dir', data]);
+    expect(again.code).toBe(0);
+    expect(again.err).toBe('');
+  });
+
+  it('--servers 1 is a one-server ensemble', async () => {
+    const p = basePort();
+    const r = await serveUntilReady(['--servers', '1', '--base-port', String(p)]);
+    expect(r.code).toBe(0);
+    expect(r.out).toContain(`s1 myid=1 client=127.0.0.1:${p + 1} role=LEADING\nready 127.0.0.1:${p + 1}\n`);
+  });
+
+  it('bad flags: one line on stderr, exit 2', () => {
+    const cases: [string[], RegExp][] = [
+      [[], /^serve: --servers N is required/],
+      [['--servers', '0'], /^serve: --servers must be a whole number in \[1, 255\], not "0"/],
+      [['--servers', '3', '--frob'], /^serve: unknown option --frob/],
+      [['--servers', '3', '--config', 'tickTime=x'], /^serve: --config tickTime must be a positive whole number/],
+      [['--servers', '3', '--config', 'nope=1'], /^serve: --config: unknown key "nope"/],
+      [['--servers', '3', '--base-port'], /^serve: --base-port needs a value/],
+    ];
+    for (const [args, re] of cases) {
+      const r = run(...args);
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.err.trim().split('\n'), args.join(' ')).toHaveLength(1);
+      expect(r.err).toMatch(re);
+    }
+  });
+
+  it('a client port in use: one line, exit 1', async () => {
+    const p = basePort();
+    const blocker = createServer();
+    await new Promise<void>((r) => blocker.listen(p + 2, '127.0.0.1', r));
+    try {
+      const r = run('--servers', '3', '--base-port', String(p));
+      expect(r.code).toBe(1);
+      expect(r.err.trim()).toBe(`serve: cannot listen on 127.0.0.1:${p + 2}: EADDRINUSE`);
+    } finally {
+      blocker.close();
+    }
+  });
+});

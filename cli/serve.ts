@@ -1,0 +1,143 @@
+/**
+ * `npm run serve -- --servers N [--observers M] [--base-port P] [--data-dir D] [--bind HOST]
+ *                   [--config tickTime=..,containerCheckIntervalMs=..,superDigest=..] [--trace FILE]`
+ *
+ * Starts a real ensemble of the project's ZooKeeper servers on the Node host (`hosts/node/`): client
+ * port P+i for server i (default P 2180: server 1 on ZooKeeper's 2181), bound to 127.0.0.1 unless
+ * `--bind` says otherwise. Prints one line per server (its id, client address and role) and a
+ * `ready CONNECTSTRING` line once one leader is established and every server serves; afterwards a
+ * line per role change. SIGINT/SIGTERM stop it cleanly (issued disk writes complete, sockets close)
+ * with exit 0. `--servers 1` is a one-server ensemble (the standalone case). Without `--data-dir`
+ * the files go to a fresh temporary folder removed at exit.
+ *
+ * Exit: 0 stopped by a signal; 1 it could not start (a port in use, not ready in time); 2 bad usage
+ * (one line on stderr).
+ */
+import { parseKnobs, type Knobs } from '../conformance/knobs.ts';
+import { startCluster, type Cluster } from '../hosts/node/cluster.ts';
+import { UsageError, ensureDir, optionValue } from './args.ts';
+
+const USAGE =
+  'usage: npm run serve -- --servers N [--observers M] [--base-port P] [--data-dir D] [--bind HOST] [--config tickTime=MS,containerCheckIntervalMs=MS,superDigest=D] [--trace FILE]';
+
+export interface ServeArgs {
+  servers: number;
+  observers: number;
+  basePort: number;
+  dataDir?: string;
+  bind: string;
+  knobs: Knobs;
+  trace?: string;
+  readyTimeoutMs: number;
+}
+
+function count(argv: readonly string[], i: number, min: number, max: number): number {
+  const v = optionValue(argv, i);
+  if (!/^\d+$/.test(v) || Number(v) < min || Number(v) > max) throw new UsageError(`${argv[i]} must be a whole number in [${min}, ${max}], not "${v}"`);
+  return Number(v);
+}
+
+export function parseServeArgs(argv: readonly string[]): ServeArgs {
+  let servers: number | undefined;
+  const a: Omit<ServeArgs, 'servers'> = { observers: 0, basePort: 2180, bind: '127.0.0.1', knobs: {}, readyTimeoutMs: 30_000 };
+  for (let i = 0; i < argv.length; i++) {
+    const f = argv[i]!;
+    if (f === '--servers') servers = count(argv, i++, 1, 255);
+    else if (f === '--observers') a.observers = count(argv, i++, 0, 254);
+    else if (f === '--base-port') a.basePort = count(argv, i++, 1, 65_000);
+    else if (f === '--data-dir') a.dataDir = optionValue(argv, i++);
+    else if (f === '--bind') a.bind = optionValue(argv, i++);
+    else if (f === '--trace') a.trace = optionValue(argv, i++);
+    else if (f === '--ready-timeout-ms') a.readyTimeoutMs = count(argv, i++, 1, 3_600_000);
+    else if (f === '--config') {
+      const problem = parseKnobs(optionValue(argv, i++), a.knobs);
+      if (problem !== undefined) throw new UsageError(problem);
+    } else if (f === '--help' || f === '-h') throw new UsageError(USAGE);
+    else if (f.startsWith('-')) throw new UsageError(`unknown option ${f}`);
+    else throw new UsageError(`unexpected argument "${f}"`);
+  }
+  if (servers === undefined) throw new UsageError('--servers N is required');
+  if (servers + a.observers > 255) throw new UsageError('at most 255 servers and observers in all');
+  if (a.basePort + servers + a.observers > 65_535) throw new UsageError(`--base-port ${a.basePort} leaves no room for ${servers + a.observers} client ports`);
+  return { servers, ...a };
+}
+
+async function main(argv: readonly string[]): Promise<number> {
+  const args = parseServeArgs(argv);
+  if (args.dataDir !== undefined) ensureDir(args.dataDir, '--data-dir');
+  const problems: string[] = [];
+  let zk: Cluster;
+  try {
+    zk = await startCluster({
+      servers: args.servers,
+      observers: args.observers,
+      basePort: args.basePort,
+      bind: args.bind,
+      config: args.knobs,
+      ...(args.dataDir === undefined ? {} : { dataDir: args.dataDir }),
+      ...(args.trace === undefined ? {} : { trace: args.trace }),
+      waitReady: false,
+      log: (line) => {
+        problems.push(line);
+        console.error(`serve: ${line}`);
+      },
+    });
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException & { address?: string; port?: number };
+    if (err.code === 'EADDRINUSE' || err.code === 'EACCES' || err.code === 'EADDRNOTAVAIL') {
+      console.error(`serve: cannot listen on ${err.address ?? args.bind}:${err.port ?? '?'}: ${err.code}`);
+    } else console.error(`serve: ${err.message}`);
+    return 1;
+  }
+  let stopping = false;
+  const role = (id: number): string => zk.status(id)?.role ?? 'DOWN';
+  const line = (id: number): string => `s${id} myid=${id} client=${args.bind}:${zk.clientPort(id)} role=${role(id)}`;
+  const stop = async (why: string, code: number): Promise<number> => {
+    if (stopping) return code;
+    stopping = true;
+    clearInterval(watch);
+    await zk.close();
+    console.log(`stopped (${why})`);
+    return code;
+  };
+  const last = new Map<number, string>();
+  const watch = setInterval(() => {
+    if (!ready) return;
+    for (const id of zk.servers) {
+      const r = role(id);
+      if (last.get(id) !== r) {
+        last.set(id, r);
+        console.log(line(id));
+      }
+    }
+  }, 50);
+  let ready = false;
+  const done = new Promise<number>((resolve) => {
+    for (const sig of ['SIGINT', 'SIGTERM'] as const) process.once(sig, () => void stop(sig, 0).then(resolve));
+  });
+  try {
+    await zk.ready(args.readyTimeoutMs);
+  } catch (e) {
+    console.error(`serve: ${(e as Error).message}`);
+    return stop('not ready', 1);
+  }
+  for (const id of zk.servers) {
+    last.set(id, role(id));
+    console.log(line(id));
+  }
+  console.log(`ready ${zk.connectString}${args.dataDir === undefined ? '' : ` data=${args.dataDir}`}`);
+  ready = true;
+  return done;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (e: unknown) => {
+    if (e instanceof UsageError && e.message === USAGE) {
+      console.log(USAGE);
+      process.exit(0);
+    }
+    console.error(`serve: ${(e as Error)?.message ?? String(e)}${e instanceof UsageError && !/^usage/.test(e.message) ? ' (--help for usage)' : ''}`);
+    process.exit(2);
+  },
+);

@@ -1,0 +1,536 @@
+/**
+ * `NodeHost`: the unchanged protocol nodes (`protocol/server` QuorumPeers built by
+ * `protocol/server/ensemble.ts`'s factory, and optionally in-process `ZooKeeperClient`s) on real
+ * Node I/O, in one process:
+ *
+ * - one serial input queue per node: one `step` at a time, inputs in arrival order;
+ * - real timers (`setTimeout`); a node's clock is `performance.timeOrigin + performance.now()`
+ *   (monotonic ms, aligned with the epoch at process start);
+ * - server-to-server messages on sockets (`peer-net.ts`), a broken connection becomes `peerDown`
+ *   (once per peer incarnation); in-process clients talk to servers through the host directly;
+ * - the disk on real files with fsync (`store.ts`), completions in issue order; an I/O error stops
+ *   the node (fail-stop) with one line on the log;
+ * - client connections through the gateway (`wire/gateway.ts` `ServerPort`): a `send` to an id that
+ *   is not a hosted node goes to the gateway's subscription for that id;
+ * - the trace in the simulator's format (`trace-sink.ts`).
+ *
+ * Faults: `kill` (crash: un-fsynced records lost, sockets reset), `stop` (graceful: issued disk ops
+ * finish, sockets closed with FIN), `restart` (a new process from the files), `partition` / `heal`
+ * (messages between servers in different groups are dropped when sent or when they arrive, as the
+ * simulator does; sockets stay up and no `peerDown` is sent; clients are never cut).
+ */
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import type { DiskOp, DurableState, Effect, Input, Message, NodeId, ProtocolNode, ServerStatus } from '../../protocol/contract.ts';
+import { EMPTY_DURABLE } from '../../protocol/contract.ts';
+import type { QuorumConfig } from '../../protocol/config.ts';
+import { quorumConfig } from '../../protocol/config.ts';
+import type { ClientConfig } from '../../protocol/client/client.ts';
+import type { BackendFactory } from '../../protocol/server/backend.ts';
+import { dataBackend } from '../../protocol/server/dataBackend.ts';
+import { ensembleFactory, serverNodes } from '../../protocol/server/ensemble.ts';
+import type { TraceRecord } from '../../trace/records.ts';
+import { PeerEndpoint, type AddressBook } from './peer-net.ts';
+import { FileStore } from './store.ts';
+import { headerRecord, type TraceSink } from './trace-sink.ts';
+import { listenClients, type ServerPort } from './wire/gateway.ts';
+
+/** The gateway's entry point (`wire/gateway.ts` `listenClients`): serves client connections of one server. */
+export type ListenClients = typeof listenClients;
+
+export interface NodeHostOptions {
+  /** Voting servers s1..sN. */
+  readonly servers: number;
+  /** Observers s(N+1)... */
+  readonly observers?: number;
+  /** In-process protocol clients c1..cK (tests). */
+  readonly clients?: number;
+  readonly client?: Partial<ClientConfig>;
+  /** zoo.cfg knobs (protocol/config.ts). */
+  readonly cfg?: Partial<QuorumConfig>;
+  readonly backend?: BackendFactory;
+  /** One sub-directory per server (`s1/`, ...). */
+  readonly dataDir: string;
+  /** Bind address of every socket (default 127.0.0.1). */
+  readonly bind?: string;
+  /** Client port of server i is basePort + i; 0 or absent: any free port (kept across restarts). */
+  readonly basePort?: number;
+  readonly trace?: TraceSink;
+  /** Seed of the nodes' own randomness (client back-off and host shuffle, the snapshot roll, the
+   *  3.8 step latencies): process seeds are `<seed>/<id>/<incarnation>`, as in the simulator.
+   *  Default: random, written in the trace's header. It does not make a real run repeatable. */
+  readonly seed?: string;
+  /** One line per host problem (an I/O error, a node that threw); default stderr. */
+  readonly log?: (line: string) => void;
+  /** The client gateway (default `wire/gateway.ts`; tests plug in their own). */
+  readonly listenClients?: ListenClients;
+}
+
+type Rec = Record<string, unknown> & { readonly ev: string };
+
+interface Queued {
+  readonly input: Input;
+  readonly rec?: Rec;
+}
+
+class Slot {
+  proc: ProtocolNode | null = null;
+  inc = 0;
+  queue: Queued[] = [];
+  running = false;
+  readonly timers = new Map<string, NodeJS.Timeout>();
+  store: FileStore | null = null;
+  peer: PeerEndpoint | null = null;
+  gateway: { port: number; close(): Promise<void> } | null = null;
+  clientPort = 0;
+  /** Gateway clients: `send` effects to these ids go to the callback. */
+  readonly subs = new Map<NodeId, (msg: Message) => void>();
+  /** Peer incarnations already reported down. */
+  readonly downSeen = new Set<string>();
+  readonly replies = new Map<number, { resolve(r: unknown): void; reject(e: Error): void }>();
+  /** Resolves when the last process's files are released (after a kill or stop). */
+  released: Promise<void> = Promise.resolve();
+  constructor(
+    readonly id: NodeId,
+    readonly server: boolean,
+  ) {}
+}
+
+export class NodeDownError extends Error {}
+
+export class NodeHost {
+  readonly cfg: QuorumConfig;
+  readonly serverIds: readonly NodeId[];
+  readonly clientIds: readonly NodeId[];
+  readonly bind: string;
+  private readonly slots = new Map<NodeId, Slot>();
+  private readonly factory: (id: NodeId, seed: string) => ProtocolNode;
+  readonly seed: string;
+  private readonly book: AddressBook = new Map();
+  private readonly t0 = performance.now();
+  private m = 0;
+  private rid = 0;
+  private groups: Map<NodeId, number> | null = null;
+  private closed = false;
+  private readonly log: (line: string) => void;
+
+  private constructor(private readonly opts: NodeHostOptions) {
+    const participants = Array.from({ length: opts.servers }, (_, i) => i + 1);
+    const observers = Array.from({ length: opts.observers ?? 0 }, (_, i) => opts.servers + i + 1);
+    this.cfg = quorumConfig(participants, { observers, ...opts.cfg });
+    this.serverIds = serverNodes(this.cfg);
+    this.clientIds = Array.from({ length: opts.clients ?? 0 }, (_, i) => `c${i + 1}`);
+    this.bind = opts.bind ?? '127.0.0.1';
+    this.seed = opts.seed ?? randomBytes(8).toString('hex');
+    this.log = opts.log ?? ((line) => process.stderr.write(line + '\n'));
+    this.factory = ensembleFactory({
+      cfg: this.cfg,
+      backend: opts.backend ?? dataBackend(),
+      ...(opts.client === undefined ? {} : { client: opts.client }),
+    });
+    for (const id of this.serverIds) {
+      const s = new Slot(id, true);
+      const myid = Number(id.slice(1));
+      s.clientPort = opts.basePort ? opts.basePort + myid : 0;
+      this.slots.set(id, s);
+    }
+    for (const id of this.clientIds) this.slots.set(id, new Slot(id, false));
+  }
+
+  /** Boots every node (servers first); resolves when every socket listens. */
+  static async start(opts: NodeHostOptions): Promise<NodeHost> {
+    const h = new NodeHost(opts);
+    h.opts.trace?.write(headerRecord([...h.serverIds, ...h.clientIds], h.seed));
+    try {
+      for (const s of h.slots.values()) await h.boot(s);
+    } catch (e) {
+      await h.close();
+      throw e;
+    }
+    return h;
+  }
+
+  // ------------------------------------------------------------------ reading
+
+  /** The node's local clock: whole ms (ZooKeeper's times are longs: znode ctime/mtime, session
+   *  ids), monotonic, aligned with the epoch at process start. */
+  clock(): number {
+    return Math.floor(performance.timeOrigin + performance.now());
+  }
+
+  isUp(id: NodeId): boolean {
+    return this.slot(id).proc !== null;
+  }
+
+  /** The client port of a server (its current one; kept across restarts). */
+  clientPort(id: NodeId): number {
+    return this.slot(id).clientPort;
+  }
+
+  /** The server's `status()`, or null while it is down. */
+  status(id: NodeId): ServerStatus | null {
+    const p = this.slot(id).proc;
+    return p?.status?.() ?? null;
+  }
+
+  /** The live process object of a node (tests: read-only use). */
+  proc(id: NodeId): ProtocolNode | null {
+    return this.slot(id).proc;
+  }
+
+  /** The one live server that leads with its leadership established (null if none or several). */
+  leader(): NodeId | null {
+    const l = this.serverIds.filter((id) => {
+      const st = this.status(id);
+      return st !== null && st.role === 'LEADING' && st.serving;
+    });
+    return l.length === 1 ? l[0]! : null;
+  }
+
+  /** One established leader, and every live server serving. */
+  settled(): boolean {
+    if (this.leader() === null) return false;
+    return this.serverIds.every((id) => {
+      const st = this.status(id);
+      return st === null || st.serving;
+    });
+  }
+
+  /** Polls `pred` every 10 ms until it holds (true) or `timeoutMs` passes (false). */
+  async waitFor(pred: () => boolean, timeoutMs: number): Promise<boolean> {
+    const end = performance.now() + timeoutMs;
+    while (!pred()) {
+      if (performance.now() > end || this.closed) return false;
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    return true;
+  }
+
+  // ------------------------------------------------------------------ requests
+
+  /** A `request` input to a node; resolves with its `reply`. Rejects if the node is down or dies. */
+  request(id: NodeId, op: unknown): Promise<unknown> {
+    const s = this.slot(id);
+    const rid = ++this.rid;
+    if (s.proc === null) {
+      this.rec(id, { ev: 'drop', from: 'app', m: rid, type: 'request', reason: 'down' });
+      return Promise.reject(new NodeDownError(`${id} is down`));
+    }
+    return new Promise((resolve, reject) => {
+      s.replies.set(rid, { resolve, reject });
+      this.enqueue(s, { kind: 'request', id: rid, op }, { ev: 'request', id: rid, op });
+    });
+  }
+
+  // ------------------------------------------------------------------ faults
+
+  /** Crash: the process dies now; records appended but not fsynced are lost; sockets are reset. */
+  async kill(id: NodeId): Promise<void> {
+    const s = this.slot(id);
+    if (s.proc === null) return s.released;
+    const store = s.store;
+    const lost = store?.dropBuffered() ?? 0;
+    this.rec(id, { ev: 'crash', lost, kept: 0 });
+    this.down(s);
+    s.peer?.destroy();
+    s.peer = null;
+    const gw = s.gateway;
+    s.gateway = null;
+    s.released = Promise.all([store?.crash(), gw?.close()]).then(() => undefined);
+    this.tellClientsDown(id);
+    return s.released;
+  }
+
+  /** Graceful stop: no more steps; disk ops already issued complete (durable); sockets closed. */
+  async stop(id: NodeId): Promise<void> {
+    const s = this.slot(id);
+    if (s.proc === null) return s.released;
+    // Every appended record survives a stop (the host writes them out): un-fsynced ones are `kept`.
+    this.rec(id, { ev: 'crash', lost: 0, kept: s.store?.unsynced ?? 0, graceful: true });
+    this.down(s);
+    const store = s.store;
+    const peer = s.peer;
+    const gw = s.gateway;
+    s.peer = null;
+    s.gateway = null;
+    s.released = (async () => {
+      await store?.close();
+      await peer?.close();
+      await gw?.close();
+    })();
+    this.tellClientsDown(id);
+    return s.released;
+  }
+
+  /** A new process for a node that is down, from what its files hold. */
+  async restart(id: NodeId): Promise<void> {
+    const s = this.slot(id);
+    if (s.proc !== null) throw new Error(`restart ${id}: it is running (kill or stop it first)`);
+    await s.released;
+    await this.boot(s);
+  }
+
+  /** Splits the servers into groups (servers not listed form one more group). */
+  partition(groups: readonly (readonly NodeId[])[]): void {
+    const g = new Map<NodeId, number>();
+    groups.forEach((grp, i) => grp.forEach((id) => g.set(this.slot(id).id, i)));
+    for (const id of this.serverIds) if (!g.has(id)) g.set(id, groups.length);
+    this.groups = g;
+    this.rec('*', { ev: 'fault', fault: 'partition', groups: groups.map((x) => [...x]) });
+  }
+
+  heal(): void {
+    this.groups = null;
+    this.rec('*', { ev: 'fault', fault: 'heal' });
+  }
+
+  /** Stops every node gracefully and closes the trace. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    for (const id of this.slots.keys()) await this.stop(id);
+    for (const s of this.slots.values()) await s.released;
+    this.closed = true;
+    this.opts.trace?.close();
+  }
+
+  // ------------------------------------------------------------------ internals
+
+  private slot(id: NodeId): Slot {
+    const s = this.slots.get(id);
+    if (s === undefined) throw new Error(`no node ${id} (nodes: ${[...this.slots.keys()].join(', ')})`);
+    return s;
+  }
+
+  private now(): number {
+    return Math.round((performance.now() - this.t0) * 1000);
+  }
+
+  private rec(node: NodeId, r: Rec): void {
+    this.opts.trace?.write({ t: this.now(), node, ...r } as unknown as TraceRecord);
+  }
+
+  private cut(a: NodeId, b: NodeId): boolean {
+    const g = this.groups;
+    if (g === null) return false;
+    const ga = g.get(a);
+    const gb = g.get(b);
+    return ga !== undefined && gb !== undefined && ga !== gb;
+  }
+
+  private async boot(s: Slot): Promise<void> {
+    s.inc++;
+    s.queue = [];
+    s.downSeen.clear();
+    let durable: DurableState = EMPTY_DURABLE;
+    if (s.server) {
+      const store = new FileStore(join(this.opts.dataDir, s.id));
+      const loaded = store.load();
+      if (loaded.torn !== undefined) this.log(`${s.id}: txn log: dropped a torn last record (${loaded.tornBytes} bytes: ${loaded.torn})`);
+      durable = loaded.durable;
+      s.store = store;
+      const inc = s.inc;
+      const peer = new PeerEndpoint(s.id, inc, this.book, {
+        message: (from, m, msg) => this.arrive(s, inc, from, m, msg),
+        lost: (peerId, peerInc) => this.peerLost(s, inc, peerId, peerInc),
+        dropped: (to, m, msg) => this.rec(s.id, { ev: 'drop', from: s.id, m, type: msg.type, reason: 'down' }),
+      });
+      s.peer = peer;
+      await peer.listen(this.bind, 0);
+      const gw = await (this.opts.listenClients ?? listenClients)(this.serverPort(s, inc), { host: this.bind, port: s.clientPort });
+      s.gateway = gw;
+      s.clientPort = gw.port;
+    }
+    const restart = durable.log.length + durable.snapshots.length + Object.keys(durable.meta).length > 0;
+    s.proc = this.factory(s.id, `${this.seed}/${s.id}/${s.inc}`);
+    if (restart) this.rec(s.id, { ev: 'restart', log: durable.log.length, snapshots: durable.snapshots.length, meta: Object.keys(durable.meta).length });
+    else this.rec(s.id, { ev: 'boot' });
+    this.enqueue(s, { kind: 'start', durable, restart });
+  }
+
+  /** Ends the process (no more steps, timers, replies). */
+  private down(s: Slot): void {
+    s.proc = null;
+    s.queue = [];
+    for (const t of s.timers.values()) clearTimeout(t);
+    s.timers.clear();
+    for (const r of s.replies.values()) r.reject(new NodeDownError(`${s.id} went down`));
+    s.replies.clear();
+    s.subs.clear();
+  }
+
+  /** Nodes without a socket to `id` learn that its process died (their connection to it broke):
+   *  in-process clients of a dead server, and servers of a dead in-process client. */
+  private tellClientsDown(id: NodeId): void {
+    const deadIsServer = this.slot(id).server;
+    for (const c of this.slots.values()) {
+      if ((c.server && deadIsServer) || c.proc === null || c.id === id) continue;
+      const inc = c.inc;
+      setImmediate(() => this.enqueue(c, { kind: 'peerDown', peer: id }, { ev: 'peerDown', peer: id }, inc));
+    }
+  }
+
+  private peerLost(s: Slot, inc: number, peer: NodeId, peerInc: number): void {
+    const key = `${peer}#${peerInc}`;
+    if (s.inc !== inc || s.downSeen.has(key)) return;
+    s.downSeen.add(key);
+    this.enqueue(s, { kind: 'peerDown', peer }, { ev: 'peerDown', peer }, inc);
+  }
+
+  private serverPort(s: Slot, inc: number): ServerPort {
+    let last: ServerStatus | undefined;
+    return {
+      serverId: s.id,
+      deliver: (from, msg) => {
+        if (s.inc !== inc || s.proc === null) return;
+        const m = ++this.m;
+        this.rec(from, { ev: 'send', to: s.id, m, type: msg.type, msg });
+        this.enqueue(s, { kind: 'message', from, msg }, { ev: 'recv', from, m, type: msg.type }, inc);
+      },
+      disconnected: (from) => {
+        if (s.inc !== inc) return;
+        s.subs.delete(from);
+        this.enqueue(s, { kind: 'peerDown', peer: from }, { ev: 'peerDown', peer: from }, inc);
+      },
+      subscribe: (from, onMsg) => {
+        if (s.inc === inc && s.proc !== null) s.subs.set(from, onMsg);
+      },
+      unsubscribe: (from) => {
+        if (s.inc === inc) s.subs.delete(from);
+      },
+      status: () => {
+        const st = s.inc === inc ? s.proc?.status?.() : undefined;
+        if (st !== undefined) return (last = st);
+        // The process died (its gateway is closing): not serving, as a ZooKeeperServer that stopped.
+        const myid = Number(s.id.slice(1));
+        const base: ServerStatus = last ?? {
+          kind: 'server', myid, role: 'LOOKING', acceptedEpoch: 0, currentEpoch: 0, vote: null, leader: null,
+          lastLoggedZxid: 0, lastProcessedZxid: 0, serving: false, outstandingProposals: 0, learnerPhase: null, sessions: [],
+        };
+        return { ...base, role: 'LOOKING', leader: null, serving: false, outstandingProposals: 0, learnerPhase: null };
+      },
+    };
+  }
+
+  /** A message from `from` reaches `s` (incarnation `inc` when it was sent/read). */
+  private arrive(s: Slot, inc: number, from: NodeId, m: number, msg: Message): void {
+    if (s.proc === null) return this.rec(s.id, { ev: 'drop', from, m, type: msg.type, reason: 'down' });
+    if (s.inc !== inc) return this.rec(s.id, { ev: 'drop', from, m, type: msg.type, reason: 'stale' });
+    if (this.cut(from, s.id)) return this.rec(s.id, { ev: 'drop', from, m, type: msg.type, reason: 'cut' });
+    this.enqueue(s, { kind: 'message', from, msg }, { ev: 'recv', from, m, type: msg.type }, inc);
+  }
+
+  private enqueue(s: Slot, input: Input, rec?: Rec, inc = s.inc): void {
+    if (s.proc === null || s.inc !== inc) return;
+    s.queue.push(rec === undefined ? { input } : { input, rec });
+    this.drain(s);
+  }
+
+  private drain(s: Slot): void {
+    if (s.running) return;
+    s.running = true;
+    let current: Input | undefined;
+    try {
+      while (s.proc !== null && s.queue.length > 0) {
+        const q = s.queue.shift()!;
+        current = q.input;
+        if (q.rec !== undefined) this.rec(s.id, q.rec);
+        const effects = s.proc.step(q.input, this.clock());
+        this.effects(s, effects);
+      }
+    } catch (e) {
+      this.failStop(s, `step(${current?.kind ?? '?'}) threw: ${(e as Error).message}`);
+    } finally {
+      s.running = false;
+    }
+  }
+
+  private failStop(s: Slot, why: string): void {
+    if (s.proc === null) return;
+    this.log(`zabsim host: ${s.id} stopped: ${why}`);
+    void this.kill(s.id);
+  }
+
+  private effects(s: Slot, effects: readonly Effect[]): void {
+    const inc = s.inc;
+    for (const e of effects) {
+      if (s.proc === null || s.inc !== inc) return;
+      switch (e.kind) {
+        case 'send':
+          this.send(s, e.to, e.msg);
+          break;
+        case 'setTimer': {
+          const old = s.timers.get(e.timer);
+          if (old !== undefined) clearTimeout(old);
+          const name = e.timer;
+          const h = setTimeout(() => {
+            if (s.timers.get(name) !== h) return;
+            s.timers.delete(name);
+            this.enqueue(s, { kind: 'timer', timer: name }, { ev: 'timer', timer: name }, inc);
+          }, Math.max(0, e.afterMs));
+          s.timers.set(name, h);
+          break;
+        }
+        case 'cancelTimer': {
+          const h = s.timers.get(e.timer);
+          if (h !== undefined) clearTimeout(h);
+          s.timers.delete(e.timer);
+          break;
+        }
+        case 'disk':
+          this.disk(s, inc, e.id, e.op);
+          break;
+        case 'reply': {
+          this.rec(s.id, { ev: 'reply', id: e.id, result: e.result });
+          const r = s.replies.get(e.id);
+          s.replies.delete(e.id);
+          r?.resolve(e.result);
+          break;
+        }
+        case 'trace':
+          this.rec(s.id, { ev: 'trace', event: e.event, data: e.data });
+          break;
+        case 'point':
+          break;
+      }
+    }
+  }
+
+  private disk(s: Slot, inc: number, id: number, op: DiskOp): void {
+    const store = s.store;
+    if (store === null) return this.failStop(s, `disk ${op.op}: this node has no disk`);
+    if (op.op === 'append') return store.append(op.records);
+    void store.issue(op).then((st) => {
+      if (s.inc !== inc || s.proc === null) return;
+      if (!st.ok) return this.failStop(s, `disk ${st.error} (${store.dir})`);
+      this.enqueue(s, { kind: 'disk', id, op: op.op }, { ev: 'disk', id, op: op.op }, inc);
+    });
+  }
+
+  private send(s: Slot, to: NodeId, msg: Message): void {
+    const m = ++this.m;
+    this.rec(s.id, { ev: 'send', to, m, type: msg.type, msg });
+    const dst = this.slots.get(to);
+    if (dst === undefined) {
+      const sub = s.subs.get(to);
+      if (sub !== undefined) {
+        try {
+          sub(msg);
+        } catch (e) {
+          // A gateway problem is that connection's, not the server's: drop the connection.
+          this.log(`zabsim host: ${s.id}: client ${to}: the gateway failed on ${msg.type}: ${(e as Error).message}`);
+          s.subs.delete(to);
+          const inc = s.inc;
+          setImmediate(() => this.enqueue(s, { kind: 'peerDown', peer: to }, { ev: 'peerDown', peer: to }, inc));
+        }
+        return;
+      }
+      return this.rec(to, { ev: 'drop', from: s.id, m, type: msg.type, reason: 'unknown' });
+    }
+    if (this.cut(s.id, to)) return this.rec(to, { ev: 'drop', from: s.id, m, type: msg.type, reason: 'cut' });
+    if (s.server && dst.server) return s.peer!.send(to, m, msg);
+    // A client and a server in this process: handed over after the current step, in send order.
+    const inc = dst.inc;
+    setImmediate(() => this.arrive(dst, inc, s.id, m, msg));
+  }
+}
+
