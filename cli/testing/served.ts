@@ -1,0 +1,56 @@
+/**
+ * `npm run serve` as a child process for tests: started on a random base port, resolved at its
+ * `ready` line with the client addresses, stopped with SIGTERM.
+ */
+import { spawn } from 'node:child_process';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+
+export interface Served {
+  /** `127.0.0.1:port` of server i+1. */
+  readonly addresses: readonly string[];
+  /** Everything it printed so far. */
+  out(): string;
+  /** SIGTERM; resolves with the exit code. */
+  stop(): Promise<number | null>;
+}
+
+export function startServed(args: readonly string[], timeoutMs = 60_000): Promise<Served> {
+  const base = 30_000 + Math.floor(Math.random() * 20_000);
+  return new Promise((res, rej) => {
+    const p = spawn(process.execPath, ['--import', 'tsx', 'cli/serve.ts', '--base-port', String(base), ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    let ready = false;
+    const exited = new Promise<number | null>((r) => p.on('exit', (code) => r(code)));
+    const timer = setTimeout(() => {
+      p.kill('SIGKILL');
+      rej(new Error(`serve did not get ready in ${timeoutMs} ms:\n${out}\n${err}`));
+    }, timeoutMs);
+    p.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    p.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+      const m = /^ready (\S+)/m.exec(out);
+      if (!ready && m) {
+        ready = true;
+        clearTimeout(timer);
+        res({
+          addresses: m[1]!.split(','),
+          out: () => out,
+          stop: async () => {
+            p.kill('SIGTERM');
+            return exited;
+          },
+        });
+      }
+    });
+    void exited.then((code) => {
+      if (!ready) {
+        clearTimeout(timer);
+        rej(new Error(`serve exited (${code}) before ready:\n${out}\n${err}`));
+      }
+    });
+  });
+}
