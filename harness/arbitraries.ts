@@ -166,8 +166,10 @@ export function swarmCaseArb(shape: CaseShape, bugs?: BugFlags): fc.Arbitrary<Ca
         windowMs: fc.integer({ min: shape.minWindowMs, max: shape.maxWindowMs }),
         hold: fc.boolean(),
         seed: fc.noShrink(fc.integer({ min: 0, max: 2 ** 31 - 1 })),
+        // Drawn last (earlier fields of a seed keep their draws): clients move between servers.
+        hop: fc.boolean(),
       })
-      .map(({ seed, observers, sessionTicks, windowMs, hold, faults, workload }): Case =>
+      .map(({ seed, observers, sessionTicks, windowMs, hold, faults, workload, hop }): Case =>
         makeCase({
           seed,
           ensemble: { servers: mix.servers, observers, tickTime: mix.tickTime, sessionTimeoutMs: sessionTicks * mix.tickTime },
@@ -178,6 +180,7 @@ export function swarmCaseArb(shape: CaseShape, bugs?: BugFlags): fc.Arbitrary<Ca
           // Half the runs go on past the probe for as long as TimelyExpiry's deadline (the session
           // timeout + the election bound after the heal, + its slack) needs.
           holdMs: hold ? 60_000 + 20 * mix.tickTime + 10_000 + sessionTicks * mix.tickTime + 5_000 : undefined,
+          hop,
         }),
       ),
   );

@@ -86,14 +86,17 @@ export interface Case {
    *  so time-bound properties (TimelyExpiry: a gone client's session ends within its timeout + the
    *  election bound of the heal) can fail. */
   readonly holdMs?: number;
+  /** Workload clients move their session to the next server after every round (default no). */
+  readonly hop?: boolean;
 }
 
 /** A case from its fields; absent optional fields (bugs, fault points, hold) are left out, so the
  *  encoded case — and so its replay identity — carries only what was drawn. */
-export function makeCase(f: Omit<Case, 'v' | 'bugs' | 'faultPoints' | 'holdMs'> & {
+export function makeCase(f: Omit<Case, 'v' | 'bugs' | 'faultPoints' | 'holdMs' | 'hop'> & {
   readonly bugs?: BugFlags | undefined;
   readonly faultPoints?: FaultPointsSpec | undefined;
   readonly holdMs?: number | undefined;
+  readonly hop?: boolean | undefined;
 }): Case {
   return {
     v: 1,
@@ -105,6 +108,7 @@ export function makeCase(f: Omit<Case, 'v' | 'bugs' | 'faultPoints' | 'holdMs'> 
     ...(f.bugs ? { bugs: f.bugs } : {}),
     ...(f.faultPoints ? { faultPoints: f.faultPoints } : {}),
     ...(f.holdMs === undefined ? {} : { holdMs: f.holdMs }),
+    ...(f.hop ? { hop: true } : {}),
   };
 }
 
@@ -188,5 +192,7 @@ export function decodeCase(text: string): Case {
     faultPoints = { enableP: p('enableP'), fireP: p('fireP'), restartAfterMs: int(f, 'restartAfterMs', 0, 600_000) };
   }
   const holdMs = o['holdMs'] === undefined ? undefined : int(o, 'holdMs', 0, 600_000);
-  return makeCase({ seed: int(o, 'seed', 0, 2 ** 31), ensemble, windowMs, faults, workload, bugs, faultPoints, holdMs });
+  if (o['hop'] !== undefined && typeof o['hop'] !== 'boolean') fail("'hop' must be a boolean");
+  const hop = o['hop'] === true;
+  return makeCase({ seed: int(o, 'seed', 0, 2 ** 31), ensemble, windowMs, faults, workload, bugs, faultPoints, holdMs, hop });
 }

@@ -12,7 +12,7 @@ export function describeCase(c: Case): string[] {
     `seed      ${c.seed}`,
     `ensemble  ${e.servers} voters + ${e.observers} observers (${servers.join(' ')}), tickTime ${e.tickTime} ms, session timeout ${e.sessionTimeoutMs} ms`,
     `bugs      ${Object.keys(c.bugs ?? {}).filter((k) => (c.bugs as Record<string, boolean>)[k]).join(', ') || 'none'}`,
-    `workload  ${c.workload.map((w, i) => `${clients[i]}: ${w.recipe} x${w.rounds} from ${w.startMs} ms every +${w.gapMs} ms`).join('; ') || 'none'}`,
+    `workload  ${c.workload.map((w, i) => `${clients[i]}: ${w.recipe} x${w.rounds} from ${w.startMs} ms every +${w.gapMs} ms`).join('; ') || 'none'}${c.hop ? '; each client moves to the next server after every round' : ''}`,
     `faults    until ${c.windowMs} ms, then heal everything and ${probe} writes /probe (liveness)${c.holdMs ? `; the run goes on to ${c.windowMs + c.holdMs} ms` : ''}`,
     `points    ${
       c.faultPoints === undefined

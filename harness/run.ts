@@ -125,6 +125,7 @@ export function runCase(c: Case, opts: RunOptions = {}): RunResult {
       stopUs: healUs,
       watchdogUs: 4 * e.sessionTimeoutMs * MS,
       sessionTimeoutMs: e.sessionTimeoutMs,
+      ...(c.hop ? { hop: true } : {}),
     });
     a.start(Math.min(w.startMs, c.windowMs) * MS);
     return a;
