@@ -93,7 +93,11 @@ export class Actor {
     if (s.done) {
       this.gen = null;
       this.epoch++;
-      if (this.o.hop) this.ens.request(this.client, { op: 'reconnect' }, () => {});
+      if (this.o.hop) {
+        // Move, then look around first: a read is answered at the new server's zxid.
+        this.ens.request(this.client, { op: 'reconnect' }, () => {});
+        this.ens.request(this.client, { op: 'getChildren', path: '/' }, () => {});
+      }
       this.sim.after(Math.max(1, this.o.gapMs) * 1000, () => this.nextRound());
       return;
     }

@@ -168,8 +168,11 @@ export function swarmCaseArb(shape: CaseShape, bugs?: BugFlags): fc.Arbitrary<Ca
         seed: fc.noShrink(fc.integer({ min: 0, max: 2 ** 31 - 1 })),
         // Drawn last (earlier fields of a seed keep their draws): clients move between servers.
         hop: fc.boolean(),
+        // One lagging server in half the runs, its lag 10–70 % of a client's connect timeout
+        // (the session timeout over the server count; laggard.ts).
+        lag: fc.option(fc.record({ node: fc.nat({ max: 8 }), pct: fc.integer({ min: 10, max: 70 }) }), { nil: undefined, freq: 2 }),
       })
-      .map(({ seed, observers, sessionTicks, windowMs, hold, faults, workload, hop }): Case =>
+      .map(({ seed, observers, sessionTicks, windowMs, hold, faults, workload, hop, lag }): Case =>
         makeCase({
           seed,
           ensemble: { servers: mix.servers, observers, tickTime: mix.tickTime, sessionTimeoutMs: sessionTicks * mix.tickTime },
@@ -181,6 +184,7 @@ export function swarmCaseArb(shape: CaseShape, bugs?: BugFlags): fc.Arbitrary<Ca
           // timeout + the election bound after the heal, + its slack) needs.
           holdMs: hold ? 60_000 + 20 * mix.tickTime + 10_000 + sessionTicks * mix.tickTime + 5_000 : undefined,
           hop,
+          lag: lag === undefined ? undefined : { node: lag.node, ms: Math.round(((lag.pct / 100) * sessionTicks * mix.tickTime) / (mix.servers + observers)) },
         }),
       ),
   );

@@ -88,15 +88,19 @@ export interface Case {
   readonly holdMs?: number;
   /** Workload clients move their session to the next server after every round (default no). */
   readonly hop?: boolean;
+  /** One lagging server (`laggard.ts`): links from the other servers into server `node` (index,
+   *  modulo the servers) carry `ms` of extra latency until the heal (default none). */
+  readonly lag?: { readonly node: number; readonly ms: number };
 }
 
 /** A case from its fields; absent optional fields (bugs, fault points, hold) are left out, so the
  *  encoded case — and so its replay identity — carries only what was drawn. */
-export function makeCase(f: Omit<Case, 'v' | 'bugs' | 'faultPoints' | 'holdMs' | 'hop'> & {
+export function makeCase(f: Omit<Case, 'v' | 'bugs' | 'faultPoints' | 'holdMs' | 'hop' | 'lag'> & {
   readonly bugs?: BugFlags | undefined;
   readonly faultPoints?: FaultPointsSpec | undefined;
   readonly holdMs?: number | undefined;
   readonly hop?: boolean | undefined;
+  readonly lag?: { readonly node: number; readonly ms: number } | undefined;
 }): Case {
   return {
     v: 1,
@@ -109,6 +113,7 @@ export function makeCase(f: Omit<Case, 'v' | 'bugs' | 'faultPoints' | 'holdMs' |
     ...(f.faultPoints ? { faultPoints: f.faultPoints } : {}),
     ...(f.holdMs === undefined ? {} : { holdMs: f.holdMs }),
     ...(f.hop ? { hop: true } : {}),
+    ...(f.lag === undefined ? {} : { lag: f.lag }),
   };
 }
 
@@ -194,5 +199,10 @@ export function decodeCase(text: string): Case {
   const holdMs = o['holdMs'] === undefined ? undefined : int(o, 'holdMs', 0, 600_000);
   if (o['hop'] !== undefined && typeof o['hop'] !== 'boolean') fail("'hop' must be a boolean");
   const hop = o['hop'] === true;
-  return makeCase({ seed: int(o, 'seed', 0, 2 ** 31), ensemble, windowMs, faults, workload, bugs, faultPoints, holdMs, hop });
+  let lag: { node: number; ms: number } | undefined;
+  if (o['lag'] !== undefined) {
+    const l = obj(o['lag'], 'lag');
+    lag = { node: int(l, 'node', 0, 64), ms: int(l, 'ms', 0, 60_000) };
+  }
+  return makeCase({ seed: int(o, 'seed', 0, 2 ** 31), ensemble, windowMs, faults, workload, bugs, faultPoints, holdMs, hop, lag });
 }

@@ -16,6 +16,7 @@ import type { Case } from './case.ts';
 import { BUDGET } from './outcome.ts';
 import { caseFaults, healAll } from './schedule.ts';
 import { armTriggers, armWindows, triggerOf, windowOf } from './triggers.ts';
+import { laggardFaults } from './laggard.ts';
 import type { Reply } from './recipes.ts';
 import { scheduleFaults } from '../sim/index.ts';
 
@@ -113,7 +114,7 @@ export function runCase(c: Case, opts: RunOptions = {}): RunResult {
   simRef = sim;
   const { servers, clients, probe } = caseNodes(c);
   const faultNodes = [...servers, ...clients];
-  const faults = caseFaults(c.faults, faultNodes, c.windowMs);
+  const faults = [...laggardFaults(c, servers), ...caseFaults(c.faults, faultNodes, c.windowMs)];
   scheduleFaults(sim, faults);
 
   const healUs = c.windowMs * MS;
