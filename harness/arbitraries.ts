@@ -171,8 +171,10 @@ export function swarmCaseArb(shape: CaseShape, bugs?: BugFlags): fc.Arbitrary<Ca
         // One lagging server in half the runs, its lag 10–70 % of a client's connect timeout
         // (the session timeout over the server count; laggard.ts).
         lag: fc.option(fc.record({ node: fc.nat({ max: 8 }), pct: fc.integer({ min: 10, max: 70 }) }), { nil: undefined, freq: 2 }),
+        // 0–3 crashes of whoever leads at the time (leader-crash.ts): leader changes with live sessions.
+        leaderCrash: fc.array(fc.record({ atPct: fc.integer({ min: 5, max: 95 }), forMs: fc.integer({ min: 1, max: 10_000 }) }), { maxLength: 3 }),
       })
-      .map(({ seed, observers, sessionTicks, windowMs, hold, faults, workload, hop, lag }): Case =>
+      .map(({ seed, observers, sessionTicks, windowMs, hold, faults, workload, hop, lag, leaderCrash }): Case =>
         makeCase({
           seed,
           ensemble: { servers: mix.servers, observers, tickTime: mix.tickTime, sessionTimeoutMs: sessionTicks * mix.tickTime },
@@ -184,6 +186,7 @@ export function swarmCaseArb(shape: CaseShape, bugs?: BugFlags): fc.Arbitrary<Ca
           // timeout + the election bound after the heal, + its slack) needs.
           holdMs: hold ? 60_000 + 20 * mix.tickTime + 10_000 + sessionTicks * mix.tickTime + 5_000 : undefined,
           hop,
+          leaderCrash: leaderCrash.map((k) => ({ atMs: Math.floor((k.atPct * windowMs) / 100), forMs: k.forMs })),
           lag: lag === undefined ? undefined : { node: lag.node, ms: Math.round(((lag.pct / 100) * sessionTicks * mix.tickTime) / (mix.servers + observers)) },
         }),
       ),

@@ -17,6 +17,7 @@ import { BUDGET } from './outcome.ts';
 import { caseFaults, healAll } from './schedule.ts';
 import { armTriggers, armWindows, triggerOf, windowOf } from './triggers.ts';
 import { laggardFaults } from './laggard.ts';
+import { scheduleLeaderCrashes } from './leader-crash.ts';
 import type { Reply } from './recipes.ts';
 import { scheduleFaults } from '../sim/index.ts';
 
@@ -116,6 +117,7 @@ export function runCase(c: Case, opts: RunOptions = {}): RunResult {
   const faultNodes = [...servers, ...clients];
   const faults = [...laggardFaults(c, servers), ...caseFaults(c.faults, faultNodes, c.windowMs)];
   scheduleFaults(sim, faults);
+  scheduleLeaderCrashes(ens, c);
 
   const healUs = c.windowMs * MS;
   const actors = c.workload.map((w, i) => {
