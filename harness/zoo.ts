@@ -50,7 +50,7 @@ export const ZOO: readonly ZooEntry[] = [
   { bug: 'staleServerAcceptsSession', jira: '(planted)', breaks: 'client view: a reconnect to a lagging server is accepted, so the session reads older state than it saw', checkers: CLIENT_VIEW, shape: 'default' },
   { bug: 'currentEpochFromAcceptedOnRestart', jira: '(planted)', breaks: 'epochs: a restarted server claims the epoch it only accepted, wins elections it must lose', checkers: [...DURABILITY, 'Leadership', ...DIVERGENCE], shape: 'default' },
   { bug: 'truncKeepsTail', jira: '(planted)', breaks: 'TRUNC: the cut keeps one txn the leader never committed', checkers: [...DIVERGENCE, 'DigestConsistency'], shape: 'default' },
-  { bug: 'observerCountsInQuorum', jira: '(planted)', breaks: 'observers: a leader cut from its voters stays up on an observer and serves stale reads', checkers: ['Linearizability', ...CLIENT_VIEW], shape: 'default' },
+  { bug: 'observerCountsInQuorum', jira: '(planted)', breaks: 'observers: a leader cut from its voters stays in office on its observers (no progress; stale reads)', checkers: ['Liveness', 'Linearizability', ...CLIENT_VIEW], shape: 'default' },
   { bug: 'pzxidNotRestoredFromSnapshot', jira: '(planted)', breaks: 'stat fields: a restored snapshot loses pzxid, so trees differ at equal zxids', checkers: ['DigestConsistency'], shape: 'default' },
 ];
 
