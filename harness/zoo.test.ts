@@ -67,9 +67,9 @@ describe('bug zoo', () => {
     // Seed = the swarm run where `npm run zoo -- --seed 1` first finds each (run index + 1): one run
     // each. A generation or model change may move the hit (then re-pin: `npm run zoo -- --bug B`).
     const pins = [
-      ['sessionsLostOnLeaderChange', 48],
-      ['staleServerAcceptsSession', 103],
-      ['truncKeepsTail', 45],
+      ['sessionsLostOnLeaderChange', 30],
+      ['staleServerAcceptsSession', 22],
+      ['truncKeepsTail', 43],
       ['observerCountsInQuorum', 230],
       ['pzxidNotRestoredFromSnapshot', 1],
     ] as const;
