@@ -67,11 +67,11 @@ describe('bug zoo', () => {
     // Seed = the swarm run where `npm run zoo -- --seed 1` first finds each (run index + 1): one run
     // each. A generation or model change may move the hit (then re-pin: `npm run zoo -- --bug B`).
     const pins = [
-      ['sessionsLostOnLeaderChange', 30],
-      ['staleServerAcceptsSession', 22],
-      ['truncKeepsTail', 43],
-      ['observerCountsInQuorum', 230],
-      ['pzxidNotRestoredFromSnapshot', 1],
+      ['sessionsLostOnLeaderChange', 78],
+      ['staleServerAcceptsSession', 264],
+      ['truncKeepsTail', 358],
+      ['observerCountsInQuorum', 930],
+      ['pzxidNotRestoredFromSnapshot', 2],
     ] as const;
     for (const [bug, seed] of pins) {
       const e = zooEntry(bug)!;
