@@ -139,6 +139,11 @@ function pass(records: readonly TraceRecord[], options?: CheckOptions): Verdict[
       case 'clientDisconnected':
         if (e.session !== undefined && !goneAt.has(e.session)) goneAt.set(e.session, { t: d.t, i: d.i });
         break;
+      case 'clientExpired':
+        // Told by a server that its session expired, the client has left it for good: the session
+        // must really end (a server saying so about a session it still keeps is the violation).
+        if (!goneAt.has(e.session)) goneAt.set(e.session, { t: d.t, i: d.i });
+        break;
       case 'crash':
       case 'clientAbandon':
         for (const [s, c] of clientOf) if (c === d.node && !goneAt.has(s)) goneAt.set(s, { t: d.t, i: d.i });

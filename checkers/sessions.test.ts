@@ -42,6 +42,23 @@ describe('sessions on a simulated ensemble', () => {
     expect(r.violations[0]!.message).toMatch(/not expired/);
   });
 
+  it('a client told its session expired while the session lives on is flagged (a planted defect)', () => {
+    const c = Ensemble.simulate({ servers: 3, clients: 1, seed: 22, client: { sessionTimeoutMs: 6000 } });
+    expect(c.runUntil(() => c.settled(), 5_000)).toBe(true);
+    connectAll(c);
+    c.runFor(1_000);
+    const records = c.sim.trace.records;
+    const session = String(c.events('session.create')[0]!.data['session']);
+    const t = records[records.length - 1]!.t;
+    const expired = (at: number) => ({ t: at, node: 'c1', ev: 'trace', event: 'client.expired', data: { session } }) as (typeof records)[number];
+    // The healthy trace passes; a trace where a server told c1 "expired" and the session never
+    // ended (nothing closes or expires it in the next 100 s) does not.
+    expect(CHECKERS['TimelyExpiry']!(records, { healedAt: 0 }).ok).toBe(true);
+    const r = CHECKERS['TimelyExpiry']!([...records, expired(t + 1), expired(t + 100_000_000)], { healedAt: 0 });
+    expect(r.ok).toBe(false);
+    expect(r.violations[0]!.message).toMatch(new RegExp(`session ${session} not expired`));
+  });
+
   it('a create pipelined before closeSession leaves no orphan; every checker passes', () => {
     const c = Ensemble.simulate({ servers: 3, clients: 2, seed: 23 });
     expect(c.runUntil(() => c.settled(), 5_000)).toBe(true);

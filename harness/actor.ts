@@ -24,6 +24,9 @@ export interface ActorOptions {
   /** Give up on an unanswered request after this long (µs). */
   readonly watchdogUs: number;
   readonly sessionTimeoutMs: number;
+  /** After every round, move the session to the next server (`reconnect`, a load-balancing
+   *  server-list update), so sessions cross servers that may lag the one they came from. */
+  readonly hop?: boolean;
 }
 
 export class Actor {
@@ -90,6 +93,11 @@ export class Actor {
     if (s.done) {
       this.gen = null;
       this.epoch++;
+      if (this.o.hop) {
+        // Move, then look around first: a read is answered at the new server's zxid.
+        this.ens.request(this.client, { op: 'reconnect' }, () => {});
+        this.ens.request(this.client, { op: 'getChildren', path: '/' }, () => {});
+      }
       this.sim.after(Math.max(1, this.o.gapMs) * 1000, () => this.nextRound());
       return;
     }

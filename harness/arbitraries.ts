@@ -166,8 +166,15 @@ export function swarmCaseArb(shape: CaseShape, bugs?: BugFlags): fc.Arbitrary<Ca
         windowMs: fc.integer({ min: shape.minWindowMs, max: shape.maxWindowMs }),
         hold: fc.boolean(),
         seed: fc.noShrink(fc.integer({ min: 0, max: 2 ** 31 - 1 })),
+        // Drawn last (earlier fields of a seed keep their draws): clients move between servers.
+        hop: fc.boolean(),
+        // One lagging server in half the runs, its lag 10–70 % of a client's connect timeout
+        // (the session timeout over the server count; laggard.ts).
+        lag: fc.option(fc.record({ node: fc.nat({ max: 8 }), pct: fc.integer({ min: 10, max: 70 }) }), { nil: undefined, freq: 2 }),
+        // 0–3 crashes of whoever leads at the time (leader-crash.ts): leader changes with live sessions.
+        leaderCrash: fc.array(fc.record({ atPct: fc.integer({ min: 5, max: 95 }), forMs: fc.integer({ min: 1, max: 10_000 }) }), { maxLength: 3 }),
       })
-      .map(({ seed, observers, sessionTicks, windowMs, hold, faults, workload }): Case =>
+      .map(({ seed, observers, sessionTicks, windowMs, hold, faults, workload, hop, lag, leaderCrash }): Case =>
         makeCase({
           seed,
           ensemble: { servers: mix.servers, observers, tickTime: mix.tickTime, sessionTimeoutMs: sessionTicks * mix.tickTime },
@@ -178,6 +185,9 @@ export function swarmCaseArb(shape: CaseShape, bugs?: BugFlags): fc.Arbitrary<Ca
           // Half the runs go on past the probe for as long as TimelyExpiry's deadline (the session
           // timeout + the election bound after the heal, + its slack) needs.
           holdMs: hold ? 60_000 + 20 * mix.tickTime + 10_000 + sessionTicks * mix.tickTime + 5_000 : undefined,
+          hop,
+          leaderCrash: leaderCrash.map((k) => ({ atMs: Math.floor((k.atPct * windowMs) / 100), forMs: k.forMs })),
+          lag: lag === undefined ? undefined : { node: lag.node, ms: Math.round(((lag.pct / 100) * sessionTicks * mix.tickTime) / (mix.servers + observers)) },
         }),
       ),
   );

@@ -86,14 +86,24 @@ export interface Case {
    *  so time-bound properties (TimelyExpiry: a gone client's session ends within its timeout + the
    *  election bound of the heal) can fail. */
   readonly holdMs?: number;
+  /** Workload clients move their session to the next server after every round (default no). */
+  readonly hop?: boolean;
+  /** One lagging server (`laggard.ts`): links from the other servers into server `node` (index,
+   *  modulo the servers) carry `ms` of extra latency until the heal (default none). */
+  readonly lag?: { readonly node: number; readonly ms: number };
+  /** Crash whichever server leads at `atMs`, restart it `forMs` later (`leader-crash.ts`). */
+  readonly leaderCrash?: readonly { readonly atMs: number; readonly forMs: number }[];
 }
 
 /** A case from its fields; absent optional fields (bugs, fault points, hold) are left out, so the
  *  encoded case — and so its replay identity — carries only what was drawn. */
-export function makeCase(f: Omit<Case, 'v' | 'bugs' | 'faultPoints' | 'holdMs'> & {
+export function makeCase(f: Omit<Case, 'v' | 'bugs' | 'faultPoints' | 'holdMs' | 'hop' | 'lag' | 'leaderCrash'> & {
   readonly bugs?: BugFlags | undefined;
   readonly faultPoints?: FaultPointsSpec | undefined;
   readonly holdMs?: number | undefined;
+  readonly hop?: boolean | undefined;
+  readonly lag?: { readonly node: number; readonly ms: number } | undefined;
+  readonly leaderCrash?: readonly { readonly atMs: number; readonly forMs: number }[] | undefined;
 }): Case {
   return {
     v: 1,
@@ -105,6 +115,9 @@ export function makeCase(f: Omit<Case, 'v' | 'bugs' | 'faultPoints' | 'holdMs'> 
     ...(f.bugs ? { bugs: f.bugs } : {}),
     ...(f.faultPoints ? { faultPoints: f.faultPoints } : {}),
     ...(f.holdMs === undefined ? {} : { holdMs: f.holdMs }),
+    ...(f.hop ? { hop: true } : {}),
+    ...(f.lag === undefined ? {} : { lag: f.lag }),
+    ...(f.leaderCrash === undefined || f.leaderCrash.length === 0 ? {} : { leaderCrash: f.leaderCrash }),
   };
 }
 
@@ -188,5 +201,20 @@ export function decodeCase(text: string): Case {
     faultPoints = { enableP: p('enableP'), fireP: p('fireP'), restartAfterMs: int(f, 'restartAfterMs', 0, 600_000) };
   }
   const holdMs = o['holdMs'] === undefined ? undefined : int(o, 'holdMs', 0, 600_000);
-  return makeCase({ seed: int(o, 'seed', 0, 2 ** 31), ensemble, windowMs, faults, workload, bugs, faultPoints, holdMs });
+  if (o['hop'] !== undefined && typeof o['hop'] !== 'boolean') fail("'hop' must be a boolean");
+  const hop = o['hop'] === true;
+  let lag: { node: number; ms: number } | undefined;
+  if (o['lag'] !== undefined) {
+    const l = obj(o['lag'], 'lag');
+    lag = { node: int(l, 'node', 0, 64), ms: int(l, 'ms', 0, 60_000) };
+  }
+  let leaderCrash: { atMs: number; forMs: number }[] | undefined;
+  if (o['leaderCrash'] !== undefined) {
+    if (!Array.isArray(o['leaderCrash'])) fail("'leaderCrash' must be a list");
+    leaderCrash = (o['leaderCrash'] as unknown[]).map((k, i) => {
+      const r = obj(k, `leaderCrash[${i}]`);
+      return { atMs: int(r, 'atMs', 0, 600_000), forMs: int(r, 'forMs', 0, 600_000) };
+    });
+  }
+  return makeCase({ seed: int(o, 'seed', 0, 2 ** 31), ensemble, windowMs, faults, workload, bugs, faultPoints, holdMs, hop, lag, leaderCrash });
 }

@@ -16,6 +16,8 @@ import type { Case } from './case.ts';
 import { BUDGET } from './outcome.ts';
 import { caseFaults, healAll } from './schedule.ts';
 import { armTriggers, armWindows, triggerOf, windowOf } from './triggers.ts';
+import { laggardFaults } from './laggard.ts';
+import { scheduleLeaderCrashes } from './leader-crash.ts';
 import type { Reply } from './recipes.ts';
 import { scheduleFaults } from '../sim/index.ts';
 
@@ -113,8 +115,9 @@ export function runCase(c: Case, opts: RunOptions = {}): RunResult {
   simRef = sim;
   const { servers, clients, probe } = caseNodes(c);
   const faultNodes = [...servers, ...clients];
-  const faults = caseFaults(c.faults, faultNodes, c.windowMs);
+  const faults = [...laggardFaults(c, servers), ...caseFaults(c.faults, faultNodes, c.windowMs)];
   scheduleFaults(sim, faults);
+  scheduleLeaderCrashes(ens, c);
 
   const healUs = c.windowMs * MS;
   const actors = c.workload.map((w, i) => {
@@ -125,6 +128,7 @@ export function runCase(c: Case, opts: RunOptions = {}): RunResult {
       stopUs: healUs,
       watchdogUs: 4 * e.sessionTimeoutMs * MS,
       sessionTimeoutMs: e.sessionTimeoutMs,
+      ...(c.hop ? { hop: true } : {}),
     });
     a.start(Math.min(w.startMs, c.windowMs) * MS);
     return a;

@@ -9,6 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCli } from '../cli/zoo.ts';
+import fc from 'fast-check';
+import { caseArb, SWARM_SHAPE } from './arbitraries.ts';
 import { runCase } from './run.ts';
 import { hunt, unlistedBugs, zooEntry } from './zoo.ts';
 
@@ -60,6 +62,26 @@ describe('bug zoo', () => {
       expect(again.failures.some((f) => e.checkers.includes(f))).toBe(true);
     }
   }, 180_000);
+
+  it('the planted class bugs (#15) are found by swarm runs at pinned seeds; the same runs pass without them', () => {
+    // Seed = the swarm run where `npm run zoo -- --seed 1` first finds each (run index + 1): one run
+    // each. A generation or model change may move the hit (then re-pin: `npm run zoo -- --bug B`).
+    const pins = [
+      ['sessionsLostOnLeaderChange', 78],
+      ['staleServerAcceptsSession', 264],
+      ['truncKeepsTail', 358],
+      ['observerCountsInQuorum', 930],
+      ['pzxidNotRestoredFromSnapshot', 2],
+    ] as const;
+    for (const [bug, seed] of pins) {
+      const e = zooEntry(bug)!;
+      const r = hunt(e, { budgetS: 600, shrinkBudget: 5, shrinkWallMs: 5_000, seed, maxRuns: 1 });
+      expect(r.found, bug).toBe(true);
+      expect(e.checkers).toContain(r.checker);
+      const c = fc.sample(caseArb(SWARM_SHAPE), { seed, numRuns: 1 })[0]!;
+      expect(runCase(c).failures, `${bug}'s run without the bug`).toEqual([]);
+    }
+  }, 120_000);
 
   it('a bug caught only by another checker is "found by the wrong checker", not found', () => {
     const e = { ...zooEntry('keepUncommittedOnLooking')!, checkers: ['TimelyExpiry'] };

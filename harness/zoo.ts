@@ -29,6 +29,9 @@ export interface ZooEntry {
 const DURABILITY = ['CommittedLogDurability', 'LeaderLogCompleteness'];
 const DIVERGENCE = ['PrefixConsistency', 'Agreement', 'TotalOrder', 'ProcessConsistency', 'Integrity', 'LocalPrimaryOrder', 'GlobalPrimaryOrder', 'PrimaryIntegrity'];
 
+const SESSIONS = ['TimelyExpiry', 'EphemeralOutlivesSession', 'OrphanEphemeral'];
+const CLIENT_VIEW = ['SessionMonotonicRead', 'ReadYourWrites', 'FifoClientOrder'];
+
 /** Every plantable bug and the checkers that must catch it. */
 export const ZOO: readonly ZooEntry[] = [
   { bug: 'ackNewLeaderBeforeLogging', jira: 'ZOOKEEPER-3911', breaks: 'durability: NEWLEADER acked before the DIFF txns are logged', checkers: DURABILITY, shape: 'default' },
@@ -42,6 +45,13 @@ export const ZOO: readonly ZooEntry[] = [
   { bug: 'voteOrderIgnoresEpoch', jira: 'ZOOKEEPER-1419', breaks: 'election: a higher sid beats a higher peerEpoch', checkers: ['ElectionOrder', 'LeaderLogCompleteness'], shape: 'election' },
   { bug: 'syncProcessorOutlivesShutdown', jira: 'ZOOKEEPER-4712', breaks: 'consistency/durability: a follower that shut down keeps logging txns through its old sync processor', checkers: [...DIVERGENCE, ...DURABILITY], shape: 'default' },
   { bug: 'selfLeaderIgnoresRound', jira: 'ZOOKEEPER-1514', breaks: 'election: a peer elects itself on notifications of an older round', checkers: ['ElectionOrder', 'Leadership'], shape: 'election' },
+  // Planted by us (issue #15: the bug classes generated runs used to miss), not historical.
+  { bug: 'sessionsLostOnLeaderChange', jira: '(planted)', breaks: 'sessions: a new leader forgets the sessions made under the old one; their ephemerals never expire', checkers: SESSIONS, shape: 'default' },
+  { bug: 'staleServerAcceptsSession', jira: '(planted)', breaks: 'client view: a reconnect to a lagging server is accepted, so the session reads older state than it saw', checkers: CLIENT_VIEW, shape: 'default' },
+  { bug: 'currentEpochFromAcceptedOnRestart', jira: '(planted)', breaks: 'epochs: a restarted server claims the epoch it only accepted, wins elections it must lose', checkers: [...DURABILITY, 'Leadership', ...DIVERGENCE], shape: 'default' },
+  { bug: 'truncKeepsTail', jira: '(planted)', breaks: 'TRUNC: the cut keeps one txn the leader never committed', checkers: [...DIVERGENCE, 'DigestConsistency'], shape: 'default' },
+  { bug: 'observerCountsInQuorum', jira: '(planted)', breaks: 'observers: a leader cut from its voters stays in office on its observers (no progress; stale reads)', checkers: ['Liveness', 'Linearizability', ...CLIENT_VIEW], shape: 'default' },
+  { bug: 'pzxidNotRestoredFromSnapshot', jira: '(planted)', breaks: 'stat fields: a restored snapshot loses pzxid, so trees differ at equal zxids', checkers: ['DigestConsistency'], shape: 'default' },
 ];
 
 export function zooEntry(bug: string): ZooEntry | undefined {

@@ -13,6 +13,12 @@ export const BUG_NAMES = [
   'syncProcessorOutlivesShutdown',
   'voteOrderIgnoresEpoch',
   'selfLeaderIgnoresRound',
+  'sessionsLostOnLeaderChange',
+  'staleServerAcceptsSession',
+  'currentEpochFromAcceptedOnRestart',
+  'truncKeepsTail',
+  'observerCountsInQuorum',
+  'pzxidNotRestoredFromSnapshot',
 ] as const satisfies readonly (keyof BugFlags)[];
 
 export type BugName = (typeof BUG_NAMES)[number];

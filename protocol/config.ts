@@ -39,6 +39,26 @@ export interface BugFlags {
   readonly voteOrderIgnoresEpoch?: boolean;
   /** ZOOKEEPER-1514 (election): checkLeader accepts me as leader on notices of an older round. */
   readonly selfLeaderIgnoresRound?: boolean;
+  /** Sessions: a new leader's session tracker is not loaded from the replicated session table
+   *  (LeaderSessionTracker starts empty): sessions made under the old leader never expire there and
+   *  their clients are refused on reconnect while their ephemerals stay. */
+  readonly sessionsLostOnLeaderChange?: boolean;
+  /** Reconnects: a server accepts a session whose client has seen a newer zxid than it has
+   *  processed (the lastZxidSeen check of ZooKeeperServer.processConnectRequest is skipped). */
+  readonly staleServerAcceptsSession?: boolean;
+  /** Epochs: on restart currentEpoch is read from the acceptedEpoch file (both are written by one
+   *  helper; the loader reads the wrong one), so a server that acked NEWEPOCH and crashed before
+   *  NEWLEADER votes and syncs with an epoch it never reached. */
+  readonly currentEpochFromAcceptedOnRestart?: boolean;
+  /** TRUNC: the learner's cut keeps the first logged txn past the leader's zxid (an off-by-one in
+   *  finding the truncation point), and its reloaded database applies it. */
+  readonly truncKeepsTail?: boolean;
+  /** Observers: the leader counts observers in the synced set its ping loop requires a quorum of,
+   *  so a leader cut from its voters but not from an observer keeps leading (and serving reads). */
+  readonly observerCountsInQuorum?: boolean;
+  /** Snapshots: restoring a snapshot image (SNAP sync, restart) loses each znode's pzxid (set to
+   *  its czxid), so stat fields differ from the other servers' at equal zxids. */
+  readonly pzxidNotRestoredFromSnapshot?: boolean;
 }
 
 export interface QuorumConfig {

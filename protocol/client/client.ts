@@ -171,6 +171,12 @@ export class ZooKeeperClient implements ProtocolNode {
       }
       case 'state':
         return this.reply(id, { op: 'state', state: this.state, sessionId: this.sessionId, server: this.server, lastZxid: this.lastZxid });
+      case 'reconnect':
+        // ZooKeeper.updateServerList moving this client: drop the connection, keep the session, and
+        // connect to the next server (after the usual 0–1 s reconnect sleep).
+        if (this.state !== 'connected') return this.reply(id, { op: 'reconnect', rc: Err.CONNECTIONLOSS, zxid: -1 });
+        this.connectionLost('moved to another server');
+        return this.reply(id, { op: 'reconnect', rc: Err.OK, zxid: -1 });
       case 'abandon':
         // Drop the connection without closing the session; it will expire.
         if (this.server) this.send({ type: 'ZK_CLOSE', cnx: this.cnx, seq: ++this.sendSeq });

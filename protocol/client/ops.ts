@@ -3,7 +3,8 @@
  * hold. ZooKeeper API calls use the request shapes of `protocol/request/types.ts`; omitted fields
  * take the Java client's defaults (version -1, open ACL, persistent, create2, no watch).
  * Client-level calls: connect, close, abandon (drop the connection, let the session expire),
- * events (drain received watch notifications), state.
+ * reconnect (drop the connection and move the session to the next server, as a server-list update
+ * that rebalances clients does), events (drain received watch notifications), state.
  */
 import type { Acl, MultiSubRequest, Request } from '../request/types.ts';
 import { OPEN_ACL_UNSAFE } from '../request/types.ts';
@@ -13,6 +14,7 @@ export type ClientOp =
   /** `server`: try this server first (the conformance scripts' `open` may name one). */
   | { readonly op: 'connect'; readonly timeoutMs?: number; readonly server?: string }
   | { readonly op: 'abandon' }
+  | { readonly op: 'reconnect' }
   | { readonly op: 'events' }
   | { readonly op: 'state' };
 
@@ -68,6 +70,7 @@ export function normalizeOp(raw: unknown): ClientOp {
       };
     }
     case 'abandon':
+    case 'reconnect':
     case 'events':
     case 'state':
       return { op };

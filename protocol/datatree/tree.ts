@@ -166,6 +166,18 @@ export class DataTree {
     return d;
   }
 
+  /** Planted bug `pzxidNotRestoredFromSnapshot` only: every znode's pzxid becomes its czxid, as a
+   *  snapshot loader that does not read the field back would leave it; the digest is recomputed
+   *  from the nodes, as loading a snapshot does. */
+  losePzxids(): void {
+    const changed: [string, Znode][] = [];
+    this.forEachNode((path, n) => {
+      if (n.pzxid !== n.czxid) changed.push([path, n]);
+    });
+    for (const [path, n] of changed) this.put(path, withChildren(this.edit, n, n.children, n.numChildren, n.cversion, n.czxid));
+    this.digestValue = this.walkDigest();
+  }
+
   get size(): number {
     return this.nodes.size;
   }

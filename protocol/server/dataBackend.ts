@@ -37,6 +37,10 @@ export class TreeState implements StateMachine {
     return this.tree.applyTxn(entry.txn as Txn);
   }
 
+  losePzxids(): void {
+    this.tree.losePzxids();
+  }
+
   sessionIds(): string[] {
     return this.tree.sessions().map(([id]) => id);
   }

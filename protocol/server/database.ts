@@ -21,6 +21,9 @@ export interface StateMachine {
   /** Overwrite the state's own last processed zxid (ZooKeeper keeps it in the DataTree:
    *  ZKDatabase.setlastProcessedZxid writes dataTree.lastProcessedZxid). Absent: nothing to keep. */
   setLastProcessedZxid?(zxid: number): void;
+  /** Planted bug `pzxidNotRestoredFromSnapshot`: forget every node's pzxid (set it to czxid).
+   *  Absent: the state has no such field. */
+  losePzxids?(): void;
   /** Live session ids (hex), sorted; for `status()`. Absent: the state holds no sessions. */
   sessionIds?(): string[];
 }
@@ -69,6 +72,8 @@ export class ZkDatabase {
   constructor(
     private readonly factory: StateMachineFactory,
     private readonly commitLogCount: number,
+    /** Planted bug pzxidNotRestoredFromSnapshot: images lose their pzxids when restored. */
+    private readonly losePzxidOnRestore = false,
   ) {
     this.sm = factory(null);
   }
@@ -94,6 +99,7 @@ export class ZkDatabase {
       break;
     }
     this.sm = this.factory(base ? base.image : null);
+    if (base && this.losePzxidOnRestore) this.sm.losePzxids?.();
     this.setLastProcessedZxid(base ? base.zxid : 0);
     this.committedLog = [];
     const replayed: TxnEntry[] = [];
@@ -125,6 +131,7 @@ export class ZkDatabase {
   /** Replace everything with a leader's snapshot (SNAP sync). The log on disk is kept. */
   installSnapshot(zxid: number, image: unknown): void {
     this.sm = this.factory(image);
+    if (this.losePzxidOnRestore) this.sm.losePzxids?.();
     this.setLastProcessedZxid(zxid);
     this.committedLog = [];
   }

@@ -91,7 +91,7 @@ export class QuorumPeer implements ProtocolNode, PeerServices {
     this.node = id;
     this.cfg = opts.cfg;
     this.tracing = !opts.cfg.quiet;
-    this.db = new ZkDatabase(opts.stateMachine, opts.cfg.commitLogCount);
+    this.db = new ZkDatabase(opts.stateMachine, opts.cfg.commitLogCount, opts.cfg.bugs.pzxidNotRestoredFromSnapshot === true);
     this.rng = new Prng(opts.seed ?? id);
     this.election = this.newElection();
     this.serving = opts.serving(this);
@@ -177,6 +177,8 @@ export class QuorumPeer implements ProtocolNode, PeerServices {
     // ZooKeeper derives a missing currentEpoch from the last logged zxid.
     this.currentEpoch =
       typeof meta[META_CURRENT] === 'number' ? (meta[META_CURRENT] as number) : epochOf(this.db.lastProcessedZxid);
+    // Planted currentEpochFromAcceptedOnRestart: the loader reads the acceptedEpoch file twice.
+    if (this.cfg.bugs.currentEpochFromAcceptedOnRestart) this.currentEpoch = this.acceptedEpoch;
     this.lookForLeader();
   }
 

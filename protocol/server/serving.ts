@@ -77,7 +77,9 @@ export class Serving implements ServingLayer {
         p.now,
       );
       // A new leader gives every replicated session a full timeout from now.
-      for (const [id, timeout] of this.backend.sessions(p.db.sm)) this.tracker.trackSession(id, timeout, p.now);
+      // Planted sessionsLostOnLeaderChange: the tracker starts empty.
+      if (!cfg.bugs.sessionsLostOnLeaderChange)
+        for (const [id, timeout] of this.backend.sessions(p.db.sm)) this.tracker.trackSession(id, timeout, p.now);
       this.prep = this.backend.newPrep(p.db.sm, this.tracker, cfg.extendedTypesEnabled);
       p.setTimer(CONTAINER_TIMER, p.cfg.containerCheckIntervalMs);
     }
@@ -161,7 +163,8 @@ export class Serving implements ServingLayer {
       p.send(from, { type: 'ZK_CLOSE', cnx, seq: 1 });
       return;
     }
-    if (lastZxidSeen > p.db.lastProcessedZxid) {
+    // Planted staleServerAcceptsSession skips this check.
+    if (lastZxidSeen > p.db.lastProcessedZxid && !p.cfg.bugs.staleServerAcceptsSession) {
       // Single system image: never let a client see state go backwards.
       p.trace('session.refused', { session: sessionId, clientZxid: lastZxidSeen, zxid: p.db.lastProcessedZxid });
       p.send(from, { type: 'ZK_CLOSE', cnx, seq: 1 });

@@ -468,7 +468,9 @@ export class Leader implements DurableListener {
     if (this.closed) return;
     const synced = [this.p.sid];
     for (const h of this.handlers.values()) if (this.tick <= h.tickOfNextAckDeadline) synced.push(h.sid);
-    if (!this.tickSkip && !isMajority(synced, cfg.participants)) {
+    // Planted observerCountsInQuorum: every synced learner counts, observers too.
+    const enough = cfg.bugs.observerCountsInQuorum ? synced.length > cfg.participants.length / 2 : isMajority(synced, cfg.participants);
+    if (!this.tickSkip && !enough) {
       this.p.abandon('not sufficient followers synced');
       return;
     }

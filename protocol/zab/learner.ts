@@ -243,7 +243,8 @@ export class Learner implements DurableListener {
       this.lastQueued = m.zxid;
     } else if (m.type === 'TRUNC') {
       const zxid = m.zxid;
-      const length = db.truncateLength(zxid);
+      // Planted truncKeepsTail: the cut lands one record late.
+      const length = Math.min(db.log.length, db.truncateLength(zxid) + (this.p.cfg.bugs.truncKeepsTail ? 1 : 0));
       const unblock = this.block();
       // Mark snapshots newer than the cut as void first (ZooKeeper deletes those files).
       const mark = { zxid, snapshots: db.snapshots.length };
@@ -252,7 +253,8 @@ export class Learner implements DurableListener {
       db.log.length = length;
       // FileTxnSnapLog.truncateLog reopens the txn log: the next append opens a new file.
       db.newFileNext = true;
-      this.p.trace('log.truncate', { zxid });
+      // The trace says what the log really keeps (the same as the TRUNC zxid, unless the cut is wrong).
+      this.p.trace('log.truncate', { zxid: Math.max(zxid, length > 0 ? db.log[length - 1]!.zxid : 0) });
       this.p.disk({ op: 'truncate', length }, () => {
         if (this.closed) return;
         db.reload();
