@@ -8,7 +8,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { browserRequired, chromiumPath, CHROMIUM, launchChromium } from '../scripts/chromium.ts';
+import { browserRequired, chromiumPath, CHROMIUM, launchChromium, pageErrors } from '../scripts/chromium.ts';
 import type { Browser } from '../scripts/chromium.ts';
 import { LESSONS } from '../scenarios/lessons/index.ts';
 import { runLesson, writeLesson } from './lesson.ts';
@@ -55,14 +55,7 @@ describe.skipIf(!run)('lesson pages in headless Chromium', () => {
       for (const [w, h] of [[1280, 720], [1600, 1000]] as const) {
         const page = await browser.context.newPage();
         await page.setViewportSize({ width: w, height: h });
-        const errors: string[] = [];
-        page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
-        page.on('console', (m) => {
-          if (m.type() === 'error') errors.push(`console: ${m.text()}`);
-        });
-        page.on('request', (r) => {
-          if (!r.url().startsWith('file:') && !r.url().startsWith('data:')) errors.push(`network request: ${r.url()}`);
-        });
+        const errors = pageErrors(page);
         await page.goto(pathToFileURL(file).href);
         await page.waitForSelector('body[data-ready="true"]', { timeout: 30_000 });
         expect(await page.locator('#lesson li').count()).toBe(steps.length);

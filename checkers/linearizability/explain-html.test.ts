@@ -8,7 +8,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { browserRequired, chromiumPath, CHROMIUM, launchChromium } from '../../scripts/chromium.ts';
+import { browserRequired, chromiumPath, CHROMIUM, launchChromium, pageErrors } from '../../scripts/chromium.ts';
 import type { Browser } from '../../scripts/chromium.ts';
 import { generateCasHistory } from './cas-history-gen.ts';
 import { explanationHtml } from './explain-html.ts';
@@ -45,11 +45,7 @@ describe.skipIf(!run)('the HTML explanation in headless Chromium', () => {
     const file = resolve(OUT, name);
     writeFileSync(file, html);
     const page = await browser.context.newPage();
-    const errors: string[] = [];
-    page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
-    page.on('request', (r) => {
-      if (!r.url().startsWith('file:')) errors.push(`network request: ${r.url()}`);
-    });
+    const errors = pageErrors(page);
     await page.goto(pathToFileURL(file).href);
     return { page, errors };
   }

@@ -8,7 +8,7 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { browserRequired, chromiumPath, CHROMIUM, launchChromium } from '../../scripts/chromium.ts';
+import { browserRequired, chromiumPath, CHROMIUM, launchChromium, pageErrors } from '../../scripts/chromium.ts';
 import type { Browser } from '../../scripts/chromium.ts';
 import { renderTimeline } from './render.ts';
 import { largeTrace } from './testing/synthetic.ts';
@@ -39,14 +39,7 @@ describe.skipIf(!run)('the timeline in headless Chromium', () => {
     const file = resolve(OUT, name);
     writeFileSync(file, html);
     const page = await browser.context.newPage();
-    const errors: string[] = [];
-    page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
-    page.on('console', (m) => {
-      if (m.type() === 'error') errors.push(`console: ${m.text()}`);
-    });
-    page.on('request', (r) => {
-      if (!r.url().startsWith('file:') && !r.url().startsWith('data:')) errors.push(`network request: ${r.url()}`);
-    });
+    const errors = pageErrors(page);
     await page.goto(pathToFileURL(file).href);
     await page.waitForSelector('body[data-ready="true"]', { timeout: 30_000 });
     return { page, errors };

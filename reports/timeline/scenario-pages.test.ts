@@ -9,7 +9,7 @@ import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { browserRequired, chromiumPath, CHROMIUM, launchChromium } from '../../scripts/chromium.ts';
+import { browserRequired, chromiumPath, CHROMIUM, launchChromium, pageErrors } from '../../scripts/chromium.ts';
 import type { Browser } from '../../scripts/chromium.ts';
 import { renderTimeline } from './render.ts';
 import { runChecked } from '../../scenarios/lib/run.ts';
@@ -45,11 +45,7 @@ describe.skipIf(!run)('every scenario timeline in headless Chromium', () => {
       writeFileSync(path, html);
 
       const page = await browser.context.newPage();
-      const errors: string[] = [];
-      page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
-      page.on('console', (m) => {
-        if (m.type() === 'error') errors.push(`console: ${m.text()}`);
-      });
+      const errors = pageErrors(page);
       await page.setViewportSize({ width: 1280, height: 720 });
       await page.goto(pathToFileURL(path).href);
       await page.waitForSelector('body[data-ready="true"]', { timeout: 30_000 });
