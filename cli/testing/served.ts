@@ -17,7 +17,19 @@ export interface Served {
   stop(): Promise<number | null>;
 }
 
-export function startServed(args: readonly string[], timeoutMs = 60_000): Promise<Served> {
+/** Starts serve; a port taken by another process (tests of other engineers share the machine)
+ *  gets another random base port, up to 5 tries. */
+export async function startServed(args: readonly string[], timeoutMs = 60_000): Promise<Served> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startOnce(args, timeoutMs);
+    } catch (e) {
+      if (attempt >= 5 || !/EADDRINUSE/.test(String(e))) throw e;
+    }
+  }
+}
+
+function startOnce(args: readonly string[], timeoutMs: number): Promise<Served> {
   const base = 30_000 + Math.floor(Math.random() * 20_000);
   return new Promise((res, rej) => {
     const p = spawn(process.execPath, ['--import', 'tsx', 'cli/serve.ts', '--base-port', String(base), ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
