@@ -14,6 +14,7 @@ import { digestConsistency } from './digest.ts';
 import { electionOrder } from './election.ts';
 import { ephemeralOutlivesSession, orphanEphemeral, timelyExpiry } from './ephemerals.ts';
 import { fifoClientOrder, readYourWrites, sessionMonotonicRead } from './client-order.ts';
+import { learnerJoin } from './learner-join.ts';
 import { liveness } from './liveness.ts';
 import { linearizable } from './linearizable.ts';
 import type { CheckOptions, CheckResult, Checker, TraceRecord } from './types.ts';
@@ -44,10 +45,13 @@ export const SAFETY: Readonly<Record<string, Checker>> = {
   Linearizability: linearizable,
 };
 
-/** Checkers that need to know when the run's faults were healed (`options.healedAt`). */
+/** Timed checkers: progress within a bound. TimelyExpiry and Liveness count from when the run's
+ *  faults were healed (`options.healedAt`); LearnerJoin judges the fault-free stretches before it.
+ *  All three run only on harness runs (`healedAt` given). */
 export const TIMED: Readonly<Record<string, Checker>> = {
   TimelyExpiry: timelyExpiry,
   Liveness: liveness,
+  LearnerJoin: learnerJoin,
 };
 
 export const CHECKERS: Readonly<Record<string, Checker>> = { ...SAFETY, ...TIMED };

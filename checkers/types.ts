@@ -36,6 +36,9 @@ export interface CheckOptions {
   readonly healedAt?: number;
   /** Liveness bound (µs) after `healedAt`: a leader and a committed write must appear within it. */
   readonly livenessBoundUs?: number;
+  /** LearnerJoin: how long (µs) a fault-free sync with an established leader may take
+   *  (default (initLimit 10 + syncLimit 5) ticks of 2 s). */
+  readonly learnerJoinBoundUs?: number;
   /** Liveness: also demand a committed write (default true). */
   readonly livenessNeedsWrite?: boolean;
   /** Default session timeout (ms) when `session.create` does not carry one. */

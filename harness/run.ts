@@ -8,6 +8,7 @@
  * within the bound after the heal.
  */
 import { runAll, SAFETY, type CheckResult } from '../checkers/index.ts';
+import { quorumConfig } from '../protocol/config.ts';
 import { Err } from '../protocol/request/errors.ts';
 import { Ensemble } from '../ensemble/ensemble.ts';
 import type { Simulation, TraceRecord } from '../sim/index.ts';
@@ -61,6 +62,9 @@ export interface RunOptions {
   readonly maxEvents?: number;
   readonly maxRecords?: number;
 }
+
+/** The ensemble's initLimit and syncLimit (3.8's defaults: runs do not vary them). */
+const LIMITS = quorumConfig([1]);
 
 /** Events run between bound checks (slicing does not change the order of events, nor the hash). */
 const SLICE = 20_000;
@@ -186,6 +190,8 @@ export function runCase(c: Case, opts: RunOptions = {}): RunResult {
           healedAt: healUs,
           ensembleSize: e.servers,
           livenessBoundUs: boundUs,
+          // 3.8's LearnerHandler: initLimit ticks to ack NEWLEADER, syncLimit ticks per later packet.
+          learnerJoinBoundUs: (LIMITS.initLimitTicks + LIMITS.syncLimitTicks) * e.tickTime * MS,
           sessionTimeoutMs: e.sessionTimeoutMs,
           maxViolations: 5,
         },
