@@ -34,6 +34,7 @@ const CASES: readonly { plant: Plant; checker: string; event: string; healedAt?:
   { plant: 'readGoesBack', checker: 'ReadYourWrites', event: 'client.return' },
   { plant: 'noLeaderAfterHeal', checker: 'Liveness', event: '', healedAt: 1_000_000 },
   { plant: 'corruptTree', checker: 'DigestConsistency', event: 'apply' },
+  { plant: 'learnerDropped', checker: 'LearnerJoin', event: 'zab.abandon' },
 ];
 
 describe('the healthy story', () => {

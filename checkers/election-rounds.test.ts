@@ -57,3 +57,40 @@ describe('ElectionOrder per counted round', () => {
     expect(r.violations[0]!.message).toMatch(/voter s1 has \(epoch 1, /);
   });
 });
+
+/**
+ * ZOOKEEPER-1514: s3 led round 1, stepped down and started round 2; s1 and s2, still following it,
+ * answer FOLLOWING leader=3 of round 1, and s3 takes those stale answers as its quorum.
+ */
+describe('ElectionOrder: a LEADING decision is of the decider\'s own round', () => {
+  function story(decidedRound: number) {
+    const b = new TraceBuilder().boot('s1', 's2', 's3');
+    for (const s of [1, 2, 3]) b.ev(`s${s}`, 'election.start', { round: 1, vote: { leader: s, zxid: 0, electionEpoch: 1, peerEpoch: 0 } });
+    b.ev('s3', 'election.decided', { state: 'LEADING', leader: 3, zxid: 0, peerEpoch: 0, round: 1, votesFrom: [1, 2, 3], via: 'lookingQuorum', ms: 200 });
+    b.ev('s3', 'election.start', { round: 2, vote: { leader: 3, zxid: 0, electionEpoch: 2, peerEpoch: 1 } });
+    const at = b.ev('s3', 'election.decided', { state: 'LEADING', leader: 3, zxid: 0, peerEpoch: 1, round: decidedRound, votesFrom: [1, 2], via: 'outofelection', ms: 0 });
+    return { records: b.records, at };
+  }
+
+  it('passes a decision of the current round', () => {
+    expect(electionOrder(story(2).records, { ensembleSize: 3 }).violations).toEqual([]);
+  });
+
+  it('catches a server that takes itself as leader on notices of an older round', () => {
+    const t = story(1);
+    const r = electionOrder(t.records, { ensembleSize: 3 });
+    expect(r.violations).toHaveLength(1);
+    expect(r.violations[0]!.records).toEqual([t.at]);
+    expect(r.violations[0]!.message).toMatch(/decided LEADING on votes of round 1 while in round 2/);
+  });
+
+  it('counts rounds per incarnation (a restarted server starts at round 1 again)', () => {
+    const b = new TraceBuilder().boot('s3');
+    b.ev('s3', 'election.start', { round: 4, vote: { leader: 3, zxid: 0, electionEpoch: 4, peerEpoch: 0 } });
+    b.host('s3', 'crash', { lost: 0, kept: 0 });
+    b.host('s3', 'restart', { log: 0, snapshots: 0, meta: 0 });
+    b.ev('s3', 'election.start', { round: 1, vote: { leader: 3, zxid: 0, electionEpoch: 1, peerEpoch: 0 } });
+    b.ev('s3', 'election.decided', { state: 'LEADING', leader: 3, zxid: 0, peerEpoch: 0, round: 1, votesFrom: [3], via: 'lookingQuorum', ms: 0 });
+    expect(electionOrder(b.records).violations).toEqual([]);
+  });
+});

@@ -14,6 +14,11 @@
  * even if the voters have since moved to later rounds with newer credentials — legal 3.8 behaviour
  * (the decision is then settled by Zab's epoch handshake, not by the election).
  *
+ * A LEADING decision must also be of the decider's own round (its latest `election.start` / `vote`
+ * round): FastLeaderElection.checkLeader lets a server take itself as leader only when the
+ * notices naming it are of its current logicalclock (the ZOOKEEPER-1514 fix) — stale FOLLOWING
+ * answers from a previous round, sent by servers that have not noticed it left, are not a quorum.
+ *
  * Shortcut: a voter already FOLLOWING/LEADING answers with its established vote; its credential is
  * then the one from its latest election round not after the decided round, which may be older
  * than its log.
@@ -69,6 +74,8 @@ export function electionOrder(records: readonly TraceRecord[], options?: CheckOp
   /** Per server: its credential in each round it voted in, in trace order, across incarnations. */
   const cred = new Map<number, Cred[]>();
   const life = new Map<number, number>();
+  /** Per server: its current election round (logicalclock), from `election.start` and `vote`. */
+  const clock = new Map<number, number>();
   const note = (sid: number, round: number | undefined, vote: VoteInfo, i: number): void => {
     let list = cred.get(sid);
     if (list === undefined) cred.set(sid, (list = []));
@@ -82,14 +89,17 @@ export function electionOrder(records: readonly TraceRecord[], options?: CheckOp
     const e = d.e;
     const me = sidOf(d.node);
     if (e.k === 'boot') {
+      clock.delete(me);
       life.set(me, (life.get(me) ?? 0) + 1);
       continue;
     }
     if (e.k === 'electionStart') {
+      clock.set(me, e.round);
       if (e.vote !== undefined && e.vote.leader === me) note(me, e.round, e.vote, d.i);
       continue;
     }
     if (e.k === 'vote') {
+      clock.set(me, e.round);
       if (e.vote.leader === me) note(me, e.round, e.vote, d.i);
       continue;
     }
@@ -98,6 +108,9 @@ export function electionOrder(records: readonly TraceRecord[], options?: CheckOp
       v.add(d.t, d.node, `decided LEADING for a vote naming sid ${e.vote.leader}`, [d.i]);
       continue;
     }
+    const mine = clock.get(me);
+    if (mine !== undefined && e.round !== mine)
+      v.add(d.t, d.node, `decided LEADING on votes of round ${e.round} while in round ${mine} (a server takes itself as leader only on notices of its own round)`, [d.i]);
     const voters = new Set(e.votesFrom);
     voters.add(me);
     if (options?.ensembleSize !== undefined && voters.size * 2 <= options.ensembleSize)

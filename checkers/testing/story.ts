@@ -29,7 +29,8 @@ export type Plant =
   | 'fifo'
   | 'readGoesBack'
   | 'noLeaderAfterHeal'
-  | 'corruptTree';
+  | 'corruptTree'
+  | 'learnerDropped';
 
 export const S = '0x300000001';
 
@@ -132,6 +133,12 @@ export function story(...plants: Plant[]): TraceRecord[] {
   b.ev('s3', 'log.append', { zxid: z(2, 1) });
   b.ev('s3', 'log.durable', { zxid: z(2, 1) });
   b.ev('s3', 'epoch.current', { epoch: 2 });
+  if (on.has('learnerDropped')) {
+    // ZOOKEEPER-4685's shape: the established leader drops a learner in mid-sync, nothing faulty.
+    b.ev('s2', 'zab.learnerDropped', { peer: 3, reason: 'next packet was supposed to be the NEWLEADER ack' });
+    b.ev('s3', 'zab.abandon', { reason: 'leader closed the connection' });
+    b.ev('s3', 'state', { state: 'LOOKING' });
+  } else b.ev('s3', 'serving', { role: 'follower' });
   b.ev('s3', 'apply', { zxid: z(2, 1), type: 'create', digest: 0 });
 
   // --- c1 closes its session (2:2); everyone applies.
