@@ -22,4 +22,6 @@ export type { Scenario, ScenarioResult, Expectation } from './scenario.ts';
 export { puppets } from './puppet.ts';
 export type { Puppets, PuppetHandler, SeenInput } from './puppet.ts';
 export { FaultPoints } from './faultpoints.ts';
+export { Pct, PCT_DEFAULTS } from './pct.ts';
+export type { PctConfig } from './pct.ts';
 export type { FaultPointConfig, PointScript, Buggify } from './faultpoints.ts';

@@ -15,6 +15,7 @@ import { sampleLatency } from './latency.ts';
 import { DEFAULT_LINK, Link, linkConfig, type LinkConfig } from './network.ts';
 import { Ev, NodeSlot } from './node-slot.ts';
 import { FaultPoints, type FaultPointConfig, type PointScript } from './faultpoints.ts';
+import { Pct, type PctConfig } from './pct.ts';
 import { EventQueue } from './queue.ts';
 import { type Rng, RngStreams } from './rng.ts';
 import type { Micros } from './time.ts';
@@ -48,6 +49,9 @@ export interface SimulationOptions {
   readonly trace?: TraceOptions;
   /** Fault points that crash a node inside a step (sim/faultpoints.ts). Default: none fire. */
   readonly faultPoints?: FaultPointConfig;
+  /** PCT-style delivery order (sim/pct.ts): random lane priorities with depth − 1 change points.
+   *  Default: off (link latencies only, FIFO per link). */
+  readonly pct?: PctConfig;
 }
 
 export type ReplyListener = (node: NodeId, id: number, result: unknown, sim: Simulation) => void;
@@ -99,6 +103,8 @@ export class Simulation {
   private timerSeq = 0;
   private reqSeq = 0;
   private stopped = false;
+  /** PCT scheduling, or null (plain latencies). */
+  private readonly pct: Pct | null;
   /** Null until a run asks for fault points: plain runs only skip `point` effects. */
   private points: FaultPoints | null = null;
   /** Timer events still queued but cancelled, replaced or orphaned by a crash (lazy deletion). */
@@ -119,6 +125,7 @@ export class Simulation {
       this.trace.emit({ t: 0, node: '*', ev: 'header', schema: SCHEMA_VERSION, seed: opts.seed, nodes: [...opts.nodes] });
     }
     if (opts.faultPoints !== undefined) this.points = this.newPoints(opts.faultPoints);
+    this.pct = opts.pct === undefined ? null : new Pct(opts.pct, this.rng.stream('pct'));
     for (const id of opts.nodes) this.addNode(id);
   }
 
@@ -449,6 +456,16 @@ export class Simulation {
     return at;
   }
 
+  /** Arrival of a message: the link's (FIFO per link), or PCT's (FIFO per lane, priority delay).
+   *  Either way the link remembers its latest arrival, so a crash's `peerDown` comes after it. */
+  private msgArrival(link: Link, from: NodeSlot, to: NodeSlot, msg: Message): Micros {
+    if (this.pct === null) return this.arrival(link);
+    const cfg = link.cfg ?? this.defaultLink;
+    const at = this.pct.arrival(this.t, sampleLatency(cfg, this.net), this.pct.laneOf(from.id, to.id, msg), cfg.reorder);
+    if (at > link.lastArrival) link.lastArrival = at;
+    return at;
+  }
+
   private fault(data: FaultData): void {
     if (this.trace.enabled) this.trace.emit({ t: this.t, node: '*', ev: 'fault', ...data });
   }
@@ -705,11 +722,11 @@ export class Simulation {
       if (tracing) this.trace.drop(this.t, to.tname, from.tname, m, msg.type, reason);
       return;
     }
-    this.queue.push(this.arrival(link), new Ev(EV_MSG, to, to.inc, from, msg, m, '', null));
+    this.queue.push(this.msgArrival(link, from, to, msg), new Ev(EV_MSG, to, to.inc, from, msg, m, '', null));
     if (cfg.dup > 0 && this.net.chance(cfg.dup)) {
       this.stats.duplicated++;
       if (tracing) this.trace.dup(this.t, from.tname, to.tname, m);
-      this.queue.push(this.arrival(link), new Ev(EV_MSG, to, to.inc, from, msg, m, '', null));
+      this.queue.push(this.msgArrival(link, from, to, msg), new Ev(EV_MSG, to, to.inc, from, msg, m, '', null));
     }
   }
 
