@@ -7,7 +7,7 @@
  * clients, lowers rounds and times, and moves towards 3 servers / no observers.
  */
 import fc from 'fast-check';
-import { EPISODES, makeCase, RECIPES, type Case, type EnsembleSpec, type Episode, type EpisodeKind, type FaultPointsSpec, type WorkloadItem } from './case.ts';
+import { EPISODES, makeCase, RECIPES, type Case, type EnsembleSpec, type Episode, type EpisodeKind, type FaultPointsSpec, type PctSpec, type WorkloadItem } from './case.ts';
 import type { BugFlags } from '../protocol/config.ts';
 
 export interface CaseShape {
@@ -101,6 +101,14 @@ export function faultPointsArb(): fc.Arbitrary<FaultPointsSpec | undefined> {
 }
 
 /**
+ * PCT delivery order (case.ts PctSpec, sim/pct.ts): half of the swarm runs, bug depth 1–3. Shrinks
+ * to none (plain latencies).
+ */
+export function pctArb(): fc.Arbitrary<PctSpec | undefined> {
+  return fc.option(fc.record({ depth: fc.integer({ min: 1, max: 3 }) }), { nil: undefined, freq: 2 });
+}
+
+/**
  * A whole generated run. `bugs` plants historical bugs in every case. No `chain`: episode times are
  * drawn against the largest window (those past the case's window are dropped) and node indices are
  * taken modulo the node count, so every field shrinks on its own. The seed does not shrink (another
@@ -173,8 +181,10 @@ export function swarmCaseArb(shape: CaseShape, bugs?: BugFlags): fc.Arbitrary<Ca
         lag: fc.option(fc.record({ node: fc.nat({ max: 8 }), pct: fc.integer({ min: 10, max: 70 }) }), { nil: undefined, freq: 2 }),
         // 0–3 crashes of whoever leads at the time (leader-crash.ts): leader changes with live sessions.
         leaderCrash: fc.array(fc.record({ atPct: fc.integer({ min: 5, max: 95 }), forMs: fc.integer({ min: 1, max: 10_000 }) }), { maxLength: 3 }),
+        // Drawn after those: PCT delivery order (sim/pct.ts).
+        pct: pctArb(),
       })
-      .map(({ seed, observers, sessionTicks, windowMs, hold, faults, workload, hop, lag, leaderCrash }): Case =>
+      .map(({ seed, observers, sessionTicks, windowMs, hold, faults, workload, hop, lag, leaderCrash, pct }): Case =>
         makeCase({
           seed,
           ensemble: { servers: mix.servers, observers, tickTime: mix.tickTime, sessionTimeoutMs: sessionTicks * mix.tickTime },
@@ -188,6 +198,7 @@ export function swarmCaseArb(shape: CaseShape, bugs?: BugFlags): fc.Arbitrary<Ca
           hop,
           leaderCrash: leaderCrash.map((k) => ({ atMs: Math.floor((k.atPct * windowMs) / 100), forMs: k.forMs })),
           lag: lag === undefined ? undefined : { node: lag.node, ms: Math.round(((lag.pct / 100) * sessionTicks * mix.tickTime) / (mix.servers + observers)) },
+          pct,
         }),
       ),
   );

@@ -70,6 +70,15 @@ export interface FaultPointsSpec {
   readonly restartAfterMs: number;
 }
 
+/**
+ * PCT-style delivery order for one run (sim/pct.ts): random priorities on each lane (a peer pair's
+ * election or quorum connection, a client link), `depth − 1` change points among the first 2000
+ * messages. Seeded from the run seed (the kernel's `pct` stream).
+ */
+export interface PctSpec {
+  readonly depth: number;
+}
+
 export interface Case {
   readonly v: 1;
   readonly seed: number;
@@ -93,17 +102,20 @@ export interface Case {
   readonly lag?: { readonly node: number; readonly ms: number };
   /** Crash whichever server leads at `atMs`, restart it `forMs` later (`leader-crash.ts`). */
   readonly leaderCrash?: readonly { readonly atMs: number; readonly forMs: number }[];
+  /** Message delivery order by PCT priorities (default: plain link latencies). */
+  readonly pct?: PctSpec;
 }
 
 /** A case from its fields; absent optional fields (bugs, fault points, hold) are left out, so the
  *  encoded case — and so its replay identity — carries only what was drawn. */
-export function makeCase(f: Omit<Case, 'v' | 'bugs' | 'faultPoints' | 'holdMs' | 'hop' | 'lag' | 'leaderCrash'> & {
+export function makeCase(f: Omit<Case, 'v' | 'bugs' | 'faultPoints' | 'holdMs' | 'hop' | 'lag' | 'leaderCrash' | 'pct'> & {
   readonly bugs?: BugFlags | undefined;
   readonly faultPoints?: FaultPointsSpec | undefined;
   readonly holdMs?: number | undefined;
   readonly hop?: boolean | undefined;
   readonly lag?: { readonly node: number; readonly ms: number } | undefined;
   readonly leaderCrash?: readonly { readonly atMs: number; readonly forMs: number }[] | undefined;
+  readonly pct?: PctSpec | undefined;
 }): Case {
   return {
     v: 1,
@@ -118,6 +130,7 @@ export function makeCase(f: Omit<Case, 'v' | 'bugs' | 'faultPoints' | 'holdMs' |
     ...(f.hop ? { hop: true } : {}),
     ...(f.lag === undefined ? {} : { lag: f.lag }),
     ...(f.leaderCrash === undefined || f.leaderCrash.length === 0 ? {} : { leaderCrash: f.leaderCrash }),
+    ...(f.pct === undefined ? {} : { pct: f.pct }),
   };
 }
 
@@ -216,5 +229,6 @@ export function decodeCase(text: string): Case {
       return { atMs: int(r, 'atMs', 0, 600_000), forMs: int(r, 'forMs', 0, 600_000) };
     });
   }
-  return makeCase({ seed: int(o, 'seed', 0, 2 ** 31), ensemble, windowMs, faults, workload, bugs, faultPoints, holdMs, hop, lag, leaderCrash });
+  const pct = o['pct'] === undefined ? undefined : { depth: int(obj(o['pct'], 'pct'), 'depth', 1, 10) };
+  return makeCase({ seed: int(o, 'seed', 0, 2 ** 31), ensemble, windowMs, faults, workload, bugs, faultPoints, holdMs, hop, lag, leaderCrash, pct });
 }

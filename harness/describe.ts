@@ -1,5 +1,5 @@
 /** Human-readable lines for a case and a run (replay output and explore failure files). */
-import { formatTime } from '../sim/index.ts';
+import { formatTime, PCT_DEFAULTS } from '../sim/index.ts';
 import type { Case } from './case.ts';
 import { caseNodes, type RunResult } from './run.ts';
 import { caseFaults } from './schedule.ts';
@@ -21,6 +21,7 @@ export function describeCase(c: Case): string[] {
         ? 'none'
         : `BUGGIFY: each fault point enabled with p=${c.faultPoints.enableP}, fires with p=${c.faultPoints.fireP} (at most 3, before the heal), crashed server restarts after ${c.faultPoints.restartAfterMs} ms`
     }`,
+    `order     ${c.pct === undefined ? 'link latencies (FIFO per link)' : `PCT depth ${c.pct.depth}: random lane priorities (election and quorum connections apart), ${c.pct.depth - 1} change point(s) among the first ${PCT_DEFAULTS.horizon} messages`}`,
   ];
   for (const f of caseFaults(c.faults, [...servers, ...clients], c.windowMs)) {
     const { at, kind, ...rest } = f;

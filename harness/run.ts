@@ -11,6 +11,7 @@ import { runAll, SAFETY, type CheckResult } from '../checkers/index.ts';
 import { quorumConfig } from '../protocol/config.ts';
 import { Err } from '../protocol/request/errors.ts';
 import { Ensemble } from '../ensemble/ensemble.ts';
+import { zkLane } from '../ensemble/lanes.ts';
 import type { Simulation, TraceRecord } from '../sim/index.ts';
 import { Actor } from './actor.ts';
 import type { Case } from './case.ts';
@@ -110,6 +111,7 @@ export function runCase(c: Case, opts: RunOptions = {}): RunResult {
     client: { sessionTimeoutMs: e.sessionTimeoutMs },
     sim: {
       trace: { hash: true, ...(traceSink ? { sink: traceSink } : {}) },
+      ...(c.pct === undefined ? {} : { pct: { depth: c.pct.depth, lane: zkLane } }),
       ...(c.faultPoints === undefined
         ? {}
         : { faultPoints: { buggify: { ...c.faultPoints, untilUs: c.windowMs * MS, maxFires: 3, nodes: caseNodes(c).servers } } }),
