@@ -30,7 +30,7 @@ export interface CaseShape {
 /** The shape of election-focused runs. */
 export const ELECTION_SHAPE: CaseShape = { maxEpisodes: 10, maxClients: 1, minWindowMs: 5_000, maxWindowMs: 30_000, servers: [3, 5], electionOnly: true };
 
-const ELECTION_KINDS = ['crash', 'pause', 'partition', 'isolate'] as const;
+const ELECTION_KINDS = ['crash', 'pause', 'partition', 'isolate', 'deafLeader'] as const;
 
 export const DEFAULT_SHAPE: CaseShape = { maxEpisodes: 12, maxClients: 6, minWindowMs: 3_000, maxWindowMs: 30_000, servers: [3, 5, 7] };
 
@@ -38,9 +38,9 @@ export const DEFAULT_SHAPE: CaseShape = { maxEpisodes: 12, maxClients: 6, minWin
  *  up to 16 episodes drawn from the run's own subset of fault kinds, targeted crashes included. */
 export const SWARM_SHAPE: CaseShape = { maxEpisodes: 16, maxClients: 6, minWindowMs: 3_000, maxWindowMs: 30_000, servers: [3, 4, 5, 6, 7], swarm: true };
 
-/** The episode kinds of default runs: every kernel fault (targeted `crashAfter` and `window` are swarm-only, so
- *  the default runs of a seed stay what they were). */
-export const DEFAULT_KINDS: readonly EpisodeKind[] = EPISODES.filter((k) => k !== 'crashAfter' && k !== 'window');
+/** The episode kinds of default runs: every kernel fault (targeted `crashAfter`, `window` and
+ *  `deafLeader` are swarm-only, so the default runs of a seed stay what they were). */
+export const DEFAULT_KINDS: readonly EpisodeKind[] = EPISODES.filter((k) => k !== 'crashAfter' && k !== 'window' && k !== 'deafLeader');
 
 export function ensembleArb(shape: CaseShape = DEFAULT_SHAPE): fc.Arbitrary<EnsembleSpec> {
   const weights = [6, 3, 1];
@@ -59,7 +59,7 @@ export function ensembleArb(shape: CaseShape = DEFAULT_SHAPE): fc.Arbitrary<Ense
  *  connections in this model) and clock faults less. */
 const KIND_WEIGHT: Readonly<Record<(typeof EPISODES)[number], number>> = {
   crash: 4, pause: 3, partition: 3, isolate: 3, oneWay: 2, clog: 2,
-  loss: 1, dup: 1, reorder: 1, delay: 1, skew: 1, jump: 1, slowDisk: 1, crashAfter: 4, window: 4,
+  loss: 1, dup: 1, reorder: 1, delay: 1, skew: 1, jump: 1, slowDisk: 1, crashAfter: 4, window: 4, deafLeader: 2,
 };
 
 export function episodeArb(nodes: number, windowMs: number, kinds: readonly EpisodeKind[] = DEFAULT_KINDS): fc.Arbitrary<Episode> {
@@ -101,8 +101,8 @@ export function faultPointsArb(): fc.Arbitrary<FaultPointsSpec | undefined> {
 }
 
 /**
- * PCT delivery order (case.ts PctSpec, sim/pct.ts): half of the swarm runs, bug depth 1–3. Shrinks
- * to none (plain latencies).
+ * PCT delivery order (case.ts PctSpec, sim/pct.ts): half of the swarm and election-focused runs,
+ * bug depth 1–3. Shrinks to none (plain latencies).
  */
 export function pctArb(): fc.Arbitrary<PctSpec | undefined> {
   return fc.option(fc.record({ depth: fc.integer({ min: 1, max: 3 }) }), { nil: undefined, freq: 2 });
@@ -126,9 +126,11 @@ export function caseArb(shape: CaseShape = DEFAULT_SHAPE, bugs?: BugFlags): fc.A
       seed: fc.noShrink(fc.integer({ min: 0, max: 2 ** 31 - 1 })),
       // Drawn last, so the other fields of a seed's case are what they were before fault points.
       faultPoints: faultPointsArb(),
+      // Election-focused runs draw PCT after that (default runs draw nothing: unchanged).
+      pct: shape.electionOnly ? pctArb() : fc.constant(undefined),
     })
-    .map(({ seed, ensemble, windowMs, faults, workload, faultPoints }): Case =>
-      makeCase({ seed, ensemble, windowMs, faults, workload, bugs, faultPoints }),
+    .map(({ seed, ensemble, windowMs, faults, workload, faultPoints, pct }): Case =>
+      makeCase({ seed, ensemble, windowMs, faults, workload, bugs, faultPoints, pct }),
     );
 }
 

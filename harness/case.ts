@@ -44,6 +44,7 @@ export const EPISODES = [
   'slowDisk', // slow fsync window on a
   'crashAfter', // targeted: crash servers right after a protocol step, restart in order (triggers.ts)
   'window', // targeted: a durability-window story, crash inside it and restart so the loser can lead (triggers.ts)
+  'deafLeader', // targeted: cut every link into the next established leader until it steps down (deaf-leader.ts)
 ] as const;
 export type EpisodeKind = (typeof EPISODES)[number];
 

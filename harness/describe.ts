@@ -4,6 +4,7 @@ import type { Case } from './case.ts';
 import { caseNodes, type RunResult } from './run.ts';
 import { caseFaults } from './schedule.ts';
 import { describeTrigger, describeWindow, triggerOf, windowOf } from './triggers.ts';
+import { describeDeafLeader } from './deaf-leader.ts';
 
 export function describeCase(c: Case): string[] {
   const e = c.ensemble;
@@ -29,6 +30,7 @@ export function describeCase(c: Case): string[] {
   }
   for (const f of c.faults) if (f.kind === 'crashAfter' && f.atMs < c.windowMs) out.push(`  trigger    ${describeTrigger(triggerOf(f))}`);
   for (const f of c.faults) if (f.kind === 'window' && f.atMs < c.windowMs) out.push(`  window     ${describeWindow(windowOf(f))}`);
+  for (const f of c.faults) if (f.kind === 'deafLeader' && f.atMs < c.windowMs) out.push(`  trigger    ${describeDeafLeader(f)}`);
   return out;
 }
 

@@ -20,6 +20,7 @@ import { caseFaults, healAll } from './schedule.ts';
 import { armTriggers, armWindows, triggerOf, windowOf } from './triggers.ts';
 import { laggardFaults } from './laggard.ts';
 import { scheduleLeaderCrashes } from './leader-crash.ts';
+import { armDeafLeaders } from './deaf-leader.ts';
 import type { Reply } from './recipes.ts';
 import { scheduleFaults } from '../sim/index.ts';
 
@@ -100,8 +101,9 @@ export function runCase(c: Case, opts: RunOptions = {}): RunResult {
     c.windowMs * MS,
     () => simRef,
   );
-  const sinks = [triggers?.sink, windows?.sink].filter((f) => f !== undefined);
-  const traceSink = sinks.length === 2 ? (r: TraceRecord) => (sinks[0]!(r), sinks[1]!(r)) : sinks[0];
+  const deaf = armDeafLeaders(c.faults, serverIds, c.windowMs * MS, () => simRef!);
+  const sinks = [triggers?.sink, windows?.sink, deaf].filter((f) => f !== undefined);
+  const traceSink = sinks.length <= 1 ? sinks[0] : (r: TraceRecord) => { for (const s of sinks) s(r); };
   const ens = Ensemble.simulate({
     servers: e.servers,
     observers: e.observers,

@@ -59,7 +59,8 @@ export function episodeFaults(ep: Episode, nodes: readonly NodeId[]): TimedFault
       return [{ at, kind: 'clockJump', node: a, ms: Math.round((2 * ep.x - 1) * 5_000) }];
     case 'crashAfter':
     case 'window':
-      // Not a timed fault: armed in run.ts, fired by a trace record (triggers.ts).
+    case 'deafLeader':
+      // Not timed faults: armed in run.ts, fired by trace records (triggers.ts, deaf-leader.ts).
       return [];
     case 'slowDisk': {
       const minUs = Math.round(5_000 + 200_000 * ep.x);

@@ -49,8 +49,9 @@ export interface SearchOptions {
 /** A case's schedule length: the kernel fault events it expands to (faults and their undos). */
 export function scheduleLength(c: Case): number {
   const { servers, clients } = caseNodes(c);
-  // A trigger (crashAfter, window) counts as its crash and restart of the first server.
-  const triggers = c.faults.filter((f) => (f.kind === 'crashAfter' || f.kind === 'window') && f.atMs < c.windowMs).length;
+  // A trigger (crashAfter, window) counts as its crash and restart of the first server, a deaf
+  // leader as its cut and uncut.
+  const triggers = c.faults.filter((f) => (f.kind === 'crashAfter' || f.kind === 'window' || f.kind === 'deafLeader') && f.atMs < c.windowMs).length;
   return caseFaults(c.faults, [...servers, ...clients], c.windowMs).length + 2 * triggers;
 }
 
