@@ -83,6 +83,26 @@ describe('bug zoo', () => {
     }
   }, 120_000);
 
+  it('ZOOKEEPER-4685 and -4394 are found by LearnerJoin, ZOOKEEPER-1514 by ElectionOrder, and the shrunk cases replay', () => {
+    // Swarm runs (election-focused for 1514), started at the seed of their first hit in
+    // `npm run zoo` at seed 1 (runs 1, 98 and 102): a regression in finding them fails here.
+    for (const [bug, seed, checker] of [
+      ['ackProposalsBeforeNewLeader', 1, 'LearnerJoin'],
+      ['commitBeforeUptodateCrashes', 98, 'LearnerJoin'],
+      ['selfLeaderIgnoresRound', 102, 'ElectionOrder'],
+    ] as const) {
+      const maxRuns = 5;
+      const e = zooEntry(bug)!;
+      const r = hunt(e, { ...quick, runs: 'swarm', seed, maxRuns });
+      expect(r.found, bug).toBe(true);
+      expect(r.checker, bug).toBe(checker);
+      expect(r.runs).toBeLessThanOrEqual(maxRuns);
+      const again = runCase(r.shrunk!);
+      expect(again.hash).toBe(r.shrunkHash);
+      expect(again.failures.some((f) => e.checkers.includes(f))).toBe(true);
+    }
+  }, 120_000);
+
   it('a bug caught only by another checker is "found by the wrong checker", not found', () => {
     const e = { ...zooEntry('keepUncommittedOnLooking')!, checkers: ['TimelyExpiry'] };
     const r = hunt(e, { ...quick, seed: 1, maxRuns: 40 });
