@@ -2,7 +2,7 @@
  * What kind of failure a run's failed checkers amount to, and the exit code each kind has in the
  * harness commands (explore, replay, zoo). A run may fail several ways; the most severe kind names
  * it: safety (a checker that must hold on every prefix, or the run threw) > liveness (a timed
- * checker: Liveness, TimelyExpiry) > budget (the run hit its event or trace-record bound and was cut).
+ * checker: Liveness, TimelyExpiry, LearnerJoin) > budget (the run hit its event or trace-record bound and was cut).
  */
 import { SAFETY } from '../checkers/index.ts';
 
