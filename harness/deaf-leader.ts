@@ -3,11 +3,12 @@
  * `deafLeader` arms at `atMs`; the leader established then (by the first server record after it),
  * or else the next server to send `leader.established`, has every link from another server into it
  * cut (one-way: the leader still reaches them, its pings keep its
- * followers FOLLOWING). Starved of acks, the leader leaves LEADING after syncLimit ticks; at that
- * record the cuts are undone at once, so the followers' answers to its first notification of a new
- * round — FOLLOWING, it, the old round, sent by servers that have not yet seen its connection close —
- * reach it (ZOOKEEPER-1514's window). Whether they arrive before that close does is the delivery
- * order's business: on one FIFO link never, with PCT's separate lanes (`sim/pct.ts`) sometimes.
+ * followers FOLLOWING). Starved of acks, the leader gives up after syncLimit ticks; when it leaves
+ * LEADING (its `state` record, after its teardown) the cuts are undone at once, so the followers'
+ * answers to its first notification of a new round can reach it — FOLLOWING, it, the old round,
+ * from servers whose own teardown after its connection close still runs, or whom that close has not
+ * reached yet (PCT's separate lanes, `sim/pct.ts`, let the notification outrun it).
+ * ZOOKEEPER-1514's window.
  *
  * Deterministic (it reacts to trace records). Not fired at or after `untilUs` (the liveness phase
  * is fault-free; `healAll` clears any cut left).
