@@ -10,7 +10,10 @@
  *   and never back), the session is closed or expired within its timeout + the election bound,
  *   counted from when the faults were healed if later. Shortcut: a fixed slack of 2 ticks (4 s) covers the leader's
  *   expiry buckets; the timeout is the one `session.create` reports, else `sessionTimeoutMs`, else
- *   the 3.8 maximum (40 s).
+ *   the 3.8 maximum (40 s). A session also ends when a leader establishes whose rebuilt tree holds
+ *   its close: a close the old leader proposed and its servers logged but never committed is
+ *   replayed by every `db.load` (3.8's loadDataBase replays the whole log), so it is in the new
+ *   epoch's history without an `apply` or `session.expire` record anywhere.
  *
  * The path model is built from the first `apply` of each zxid (any server) — creates, deletes, and
  * closeSession txns (which delete the session's ephemerals) — with the txn's content taken from the
@@ -69,6 +72,10 @@ function pass(records: readonly TraceRecord[], options?: CheckOptions): Verdict[
   let end = 0;
 
   const proposals = new Map<number, TxnInfo>();
+  /** Close txns proposed: zxid -> session. Per server: those it logged, those its rebuilt tree holds. */
+  const closeTxns = new Map<number, string>();
+  const loggedCloses = new Map<string, Set<number>>();
+  const heldCloses = new Map<string, Set<number>>();
 
   const applyTxn = (x: TxnInfo, zxid: number, i: number, t: number, node: string): void => {
     if (x.error === true) return;
@@ -112,6 +119,29 @@ function pass(records: readonly TraceRecord[], options?: CheckOptions): Verdict[
     switch (e.k) {
       case 'proposalSent':
         if (!proposals.has(e.zxid) && relevant(e.txn)) proposals.set(e.zxid, e.txn);
+        if (CLOSE_TYPES.has(e.txn.type) && e.txn.session !== undefined) closeTxns.set(e.zxid, e.txn.session);
+        break;
+      case 'logAppend':
+        if (closeTxns.has(e.zxid)) {
+          let l = loggedCloses.get(d.node);
+          if (l === undefined) loggedCloses.set(d.node, (l = new Set()));
+          l.add(e.zxid);
+        }
+        break;
+      case 'logTruncate':
+        for (const set of [loggedCloses.get(d.node), heldCloses.get(d.node)]) for (const z of [...(set ?? [])]) if (z > e.zxid) set!.delete(z);
+        break;
+      case 'dbLoad': {
+        const held = new Set<number>();
+        for (const z of loggedCloses.get(d.node) ?? []) if (z <= e.zxid) held.add(z);
+        heldCloses.set(d.node, held);
+        break;
+      }
+      case 'established':
+        for (const z of heldCloses.get(d.node) ?? []) {
+          const session = closeTxns.get(z)!;
+          if (!ended.has(session)) ended.set(session, d.t);
+        }
         break;
       case 'apply': {
         if (seen.has(e.zxid)) break;
