@@ -67,11 +67,11 @@ describe('bug zoo', () => {
     // Seed = the swarm run where `npm run zoo -- --seed 1` first finds each (run index + 1): one run
     // each. A generation or model change may move the hit (then re-pin: `npm run zoo -- --bug B`).
     const pins = [
-      ['sessionsLostOnLeaderChange', 78],
-      ['staleServerAcceptsSession', 264],
-      ['truncKeepsTail', 358],
-      ['observerCountsInQuorum', 930],
-      ['pzxidNotRestoredFromSnapshot', 2],
+      ['sessionsLostOnLeaderChange', 37],
+      ['staleServerAcceptsSession', 387],
+      ['truncKeepsTail', 35],
+      ['observerCountsInQuorum', 645],
+      ['pzxidNotRestoredFromSnapshot', 1],
     ] as const;
     for (const [bug, seed] of pins) {
       const e = zooEntry(bug)!;
