@@ -1,7 +1,8 @@
 /**
  * LearnerJoin — availability while the run is still faulty (Liveness judges only after the heal):
  * a learner that starts syncing with an *established* leader while nothing in the run is faulty
- * joins it (`serving`), unless one of them crashes or the leader leaves LEADING first. A failed
+ * joins it (`serving`), unless one of them crashes or the leader leaves LEADING first (its
+ * `zab.abandon` counts: the LOOKING state follows only after the role teardown). A failed
  * sync (the learner abandons, the leader drops it) or one still unfinished after
  * `learnerJoinBoundUs` is a violation.
  *
@@ -194,6 +195,9 @@ export function learnerJoin(records: readonly TraceRecord[], options?: CheckOpti
             break;
           }
           case 'zab.abandon': {
+            // A leader abandoning its role (e.g. it lost its synced quorum to an earlier fault) is
+            // leaving LEADING: its state record comes only after the role teardown.
+            leave(r.node);
             const a = open.get(r.node);
             if (a !== undefined) fail(a, r.t, i, `abandoned: "${r.data.reason}"`);
             break;

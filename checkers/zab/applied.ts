@@ -10,6 +10,9 @@
  * - `log.truncate {zxid}`: ZooKeeper's follower reloads its database after TRUNC
  *   (ZKDatabase.truncateLog), so the tree ends exactly at the truncation point;
  * - `snapshot.load` / `sync.snap {zxid}`: the tree is the snapshot.
+ * - `db.load {zxid}`: the server says what its reload from disk gave, which wins over the rebuilt
+ *   history (a SNAP received during sync is in memory only until the snapshot at NEWLEADER: a role
+ *   left before it reloads an older tree, as 3.8 does, and delivers the txns again);
  * - `crash`: unknown until the restart.
  */
 import type { ZEvent } from '../../trace/view.ts';
@@ -18,6 +21,8 @@ import type { Histories } from './history.ts';
 export class Applied {
   private readonly last = new Map<string, number | undefined>();
   private readonly max = new Map<string, number>();
+  /** Nodes whose tree was set by a `db.load` not followed yet by an apply or a crash. */
+  private readonly loaded = new Set<string>();
 
   constructor(private readonly hist: Histories) {}
 
@@ -35,18 +40,26 @@ export class Applied {
   feed(node: string, e: ZEvent): void {
     switch (e.k) {
       case 'boot':
+        this.loaded.delete(node);
         this.last.set(node, e.restart ? this.hist.get(node).last : 0);
         return;
+      case 'dbLoad':
+        this.loaded.add(node);
+        this.last.set(node, e.zxid);
+        return;
       case 'state':
-        if (e.state === 'LOOKING') this.last.set(node, this.hist.get(node).last);
+        if (e.state === 'LOOKING' && !this.loaded.has(node)) this.last.set(node, this.hist.get(node).last);
         return;
       case 'crash':
+        this.loaded.delete(node);
         this.last.set(node, undefined);
         return;
       case 'snapshotLoad':
+        this.loaded.delete(node);
         this.last.set(node, e.zxid);
         return;
       case 'logTruncate':
+        this.loaded.delete(node);
         this.last.set(node, e.zxid);
         return;
       case 'apply':
@@ -58,6 +71,7 @@ export class Applied {
   }
 
   applied(node: string, zxid: number): void {
+    this.loaded.delete(node);
     this.last.set(node, zxid);
     if (zxid > (this.max.get(node) ?? 0)) this.max.set(node, zxid);
   }
