@@ -9,6 +9,7 @@
  */
 import type { Ensemble } from '../ensemble/ensemble.ts';
 import { Err } from '../protocol/request/errors.ts';
+import { CreateFlag } from '../protocol/request/types.ts';
 import type { Recipe } from './case.ts';
 import { ROUNDS, type Reply, type Round } from './recipes.ts';
 
@@ -27,6 +28,8 @@ export interface ActorOptions {
   /** After every round, move the session to the next server (`reconnect`, a load-balancing
    *  server-list update), so sessions cross servers that may lag the one they came from. */
   readonly hop?: boolean;
+  /** Pipelined client (Case.pipeline): after every round, `depth` requests without waiting. */
+  readonly pipeline?: { readonly depth: number; readonly close: boolean };
 }
 
 export class Actor {
@@ -93,6 +96,7 @@ export class Actor {
     if (s.done) {
       this.gen = null;
       this.epoch++;
+      if (this.o.pipeline !== undefined && this.o.pipeline.depth > 1) return this.burst();
       if (this.o.hop) {
         // Move, then look around first: a read is answered at the new server's zxid.
         this.ens.request(this.client, { op: 'reconnect' }, () => {});
@@ -113,6 +117,49 @@ export class Actor {
       this.epoch++;
       if (FATAL.has(r.rc)) this.recover();
       else this.advance(r);
+    });
+  }
+
+  /**
+   * A pipelined burst (Case.pipeline), issued at once after a round: writes and reads under the
+   * client's own prefix `/p-<client>` (a read behind each write), with a hop's move and first read
+   * in the middle (the requests before it fail with CONNECTIONLOSS unless answered, those after it
+   * wait in the client's outgoing queue for the new server) and, with `close`, in the last burst
+   * (no round after it: all done, or the next would start at or after `stopUs`) a closeSession
+   * behind them all. The next round starts once every request is answered; any answer
+   * is fine (a lost connection or session shows in the next round).
+   */
+  private burst(): void {
+    const { depth, close } = this.o.pipeline!;
+    // The last burst: no round after it (all done, or the next would start at or after stopUs).
+    const gapUs = Math.max(1, this.o.gapMs) * 1000;
+    const last = this.round >= this.o.rounds || this.sim.now + gapUs >= this.o.stopUs;
+    const me = `/p-${this.client}`;
+    const ops: Record<string, unknown>[] = [];
+    for (let k = 0; k < depth; k++) {
+      if (this.o.hop && k === Math.ceil(depth / 2)) ops.push({ op: 'reconnect' }, { op: 'getChildren', path: '/' });
+      if (k === 0) ops.push({ op: 'create', path: me, data: '' });
+      else if (k % 2 === 1) ops.push({ op: 'getData', path: me });
+      else if (k % 4 === 2) ops.push({ op: 'setData', path: me, data: `${this.round}-${k}` });
+      else ops.push({ op: 'create', path: `${me}/n-`, data: '', flags: CreateFlag.PERSISTENT_SEQUENTIAL });
+    }
+    const closing = close && last;
+    if (closing) ops.push({ op: 'closeSession' });
+    const epoch = ++this.epoch;
+    let left = ops.length;
+    const keys = ops.map((op) => {
+      this.ops++;
+      return this.ens.request(this.client, op, () => {
+        if (epoch !== this.epoch || --left > 0) return;
+        this.epoch++;
+        if (closing) this.done = true;
+        else this.sim.after(gapUs, () => this.nextRound());
+      });
+    });
+    this.sim.after(this.o.watchdogUs, () => {
+      if (epoch !== this.epoch) return;
+      for (const k of keys) this.ens.forget(k);
+      this.recover();
     });
   }
 

@@ -185,8 +185,12 @@ export function swarmCaseArb(shape: CaseShape, bugs?: BugFlags): fc.Arbitrary<Ca
         leaderCrash: fc.array(fc.record({ atPct: fc.integer({ min: 5, max: 95 }), forMs: fc.integer({ min: 1, max: 10_000 }) }), { maxLength: 3 }),
         // Drawn after those: PCT delivery order (sim/pct.ts).
         pct: pctArb(),
+        // Drawn last (after PCT; issue #15: pipelined clients): half the runs keep one request
+        // outstanding per client; the others pipeline 2–8 (actor.ts), sometimes ending with a
+        // closeSession behind them. Shrinks to none.
+        pipeline: fc.option(fc.record({ depth: fc.integer({ min: 2, max: 8 }), close: fc.boolean() }), { nil: undefined, freq: 2 }),
       })
-      .map(({ seed, observers, sessionTicks, windowMs, hold, faults, workload, hop, lag, leaderCrash, pct }): Case =>
+      .map(({ seed, observers, sessionTicks, windowMs, hold, faults, workload, hop, lag, leaderCrash, pct, pipeline }): Case =>
         makeCase({
           seed,
           ensemble: { servers: mix.servers, observers, tickTime: mix.tickTime, sessionTimeoutMs: sessionTicks * mix.tickTime },
@@ -201,6 +205,7 @@ export function swarmCaseArb(shape: CaseShape, bugs?: BugFlags): fc.Arbitrary<Ca
           leaderCrash: leaderCrash.map((k) => ({ atMs: Math.floor((k.atPct * windowMs) / 100), forMs: k.forMs })),
           lag: lag === undefined ? undefined : { node: lag.node, ms: Math.round(((lag.pct / 100) * sessionTicks * mix.tickTime) / (mix.servers + observers)) },
           pct,
+          pipeline,
         }),
       ),
   );

@@ -105,11 +105,15 @@ export interface Case {
   readonly leaderCrash?: readonly { readonly atMs: number; readonly forMs: number }[];
   /** Message delivery order by PCT priorities (default: plain link latencies). */
   readonly pct?: PctSpec;
+  /** Pipelined clients (`actor.ts`): after every round each workload client issues `depth` requests
+   *  without waiting (2–8; default: one request outstanding at a time), the hop's reconnect in the
+   *  middle of them; with `close`, its last round's burst ends with a closeSession behind them. */
+  readonly pipeline?: { readonly depth: number; readonly close: boolean };
 }
 
 /** A case from its fields; absent optional fields (bugs, fault points, hold) are left out, so the
  *  encoded case — and so its replay identity — carries only what was drawn. */
-export function makeCase(f: Omit<Case, 'v' | 'bugs' | 'faultPoints' | 'holdMs' | 'hop' | 'lag' | 'leaderCrash' | 'pct'> & {
+export function makeCase(f: Omit<Case, 'v' | 'bugs' | 'faultPoints' | 'holdMs' | 'hop' | 'lag' | 'leaderCrash' | 'pct' | 'pipeline'> & {
   readonly bugs?: BugFlags | undefined;
   readonly faultPoints?: FaultPointsSpec | undefined;
   readonly holdMs?: number | undefined;
@@ -117,6 +121,7 @@ export function makeCase(f: Omit<Case, 'v' | 'bugs' | 'faultPoints' | 'holdMs' |
   readonly lag?: { readonly node: number; readonly ms: number } | undefined;
   readonly leaderCrash?: readonly { readonly atMs: number; readonly forMs: number }[] | undefined;
   readonly pct?: PctSpec | undefined;
+  readonly pipeline?: { readonly depth: number; readonly close: boolean } | undefined;
 }): Case {
   return {
     v: 1,
@@ -132,6 +137,7 @@ export function makeCase(f: Omit<Case, 'v' | 'bugs' | 'faultPoints' | 'holdMs' |
     ...(f.lag === undefined ? {} : { lag: f.lag }),
     ...(f.leaderCrash === undefined || f.leaderCrash.length === 0 ? {} : { leaderCrash: f.leaderCrash }),
     ...(f.pct === undefined ? {} : { pct: f.pct }),
+    ...(f.pipeline === undefined ? {} : { pipeline: f.pipeline }),
   };
 }
 
@@ -231,5 +237,11 @@ export function decodeCase(text: string): Case {
     });
   }
   const pct = o['pct'] === undefined ? undefined : { depth: int(obj(o['pct'], 'pct'), 'depth', 1, 10) };
-  return makeCase({ seed: int(o, 'seed', 0, 2 ** 31), ensemble, windowMs, faults, workload, bugs, faultPoints, holdMs, hop, lag, leaderCrash, pct });
+  let pipeline: { depth: number; close: boolean } | undefined;
+  if (o['pipeline'] !== undefined) {
+    const p = obj(o['pipeline'], 'pipeline');
+    if (typeof p['close'] !== 'boolean') fail("'pipeline.close' must be a boolean");
+    pipeline = { depth: int(p, 'depth', 1, 64), close: p['close'] as boolean };
+  }
+  return makeCase({ seed: int(o, 'seed', 0, 2 ** 31), ensemble, windowMs, faults, workload, bugs, faultPoints, holdMs, hop, lag, leaderCrash, pct, pipeline });
 }

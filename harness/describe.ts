@@ -14,6 +14,11 @@ export function describeCase(c: Case): string[] {
     `ensemble  ${e.servers} voters + ${e.observers} observers (${servers.join(' ')}), tickTime ${e.tickTime} ms, session timeout ${e.sessionTimeoutMs} ms`,
     `bugs      ${Object.keys(c.bugs ?? {}).filter((k) => (c.bugs as Record<string, boolean>)[k]).join(', ') || 'none'}`,
     `workload  ${c.workload.map((w, i) => `${clients[i]}: ${w.recipe} x${w.rounds} from ${w.startMs} ms every +${w.gapMs} ms`).join('; ') || 'none'}${c.hop ? '; each client moves to the next server after every round' : ''}`,
+    `pipeline  ${
+      c.pipeline === undefined
+        ? 'depth 1 (one request outstanding per client)'
+        : `depth ${c.pipeline.depth}: after every round each client issues ${c.pipeline.depth} requests without waiting${c.hop ? ' (its move in the middle of them)' : ''}${c.pipeline.close ? ', the last round\'s ending with a closeSession behind them' : ''}`
+    }`,
     `faults    until ${c.windowMs} ms, then heal everything and ${probe} writes /probe (liveness)${c.holdMs ? `; the run goes on to ${c.windowMs + c.holdMs} ms` : ''}`,
     ...(c.lag === undefined ? [] : [`lag       links into ${servers[c.lag.node % servers.length]} +${c.lag.ms} ms until the heal`]),
     ...(c.leaderCrash === undefined ? [] : c.leaderCrash.map((k) => `leader    at ${k.atMs} ms crash whoever leads, restart it ${k.forMs} ms later`)),

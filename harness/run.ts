@@ -137,6 +137,7 @@ export function runCase(c: Case, opts: RunOptions = {}): RunResult {
       watchdogUs: 4 * e.sessionTimeoutMs * MS,
       sessionTimeoutMs: e.sessionTimeoutMs,
       ...(c.hop ? { hop: true } : {}),
+      ...(c.pipeline === undefined ? {} : { pipeline: c.pipeline }),
     });
     a.start(Math.min(w.startMs, c.windowMs) * MS);
     return a;
