@@ -72,6 +72,7 @@ describe('bug zoo', () => {
       ['truncKeepsTail', 35],
       ['observerCountsInQuorum', 645],
       ['pzxidNotRestoredFromSnapshot', 1],
+      ['readAheadOfPendingWrite', 1],
     ] as const;
     for (const [bug, seed] of pins) {
       const e = zooEntry(bug)!;

@@ -52,6 +52,7 @@ export const ZOO: readonly ZooEntry[] = [
   { bug: 'truncKeepsTail', jira: '(planted)', breaks: 'TRUNC: the cut keeps one txn the leader never committed', checkers: [...DIVERGENCE, 'DigestConsistency'], shape: 'default' },
   { bug: 'observerCountsInQuorum', jira: '(planted)', breaks: 'observers: a leader cut from its voters stays in office on its observers (no progress; stale reads)', checkers: ['Liveness', 'Linearizability', ...CLIENT_VIEW], shape: 'default' },
   { bug: 'pzxidNotRestoredFromSnapshot', jira: '(planted)', breaks: 'stat fields: a restored snapshot loses pzxid, so trees differ at equal zxids', checkers: ['DigestConsistency'], shape: 'default' },
+  { bug: 'readAheadOfPendingWrite', jira: '(planted)', breaks: "client order: a server reads for a session ahead of the session's own pipelined write, so its in-order reply goes back in time", checkers: CLIENT_VIEW, shape: 'default' },
 ];
 
 export function zooEntry(bug: string): ZooEntry | undefined {

@@ -19,6 +19,7 @@ export const BUG_NAMES = [
   'truncKeepsTail',
   'observerCountsInQuorum',
   'pzxidNotRestoredFromSnapshot',
+  'readAheadOfPendingWrite',
 ] as const satisfies readonly (keyof BugFlags)[];
 
 export type BugName = (typeof BUG_NAMES)[number];

@@ -59,6 +59,12 @@ export interface BugFlags {
   /** Snapshots: restoring a snapshot image (SNAP sync, restart) loses each znode's pzxid (set to
    *  its czxid), so stat fields differ from the other servers' at equal zxids. */
   readonly pzxidNotRestoredFromSnapshot?: boolean;
+  /** Pipelined requests: a server evaluates a session's read when it arrives, even while an earlier
+   *  write of that session is still in flight to the leader (3.8's CommitProcessor holds the read
+   *  in the session's queue until the write is applied); the reply still goes out in xid order, so
+   *  it carries a zxid older than the write's reply just before it. Needs a read pipelined behind a
+   *  write (swarm `pipeline` draw). */
+  readonly readAheadOfPendingWrite?: boolean;
 }
 
 export interface QuorumConfig {

@@ -64,3 +64,36 @@ describe('requests through the ensemble', () => {
     expect(c.events('apply').some((e) => e.data['type'] === 'deleteContainer')).toBe(true);
   });
 });
+
+describe('a read pipelined behind the session\'s own write', () => {
+  /** c1 pipelines create, getData, setData, getData on one connection (no waiting). */
+  function run(readAheadOfPendingWrite: boolean): { replies: R[]; violations: string[] } {
+    const c = Ensemble.simulate({ servers: 3, clients: 1, seed: 52, cfg: { bugs: { readAheadOfPendingWrite } } });
+    expect(c.runUntil(() => c.settled(), 5_000)).toBe(true);
+    connectAll(c);
+    const keys = [
+      c.send('c1', { op: 'create', path: '/p', data: 'a' }),
+      c.send('c1', { op: 'getData', path: '/p' }),
+      c.send('c1', { op: 'setData', path: '/p', data: 'b' }),
+      c.send('c1', { op: 'getData', path: '/p' }),
+    ];
+    c.runFor(200);
+    expect(converge(c)).toBe(true);
+    return { replies: keys.map((k) => c.result(k) as R), violations: allViolations(c) };
+  }
+
+  it('3.8: is answered after the write, with its data and a zxid no older', () => {
+    const { replies, violations } = run(false);
+    expect(replies.map((r) => r.rc)).toEqual([0, 0, 0, 0]);
+    expect([replies[1]!.data, replies[3]!.data]).toEqual(['a', 'b']);
+    for (let i = 1; i < 4; i++) expect(replies[i]!.zxid).toBeGreaterThanOrEqual(replies[i - 1]!.zxid);
+    expect(violations).toEqual([]);
+  });
+
+  it('planted readAheadOfPendingWrite: the read goes back in time and SessionMonotonicRead names it', () => {
+    const { replies, violations } = run(true);
+    expect(replies[1]!.rc).not.toBe(0); // read before the create applied: NONODE
+    expect(replies[1]!.zxid).toBeLessThan(replies[0]!.zxid);
+    expect(violations.some((v) => v.startsWith('SessionMonotonicRead:'))).toBe(true);
+  });
+});

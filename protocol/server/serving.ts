@@ -256,8 +256,14 @@ export class Serving implements ServingLayer {
       this.dropConn(c);
       return;
     }
-    c.queue.push({ xid, req, routed });
+    const item: Item = { xid, req, routed };
+    c.queue.push(item);
     if (routed) this.route(c.sessionId, xid, req as Request, c.authIds);
+    else if (this.peer.cfg.bugs.readAheadOfPendingWrite && req.op !== 'setWatches') {
+      // Planted bug: read now, ahead of the session's writes still in the queue (see config.ts).
+      const p = this.peer;
+      item.reply = this.backend.read(p.db.sm, c, req, p.db.lastProcessedZxid, (ev) => this.notify(c, ev, p.db.lastProcessedZxid));
+    }
     this.drain(c);
   }
 
