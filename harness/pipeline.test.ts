@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { decode } from '../trace/view.ts';
 import type { TraceRecord } from '../checkers/types.ts';
 import { caseArb, SWARM_SHAPE } from './arbitraries.ts';
+import { decodeCase, encodeCase } from './case.ts';
 import { runCase } from './run.ts';
 
 /** Per run: most requests one session had outstanding at once; whether that happened after the
@@ -44,6 +45,15 @@ describe('pipelined clients in swarm runs', () => {
     for (const c of piped) expect(c.pipeline!.depth).toBeGreaterThanOrEqual(2);
     expect(new Set(piped.map((c) => c.pipeline!.depth))).toEqual(new Set([2, 3, 4, 5, 6, 7, 8]));
     expect(new Set(piped.map((c) => c.pipeline!.close))).toEqual(new Set([true, false]));
+  });
+
+  it('the draw survives encode/decode; a bad one is one error line', () => {
+    const c = fc.sample(caseArb(SWARM_SHAPE), { seed: 1, numRuns: 40 }).find((x) => x.pipeline !== undefined)!;
+    expect(decodeCase(encodeCase(c)).pipeline).toEqual(c.pipeline);
+    const bad = (pipeline: unknown) => () => decodeCase(JSON.stringify({ ...c, pipeline }));
+    expect(bad({ depth: 0, close: false })).toThrow(/^bad case: 'depth' must be an integer in \[1, 64\]$/);
+    expect(bad({ depth: 3 })).toThrow(/^bad case: 'pipeline.close' must be a boolean$/);
+    expect(bad(3)).toThrow(/^bad case: pipeline must be an object$/);
   });
 
   it('pipelined runs have several requests outstanding, across reconnects and behind a closeSession, and pass', () => {
