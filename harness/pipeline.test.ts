@@ -73,7 +73,9 @@ describe('pipelined clients in swarm runs', () => {
       if (o.closeBehind) closeBehind++;
     }
     expect(busy).toBeGreaterThan(5);
-    expect(deep).toBe(busy);
+    // A busy run whose clients lose their connection or session in every round never reaches a burst.
+    expect(deep).toBeGreaterThanOrEqual(busy - 2);
+    expect(deep).toBeGreaterThan(busy / 2);
     expect(afterReconnect).toBeGreaterThan(0);
     expect(closeBehind).toBeGreaterThan(0);
   }, 60_000);
