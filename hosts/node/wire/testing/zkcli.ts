@@ -47,10 +47,15 @@ export function zkCli(address: string, lines: readonly string[]): Promise<{ out:
   });
 }
 
+/** Lines zkCli prints from its connection and event threads: where they land among the command
+ *  output depends on thread timing, so they are compared as a sorted set after the rest. */
+const ASYNC_LINE = /^(Welcome to ZooKeeper!|JLine support is .*|WATCHER::|WatchedEvent .*|)$/;
+
 export function normalise(text: string, address: string): string {
-  return text
-    .split('\n')
-    .filter((l) => !l.startsWith('SLF4J:'))
+  const lines = text.split('\n').filter((l) => !l.startsWith('SLF4J:'));
+  const ordered = lines.filter((l) => !ASYNC_LINE.test(l));
+  const unordered = lines.filter((l) => ASYNC_LINE.test(l) && l !== '').sort();
+  return [...ordered, '-- printed by other threads (sorted):', ...unordered]
     .join('\n')
     .replaceAll(address, 'HOST:PORT')
     .replace(/^(cZxid|mZxid|pZxid) = 0x[0-9a-f]+$/gm, '$1 = ZXID')
