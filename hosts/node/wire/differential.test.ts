@@ -5,14 +5,15 @@
  * the connection. Covers what the conformance scripts cannot send: reserved xids, unknown and
  * unmodelled opcodes, unreadable bodies, multiRead, old clients, wrong passwords.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { JuteWriter } from '../../../conformance/real/jute.ts';
 import { realGate } from '../../../conformance/real/availability.ts';
 import { srvr } from '../../../conformance/real/fourlw.ts';
-import { startRealServer, type RealServer } from '../../../conformance/real/server.ts';
+import { startRealServer } from '../../../conformance/real/server.ts';
 import { OpCode } from '../../../protocol/request/types.ts';
 import { connectFrame, exchange, readConnectResponse, readReply, requestFrame } from './testing/raw.ts';
-import { startSingleServer, type StartedServer } from './testing/singleServer.ts';
+import { startSingleServer } from './testing/singleServer.ts';
+import { realAndServed } from './testing/pair.ts';
 
 const gate = realGate();
 const w = (): JuteWriter => new JuteWriter();
@@ -91,22 +92,14 @@ async function run(host: string, port: number, frames: readonly Buffer[], connec
 }
 
 describe.skipIf(!gate.run && !gate.mustFail)('raw exchanges: served model == real ZooKeeper 3.8', () => {
-  let real: RealServer | undefined;
-  let ours: StartedServer | undefined;
-  beforeAll(async () => {
-    if (gate.mustFail) return;
-    [real, ours] = await Promise.all([startRealServer({}), startSingleServer()]);
-  }, 120_000);
-  afterAll(async () => {
-    await Promise.all([real?.stop(), ours?.stop()]);
-  });
+  const pair = realAndServed(gate);
 
   for (const [name, frames] of Object.entries(CASES)) {
     it(name, async () => {
       if (gate.mustFail) throw new Error(`CI=true but ${gate.reason}`);
       const closes = CLOSING_CASES.has(name);
-      const want = await run(real!.host, real!.port, frames, connectFrame(), closes);
-      const got = await run(ours!.host, ours!.port, frames, connectFrame(), closes);
+      const want = await run(pair.real().host, pair.real().port, frames, connectFrame(), closes);
+      const got = await run(pair.ours().host, pair.ours().port, frames, connectFrame(), closes);
       if (closes) expect(want.closed).toBe(true);
       if (ERROR_TXN_CASES.has(name)) {
         const last = (x: Seen): number => Number(x.replies.at(-1)!.zxid);
@@ -140,8 +133,8 @@ describe.skipIf(!gate.run && !gate.mustFail)('raw exchanges: served model == rea
   it('an old client (no readOnly flag) and a wrong password', async () => {
     if (gate.mustFail) throw new Error(`CI=true but ${gate.reason}`);
     for (const c of [connectFrame({ oldClient: true }), connectFrame({ sessionId: 0x123n, passwd: Buffer.alloc(16, 7) })]) {
-      const want = await run(real!.host, real!.port, [], c);
-      const got = await run(ours!.host, ours!.port, [], c);
+      const want = await run(pair.real().host, pair.real().port, [], c);
+      const got = await run(pair.ours().host, pair.ours().port, [], c);
       expect(got).toEqual(want);
     }
   }, 30_000);

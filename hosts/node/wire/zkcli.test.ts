@@ -6,34 +6,25 @@
  * 1-server ensemble, whose zxids carry epoch 1; a standalone 3.8 counts from epoch 0).
  */
 import fs from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { realGate } from '../../../conformance/real/availability.ts';
-import { startRealServer, type RealServer } from '../../../conformance/real/server.ts';
-import { startSingleServer, type StartedServer } from './testing/singleServer.ts';
+import { realAndServed } from './testing/pair.ts';
 import { SESSION_1, SESSION_2, ZKCLI, zkCli } from './testing/zkcli.ts';
 
 const gate = realGate();
 const haveCli = fs.existsSync(ZKCLI);
 
 describe.skipIf(!gate.run && !gate.mustFail)('zkCli.sh: served model == real ZooKeeper 3.8', () => {
-  let real: RealServer | undefined;
-  let ours: StartedServer | undefined;
-  beforeAll(async () => {
-    if (gate.mustFail) return;
-    [real, ours] = await Promise.all([startRealServer({}), startSingleServer()]);
-  }, 120_000);
-  afterAll(async () => {
-    await Promise.all([real?.stop(), ours?.stop()]);
-  });
+  const pair = realAndServed(gate);
 
   it('prints the same for the same commands, and the ephemeral is gone after quit', async () => {
     if (gate.mustFail) throw new Error(`CI=true but ${gate.reason}`);
     if (!haveCli) throw new Error(`${ZKCLI} is missing (Debian package zookeeper)`);
-    const want1 = await zkCli(real!.address, SESSION_1);
-    const got1 = await zkCli(ours!.address, SESSION_1);
+    const want1 = await zkCli(pair.real().address, SESSION_1);
+    const got1 = await zkCli(pair.ours().address, SESSION_1);
     expect(got1).toEqual(want1);
-    const want2 = await zkCli(real!.address, SESSION_2);
-    const got2 = await zkCli(ours!.address, SESSION_2);
+    const want2 = await zkCli(pair.real().address, SESSION_2);
+    const got2 = await zkCli(pair.ours().address, SESSION_2);
     expect(got2).toEqual(want2);
     // Not trivially equal: the commands ran.
     expect(want1.err).toContain('Created /q-0000000002');
