@@ -114,6 +114,10 @@ export interface QuorumConfig {
   readonly leaderStartupMaxMs: number;
   /** Queue bounds and what happens at each (`./limits.ts`). */
   readonly limits: Limits;
+  /** ZooKeeperServerMain: one server with no ensemble configuration. No election, no Zab, no epoch
+   *  files: it serves as soon as its database is loaded, and a write commits on its own fsync
+   *  (`../zab/leader.ts` `serveStandalone`). Only with a single participant and no observers. */
+  readonly standalone: boolean;
 }
 
 export const DEFAULT_TICK_TIME = 2000;
@@ -152,6 +156,7 @@ export function quorumConfig(
     learnerStartupMaxMs: 25,
     leaderStartupMinMs: 10,
     leaderStartupMaxMs: 55,
+    standalone: false,
     ...overrides,
   };
 }

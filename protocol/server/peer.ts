@@ -183,6 +183,7 @@ export class QuorumPeer implements ProtocolNode, PeerServices {
   }
 
   private lookForLeader(): void {
+    if (this.cfg.standalone) return this.serveStandalone();
     this.setState('LOOKING');
     this.push(this.election.lookForLeader(this.db.lastProcessedZxid, this.currentEpoch, this.now));
     this.checkOutcome();
@@ -199,6 +200,14 @@ export class QuorumPeer implements ProtocolNode, PeerServices {
     this.resetSnapshotStats();
     if (outcome.state === 'LEADING') this.leader = new Leader(this);
     else this.learner = new Learner(this, outcome.vote.leader, outcome.state === 'OBSERVING');
+  }
+
+  /** ZooKeeperServerMain (`cfg.standalone`): no election; the one server serves at once as the
+   *  leader of no one (`Leader.serveStandalone`). Reported as LEADING (4lw: `Mode: standalone`). */
+  private serveStandalone(): void {
+    this.setState('LEADING');
+    this.resetSnapshotStats();
+    this.leader = new Leader(this);
   }
 
   private setState(state: ServerState): void {

@@ -89,6 +89,10 @@ export class Leader implements DurableListener {
     this.myCurrentEpoch = p.currentEpoch;
     this.myLastZxid = p.db.lastProcessedZxid;
     this.maxAcceptedEpoch = p.acceptedEpoch;
+    if (p.cfg.standalone) {
+      this.serveStandalone();
+      return;
+    }
     this.connecting.set(p.sid, p.acceptedEpoch);
     p.setTimer(INIT_TIMER, p.cfg.initLimitTicks * p.cfg.tickTimeMs);
     // QuorumPeer.makeLeader: the Leader constructor binds the quorum port; a learner that decided
@@ -354,6 +358,23 @@ export class Leader implements DurableListener {
     this.p.setTimer(PING_TIMER, this.p.cfg.tickTimeMs / 2);
   }
 
+  /**
+   * Standalone (`cfg.standalone`, ZooKeeperServerMain): no learners and no epoch to agree on — no
+   * acceptedEpoch/currentEpoch writes, no quorum port (a FOLLOWERINFO is refused). The server serves
+   * at once; a proposal is logged, fsynced and applied with no one else's ack (3.8's
+   * PrepRequestProcessor → SyncRequestProcessor → FinalRequestProcessor). zxids go on from the
+   * last one loaded (epoch 0 on an empty disk). The ping loop still ticks: session expiry.
+   */
+  private serveStandalone(): void {
+    this.epoch = epochOf(this.myLastZxid);
+    this.epochChosen = this.epochWritten = this.epochAcked = true;
+    this.established = true;
+    this.lastCommitted = this.lastProposed = this.myLastZxid;
+    this.p.trace('leader.established', { epoch: this.epoch, zxid: this.myLastZxid, quorum: [this.p.sid] });
+    this.p.serving.start('leader');
+    this.p.setTimer(PING_TIMER, this.p.cfg.tickTimeMs / 2);
+  }
+
   private sendUpToDate(h: Handler): void {
     h.stage = 'running';
     this.p.send(h.node, { type: 'UPTODATE', conn: h.conn, seq: ++h.sendSeq, zxid: makeZxid(this.epoch, 0) });
@@ -372,7 +393,8 @@ export class Leader implements DurableListener {
       return null;
     }
     const zxid = this.lastProposed + 1;
-    if (counterOf(zxid) >= MAX_COUNTER) {
+    // (A standalone server's zxid is a plain counter: it never forces an election.)
+    if (counterOf(zxid) >= MAX_COUNTER && !this.p.cfg.standalone) {
       this.p.abandon('zxid lower 32 bits have rolled over, forcing re-election');
       return null;
     }
