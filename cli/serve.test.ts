@@ -72,11 +72,14 @@ describe('cli/serve.ts', () => {
     expect(again.err).toBe('');
   });
 
-  it('--servers 1 is a one-server ensemble', async () => {
+  it('--servers 1 is a standalone server; --quorum makes it a one-voter quorum', async () => {
     const p = basePort();
     const r = await serveUntilReady(['--servers', '1', '--base-port', String(p)]);
     expect(r.code).toBe(0);
-    expect(r.out).toContain(`s1 myid=1 client=127.0.0.1:${p + 1} role=LEADING\nready 127.0.0.1:${p + 1}\n`);
+    expect(r.out).toContain(`s1 myid=1 client=127.0.0.1:${p + 1} role=STANDALONE\nready 127.0.0.1:${p + 1}\n`);
+    const q = await serveUntilReady(['--servers', '1', '--quorum', '--base-port', String(p)]);
+    expect(q.code).toBe(0);
+    expect(q.out).toContain(`s1 myid=1 client=127.0.0.1:${p + 1} role=LEADING\nready 127.0.0.1:${p + 1}\n`);
   });
 
   it('bad flags: one line on stderr, exit 2', () => {

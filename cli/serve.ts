@@ -1,24 +1,33 @@
 /**
  * `npm run serve -- --servers N [--observers M] [--base-port P] [--data-dir D] [--bind HOST]
- *                   [--config tickTime=..,containerCheckIntervalMs=..,superDigest=..] [--trace FILE]`
+ *                   [--config tickTime=..,containerCheckIntervalMs=..,superDigest=..] [--trace FILE]
+ *                   [--quorum] [--control]`
  *
  * Starts a real ensemble of the project's ZooKeeper servers on the Node host (`hosts/node/`): client
  * port P+i for server i (default P 2180: server 1 on ZooKeeper's 2181), bound to 127.0.0.1 unless
  * `--bind` says otherwise. Prints one line per server (its id, client address and role) and a
  * `ready CONNECTSTRING` line once one leader is established and every server serves; afterwards a
  * line per role change. SIGINT/SIGTERM stop it cleanly (issued disk writes complete, sockets close)
- * with exit 0. `--servers 1` is a one-server ensemble (the standalone case). Without `--data-dir`
- * the files go to a fresh temporary folder removed at exit.
+ * with exit 0. `--servers 1` is a standalone server (ZooKeeperServerMain: no election, no Zab, the
+ * four-letter words say `Mode: standalone`; its line says `role=STANDALONE`); with `--quorum` it is
+ * a one-voter quorum instead (a QuorumPeer that elects itself). Without `--data-dir` the files go
+ * to a fresh temporary folder removed at exit.
+ *
+ * `--control` reads fault commands from stdin, one a line: `kill ID`, `stop ID`, `restart ID`
+ * (ID a myid, `s3`, or `leader`); each done prints `killed s2` / `stopped s2` / `restarted s2`, a
+ * bad one prints one `serve: control: ...` line on stderr and is ignored. (Off by default: a
+ * background job reading the terminal would be stopped by the shell.)
  *
  * Exit: 0 stopped by a signal; 1 it could not start (a port in use, not ready in time); 2 bad usage
  * (one line on stderr).
  */
 import { parseKnobs, type Knobs } from '../conformance/knobs.ts';
 import { startCluster, type Cluster } from '../hosts/node/cluster.ts';
+import { createInterface } from 'node:readline';
 import { UsageError, ensureDir, optionValue } from './args.ts';
 
 const USAGE =
-  'usage: npm run serve -- --servers N [--observers M] [--base-port P] [--data-dir D] [--bind HOST] [--config tickTime=MS,containerCheckIntervalMs=MS,superDigest=D] [--trace FILE]';
+  'usage: npm run serve -- --servers N [--observers M] [--base-port P] [--data-dir D] [--bind HOST] [--config tickTime=MS,containerCheckIntervalMs=MS,superDigest=D] [--trace FILE] [--quorum] [--control]';
 
 export interface ServeArgs {
   servers: number;
@@ -29,6 +38,10 @@ export interface ServeArgs {
   knobs: Knobs;
   trace?: string;
   readyTimeoutMs: number;
+  /** `--servers 1` as a one-voter quorum instead of a standalone server. */
+  quorum: boolean;
+  /** Read fault commands from stdin. */
+  control: boolean;
 }
 
 function count(argv: readonly string[], i: number, min: number, max: number): number {
@@ -39,7 +52,7 @@ function count(argv: readonly string[], i: number, min: number, max: number): nu
 
 export function parseServeArgs(argv: readonly string[]): ServeArgs {
   let servers: number | undefined;
-  const a: Omit<ServeArgs, 'servers'> = { observers: 0, basePort: 2180, bind: '127.0.0.1', knobs: {}, readyTimeoutMs: 30_000 };
+  const a: Omit<ServeArgs, 'servers'> = { observers: 0, basePort: 2180, bind: '127.0.0.1', knobs: {}, readyTimeoutMs: 30_000, quorum: false, control: false };
   for (let i = 0; i < argv.length; i++) {
     const f = argv[i]!;
     if (f === '--servers') servers = count(argv, i++, 1, 255);
@@ -49,6 +62,8 @@ export function parseServeArgs(argv: readonly string[]): ServeArgs {
     else if (f === '--bind') a.bind = optionValue(argv, i++);
     else if (f === '--trace') a.trace = optionValue(argv, i++);
     else if (f === '--ready-timeout-ms') a.readyTimeoutMs = count(argv, i++, 1, 3_600_000);
+    else if (f === '--quorum') a.quorum = true;
+    else if (f === '--control') a.control = true;
     else if (f === '--config') {
       const problem = parseKnobs(optionValue(argv, i++), a.knobs);
       if (problem !== undefined) throw new UsageError(problem);
@@ -74,6 +89,7 @@ async function main(argv: readonly string[]): Promise<number> {
       basePort: args.basePort,
       bind: args.bind,
       config: args.knobs,
+      standalone: isStandalone(args),
       ...(args.dataDir === undefined ? {} : { dataDir: args.dataDir }),
       ...(args.trace === undefined ? {} : { trace: args.trace }),
       waitReady: false,
@@ -90,7 +106,11 @@ async function main(argv: readonly string[]): Promise<number> {
     return 1;
   }
   let stopping = false;
-  const role = (id: number): string => zk.status(id)?.role ?? 'DOWN';
+  const standalone = isStandalone(args);
+  const role = (id: number): string => {
+    const r = zk.status(id)?.role ?? 'DOWN';
+    return standalone && r === 'LEADING' ? 'STANDALONE' : r;
+  };
   const line = (id: number): string => `s${id} myid=${id} client=${args.bind}:${zk.clientPort(id)} role=${role(id)}`;
   const stop = async (why: string, code: number): Promise<number> => {
     if (stopping) return code;
@@ -127,7 +147,34 @@ async function main(argv: readonly string[]): Promise<number> {
   }
   console.log(`ready ${zk.connectString}${args.dataDir === undefined ? '' : ` data=${args.dataDir}`}`);
   ready = true;
+  if (args.control) readControl(zk, () => stopping);
   return done;
+}
+
+/** A single server without `--quorum` is standalone, as ZooKeeper runs a config without server lines. */
+function isStandalone(args: ServeArgs): boolean {
+  return args.servers === 1 && args.observers === 0 && !args.quorum;
+}
+
+/** `--control`: fault commands on stdin (see the top of this file). */
+function readControl(zk: Cluster, stopping: () => boolean): void {
+  const lines = createInterface({ input: process.stdin });
+  const done = { kill: 'killed', stop: 'stopped', restart: 'restarted' } as const;
+  lines.on('line', (line) => {
+    const words = line.trim().split(/\s+/);
+    if (words[0] === '' || stopping()) return;
+    const [cmd, ref] = words;
+    const fail = (why: string): void => console.error(`serve: control: ${why}`);
+    if (cmd !== 'kill' && cmd !== 'stop' && cmd !== 'restart') return fail(`unknown command "${line.trim()}" (kill|stop|restart ID|leader)`);
+    const id = ref === 'leader' ? zk.leader() : /^s?\d+$/.test(ref ?? '') ? Number(ref!.replace(/^s/, '')) : undefined;
+    if (id === undefined || words.length !== 2) return fail(`${cmd} needs one server: a myid, sN or leader`);
+    if (id === null) return fail(`${cmd} leader: there is no established leader`);
+    if (!zk.servers.includes(id)) return fail(`${cmd} ${ref}: no server ${id}`);
+    zk[cmd](id).then(
+      () => console.log(`${done[cmd]} s${id}`),
+      (e: Error) => fail(`${cmd} s${id}: ${e.message}`),
+    );
+  });
 }
 
 main(process.argv.slice(2)).then(

@@ -29,9 +29,13 @@ export interface ServerKnobs {
 }
 
 export interface ClusterOptions {
-  /** Voting servers (myid 1..N); 1 = a standalone-sized ensemble. */
+  /** Voting servers (myid 1..N). */
   readonly servers: number;
   readonly observers?: number;
+  /** A standalone server (ZooKeeperServerMain: no election, no Zab, 4lw `Mode: standalone`) instead
+   *  of a quorum. Default: true for 1 server and no observers (what ZooKeeper runs for a config
+   *  without server lines); false makes that server a one-voter quorum (QuorumPeer). */
+  readonly standalone?: boolean;
   /** Where the servers' files go (one folder per server); default a fresh temp dir, removed by `close`. */
   readonly dataDir?: string;
   readonly config?: ServerKnobs;
@@ -91,6 +95,8 @@ export async function startCluster(o: ClusterOptions): Promise<Cluster> {
   const dataDir = o.dataDir ?? mkdtempSync(join(tmpdir(), 'zabsim-cluster-'));
   const k = o.config ?? {};
   const trace = typeof o.trace === 'string' ? new JsonlSink(o.trace) : o.trace;
+  const standalone = o.standalone ?? (o.servers === 1 && (o.observers ?? 0) === 0);
+  if (standalone && (o.servers !== 1 || (o.observers ?? 0) !== 0)) throw new Error('startCluster: a standalone server is 1 server and no observers');
   const host = await NodeHost.start({
     servers: o.servers,
     ...(o.observers === undefined ? {} : { observers: o.observers }),
@@ -99,6 +105,7 @@ export async function startCluster(o: ClusterOptions): Promise<Cluster> {
     cfg: {
       ...(k.tickTime === undefined ? {} : { tickTimeMs: k.tickTime }),
       ...(k.containerCheckIntervalMs === undefined ? {} : { containerCheckIntervalMs: k.containerCheckIntervalMs }),
+      standalone,
       ...o.quorum,
     },
     backend: dataBackend(k.superDigest === undefined ? {} : { superDigest: k.superDigest }),

@@ -27,7 +27,8 @@ import type { QuorumConfig } from '../../protocol/config.ts';
 import { quorumConfig } from '../../protocol/config.ts';
 import type { ClientConfig } from '../../protocol/client/client.ts';
 import type { BackendFactory } from '../../protocol/server/backend.ts';
-import { dataBackend } from '../../protocol/server/dataBackend.ts';
+import { dataBackend, TreeState } from '../../protocol/server/dataBackend.ts';
+import { QuorumPeer } from '../../protocol/server/peer.ts';
 import { ensembleFactory, serverNodes } from '../../protocol/server/ensemble.ts';
 import type { TraceRecord } from '../../trace/records.ts';
 import { PeerEndpoint, type AddressBook } from './peer-net.ts';
@@ -336,7 +337,7 @@ export class NodeHost {
       });
       s.peer = peer;
       await peer.listen(this.bind, 0);
-      const gw = await (this.opts.listenClients ?? listenClients)(this.serverPort(s, inc), { host: this.bind, port: s.clientPort });
+      const gw = await (this.opts.listenClients ?? listenClients)(this.serverPort(s, inc), { host: this.bind, port: s.clientPort, standalone: this.cfg.standalone });
       s.gateway = gw;
       s.clientPort = gw.port;
     }
@@ -407,6 +408,10 @@ export class NodeHost {
           lastLoggedZxid: 0, lastProcessedZxid: 0, serving: false, outstandingProposals: 0, learnerPhase: null, sessions: [],
         };
         return { ...base, role: 'LOOKING', leader: null, serving: false, outstandingProposals: 0, learnerPhase: null };
+      },
+      nodeCount: () => {
+        const sm = s.inc === inc && s.proc instanceof QuorumPeer ? s.proc.db.sm : undefined;
+        return sm instanceof TreeState ? sm.tree.size : undefined;
       },
     };
   }

@@ -62,8 +62,15 @@ export interface WordContext {
   readonly stats: WireStats;
   readonly connections: readonly ConnView[];
   readonly outstanding: number;
+  /** The DataTree's znodes, root included. */
   readonly nodeCount: number | undefined;
   readonly now: number;
+}
+
+/** What 3.8 prints as the node count: `DataTree.getNodeCount()` is the size of its node map, which
+ *  holds the root twice (under "" and "/"), so a fresh tree of 4 znodes prints 5. */
+function printedNodeCount(n: number): number {
+  return n + 1;
 }
 
 /** Java's Double.toString for the averages 3.8 prints (`9.0`, `2.5`). */
@@ -101,7 +108,7 @@ function statText(c: WordContext, withClients: boolean): string {
   out += `Latency min/avg/max: ${l.min}/${javaDouble(l.avg)}/${l.max}\n`;
   out += `Received: ${c.stats.received}\nSent: ${c.stats.sent}\nConnections: ${c.connections.length}\n`;
   out += `Outstanding: ${c.outstanding}\nZxid: 0x${c.status.lastProcessedZxid.toString(16)}\nMode: ${mode(c)}\n`;
-  if (c.nodeCount !== undefined) out += `Node count: ${c.nodeCount}\n`;
+  if (c.nodeCount !== undefined) out += `Node count: ${printedNodeCount(c.nodeCount)}\n`;
   if (c.status.role === 'LEADING' && !c.standalone) out += 'Proposal sizes last/min/max: -1/-1/-1\n';
   return out;
 }
@@ -115,7 +122,7 @@ function mntrText(c: WordContext): string {
     ['zk_avg_latency', javaDouble(l.avg)],
     ['zk_outstanding_requests', c.outstanding],
   ];
-  if (c.nodeCount !== undefined) rows.push(['zk_znode_count', c.nodeCount]);
+  if (c.nodeCount !== undefined) rows.push(['zk_znode_count', printedNodeCount(c.nodeCount)]);
   rows.push(
     ['zk_global_sessions', c.status.sessions.length],
     ['zk_packets_sent', c.stats.sent],

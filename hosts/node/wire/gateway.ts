@@ -35,7 +35,7 @@ export interface ServerPort {
   /** `protocol/contract.ts`; for the four-letter words and the running check. */
   status(): ServerStatus;
   /** Optional: the DataTree's node count (`srvr`'s `Node count:`, mntr's zk_znode_count). */
-  nodeCount?(): number;
+  nodeCount?(): number | undefined;
 }
 
 export interface ListenOptions {
