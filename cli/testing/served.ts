@@ -22,6 +22,7 @@ export interface Served {
   command(line: string): void;
   /** Whether the process is still running. */
   alive(): boolean;
+  readonly pid: number;
   /** SIGTERM; resolves with the exit code. */
   stop(): Promise<number | null>;
 }
@@ -85,6 +86,7 @@ function startOnce(args: readonly string[], timeoutMs: number): Promise<Served> 
             p.stdin!.write(line + '\n');
           },
           alive: () => running,
+          pid: p.pid!,
           stop: async () => {
             p.kill('SIGTERM');
             return exited;
