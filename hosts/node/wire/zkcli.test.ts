@@ -2,8 +2,8 @@
  * Debian's `zkCli.sh` (the Java client of the `zookeeper` package, installed by
  * scripts/install-system-deps.sh) prints the same against the served model as against a real
  * ZooKeeper 3.8: create/get/set/ls/delete, sequential nodes, and an ephemeral node that is gone
- * once the client that made it quit. Zxids, times and the port are masked (the served server is a
- * 1-server ensemble, whose zxids carry epoch 1; a standalone 3.8 counts from epoch 0).
+ * once the client that made it quit. Zxids, times and the port are masked (the mask is shared with
+ * the 3-server comparison in cli/serve-clients.test.ts, whose zxids carry an epoch).
  */
 import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';

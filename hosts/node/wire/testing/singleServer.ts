@@ -1,6 +1,6 @@
 /**
  * A minimal host for the gateway's tests (until the Node host lands): one protocol server — a
- * 1-voter `QuorumPeer`, which stands for a standalone server, or one member of an in-memory
+ * standalone server (`cfg.standalone`, as a real standalone 3.8), or one member of an in-memory
  * ensemble (`memoryEnsemble.ts`) — driven by real timers and an in-memory disk whose operations
  * complete at once, with the client port of `gateway.ts`.
  *
@@ -42,7 +42,7 @@ export class SingleServer implements ServerPort {
     participants: readonly number[] = [1],
   ) {
     this.serverId = `s${myid}`;
-    const cfg = quorumConfig(participants, { containerCheckIntervalMs: 500, extendedTypesEnabled: true, ...opts.quorum });
+    const cfg = quorumConfig(participants, { containerCheckIntervalMs: 500, extendedTypesEnabled: true, standalone: participants.length === 1, ...opts.quorum });
     this.node = newServer(this.serverId, { cfg, backend: dataBackend(opts.backend ?? {}) });
   }
 
