@@ -80,6 +80,8 @@ describe('a standalone server on the Node host', () => {
     // No epoch files: ZooKeeperServerMain never writes acceptedEpoch/currentEpoch.
     expect(readdirSync(join(dir, 'data', 's1')).filter((f) => f.startsWith('meta.'))).toEqual([]);
     expect(existsSync(join(dir, 'data', 's1', 'log'))).toBe(true);
+    // A snapshot at each start (ZooKeeperServer.loadData), as a real standalone's snapshot.0.
+    expect(readdirSync(join(dir, 'data', 's1')).filter((f) => f.startsWith('snap.'))).toHaveLength(2);
     const records = parseJsonl(readFileSync(tracePath, 'utf8'), tracePath);
     const events = new Set(records.flatMap((r) => (r.ev === 'trace' ? [r.event] : [])));
     for (const e of ['log.durable', 'apply', 'leader.established', 'serving']) expect(events).toContain(e);

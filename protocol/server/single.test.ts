@@ -24,5 +24,6 @@ describe('a standalone server (cfg.standalone, what `--servers 1` runs)', () => 
     expect(st).toMatchObject({ role: 'LEADING', serving: true, currentEpoch: 0, acceptedEpoch: 0 });
     expect(st.lastProcessedZxid).toBe(4); // createSession, then three creates
     expect(c.server('s1').status().vote).toBeNull();
+    expect(c.server('s1').status().acceptedEpoch).toBe(0);
   });
 });

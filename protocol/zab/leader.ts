@@ -363,16 +363,21 @@ export class Leader implements DurableListener {
    * acceptedEpoch/currentEpoch writes, no quorum port (a FOLLOWERINFO is refused). The server serves
    * at once; a proposal is logged, fsynced and applied with no one else's ack (3.8's
    * PrepRequestProcessor → SyncRequestProcessor → FinalRequestProcessor). zxids go on from the
-   * last one loaded (epoch 0 on an empty disk). The ping loop still ticks: session expiry.
+   * last one loaded (epoch 0 on an empty disk). As ZooKeeperServer.loadData, it first writes a
+   * snapshot of what it loaded and serves once that is durable. The ping loop still ticks: session
+   * expiry.
    */
   private serveStandalone(): void {
     this.epoch = epochOf(this.myLastZxid);
     this.epochChosen = this.epochWritten = this.epochAcked = true;
-    this.established = true;
     this.lastCommitted = this.lastProposed = this.myLastZxid;
-    this.p.trace('leader.established', { epoch: this.epoch, zxid: this.myLastZxid, quorum: [this.p.sid] });
-    this.p.serving.start('leader');
-    this.p.setTimer(PING_TIMER, this.p.cfg.tickTimeMs / 2);
+    this.p.takeSnapshot(() => {
+      if (this.closed) return;
+      this.established = true;
+      this.p.trace('leader.established', { epoch: this.epoch, zxid: this.myLastZxid, quorum: [this.p.sid] });
+      this.p.serving.start('leader');
+      this.p.setTimer(PING_TIMER, this.p.cfg.tickTimeMs / 2);
+    });
   }
 
   private sendUpToDate(h: Handler): void {
