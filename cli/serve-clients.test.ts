@@ -1,7 +1,7 @@
 /**
  * Real clients against `npm run serve` (the served model on real sockets): the conformance
  * recorder's real side reproduces every golden a real ZooKeeper 3.8.0 recorded, against a served
- * 1-server and 3-server ensemble (a fresh one per script); Debian's `zkCli.sh` prints against a
+ * standalone server (`--servers 1`) and a 3-server ensemble (a fresh one per script); Debian's `zkCli.sh` prints against a
  * served 3-server ensemble what it prints against a real 3.8 (zxids, times, sessions masked).
  */
 import fs from 'node:fs';

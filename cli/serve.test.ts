@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { startServed } from './testing/served.ts';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const dir = mkdtempSync(join(tmpdir(), 'zabsim-serve-'));
@@ -81,6 +82,33 @@ describe('cli/serve.ts', () => {
     expect(q.code).toBe(0);
     expect(q.out).toContain(`s1 myid=1 client=127.0.0.1:${p + 1} role=LEADING\nready 127.0.0.1:${p + 1}\n`);
   });
+
+  it('--control: kill, restart and stop servers from stdin; a bad command is one line on stderr and is ignored', async () => {
+    const s = await startServed(['--servers', '3', '--control']);
+    try {
+      let from = s.out().length;
+      s.command('kill leader');
+      const killed = (await s.waitFor(/^killed s(\d)$/m, from))[1]!;
+      await s.waitFor(new RegExp(`^s${killed} myid=${killed} client=\\S+ role=DOWN$`, 'm'), from);
+      await s.waitFor(/role=LEADING$/m, from);
+      from = s.out().length;
+      s.command(`restart ${killed}`);
+      await s.waitFor(new RegExp(`^restarted s${killed}$`, 'm'), from);
+      await s.waitFor(new RegExp(`^s${killed} myid=${killed} client=\\S+ role=(FOLLOWING|LEADING)$`, 'm'), from);
+      for (const bad of ['frob', 'kill', 'kill 9', 'restart 1 2']) s.command(bad);
+      s.command('stop s1');
+      await s.waitFor(/^stopped s1$/m, from);
+      expect(s.err().trim().split('\n')).toEqual([
+        'serve: control: unknown command "frob" (kill|stop|restart ID|leader)',
+        'serve: control: kill needs one server: a myid, sN or leader',
+        'serve: control: kill 9: no server 9',
+        'serve: control: restart needs one server: a myid, sN or leader',
+      ]);
+      expect(s.alive()).toBe(true);
+    } finally {
+      expect(await s.stop()).toBe(0);
+    }
+  }, 60_000);
 
   it('bad flags: one line on stderr, exit 2', () => {
     const cases: [string[], RegExp][] = [
