@@ -1,4 +1,4 @@
-"""kazoo (the Python ZooKeeper client) against a ZooKeeper client port, for kazoo.test.ts.
+"""kazoo (the Python ZooKeeper client) against a ZooKeeper client port, for cli/serve-kazoo.test.ts.
 
     /usr/bin/python3 kazoo_session.py basic HOST:PORT[,HOST:PORT...]
     /usr/bin/python3 kazoo_session.py failover HOST:PORT[,HOST:PORT...]
