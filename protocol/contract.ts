@@ -2,15 +2,28 @@
  * The hosting contract (sans-I/O).
  *
  * A protocol node — a ZooKeeper server, a client, or a trivial test node — is a state machine. Its
- * host hands it one input at a time together with the node's *local* clock reading, and the node
- * answers with a list of effects. The node never performs I/O, never reads a clock and never draws
+ * host hands it one input at a time together with the node's two *local* clock readings (see
+ * Clocks), and the node answers with a list of effects. The node never performs I/O, never reads a clock and never draws
  * randomness on its own: everything arrives as an input, everything leaves as an effect.
  *
  * The simulator (`sim/`) is one host. A real host (sockets, real timers, files) implements the same
  * contract: deliver `message`, fire `timer`, complete `disk` operations, and carry out the effects.
  *
+ * Clocks. `step(input, now, wall)` hands the node both of its host's clocks, read once per step:
+ * - `now`, the monotonic clock (ms; ZooKeeper's Time.currentElapsedTime, System.nanoTime): it only
+ *   moves forwards, at the host's rate (it may drift), from an arbitrary origin. Every timer
+ *   (`setTimer`'s `afterMs`) runs on it, and every duration a node measures must read it: session
+ *   expiry, election timeouts, pings, sync and read timeouts, a client's connect and read timeouts,
+ *   session-id seeds (SessionTrackerImpl.initializeNextSessionId reads the elapsed time).
+ * - `wall`, the wall clock (epoch ms; Time.currentWallTime, System.currentTimeMillis): it may jump
+ *   forwards or backwards (an NTP step) between two steps. Only what ZooKeeper 3.8 reads from the
+ *   wall clock may read it: a txn header's time (so znode ctime/mtime), and the container/TTL
+ *   sweep's age of a znode (now minus its mtime, both wall times). A jump must never shorten or
+ *   lengthen a timeout.
+ * A node that reads no wall time may declare `step(input, now)` only.
+ *
  * Rules every node follows:
- * - `step` is deterministic: the same sequence of (input, now) gives the same effects.
+ * - `step` is deterministic: the same sequence of (input, now, wall) gives the same effects.
  * - Iteration over Maps/Sets must be in a defined order (insertion order or sorted).
  * - Everything in a `Message`, a log record, a snapshot or a metadata value is plain data
  *   (JSON-serialisable; `bigint` is not allowed — zxids are numbers, see `protocol/zxid.ts`).
@@ -76,7 +89,7 @@ export type Input =
 /** Effects a node returns; the host carries them out. */
 export type Effect =
   | { readonly kind: 'send'; readonly to: NodeId; readonly msg: Message }
-  /** Fire `timer` after `afterMs` of the node's local time. Replaces a pending timer of that name. */
+  /** Fire `timer` after `afterMs` of the node's monotonic time. Replaces a pending timer of that name. */
   | { readonly kind: 'setTimer'; readonly timer: string; readonly afterMs: number }
   | { readonly kind: 'cancelTimer'; readonly timer: string }
   | { readonly kind: 'disk'; readonly id: number; readonly op: DiskOp }
@@ -135,10 +148,11 @@ export interface ServerStatus {
   readonly sessions: readonly string[];
 }
 
-/** A protocol node. `now` is the node's local clock in milliseconds (it may drift or jump). */
+/** A protocol node. `now` is the node's monotonic clock in ms (it may drift, never jumps); `wall`
+ *  its wall clock in epoch ms (it may drift and jump): see Clocks at the top of this file. */
 export interface ProtocolNode {
   readonly id: NodeId;
-  step(input: Input, now: number): Effect[];
+  step(input: Input, now: number, wall: number): Effect[];
   /** A pure read of the node's state (servers implement it; see `ServerStatus`). */
   status?(): ServerStatus;
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { DurableState, Effect, Input } from '../protocol/contract.ts';
 import { puppets } from './puppet.ts';
+import { WALL_EPOCH_MS } from './clock.ts';
 import { Simulation } from './simulation.ts';
 import { ms } from './time.ts';
 
@@ -196,17 +197,32 @@ describe('clock skew', () => {
     expect(p.of('a', 'timer')[0]?.now).toBeCloseTo(t0 / 1000 + 200 + 100, 6);
   });
 
-  it('a jump moves the local clock but not armed timers', () => {
+  it('a jump moves the wall clock only: not the monotonic clock, not armed timers', () => {
     const { sim, p, act } = setup();
     act('a', { kind: 'setTimer', timer: 't', afterMs: 100 });
     const t0 = sim.now;
     const local0 = sim.localNow('a');
+    const wall0 = sim.wallNow('a');
+    expect(wall0).toBe(WALL_EPOCH_MS + Math.floor(local0));
     sim.jumpClock('a', 5000);
-    expect(sim.localNow('a')).toBeCloseTo(local0 + 5000, 6);
-    expect(sim.localNow('b')).toBeCloseTo(local0, 6);
+    expect(sim.localNow('a')).toBeCloseTo(local0, 6);
+    expect(sim.wallNow('a')).toBe(wall0 + 5000);
+    expect(sim.wallNow('b')).toBe(wall0);
     sim.run();
     const fired = sim.trace.records.find((r) => r.ev === 'timer');
     expect(fired?.t).toBe(t0 + ms(100));
-    expect(p.of('a', 'timer')[0]?.now).toBeCloseTo(local0 + 5100, 6);
+    const seen = p.of('a', 'timer')[0]!;
+    expect(seen.now).toBeCloseTo(local0 + 100, 6);
+    expect(seen.wall).toBe(WALL_EPOCH_MS + Math.floor(local0 + 100) + 5000);
+  });
+
+  it('a drift rate runs both clocks at that rate', () => {
+    const { sim } = setup();
+    const local0 = sim.localNow('a');
+    const wall0 = sim.wallNow('a');
+    sim.setClockRate('a', 1.5);
+    sim.runFor(ms(1000));
+    expect(sim.localNow('a')).toBeCloseTo(local0 + 1500, 6);
+    expect(sim.wallNow('a')).toBe(wall0 + 1500);
   });
 });

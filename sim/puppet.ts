@@ -9,8 +9,10 @@ export interface SeenInput {
   readonly node: NodeId;
   /** Which process of the node (1 = first boot, 2 = after the first restart, ...). */
   readonly process: number;
-  /** The node's local clock (ms) when the input arrived. */
+  /** The node's monotonic clock (ms) when the input arrived. */
   readonly now: number;
+  /** The node's wall clock (epoch ms) when the input arrived. */
+  readonly wall: number;
   readonly input: Input;
 }
 
@@ -38,8 +40,8 @@ export function puppets(handler: PuppetHandler = () => undefined): Puppets {
     processes.set(id, process);
     const node: ProtocolNode = {
       id,
-      step(input, now) {
-        seen.push({ node: id, process, now, input });
+      step(input, now, wall) {
+        seen.push({ node: id, process, now, wall, input });
         return handler(id, input, now) ?? scripted(input) ?? [];
       },
     };

@@ -224,9 +224,14 @@ export class Simulation {
     return this.slot(id).paused;
   }
 
-  /** The node's local clock reading in ms (what `step` would get now). */
+  /** The node's monotonic clock reading in ms (the `now` that `step` would get now). */
   localNow(id: NodeId): number {
     return this.slot(id).clock.localUs(this.t) / 1000;
+  }
+
+  /** The node's wall clock reading in epoch ms (the `wall` that `step` would get now). */
+  wallNow(id: NodeId): number {
+    return this.slot(id).clock.wallMs(this.t);
   }
 
   /** The node's disk (for inspection in tests and checkers; do not mutate). */
@@ -324,17 +329,19 @@ export class Simulation {
     return true;
   }
 
-  /** Sets the node's clock drift: `rate` local µs per global µs (1.001 = 0.1% fast). */
+  /** Sets the node's clock drift (both its clocks): `rate` local µs per global µs (1.001 = 0.1%
+   *  fast). */
   setClockRate(id: NodeId, rate: number): void {
     const slot = this.slot(id);
     slot.clock.setRate(this.t, rate);
     if (this.trace.enabled) this.trace.emit({ t: this.t, node: id, ev: 'clock', rate, jumpMs: 0 });
   }
 
-  /** Steps the node's local clock by `ms` (may be negative). */
+  /** Steps the node's wall clock by `ms` (may be negative), as an NTP step does; its monotonic
+   *  clock and its timers do not move. */
   jumpClock(id: NodeId, ms: number): void {
     const slot = this.slot(id);
-    slot.clock.jump(this.t, ms);
+    slot.clock.jump(ms);
     if (this.trace.enabled) {
       this.trace.emit({ t: this.t, node: id, ev: 'clock', rate: slot.clock.rate, jumpMs: ms });
     }
@@ -631,7 +638,7 @@ export class Simulation {
     if (proc === null) return;
     let effects: Effect[];
     try {
-      effects = proc.step(input, slot.clock.localUs(this.t) / 1000);
+      effects = proc.step(input, slot.clock.localUs(this.t) / 1000, slot.clock.wallMs(this.t));
     } catch (e) {
       const why = e instanceof Error ? e.message : String(e);
       throw new Error(`node ${slot.id} threw on ${input.kind} at t=${this.t}µs: ${why}`, { cause: e });

@@ -34,7 +34,8 @@ export const KERNEL = {
   pause: {},
   /** The node is thawed. */
   resume: {},
-  /** Clock skew changed (`rate` = local µs per global µs) or the clock jumped. */
+  /** Clock skew changed (`rate` = local µs per global µs, both clocks) or the wall clock jumped
+   *  (`jumpMs`; the monotonic clock never jumps). */
   clock: { rate: num, jumpMs: num },
   /** The node sent message #m (`msg` is the full message). */
   send: { to: str, m: int, type: str, msg: message },

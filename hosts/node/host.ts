@@ -4,8 +4,8 @@
  * Node I/O, in one process:
  *
  * - one serial input queue per node: one `step` at a time, inputs in arrival order;
- * - real timers (`setTimeout`); a node's clock is `performance.timeOrigin + performance.now()`
- *   (monotonic ms, aligned with the epoch at process start);
+ * - real timers (`setTimeout`); a node's monotonic clock (`now`) is `performance.timeOrigin +
+ *   performance.now()` (ms, aligned with the epoch at process start), its wall clock `Date.now()`;
  * - server-to-server messages on sockets (`peer-net.ts`), a broken connection becomes `peerDown`
  *   (once per peer incarnation); in-process clients talk to servers through the host directly;
  * - the disk on real files with fsync (`store.ts`), completions in issue order; an I/O error stops
@@ -153,8 +153,8 @@ export class NodeHost {
 
   // ------------------------------------------------------------------ reading
 
-  /** The node's local clock: whole ms (ZooKeeper's times are longs: znode ctime/mtime, session
-   *  ids), monotonic, aligned with the epoch at process start. */
+  /** The node's monotonic clock (the contract's `now`): whole ms (ZooKeeper's times are longs),
+   *  aligned with the epoch at process start. The wall clock (`wall`) is `Date.now()`. */
   clock(): number {
     return Math.floor(performance.timeOrigin + performance.now());
   }
@@ -439,7 +439,7 @@ export class NodeHost {
         const q = s.queue.shift()!;
         current = q.input;
         if (q.rec !== undefined) this.rec(s.id, q.rec);
-        const effects = s.proc.step(q.input, this.clock());
+        const effects = s.proc.step(q.input, this.clock(), Date.now());
         this.effects(s, effects);
       }
     } catch (e) {

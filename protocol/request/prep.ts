@@ -36,7 +36,7 @@ export interface PrepContext {
   readonly cxid: number;
   /** The zxid this txn gets (the leader's next zxid). */
   readonly zxid: number;
-  /** The leader's clock: becomes ctime/mtime. */
+  /** The leader's wall clock (Time.currentWallTime, epoch ms): becomes ctime/mtime. */
   readonly time: number;
   /** The identities of the connection the request came on. */
   readonly auth: readonly AuthId[];

@@ -13,7 +13,7 @@ import { newServer } from './ensemble.ts';
 
 function started() {
   const p = newServer('s1', { cfg: quorumConfig([1, 2, 3]), backend: dataBackend() });
-  p.step({ kind: 'start', durable: EMPTY_DURABLE, restart: false }, 0);
+  p.step({ kind: 'start', durable: EMPTY_DURABLE, restart: false }, 0, 0);
   return p;
 }
 
@@ -30,13 +30,13 @@ function thrown(f: () => unknown): InvariantError {
 describe('role invariants', () => {
   it('a correct peer passes them', () => {
     const p = started();
-    expect(() => p.step({ kind: 'timer', timer: 'fle.poll' }, 200)).not.toThrow();
+    expect(() => p.step({ kind: 'timer', timer: 'fle.poll' }, 200, 200)).not.toThrow();
   });
 
   it('LEADING without a leader object', () => {
     const p = started();
     p.state = 'LEADING';
-    const e = thrown(() => p.step({ kind: 'timer', timer: 'nothing' }, 1));
+    const e = thrown(() => p.step({ kind: 'timer', timer: 'nothing' }, 1, 1));
     expect([e.invariant, e.node]).toEqual(['leadingIffLeader', 's1']);
     expect(e.message).toBe('invariant leadingIffLeader violated at s1: state LEADING without a leader object');
   });
@@ -44,14 +44,14 @@ describe('role invariants', () => {
   it('FOLLOWING without a learner object', () => {
     const p = started();
     p.state = 'FOLLOWING';
-    expect(thrown(() => p.step({ kind: 'timer', timer: 'nothing' }, 1)).invariant).toBe('learningIffLearner');
+    expect(thrown(() => p.step({ kind: 'timer', timer: 'nothing' }, 1, 1)).invariant).toBe('learningIffLearner');
   });
 
   it('acceptedEpoch below currentEpoch', () => {
     const p = started();
     p.currentEpoch = 3;
     p.acceptedEpoch = 2;
-    const e = thrown(() => p.step({ kind: 'timer', timer: 'nothing' }, 1));
+    const e = thrown(() => p.step({ kind: 'timer', timer: 'nothing' }, 1, 1));
     expect(e.message).toBe('invariant acceptedEpochAtLeastCurrent violated at s1: acceptedEpoch 2 < currentEpoch 3');
   });
 });

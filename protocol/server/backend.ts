@@ -49,8 +49,8 @@ export interface Backend {
   forget(sessionId: SessionId): void;
   /** Sessions with their timeouts, as replicated in the state (for the leader's tracker). */
   sessions(sm: StateMachine): [SessionId, number][];
-  /** Container / TTL nodes due for removal at leader time `now`. */
-  expiredNodes(sm: StateMachine, now: number): string[];
+  /** Container / TTL nodes due for removal at the leader's wall-clock time `wall` (epoch ms). */
+  expiredNodes(sm: StateMachine, wall: number): string[];
   /** addAuth: the ids to add to the connection, or undefined for an unknown scheme (AuthFailed). */
   authenticate(scheme: string, auth: string, clientAddr: string): AuthId[] | undefined;
   /** Size check: false when the request exceeds jute.maxbuffer (the server drops the connection). */

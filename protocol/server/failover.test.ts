@@ -48,7 +48,8 @@ describe('failover timing against the real 3.8 band', () => {
     const other = f.find((x) => x !== p)!;
     const effects = p.step(
       { kind: 'message', from: other.id, msg: { type: 'NOTIFICATION', sid: other.sid, state: 'LOOKING', leader: other.sid, zxid: 0, electionEpoch: 99, peerEpoch: 0 } },
-      c.sim.now,
+      c.sim.localNow(p.id),
+      c.sim.wallNow(p.id),
     );
     const answer = effects.find((e) => e.kind === 'send' && e.to === other.id);
     expect(answer && answer.kind === 'send' && answer.msg).toMatchObject({ type: 'NOTIFICATION', state: 'FOLLOWING', leader: old.sid });

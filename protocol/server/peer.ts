@@ -55,6 +55,7 @@ export class QuorumPeer implements ProtocolNode, PeerServices {
   readonly db: ZkDatabase;
   readonly serving: ServingLayer;
   now = 0;
+  wall = 0;
   acceptedEpoch = 0;
   currentEpoch = 0;
   state: ServerState = 'LOOKING';
@@ -109,9 +110,10 @@ export class QuorumPeer implements ProtocolNode, PeerServices {
     });
   }
 
-  step(input: Input, now: number): Effect[] {
+  step(input: Input, now: number, wall: number): Effect[] {
     this.out = [];
     this.now = now;
+    this.wall = wall;
     switch (input.kind) {
       case 'start':
         this.start(input.durable);

@@ -111,11 +111,12 @@ export class Serving implements ServingLayer {
     const p = this.peer;
     const leader = p.leader;
     const prep = this.prep;
-    for (const path of this.backend.expiredNodes(p.db.sm, p.now)) {
+    // ContainerManager ages a znode by the wall clock (currentWallTime - mtime).
+    for (const path of this.backend.expiredNodes(p.db.sm, p.wall)) {
       // ContainerManager submits a deleteContainer request with no session.
       const zxid = leader?.nextZxid() ?? null;
       if (zxid === null || !prep) break;
-      leader!.propose({ zxid, txn: prep.prepDeleteContainer(path, zxid, p.now) });
+      leader!.propose({ zxid, txn: prep.prepDeleteContainer(path, zxid, p.wall) });
     }
     p.setTimer(CONTAINER_TIMER, p.cfg.containerCheckIntervalMs);
   }
@@ -289,7 +290,7 @@ export class Serving implements ServingLayer {
     if (req.op === 'closeSession') tracker.setSessionClosing(sessionId);
     const zxid = leader.nextZxid();
     if (zxid === null) return;
-    leader.propose({ zxid, txn: this.prep.prep(req, sessionId, cxid, zxid, this.peer.now, auth) });
+    leader.propose({ zxid, txn: this.prep.prep(req, sessionId, cxid, zxid, this.peer.wall, auth) });
   }
 
   forwarded(fromSid: number, request: unknown): void {

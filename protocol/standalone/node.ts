@@ -5,6 +5,10 @@
  * (`tick`) wakes the node for session expiry and container sweeps. The node's clock is the `now` the
  * host passes to `step` (it never moves backwards inside the server).
  *
+ * Shortcut: one clock. The standalone server reads the monotonic `now` for txn times (ctime/mtime)
+ * and TTL ages too, where ZooKeeper reads the wall clock (`protocol/contract.ts`, Clocks); `wall` is
+ * ignored, so a wall-clock jump does not show in its stats.
+ *
  * There is no client wire protocol here: clients are the host's application (the ensemble's
  * client/server messages live in protocol/server).
  */

@@ -278,7 +278,8 @@ export class TranscriptEnv {
     try {
       // Fault points (protocol/faultpoints.ts) mark sub-steps for hosts that inject crashes there;
       // transcripts crash by effect count (`limit`), so points are left out of what they see.
-      effects = proc.step(input, this.now).filter((e) => e.kind !== 'point');
+      // A transcript has one clock: its wall clock reads the virtual ms too (ctime = the step's ms).
+      effects = proc.step(input, this.now, this.now).filter((e) => e.kind !== 'point');
     } catch (e) {
       this.out.push(`  ${s.id} PANIC ${(e as Error).message}`);
       this.crash(s, 0, 'panic');

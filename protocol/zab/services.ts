@@ -45,8 +45,10 @@ export interface PeerServices {
   readonly tracing: boolean;
   readonly db: ZkDatabase;
   readonly serving: ServingHooks;
-  /** Local clock of the step being processed. */
+  /** Monotonic clock of the step being processed (ms): every timeout reads it. */
   readonly now: number;
+  /** Wall clock of the step being processed (epoch ms): txn header times only (contract.ts). */
+  readonly wall: number;
   readonly acceptedEpoch: number;
   readonly currentEpoch: number;
   /** The server's seeded randomness (latency draws). */

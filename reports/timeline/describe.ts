@@ -125,7 +125,7 @@ function describeFault(h: FaultHappening): string {
     case 'skew': {
       const jump = h.data['jumpMs'];
       return typeof jump === 'number' && jump !== 0
-        ? `${n}'s clock jumps by ${jump} ms`
+        ? `${n}'s wall clock jumps by ${jump} ms`
         : `${n}'s clock now runs at rate ${String(h.data['rate'])}`;
     }
     case 'link':

@@ -100,7 +100,7 @@ describe('timeline model', () => {
       ['clog', 150, 250, [0, 1]],
     ]);
     const skew = m.marks.find((k) => k.kind === 'skew');
-    expect(skew?.text).toBe("s2's clock jumps by 500 ms");
+    expect(skew?.text).toBe("s2's wall clock jumps by 500 ms");
     expect(m.marks.find((k) => k.label === 'unclog')?.text).toBe('link s1 → s2 unclogged (3 held messages released)');
   });
 

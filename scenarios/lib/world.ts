@@ -74,8 +74,8 @@ export class Zk {
   private listen(id: NodeId, node: ProtocolNode): ProtocolNode {
     return {
       id,
-      step: (input, now): Effect[] => {
-        const effects = node.step(input, now);
+      step: (input, now, wall): Effect[] => {
+        const effects = node.step(input, now, wall);
         for (const e of effects) {
           if (e.kind !== 'trace') continue;
           const d = e.data ?? {};
@@ -266,11 +266,12 @@ export class Zk {
     this.faulted();
     this.sim.setLink(f, t, ms === 0 ? { minUs: 100 } : { minUs: Math.round(ms * 1000) });
   }
-  /** Make a node's clock run at `rate` × real time (1 = no skew). */
+  /** Make a node's clocks (monotonic and wall) run at `rate` × real time (1 = no skew). */
   skew(t: Target, rate: number): void {
     this.each(t, 'skew', (id) => this.sim.setClockRate(id, rate));
   }
-  /** Step a node's clock by `ms` (timers keep their monotonic deadlines). */
+  /** Step a node's wall clock by `ms` (an NTP step: its monotonic clock, timers and timeouts do not
+   *  move; znode ctime/mtime and TTL ages do). */
   jump(t: Target, ms: number): void {
     this.each(t, 'jump', (id) => this.sim.jumpClock(id, ms));
   }

@@ -92,7 +92,7 @@ export class SingleServer implements ServerPort {
     try {
       while (this.queue.length > 0 && !this.stopped) {
         const next = this.queue.shift()!;
-        for (const e of this.node.step(next, Date.now())) this.effect(e);
+        for (const e of this.node.step(next, Math.floor(performance.timeOrigin + performance.now()), Date.now())) this.effect(e);
       }
     } finally {
       this.stepping = false;
