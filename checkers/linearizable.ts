@@ -56,7 +56,7 @@ function callOf(op: unknown): ZkOpRecord | undefined {
   switch (n['op']) {
     case 'connect':
     case 'abandon':
-    case 'events':
+    case 'events': // traces written before watch events became `notify` effects
     case 'state':
     case 'addAuth':
     case 'addWatch':

@@ -11,7 +11,7 @@
  *   `attach`ed to the simulation the scenario runner creates.
  * Reading the live objects does not perturb a run.
  */
-import type { NodeFactory, NodeId, ProtocolNode } from '../protocol/contract.ts';
+import type { NodeFactory, NodeId, ProtocolNode, WatchedEvent } from '../protocol/contract.ts';
 import type { QuorumConfig } from '../protocol/config.ts';
 import { serverNodeId } from '../protocol/config.ts';
 import type { ZooKeeperClient } from '../protocol/client/client.ts';
@@ -32,6 +32,13 @@ export interface EnsembleOptions extends EnsembleSpec {
 export interface HostOptions {
   /** Wraps each freshly built process before the kernel gets it (the live handle stays unwrapped). */
   readonly wrap?: (id: NodeId, node: ProtocolNode) => ProtocolNode;
+}
+
+/** A client's `notify` effect (a watch event or a connection-state change) and when it came. */
+export interface Notified {
+  readonly t: number;
+  readonly node: NodeId;
+  readonly event: WatchedEvent;
 }
 
 /** One node trace event (`trace` effect) as recorded by the kernel. */
@@ -55,6 +62,7 @@ export class Ensemble {
   readonly factory: NodeFactory;
   private router!: ReplyRouter;
   private readonly results = new Map<string, unknown>();
+  private readonly notifications: Notified[] = [];
 
   constructor(l: Layout, host: HostOptions = {}) {
     this.cfg = l.cfg;
@@ -89,6 +97,7 @@ export class Ensemble {
   attach(sim: Simulation): void {
     this.sim = sim;
     this.router = new ReplyRouter(sim);
+    sim.onNotify((node, event) => this.notifications.push({ t: sim.now, node, event }));
   }
 
   // ------------------------------------------------------------------ the ensemble, read live
@@ -188,6 +197,12 @@ export class Ensemble {
 
   runFor(ms: number): void {
     this.sim.run({ until: this.sim.now + ms * 1000 });
+  }
+
+  /** Every watch event and connection-state change the clients told their application of so far
+   *  (their `notify` effects, heard through the kernel's `onNotify`), optionally of one client. */
+  notified(client?: NodeId): Notified[] {
+    return client === undefined ? this.notifications.slice() : this.notifications.filter((n) => n.node === client);
   }
 
   /** The trace events emitted by nodes (`trace` effects), optionally of one kind. */

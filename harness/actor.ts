@@ -38,6 +38,8 @@ export class Actor {
   /** Bumped on every abort, so callbacks of an abandoned round do nothing. */
   private epoch = 0;
   private done = false;
+  /** The epoch of a round waiting for a watch event (`awaitWatch`), or -1. */
+  private awaiting = -1;
   ops = 0;
 
   private readonly sim: Ensemble['sim'];
@@ -49,6 +51,17 @@ export class Actor {
     private readonly o: ActorOptions,
   ) {
     this.sim = ens.sim;
+    // The application's Watcher: a watch event ends a wait for one (after this step).
+    this.sim.onNotify((node, event) => {
+      if (node !== this.client || event.type === 'None' || this.awaiting < 0) return;
+      const epoch = this.awaiting;
+      this.awaiting = -1;
+      this.sim.after(0, () => {
+        if (epoch !== this.epoch) return;
+        this.epoch++;
+        this.advance(undefined);
+      });
+    });
   }
 
   start(atUs: number): void {
@@ -106,6 +119,17 @@ export class Actor {
       return;
     }
     const step = s.value;
+    if ('awaitWatchMs' in step) {
+      const epoch = this.epoch;
+      this.awaiting = epoch;
+      this.sim.after(step.awaitWatchMs * 1000, () => {
+        if (epoch !== this.epoch) return;
+        this.awaiting = -1;
+        this.epoch++;
+        this.advance(undefined);
+      });
+      return;
+    }
     if ('sleepMs' in step) {
       const epoch = this.epoch;
       this.sim.after(step.sleepMs * 1000, () => {

@@ -4,8 +4,10 @@
  * resumes the generator with the reply. Recipes react to replies (sequence numbers, versions,
  * NODEEXISTS), so the history is the one a real application would produce.
  *
- * Shortcut: watches are registered (so the servers track them) but waiting is done by polling after
- * a short sleep, then draining the client's received notifications with `events`.
+ * Waiting on a watch (`awaitWatch(ms)`) resumes the recipe when the client tells its application of
+ * a watch event (a `notify` effect) or after `ms`, whichever comes first. Shortcut: any watch event
+ * of the client wakes the wait (the recipe re-reads what it waits on), and a wait gives up after a
+ * short bound rather than waiting for ever, so a lost notification costs a round, not the run.
  */
 import { Err } from '../protocol/request/errors.ts';
 import { CreateFlag } from '../protocol/request/types.ts';
@@ -22,8 +24,8 @@ export interface Reply {
   readonly state?: string;
 }
 
-/** A client call, or a pause of the application. */
-export type Step = { readonly op: Record<string, unknown> } | { readonly sleepMs: number };
+/** A client call, a pause of the application, or a wait for a watch event (at most `awaitWatchMs`). */
+export type Step = { readonly op: Record<string, unknown> } | { readonly sleepMs: number } | { readonly awaitWatchMs: number };
 export type Round = Generator<Step, void, Reply>;
 
 export interface RecipeContext {
@@ -36,6 +38,7 @@ export interface RecipeContext {
 const OK = Err.OK;
 const call = (op: Record<string, unknown>): Step => ({ op });
 const sleep = (sleepMs: number): Step => ({ sleepMs });
+const awaitWatch = (awaitWatchMs: number): Step => ({ awaitWatchMs });
 
 /** Creates a persistent parent; true if it exists afterwards. */
 function* ensure(path: string): Generator<Step, boolean, Reply> {
@@ -61,8 +64,7 @@ function* lock(ctx: RecipeContext): Round {
       return;
     }
     yield call({ op: 'exists', path: `/lock/${sorted[at - 1]}`, watch: true });
-    yield sleep(30);
-    yield call({ op: 'events' });
+    yield awaitWatch(30);
   }
   // Critical section: a read-modify-write of a shared record, guarded by the lock.
   const d = yield call({ op: 'getData', path: '/lock-data' });
@@ -81,8 +83,7 @@ function* leader(ctx: RecipeContext): Round {
     if (g.rc === OK && g.stat) yield call({ op: 'delete', path: '/leader', version: g.stat.version });
   } else if (r.rc === Err.NODEEXISTS) {
     yield call({ op: 'getData', path: '/leader', watch: true });
-    yield sleep(40);
-    yield call({ op: 'events' });
+    yield awaitWatch(40);
   }
 }
 
@@ -107,8 +108,7 @@ function* config(ctx: RecipeContext): Round {
   const s = yield call({ op: 'setData', path: '/config', data: value });
   if (s.rc === Err.NONODE) yield call({ op: 'create', path: '/config', data: value });
   yield call({ op: 'getData', path: '/config', watch: true });
-  yield sleep(20);
-  yield call({ op: 'events' });
+  yield awaitWatch(20);
   yield call({ op: 'sync', path: '/config' });
   yield call({ op: 'getData', path: '/config' });
 }
@@ -118,8 +118,7 @@ function* group(ctx: RecipeContext): Round {
   if (!(yield* ensure('/group'))) return;
   yield call({ op: 'create', path: `/group/${ctx.me}`, data: '', flags: CreateFlag.EPHEMERAL });
   yield call({ op: 'getChildren', path: '/group', watch: true });
-  yield sleep(30);
-  yield call({ op: 'events' });
+  yield awaitWatch(30);
   if (ctx.lastRound) yield call({ op: 'closeSession' });
 }
 

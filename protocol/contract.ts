@@ -95,6 +95,11 @@ export type Effect =
   | { readonly kind: 'disk'; readonly id: number; readonly op: DiskOp }
   /** The answer to a `request` input. */
   | { readonly kind: 'reply'; readonly id: number; readonly result: unknown }
+  /** A client node tells its application of a watch event or a change of its connection state
+   *  (`WatchedEvent`), as ZooKeeper's event thread calls a Watcher: unasked, in the order the
+   *  client saw them. The host hands it to the application at once (the simulator: `onNotify`
+   *  listeners and a `notify` trace record). The application never polls for events. */
+  | { readonly kind: 'notify'; readonly event: WatchedEvent }
   /** A structured trace event (state change, vote, commit, ...): `event` selects the type of `data`
    *  (`trace/schema.ts` EVENTS, documented in `trace/README.md`). The host adds time and node id. */
   | TraceEffect
@@ -102,6 +107,35 @@ export type Effect =
    *  A host may crash the node right here (the effects after it never happen); one without fault
    *  injection ignores it. */
   | { readonly kind: 'point'; readonly name: string };
+
+/** Watcher.Event.EventType: `None` for a connection-state change, the others for a watch. */
+export type WatchedEventType =
+  | 'None'
+  | 'NodeCreated'
+  | 'NodeDeleted'
+  | 'NodeDataChanged'
+  | 'NodeChildrenChanged'
+  | 'DataWatchRemoved'
+  | 'ChildWatchRemoved'
+  | 'PersistentWatchRemoved';
+
+/** Watcher.Event.KeeperState as a 3.8 client reports it (ConnectedReadOnly and the SASL states are
+ *  not modelled). */
+export type KeeperState = 'SyncConnected' | 'Disconnected' | 'Expired' | 'AuthFailed' | 'Closed';
+
+/**
+ * What a client hands its application in a `notify` effect: ZooKeeper 3.8's WatchedEvent (type,
+ * state, path) plus `zxid`, the zxid of the change that fired the watch. `zxid` is the model's
+ * extra: its server knows the zxid and sends it with the notification, while a 3.8.0 server sends
+ * -1 in the notification's reply header, so a real 3.8 application never sees it (the wire gateway
+ * sends -1 as 3.8.0 does). A connection-state change has type `None`, path null, zxid -1.
+ */
+export interface WatchedEvent {
+  readonly type: WatchedEventType;
+  readonly state: KeeperState;
+  readonly path: string | null;
+  readonly zxid: number;
+}
 
 /**
  * A node's trace effect, typed per event: a missing or wrongly typed field is a compile error at

@@ -1,6 +1,6 @@
 /** The public API of the simulation kernel. */
 export { Simulation } from './simulation.ts';
-export type { SimulationOptions, ReplyListener, RunLimits, SimStats } from './simulation.ts';
+export type { SimulationOptions, ReplyListener, NotifyListener, RunLimits, SimStats } from './simulation.ts';
 export { Trace, toJsonl } from './trace.ts';
 export { traceDigest, DIGEST_FORMAT } from './trace-digest.ts';
 export type { TraceRecord, TraceOptions } from './trace.ts';

@@ -8,7 +8,7 @@
  * `network` (latency, loss, duplication), `disk` (disk latency), `faults` (torn writes, random fault
  * schedules), `workload` (for scenarios and tests).
  */
-import type { DiskOp, Effect, Input, Message, NodeFactory, NodeId } from '../protocol/contract.ts';
+import type { DiskOp, Effect, Input, Message, NodeFactory, NodeId, WatchedEvent } from '../protocol/contract.ts';
 import { DEFAULT_DISK, type DiskConfig, type PendingDiskOp } from './disk.ts';
 import type { Disk } from './disk.ts';
 import { sampleLatency } from './latency.ts';
@@ -55,6 +55,8 @@ export interface SimulationOptions {
 }
 
 export type ReplyListener = (node: NodeId, id: number, result: unknown, sim: Simulation) => void;
+/** Hears a client node's `notify` effects (its application's Watcher). */
+export type NotifyListener = (node: NodeId, event: WatchedEvent, sim: Simulation) => void;
 
 export interface RunLimits {
   /** Stop before the first event later than this virtual time (µs); time then reads `until`. */
@@ -99,6 +101,7 @@ export class Simulation {
   private readonly faultRng: Rng;
   private readonly seed: string;
   private readonly replyListeners: ReplyListener[] = [];
+  private readonly notifyListeners: NotifyListener[] = [];
   private msgSeq = 0;
   private timerSeq = 0;
   private reqSeq = 0;
@@ -253,6 +256,17 @@ export class Simulation {
     return () => {
       const i = this.replyListeners.indexOf(fn);
       if (i >= 0) this.replyListeners.splice(i, 1);
+    };
+  }
+
+  /** Registers a listener for `notify` effects (watch events and connection-state changes of
+   *  client nodes: the application's Watcher); returns a function that unregisters it. Listeners
+   *  run inside the step's effects, like reply listeners. */
+  onNotify(fn: NotifyListener): () => void {
+    this.notifyListeners.push(fn);
+    return () => {
+      const i = this.notifyListeners.indexOf(fn);
+      if (i >= 0) this.notifyListeners.splice(i, 1);
     };
   }
 
@@ -675,6 +689,12 @@ export class Simulation {
           if (this.trace.enabled) this.trace.reply(this.t, slot.tname, e.id, e.result);
           for (const fn of this.replyListeners.slice()) fn(slot.id, e.id, e.result, this);
           break;
+        case 'notify': {
+          const ev = e.event;
+          if (this.trace.enabled) this.trace.emit({ t: this.t, node: slot.id, ev: 'notify', type: ev.type, state: ev.state, path: ev.path, zxid: ev.zxid });
+          for (const fn of this.notifyListeners.slice()) fn(slot.id, ev, this);
+          break;
+        }
         case 'trace':
           if (this.trace.enabled) this.trace.trace(this.t, slot.tname, e.event, e.data ?? null);
           break;

@@ -57,6 +57,14 @@ export const KERNEL = {
   request: { id: int, op: any },
   /** `node` answered request `id`. */
   reply: { id: int, result: any },
+  /** Client `node` told its application of a watch event or a connection-state change (a `notify`
+   *  effect: ZooKeeper's WatchedEvent; `type` None with `path` null and `zxid` -1 for a state). */
+  notify: {
+    type: oneOf('None', 'NodeCreated', 'NodeDeleted', 'NodeDataChanged', 'NodeChildrenChanged', 'DataWatchRemoved', 'ChildWatchRemoved', 'PersistentWatchRemoved'),
+    state: oneOf('SyncConnected', 'Disconnected', 'Expired', 'AuthFailed', 'Closed'),
+    path: orNull(str),
+    zxid: num,
+  },
   /** A disk op completed and is durable from here on; a paused node gets it at resume. */
   disk: { id: int, op: oneOf('fsync', 'writeMeta', 'snapshot', 'truncate') },
   /** Free text from a scenario. */
@@ -181,8 +189,6 @@ export const EVENTS = {
   'client.disconnected': { server: orNull(str), session: str, reason: str },
   /** A server told the client its session is expired. */
   'client.expired': { session: str },
-  /** A watch notification arrived. */
-  'client.watch': { session: str, type: str, path: str, zxid: num },
 
   // ---- standalone server node (protocol/standalone)
   /** The standalone server started (every start is a fresh server). */

@@ -21,7 +21,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import type { DiskOp, DurableState, Effect, Input, Message, NodeId, ProtocolNode, ServerStatus } from '../../protocol/contract.ts';
+import type { DiskOp, DurableState, Effect, Input, Message, NodeId, ProtocolNode, ServerStatus, WatchedEvent } from '../../protocol/contract.ts';
 import { EMPTY_DURABLE } from '../../protocol/contract.ts';
 import type { QuorumConfig } from '../../protocol/config.ts';
 import { quorumConfig } from '../../protocol/config.ts';
@@ -114,6 +114,7 @@ export class NodeHost {
   private groups: Map<NodeId, number> | null = null;
   private closed = false;
   private readonly log: (line: string) => void;
+  private readonly notifyListeners: ((node: NodeId, event: WatchedEvent) => void)[] = [];
 
   private constructor(private readonly opts: NodeHostOptions) {
     const participants = Array.from({ length: opts.servers }, (_, i) => i + 1);
@@ -221,6 +222,16 @@ export class NodeHost {
       s.replies.set(rid, { resolve, reject });
       this.enqueue(s, { kind: 'request', id: rid, op }, { ev: 'request', id: rid, op });
     });
+  }
+
+  /** Hears the in-process clients' `notify` effects (watch events, connection-state changes: the
+   *  application's Watcher), in the order each client emits them; returns an unsubscribe. */
+  onNotify(fn: (node: NodeId, event: WatchedEvent) => void): () => void {
+    this.notifyListeners.push(fn);
+    return () => {
+      const i = this.notifyListeners.indexOf(fn);
+      if (i >= 0) this.notifyListeners.splice(i, 1);
+    };
   }
 
   // ------------------------------------------------------------------ faults
@@ -494,6 +505,12 @@ export class NodeHost {
         case 'trace':
           this.rec(s.id, { ev: 'trace', event: e.event, data: e.data });
           break;
+        case 'notify': {
+          const ev = e.event;
+          this.rec(s.id, { ev: 'notify', type: ev.type, state: ev.state, path: ev.path, zxid: ev.zxid });
+          for (const fn of this.notifyListeners.slice()) fn(s.id, ev);
+          break;
+        }
         case 'point':
           break;
       }

@@ -3,7 +3,7 @@ import { Err } from '../request/errors.ts';
 import { Ensemble } from '../../ensemble/ensemble.ts';
 import { connectAll } from '../../ensemble/testing/workload.ts';
 
-type R = { rc: number; zxid: number; data?: string | null; events?: { type: string; path: string }[] };
+type R = { rc: number; zxid: number; data?: string | null };
 
 /** Retry through ConnectionLoss (the caller's server may be the one that died). */
 function callOk(c: Ensemble, node: string, op: unknown): R {
@@ -65,9 +65,14 @@ describe('ZooKeeper client', () => {
     expect(c.runUntil(() => c.events('client.connected').filter((e) => e.node === 'c1').length >= 2, 30_000)).toBe(true);
     expect(callOk(c, 'c2', { op: 'setData', path: '/w', data: 'b' }).rc).toBe(0);
     c.runFor(100);
-    const ev = (c.call('c1', { op: 'events' }) as R).events!;
-    expect(ev).toContainEqual(expect.objectContaining({ type: 'NodeDataChanged', path: '/w' }));
+    const ev = c.notified('c1').map((n) => n.event);
+    expect(ev).toContainEqual({ type: 'NodeDataChanged', state: 'SyncConnected', path: '/w', zxid: expect.any(Number) });
     expect(ev).toContainEqual(expect.objectContaining({ type: 'NodeDataChanged', path: '/w2' }));
+    // The application heard of the connection loss and the reconnect, then the missed change.
+    const states = ev.filter((e) => e.type === 'None').map((e) => e.state);
+    expect(states[0]).toBe('SyncConnected');
+    expect(states).toContain('Disconnected');
+    expect(states[states.length - 1]).toBe('SyncConnected');
     // The SetWatches exchange leaves the connection in order: later requests still work.
     const reconnects = c.events('client.disconnected').filter((e) => e.node === 'c1').length;
     expect((c.call('c1', { op: 'getData', path: '/w' }) as R).data).toBe('b');

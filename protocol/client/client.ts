@@ -8,14 +8,25 @@
  * (2/3) of silence or when its server's process dies, reconnects to the next server with its session
  * id and last seen zxid, re-registers its watches (SetWatches), and learns of expiry from the server
  * it reconnects to.
+ *
+ * Watch events and connection-state changes leave as `notify` effects (`WatchedEvent`, contract.ts),
+ * as 3.8's event thread hands them to the Watchers: a fired watch (SyncConnected, with the change's
+ * zxid); `None` events for SyncConnected at every established connection, Disconnected whenever a
+ * connection or a connection attempt is lost while the handle is alive (ClientCnxn's
+ * cleanAndNotifyState, so also for each failed attempt while cycling through the servers), Expired,
+ * AuthFailed, and Closed when a closeSession ends the handle; the *WatchRemoved events of a
+ * successful removeWatches (one per kind of watch it removed). Shortcut: the model has one
+ * application Watcher per client, so every event goes to it (3.8 delivers a fired watch to the
+ * Watcher objects registered for it, a state change to all of them). `abandon` (the application
+ * drops the handle without closing it) notifies nothing.
  */
 import { Prng } from '../random.ts';
-import type { Effect, Input, NodeId, ProtocolNode } from '../contract.ts';
+import type { Effect, Input, KeeperState, NodeId, ProtocolNode, WatchedEvent, WatchedEventType } from '../contract.ts';
 import { traceEffect } from '../contract.ts';
 import type { EventData, EventName } from '../../trace/records.ts';
 import { Err } from '../request/errors.ts';
 import type { Reply, Request, SessionId } from '../request/types.ts';
-import { EVENT_NAMES, NO_SESSION } from '../request/types.ts';
+import { NO_SESSION } from '../request/types.ts';
 import { normalizeOp } from './ops.ts';
 import type { ClientOp } from './ops.ts';
 import type { ClientWire, SetWatchesRequest } from './wire.ts';
@@ -42,13 +53,13 @@ interface Pending {
   readonly req: Request | SetWatchesRequest;
 }
 
-/** A watch notification as the application sees it. */
-export interface ClientEvent {
-  readonly type: string;
-  readonly path: string;
-  readonly state: 'SyncConnected';
-  readonly zxid: number;
-}
+/** Watcher.Event.EventType codes a server sends in a notification. */
+const WATCH_TYPES: Readonly<Record<number, WatchedEventType>> = {
+  1: 'NodeCreated',
+  2: 'NodeDeleted',
+  3: 'NodeDataChanged',
+  4: 'NodeChildrenChanged',
+};
 
 export const PING_TIMER = 'cli.ping';
 /** ClientCnxn.MAX_SEND_PING_INTERVAL: a ping at the latest after this much send-idleness (at a wake-up). */
@@ -83,7 +94,6 @@ export class ZooKeeperClient implements ProtocolNode {
   /** Issued while not connected (outgoingQueue). */
   private outgoing: { id: number; req: Request }[] = [];
   private readonly watches = new WatchTable();
-  private events: ClientEvent[] = [];
   private lastSend = 0;
   /** When the ping timer is due (local ms); -1 while no connection is up. */
   private pingDueAt = -1;
@@ -137,7 +147,7 @@ export class ZooKeeperClient implements ProtocolNode {
       case 'disk':
         break;
     }
-    // A local call (state, events) does not wake ClientCnxn's send loop; anything that sent does.
+    // A local call (state) does not wake ClientCnxn's send loop; anything that sent does.
     if (input.kind !== 'request' || this.lastSend === now) this.pingCheck();
     return this.out;
   }
@@ -164,11 +174,6 @@ export class ZooKeeperClient implements ProtocolNode {
         this.connectId = id;
         this.startConnect();
         return;
-      case 'events': {
-        const events = this.events;
-        this.events = [];
-        return this.reply(id, { op: 'events', events });
-      }
       case 'state':
         return this.reply(id, { op: 'state', state: this.state, sessionId: this.sessionId, server: this.server, lastZxid: this.lastZxid });
       case 'reconnect':
@@ -293,6 +298,7 @@ export class ZooKeeperClient implements ProtocolNode {
     this.everConnected = true;
     if (this.state === 'connecting') this.state = 'connected';
     this.trace('client.connected', { server: this.server, session: sessionId });
+    this.notifyState('SyncConnected');
     this.lastRecv = this.now;
     this.setTimer(READ_TIMER, this.readTimeout());
     this.pingDueAt = 0; // armed by pingCheck at the end of this step
@@ -320,7 +326,17 @@ export class ZooKeeperClient implements ProtocolNode {
     this.pending.shift();
     if (reply.zxid > 0) this.lastZxid = Math.max(this.lastZxid, reply.zxid);
     if (head.id === SET_WATCHES_ID) return;
-    if (reply.rc === Err.OK || reply.rc === Err.NONODE) this.watches.onReply(head.req as Request, reply.rc);
+    if (reply.rc === Err.OK || reply.rc === Err.NONODE) {
+      const removed = this.watches.onReply(head.req as Request, reply.rc);
+      // WatchDeregistration: the removed watches' Watchers hear of it (after the reply).
+      if (removed.length > 0) {
+        const path = (head.req as { path: string }).path;
+        if (!this.cfg.quiet) this.trace('client.return', { session: this.sessionId, xid, rc: reply.rc, zxid: reply.zxid });
+        this.reply(head.id, reply);
+        for (const type of removed) this.notify({ type, state: 'SyncConnected', path, zxid: -1 });
+        return;
+      }
+    }
     if (!this.cfg.quiet) this.trace('client.return', { session: this.sessionId, xid, rc: reply.rc, zxid: reply.zxid });
     this.reply(head.id, reply);
     if (head.req.op === 'addAuth' && reply.rc === Err.AUTHFAILED) {
@@ -329,6 +345,7 @@ export class ZooKeeperClient implements ProtocolNode {
       this.stopTimers();
       this.server = null;
       this.trace('client.disconnected', { server: null, session: this.sessionId, reason: 'auth failed' });
+      this.notifyState('AuthFailed');
       this.failAll(Err.AUTHFAILED);
       return;
     }
@@ -338,14 +355,15 @@ export class ZooKeeperClient implements ProtocolNode {
       this.send({ type: 'ZK_CLOSE', cnx: this.cnx, seq: ++this.sendSeq });
       this.server = null;
       this.failAll(Err.CONNECTIONLOSS);
+      this.notifyState('Closed');
     }
   }
 
   private onWatch(eventType: number, path: string, zxid: number): void {
+    const type = WATCH_TYPES[eventType];
+    if (type === undefined) return; // not a type a 3.8 server sends
     this.watches.onEvent(eventType, path);
-    const ev: ClientEvent = { type: EVENT_NAMES[eventType] ?? String(eventType), path, state: 'SyncConnected', zxid };
-    this.events.push(ev);
-    this.trace('client.watch', { session: this.sessionId, type: ev.type, path, zxid });
+    this.notify({ type, state: 'SyncConnected', path, zxid });
   }
 
   private connectionLost(reason: string): void {
@@ -353,6 +371,7 @@ export class ZooKeeperClient implements ProtocolNode {
     const wasConnected = this.state === 'connected' || (this.state === 'closing' && this.pending.length > 0);
     if (this.server) this.send({ type: 'ZK_CLOSE', cnx: this.cnx, seq: ++this.sendSeq });
     if (wasConnected) this.trace('client.disconnected', { server: this.server, session: this.sessionId, reason });
+    this.notifyLost();
     this.failAll(Err.CONNECTIONLOSS);
     if (this.state === 'connected') this.state = 'connecting';
     this.nextServer();
@@ -363,6 +382,7 @@ export class ZooKeeperClient implements ProtocolNode {
     this.stopTimers();
     this.server = null;
     this.trace('client.expired', { session: this.sessionId });
+    this.notifyState('Expired');
     this.failAll(Err.SESSIONEXPIRED);
     if (this.connectId !== null) {
       this.reply(this.connectId, { op: 'connect', rc: Err.SESSIONEXPIRED, zxid: -1 });
@@ -381,7 +401,11 @@ export class ZooKeeperClient implements ProtocolNode {
       this.reply(p.id, { op: p.req.op, rc, zxid: -1 });
       if (p.id === this.closeId) this.closeId = null;
     }
-    if (this.state === 'closing') this.state = rc === Err.SESSIONEXPIRED ? 'expired' : 'closed';
+    if (this.state === 'closing') {
+      this.state = rc === Err.SESSIONEXPIRED ? 'expired' : 'closed';
+      // ZooKeeper.close() ends with disconnect(): the handle's Watchers hear Closed.
+      if (this.state === 'closed') this.notifyState('Closed');
+    }
   }
 
   private onTimer(timer: string): void {
@@ -392,6 +416,7 @@ export class ZooKeeperClient implements ProtocolNode {
       }
       if (this.state === 'connecting' || this.state === 'closing') {
         if (this.server) this.send({ type: 'ZK_CLOSE', cnx: this.cnx, seq: ++this.sendSeq });
+        this.notifyLost();
         this.nextServer();
       }
     } else if (timer === READ_TIMER) {
@@ -441,6 +466,17 @@ export class ZooKeeperClient implements ProtocolNode {
   }
   private reply(id: number, result: unknown): void {
     this.out.push({ kind: 'reply', id, result });
+  }
+  private notify(event: WatchedEvent): void {
+    this.out.push({ kind: 'notify', event });
+  }
+  private notifyState(state: KeeperState): void {
+    this.notify({ type: 'None', state, path: null, zxid: -1 });
+  }
+  /** ClientCnxn.cleanAndNotifyState: a lost connection (or attempt) while the handle is alive. */
+  private notifyLost(): void {
+    if (this.state === 'closed' || this.state === 'expired' || this.state === 'authFailed') return;
+    this.notifyState('Disconnected');
   }
   private setTimer(timer: string, afterMs: number): void {
     this.out.push({ kind: 'setTimer', timer, afterMs });

@@ -4,7 +4,8 @@
  * take the Java client's defaults (version -1, open ACL, persistent, create2, no watch).
  * Client-level calls: connect, close, abandon (drop the connection, let the session expire),
  * reconnect (drop the connection and move the session to the next server, as a server-list update
- * that rebalances clients does), events (drain received watch notifications), state.
+ * that rebalances clients does), state (the handle's state, ZooKeeper.getState()). Watch events and
+ * connection-state changes are not asked for: the client emits them as `notify` effects.
  */
 import type { Acl, MultiSubRequest, Request } from '../request/types.ts';
 import { OPEN_ACL_UNSAFE } from '../request/types.ts';
@@ -15,7 +16,6 @@ export type ClientOp =
   | { readonly op: 'connect'; readonly timeoutMs?: number; readonly server?: string }
   | { readonly op: 'abandon' }
   | { readonly op: 'reconnect' }
-  | { readonly op: 'events' }
   | { readonly op: 'state' };
 
 type Raw = Record<string, unknown>;
@@ -71,7 +71,6 @@ export function normalizeOp(raw: unknown): ClientOp {
     }
     case 'abandon':
     case 'reconnect':
-    case 'events':
     case 'state':
       return { op };
     case 'close':

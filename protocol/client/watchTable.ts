@@ -6,6 +6,9 @@
 import type { Request } from '../request/types.ts';
 import { Err } from '../request/errors.ts';
 import type { SetWatchesRequest } from './wire.ts';
+import type { WatchedEventType } from '../contract.ts';
+
+const NONE: readonly WatchedEventType[] = [];
 
 export class WatchTable {
   readonly data = new Set<string>();
@@ -14,37 +17,50 @@ export class WatchTable {
   readonly persistent = new Set<string>();
   readonly recursive = new Set<string>();
 
-  /** Register the watch a successful (or NoNode exists) read asked for. */
-  onReply(req: Request, rc: number): void {
+  /** Register the watch a successful (or NoNode exists) read asked for; forget the watches a
+   *  successful removeWatches removed, and return the *WatchRemoved event types their Watchers
+   *  get (ZooKeeper's WatchDeregistration: one per kind removed; empty otherwise). */
+  onReply(req: Request, rc: number): readonly WatchedEventType[] {
     switch (req.op) {
       case 'getData':
         if (req.watch && rc === Err.OK) this.data.add(req.path);
-        return;
+        return NONE;
       case 'exists':
-        if (!req.watch) return;
+        if (!req.watch) return NONE;
         if (rc === Err.OK) this.data.add(req.path);
         else if (rc === Err.NONODE) this.exist.add(req.path);
-        return;
+        return NONE;
       case 'getChildren':
         if (req.watch && rc === Err.OK) this.child.add(req.path);
-        return;
+        return NONE;
       case 'addWatch':
-        if (rc !== Err.OK) return;
+        if (rc !== Err.OK) return NONE;
         if (req.mode === 1) this.recursive.add(req.path);
         else this.persistent.add(req.path);
-        return;
-      case 'removeWatches':
-        if (rc !== Err.OK) return;
-        if (req.watcherType === 1 || req.watcherType === 3) this.child.delete(req.path);
-        if (req.watcherType === 2 || req.watcherType === 3) {
-          this.data.delete(req.path);
-          this.exist.delete(req.path);
+        return NONE;
+      case 'removeWatches': {
+        if (rc !== Err.OK) return NONE;
+        const t = req.watcherType;
+        const p = req.path;
+        let data = false;
+        let child = false;
+        let persistent = false;
+        if (t === 1 || t === 3) child = this.child.delete(p);
+        if (t === 2 || t === 3) {
+          const d = this.data.delete(p);
+          const e = this.exist.delete(p);
+          data = d || e;
         }
-        if (req.watcherType === 3 || req.watcherType === 4) this.persistent.delete(req.path);
-        if (req.watcherType === 3 || req.watcherType === 5) this.recursive.delete(req.path);
-        return;
+        if (t === 3 || t === 4) persistent = this.persistent.delete(p);
+        if (t === 3 || t === 5) persistent = this.recursive.delete(p) || persistent;
+        const out: WatchedEventType[] = [];
+        if (data) out.push('DataWatchRemoved');
+        if (child) out.push('ChildWatchRemoved');
+        if (persistent) out.push('PersistentWatchRemoved');
+        return out;
+      }
       default:
-        return;
+        return NONE;
     }
   }
 

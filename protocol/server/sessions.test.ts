@@ -26,8 +26,7 @@ describe('sessions', () => {
     const expired = c.events('session.expire').filter((e) => e.data['session'] === session);
     expect(new Set(expired.map((e) => e.node))).toEqual(new Set(c.serverIds));
     c.runFor(100);
-    const events = c.call('c2', { op: 'events' }) as { events: { type: string; path: string }[] };
-    expect(events.events).toContainEqual(expect.objectContaining({ type: 'NodeDeleted', path: '/eph' }));
+    expect(c.notified('c2').map((n) => n.event)).toContainEqual(expect.objectContaining({ type: 'NodeDeleted', path: '/eph' }));
     expect(allViolations(c)).toEqual([]);
   });
 

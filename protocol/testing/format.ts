@@ -87,6 +87,8 @@ export function fmtEffect(node: string, e: Effect): string {
       return `${node} disk ${fmtDiskOp(e.id, e.op)}`;
     case 'reply':
       return `${node} reply#${e.id} ${fmtReply(e.result)}`;
+    case 'notify':
+      return `${node} notify ${fmtFields(e.event as unknown as Record<string, unknown>)}`;
     case 'trace': {
       const f = fmtFields(e.data, undefined, ZXID_RANGE_EVENTS.has(e.event));
       return `${node} trace ${e.event}${f === '' ? '' : ' ' + f}`;

@@ -3,7 +3,7 @@
  * fault matching a condition after a time. A lookup that finds nothing throws a `LessonError`
  * naming what was missing (the lesson no longer matches its scenario).
  */
-import type { EventData, EventName, TraceRecord } from '../../trace/records.ts';
+import type { EventData, EventName, RecordOf, TraceRecord } from '../../trace/records.ts';
 
 export class LessonError extends Error {}
 
@@ -54,6 +54,16 @@ export class Find {
       return { t: r.t, node: r.node, data: r as unknown as Record<string, unknown> };
     }
     throw new LessonError(`lesson ${this.lesson}: no ${kind}${node !== undefined ? ` of ${node}` : ''} after t=${afterUs / 1e6}s`);
+  }
+
+  /** The first watch event or connection-state change client `node` told its application of (a
+   *  `notify` record) at or after `afterUs` satisfying `pred`. */
+  notify(node: string, pred: (r: RecordOf<'notify'>) => boolean = () => true, afterUs = 0): Hit<RecordOf<'notify'>> {
+    for (const r of this.records) {
+      if (r.t < afterUs || r.ev !== 'notify' || r.node !== node || !pred(r)) continue;
+      return { t: r.t, node: r.node, data: r };
+    }
+    throw new LessonError(`lesson ${this.lesson}: no notify of ${node} after t=${afterUs / 1e6}s matches the step`);
   }
 
   /** The first network/disk fault of this kind (partition, isolate, heal, ...). */

@@ -14,7 +14,7 @@ const lesson: Lesson = {
     const expiring = f.events('session.expiring', () => true, pause.t);
     const first = expiring[0] ?? f.event('session.expiring');
     const applied = f.event('session.expire', () => true, first.t);
-    const watch = f.event('client.watch', (h) => h.node === 'c2' && h.data.type === 'NodeDeleted', first.t);
+    const watch = f.notify('c2', (r) => r.type === 'NodeDeleted', first.t);
     const resume = f.node('resume', 'c1');
     const told = f.event('client.expired', (h) => h.node === 'c1', resume.t);
     return [

@@ -82,12 +82,6 @@ export class Zk {
           // Listeners run after this step finishes (the kernel is mid-dispatch), at this instant.
           const listeners = this.eventListeners.get(e.event);
           if (listeners !== undefined) this.sim.after(0, () => listeners.forEach((fn) => fn(id, d)));
-          if (e.event === 'client.watch' && this.watchers.has(id)) {
-            const ev: WatchEvent = { type: e.data.type, path: e.data.path, zxid: e.data.zxid };
-            this.sim.after(0, () => {
-              for (const fn of this.watchers.get(id) ?? []) fn(ev);
-            });
-          }
         }
         return effects;
       },
@@ -107,6 +101,16 @@ export class Zk {
   /** Binds the run's simulation (called by the scenario's setup). */
   bind(sim: Simulation): void {
     this.ensemble.attach(sim);
+    // Watch notifications reach the script through the kernel's subscription (`notify` effects).
+    sim.onNotify((node, event) => {
+      const fns = this.watchers.get(node);
+      if (fns === undefined || event.type === 'None' || event.path === null) return;
+      const ev: WatchEvent = { type: event.type, path: event.path, zxid: event.zxid };
+      // Listeners run after this step finishes (the kernel is mid-dispatch), at this instant.
+      this.sim.after(0, () => {
+        for (const fn of fns.slice()) fn(ev);
+      });
+    });
   }
 
   // ------------------------------------------------------------------ time
@@ -334,7 +338,8 @@ export class Zk {
     this.call(client, s === null ? { op: 'connect' } : { op: 'connect', server: s }, then);
   }
 
-  /** Listen to the watch notifications client `client` receives. */
+  /** Listen to the watch notifications client `client` receives (its `notify` effects of a fired
+   *  watch; connection-state events are left out). */
   onWatch(client: NodeId, fn: (e: WatchEvent) => void): void {
     const list = this.watchers.get(client) ?? [];
     list.push(fn);
