@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { checkedRecord } from '../trace/decode.ts';
+import { SCHEMA_VERSION } from '../trace/schema.ts';
 import { runElection, type TestNetOptions, type TestServer } from '../protocol/election/testing/testnet.ts';
 import { makeZxid } from '../protocol/zxid.ts';
 import { electionOrder } from './election.ts';
@@ -30,6 +31,22 @@ describe('ElectionOrder on FastLeaderElection runs', () => {
       const t = trace({ ...lossy, seed });
       expect(t.some((r) => r.ev === 'trace' && r.event === 'election.decided')).toBe(true);
       expect(electionOrder(t, { ensembleSize: 3 }).violations).toEqual([]);
+    });
+
+    it(`catches ZOOKEEPER-1419's order on servers with other names, read from the header (seed ${seed})`, () => {
+      const names: Record<string, string> = { s1: 'alpha', s2: 'bravo', s3: 'charlie' };
+      const header = checkedRecord({
+        t: 0, node: '*', ev: 'header', schema: SCHEMA_VERSION, seed: 1, nodes: Object.values(names),
+        servers: [1, 2, 3].map((myid) => ({ myid, node: names[`s${myid}`]!, role: 'participant' as const })),
+      });
+      const t = [header, ...trace({ ...lossy, seed, bugs: { voteOrderIgnoresEpoch: true } }).map((r) => ({ ...r, node: names[r.node]! }))];
+      const r = electionOrder(t, { ensembleSize: 3 });
+      expect(r.ok).toBe(false);
+      expect(r.violations[0]!.node).toBe('bravo');
+      expect(r.violations[0]!.message).toMatch(/voter alpha/);
+      // The fixed order passes under the same names.
+      const ok = [header, ...trace({ ...lossy, seed }).map((r) => ({ ...r, node: names[r.node]! }))];
+      expect(electionOrder(ok, { ensembleSize: 3 }).violations).toEqual([]);
     });
 
     it(`catches ZOOKEEPER-1419's order (seed ${seed})`, () => {

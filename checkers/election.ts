@@ -24,7 +24,7 @@
  * than its log.
  */
 import { zxidHex } from '../protocol/zxid.ts';
-import { decode, sidOf, type VoteInfo } from '../trace/view.ts';
+import { decode, serverNames, type VoteInfo } from '../trace/view.ts';
 import { Verdict } from './result.ts';
 import type { CheckOptions, CheckResult, TraceRecord } from './types.ts';
 
@@ -85,9 +85,10 @@ export function electionOrder(records: readonly TraceRecord[], options?: CheckOp
     if (at >= 0) list.splice(at, 1);
     list.push({ vote, i, round: r, life: l });
   };
+  const names = serverNames(records);
   for (const d of decode(records)) {
     const e = d.e;
-    const me = sidOf(d.node);
+    const me = names.myidOf(d.node);
     if (e.k === 'boot') {
       clock.delete(me);
       life.set(me, (life.get(me) ?? 0) + 1);
@@ -119,7 +120,7 @@ export function electionOrder(records: readonly TraceRecord[], options?: CheckOp
       if (q === me) continue;
       const c = credentialIn(cred.get(q), e.round, e.vote);
       if (c !== undefined && beats(c.vote, e.vote))
-        v.add(d.t, d.node, `elected ${show(e.vote)} although voter s${q} has ${show(c.vote)}`, [d.i, c.i]);
+        v.add(d.t, d.node, `elected ${show(e.vote)} although voter ${names.nodeOf(q)} has ${show(c.vote)}`, [d.i, c.i]);
     }
   }
   return v.result();

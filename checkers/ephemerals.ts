@@ -20,7 +20,7 @@
  * PROPOSAL the leader sent (kernel `send` records), since `apply` carries only zxid and type.
  */
 import { zxidHex } from '../protocol/zxid.ts';
-import { decode, isServer, type TxnInfo } from '../trace/view.ts';
+import { decode, serverNames, type TxnInfo } from '../trace/view.ts';
 import { isRead } from './ops.ts';
 import { sharedPass, Verdict, type PassCache } from './result.ts';
 import type { CheckOptions, CheckResult, TraceRecord } from './types.ts';
@@ -113,6 +113,7 @@ function pass(records: readonly TraceRecord[], options?: CheckOptions): Verdict[
     h.push(s);
   };
 
+  const isServer = serverNames(records).isServer;
   for (const d of decode(records)) {
     const e = d.e;
     end = d.t;

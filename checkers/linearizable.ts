@@ -12,7 +12,7 @@ import { errName } from '../protocol/request/errors.ts';
 import { findModel, ZkHistoryWriter } from './linearizability/index.ts';
 import type { ZkCreateMode, ZkOpRecord, ZkResultRecord, ZkSubOpRecord } from './linearizability/index.ts';
 import { Verdict } from './result.ts';
-import { isServer } from '../trace/view.ts';
+import { serverNames } from '../trace/view.ts';
 import type { CheckOptions, CheckResult, TraceRecord } from './types.ts';
 
 /** Budget for the search; a run it cannot decide in time is reported as not violated. */
@@ -118,6 +118,7 @@ export function clientHistory(records: readonly TraceRecord[]): ClientHistory {
   const calls: Call[] = [];
   /** Session -> its expiry: decided (`session.expiring` on the leader) and applied (committed). */
   const expiry = new Map<string, { from: number; fromI: number; to?: number; toI?: number }>();
+  const isServer = serverNames(records).isServer;
   for (let i = 0; i < records.length; i++) {
     const r = records[i]!;
     if (r.ev === 'trace') {

@@ -7,7 +7,6 @@ import { describe, expect, it } from 'vitest';
 import type { Effect, Input, NodeId, ProtocolNode } from '../protocol/contract.ts';
 import { Simulation, ms } from '../sim/index.ts';
 import type { TraceRecord } from '../sim/index.ts';
-import { sidOf } from '../protocol/config.ts';
 import { FastLeaderElection } from '../protocol/election/fle.ts';
 import type { Notification, ServerState } from '../protocol/election/types.ts';
 
@@ -26,7 +25,7 @@ class ElectionOnlyNode implements ProtocolNode {
     participants: number[],
     private readonly disk: Disk,
   ) {
-    this.fle = new FastLeaderElection({ myid: sidOf(id), participants, observers: [] });
+    this.fle = new FastLeaderElection({ myid: Number(id.slice(1)), participants, observers: [] }); // nodes `s<myid>`
   }
 
   step(input: Input, now: number): Effect[] {

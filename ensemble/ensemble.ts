@@ -13,7 +13,7 @@
  */
 import type { NodeFactory, NodeId, ProtocolNode, WatchedEvent } from '../protocol/contract.ts';
 import type { QuorumConfig } from '../protocol/config.ts';
-import { serverNodeId } from '../protocol/config.ts';
+import { AddressBook } from '../protocol/addressBook.ts';
 import type { ZooKeeperClient } from '../protocol/client/client.ts';
 import { TreeState } from '../protocol/server/dataBackend.ts';
 import { OpaqueState } from '../protocol/server/opaqueBackend.ts';
@@ -85,6 +85,7 @@ export class Ensemble {
         seed: o.seed ?? 1,
         nodes: e.nodes,
         factory: e.factory,
+        servers: e.cfg.servers,
         // Tests read the retained records; the running sha256 is not needed (and is the costliest part).
         trace: { hash: false },
         ...o.sim,
@@ -103,7 +104,7 @@ export class Ensemble {
   // ------------------------------------------------------------------ the ensemble, read live
 
   server(id: NodeId | number): QuorumPeer {
-    const nid = typeof id === 'number' ? serverNodeId(id) : id;
+    const nid = typeof id === 'number' ? AddressBook.of(this.cfg.servers).nodeOf(id) : id;
     return this.procs.get(nid) as QuorumPeer;
   }
 

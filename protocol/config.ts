@@ -13,6 +13,8 @@
 
 import { DEFAULT_LIMITS } from './limits.ts';
 import type { Limits } from './limits.ts';
+import { defaultAddressBook } from './addressBook.ts';
+import type { ServerAddress } from './addressBook.ts';
 
 /** Historical bugs that can be re-introduced (default: all off = ZooKeeper 3.8 fixed behaviour). */
 export interface BugFlags {
@@ -72,6 +74,9 @@ export interface QuorumConfig {
   readonly participants: readonly number[];
   /** Observer ids. */
   readonly observers: readonly number[];
+  /** The address book (`./addressBook.ts`): every participant and observer with its node id, in
+   *  myid order. Default: `s<myid>` names. */
+  readonly servers: readonly ServerAddress[];
   readonly tickTimeMs: number;
   readonly initLimitTicks: number;
   readonly syncLimitTicks: number;
@@ -128,8 +133,12 @@ export function quorumConfig(
   overrides: Partial<QuorumConfig> = {},
 ): QuorumConfig {
   const tickTime = overrides.tickTimeMs ?? DEFAULT_TICK_TIME;
+  const sorted = [...participants].sort((a, b) => a - b);
+  const observers = overrides.observers ?? [];
+  const servers = overrides.servers ? [...overrides.servers].sort((a, b) => a.myid - b.myid) : defaultAddressBook(sorted, observers);
+  checkAddressBook(servers, sorted, observers);
   return {
-    participants: [...participants].sort((a, b) => a - b),
+    participants: sorted,
     observers: [],
     tickTimeMs: tickTime,
     initLimitTicks: 10,
@@ -158,16 +167,19 @@ export function quorumConfig(
     leaderStartupMaxMs: 55,
     standalone: false,
     ...overrides,
+    servers,
   };
 }
 
-export function serverNodeId(sid: number): string {
-  return 's' + sid;
-}
-
-/** `s3` -> 3; NaN for anything that is not a server address. */
-export function sidOf(node: string): number {
-  return /^s\d+$/.test(node) ? Number(node.slice(1)) : NaN;
+/** The address book must list exactly the participants and the observers, with their roles. */
+function checkAddressBook(servers: readonly ServerAddress[], participants: readonly number[], observers: readonly number[]): void {
+  const want = (role: 'participant' | 'observer') =>
+    servers.filter((s) => s.role === role).map((s) => s.myid).sort((a, b) => a - b).join(',');
+  const p = participants.join(',');
+  const o = [...observers].sort((a, b) => a - b).join(',');
+  if (want('participant') !== p || want('observer') !== o) {
+    throw new Error(`config: the address book (participants ${want('participant')}; observers ${want('observer')}) does not match participants ${p}; observers ${o}`);
+  }
 }
 
 /** Clamp a requested session timeout into [min, max] as ZooKeeperServer does. */

@@ -33,7 +33,13 @@
 
 import type { EventData, EventName } from '../trace/records.ts';
 
-/** Node address: `s1`..`s255` for servers (the number is the ZooKeeper myid), `c1`.. for clients. */
+/**
+ * Node address: an opaque name. A node never parses one: a server learns who is who (myid, node
+ * id, participant or observer) from the ensemble's address book in its configuration
+ * (`protocol/addressBook.ts`, `QuorumConfig.servers`), a client gets its servers' node ids in its
+ * configuration. The ensemble builders name servers `s<myid>` and clients `c<n>` by default; a host
+ * may use any other names.
+ */
 export type NodeId = string;
 
 /** A message between nodes. `type` names it in the trace and in timeline filters. */

@@ -8,7 +8,7 @@ import type { DiskConfig } from './disk.ts';
 import { scheduleFaults, type TimedFault } from './faults.ts';
 import type { LinkConfig } from './network.ts';
 import type { Rng } from './rng.ts';
-import { Simulation } from './simulation.ts';
+import { Simulation, type SimulationOptions } from './simulation.ts';
 import type { Micros } from './time.ts';
 import type { TraceOptions } from './trace.ts';
 
@@ -28,6 +28,8 @@ export interface Scenario {
   /** Nodes booted at t = 0, in this order. */
   readonly nodes: readonly NodeId[];
   readonly factory: NodeFactory;
+  /** The ensemble's address book, for the trace header (`SimulationOptions.servers`). */
+  readonly servers?: SimulationOptions['servers'];
   readonly link?: Partial<LinkConfig>;
   readonly disk?: Partial<DiskConfig>;
   /** Timed faults, or a generator drawing from the run's `faults` stream. */
@@ -110,6 +112,7 @@ export function runScenario(
     seed,
     nodes: scenario.nodes,
     factory: scenario.factory,
+    ...(scenario.servers === undefined ? {} : { servers: scenario.servers }),
     ...(scenario.link === undefined ? {} : { link: scenario.link }),
     ...(scenario.disk === undefined ? {} : { disk: scenario.disk }),
     ...(opts.trace === undefined ? {} : { trace: opts.trace }),

@@ -52,7 +52,12 @@ export interface SimulationOptions {
   /** PCT-style delivery order (sim/pct.ts): random lane priorities with depth − 1 change points.
    *  Default: off (link latencies only, FIFO per link). */
   readonly pct?: PctConfig;
+  /** The ensemble's address book, written in the trace header for its readers (which nodes are
+   *  servers, their myids and roles); the kernel itself does not read it. */
+  readonly servers?: HeaderServers;
 }
+
+type HeaderServers = NonNullable<RecordOf<'header'>['servers']>;
 
 export type ReplyListener = (node: NodeId, id: number, result: unknown, sim: Simulation) => void;
 /** Hears a client node's `notify` effects (its application's Watcher). */
@@ -125,7 +130,15 @@ export class Simulation {
     this.diskConfig = opts.disk === undefined ? DEFAULT_DISK : Object.freeze({ ...DEFAULT_DISK, ...opts.disk });
     if (this.trace.enabled) {
       // The header: first record of every trace (trace/README.md).
-      this.trace.emit({ t: 0, node: '*', ev: 'header', schema: SCHEMA_VERSION, seed: opts.seed, nodes: [...opts.nodes] });
+      this.trace.emit({
+        t: 0,
+        node: '*',
+        ev: 'header',
+        schema: SCHEMA_VERSION,
+        seed: opts.seed,
+        nodes: [...opts.nodes],
+        ...(opts.servers === undefined ? {} : { servers: opts.servers.map((s) => ({ myid: s.myid, node: s.node, role: s.role })) }),
+      });
     }
     if (opts.faultPoints !== undefined) this.points = this.newPoints(opts.faultPoints);
     this.pct = opts.pct === undefined ? null : new Pct(opts.pct, this.rng.stream('pct'));

@@ -19,5 +19,5 @@ export type {
 } from './records.ts';
 export { TraceError, decodeRecords, parseJsonl, recordProblem } from './decode.ts';
 export type { DecodeOptions } from './decode.ts';
-export { decode, isServer, sidOf } from './view.ts';
+export { decode, isServer, serverNames, sidOf } from './view.ts';
 export type { Decoded, TxnInfo, VoteInfo, ZEvent } from './view.ts';

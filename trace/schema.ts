@@ -22,7 +22,14 @@ const latency = opt(object({ minUs: num, tailMeanUs: num, tailMaxUs: num }));
  *  their own tables (`FAULTS`, `EVENTS`) for what follows the discriminating field. */
 export const KERNEL = {
   /** First record of every trace (node '*', t 0): the schema version and the run's identity. */
-  header: { schema: int, seed: numOrStr, nodes: arrayOf(str) },
+  header: {
+    schema: int,
+    seed: numOrStr,
+    nodes: arrayOf(str),
+    /** The ensemble's address book (`protocol/addressBook.ts`): which nodes are servers, with their
+     *  myid and role. Absent: no ZooKeeper ensemble named it (readers assume `s<myid>` names). */
+    servers: opt(arrayOf(object({ myid: int, node: str, role: oneOf('participant', 'observer') }))),
+  },
   /** A node's first start. */
   boot: {},
   /** A node restarts from durable state (counts of what its disk kept). */

@@ -4,12 +4,13 @@
  * further, not again). The records are already typed (`records.ts`), so this is a projection, not a
  * parser: a renamed event or field is a compile error here.
  *
- * Node ids: Zab/election events name peers by sid; the view turns them into NodeIds (`s3`) so they
- * compare with `node`.
+ * Node ids: Zab/election events name peers by sid; the view turns them into NodeIds so they compare
+ * with `node`, through the run's address book: the header record's `servers` (myid, node, role),
+ * or, for a trace whose header has none (synthetic test traces, traces of non-ZooKeeper nodes), the
+ * ensemble builders' default naming `s<myid>` (`serverNames(records)`).
  */
 import type { Proposal } from '../protocol/zab/messages.ts';
 import type { Txn, TxnBody } from '../protocol/request/txn.ts';
-import { sidOf } from '../protocol/config.ts';
 import type { TraceRecord } from './records.ts';
 
 export type ZEvent =
@@ -88,6 +89,54 @@ export interface Decoded {
   readonly e: ZEvent;
 }
 
+/** Which nodes are servers, and their myids: the run's address book. */
+export interface ServerNames {
+  isServer(node: string): boolean;
+  /** The myid of server `node`; NaN for a node that is not a server. */
+  myidOf(node: string): number;
+  /** The node id of server `myid`. */
+  nodeOf(myid: number): string;
+}
+
+/** The ensemble builders' default naming (`protocol/addressBook.ts` defaultAddressBook): server
+ *  myid N is node `sN`. For traces whose header carries no address book. */
+export const DEFAULT_NAMES: ServerNames = {
+  isServer: (node) => /^s\d+$/.test(node),
+  myidOf: (node) => (/^s\d+$/.test(node) ? Number(node.slice(1)) : NaN),
+  nodeOf: (myid) => 's' + myid,
+};
+
+/** `s3` → 3 in the default naming (synthetic traces); a run's checkers use `serverNames(records)`. */
+export const sidOf = DEFAULT_NAMES.myidOf;
+
+/** Is `node` a server in the default naming (synthetic traces)? Checkers use `serverNames`. */
+export function isServer(node: string): boolean {
+  return DEFAULT_NAMES.isServer(node);
+}
+
+const namesCache = new WeakMap<readonly TraceRecord[], ServerNames>();
+
+/** The address book of a run: its header's `servers`, else the default naming. */
+export function serverNames(records: readonly TraceRecord[]): ServerNames {
+  let names = namesCache.get(records);
+  if (names !== undefined) return names;
+  const h = records[0];
+  const servers = h !== undefined && h.ev === 'header' ? h.servers : undefined;
+  if (servers === undefined) names = DEFAULT_NAMES;
+  else {
+    const byNode = new Map(servers.map((s) => [s.node, s.myid] as const));
+    const byMyid = new Map(servers.map((s) => [s.myid, s.node] as const));
+    names = {
+      isServer: (node) => byNode.has(node),
+      myidOf: (node) => byNode.get(node) ?? NaN,
+      nodeOf: (myid) => byMyid.get(myid) ?? `myid${myid}`,
+    };
+  }
+  // Only a header read is cached (an empty live array may get its header later).
+  if (h !== undefined) namesCache.set(records, names);
+  return names;
+}
+
 /** Cached per array; a live trace array that grew since is decoded further, not again. */
 const cache = new WeakMap<readonly TraceRecord[], { out: Decoded[]; upTo: number }>();
 
@@ -100,25 +149,17 @@ export function decode(records: readonly TraceRecord[]): readonly Decoded[] {
     cache.set(records, hit);
   }
   const out = hit.out;
+  const nodeOf = serverNames(records).nodeOf;
   for (let i = hit.upTo; i < records.length; i++) {
     const r = records[i]!;
-    const e = toEvent(r);
+    const e = toEvent(r, nodeOf);
     if (e !== undefined) out.push({ i, t: r.t, node: r.node, e });
   }
   hit.upTo = records.length;
   return out;
 }
 
-/** `s3` → 3; anything else → NaN: the protocol's node naming, one definition (`protocol/config.ts`). */
-export { sidOf };
-
-export function isServer(node: string): boolean {
-  return /^s\d+$/.test(node);
-}
-
-const nodeOf = (sid: number): string => 's' + sid;
-
-function toEvent(r: TraceRecord): ZEvent | undefined {
+function toEvent(r: TraceRecord, nodeOf: (myid: number) => string): ZEvent | undefined {
   switch (r.ev) {
     case 'boot':
       return { k: 'boot', restart: false };

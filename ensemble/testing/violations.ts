@@ -14,9 +14,10 @@ import { divergence, lostWrites } from './final-state.ts';
 
 const CHECKED = Object.keys(SAFETY).filter((name) => name !== 'Linearizability');
 
-/** One line per violation of a safety checker (at most `max` per checker). */
-export function checkerViolations(e: Ensemble, max = 5): string[] {
-  const verdicts = runAll(e.sim.trace.records, { ensembleSize: e.cfg.participants.length, maxViolations: max }, CHECKED);
+/** One line per violation of a safety checker (at most `max` per checker); `names` picks checkers
+ *  (default: every safety checker but Linearizability). */
+export function checkerViolations(e: Ensemble, max = 5, names: readonly string[] = CHECKED): string[] {
+  const verdicts = runAll(e.sim.trace.records, { ensembleSize: e.cfg.participants.length, maxViolations: max }, names);
   return verdicts.flatMap((v) => v.violations.map((x) => `${v.name}: ${x.message}`));
 }
 

@@ -130,9 +130,10 @@ export class NodeHost {
       backend: opts.backend ?? dataBackend(),
       ...(opts.client === undefined ? {} : { client: opts.client }),
     });
-    for (const id of this.serverIds) {
+    for (const a of this.cfg.servers) {
+      const id = a.node;
       const s = new Slot(id, true);
-      const myid = Number(id.slice(1));
+      const myid = a.myid;
       s.clientPort = opts.basePort ? opts.basePort + myid : 0;
       this.slots.set(id, s);
     }
@@ -142,7 +143,7 @@ export class NodeHost {
   /** Boots every node (servers first); resolves when every socket listens. */
   static async start(opts: NodeHostOptions): Promise<NodeHost> {
     const h = new NodeHost(opts);
-    h.opts.trace?.write(headerRecord([...h.serverIds, ...h.clientIds], h.seed));
+    h.opts.trace?.write(headerRecord([...h.serverIds, ...h.clientIds], h.seed, h.cfg.servers));
     try {
       for (const s of h.slots.values()) await h.boot(s);
     } catch (e) {
@@ -413,7 +414,7 @@ export class NodeHost {
         const st = s.inc === inc ? s.proc?.status?.() : undefined;
         if (st !== undefined) return (last = st);
         // The process died (its gateway is closing): not serving, as a ZooKeeperServer that stopped.
-        const myid = Number(s.id.slice(1));
+        const myid = this.cfg.servers.find((a) => a.node === s.id)?.myid ?? NaN;
         const base: ServerStatus = last ?? {
           kind: 'server', myid, role: 'LOOKING', acceptedEpoch: 0, currentEpoch: 0, vote: null, leader: null,
           lastLoggedZxid: 0, lastProcessedZxid: 0, serving: false, outstandingProposals: 0, learnerPhase: null, sessions: [],

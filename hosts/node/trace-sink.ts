@@ -5,7 +5,7 @@
  * (monotonic clock), the one global clock a single host process has.
  */
 import { closeSync, fsyncSync, openSync, writeSync } from 'node:fs';
-import type { TraceRecord } from '../../trace/records.ts';
+import type { RecordOf, TraceRecord } from '../../trace/records.ts';
 import { SCHEMA_VERSION } from '../../trace/schema.ts';
 
 export interface TraceSink {
@@ -14,8 +14,8 @@ export interface TraceSink {
   close(): void;
 }
 
-export function headerRecord(nodes: readonly string[], seed: string): TraceRecord {
-  return { t: 0, node: '*', ev: 'header', schema: SCHEMA_VERSION, seed, nodes: [...nodes] };
+export function headerRecord(nodes: readonly string[], seed: string, servers?: RecordOf<'header'>['servers']): TraceRecord {
+  return { t: 0, node: '*', ev: 'header', schema: SCHEMA_VERSION, seed, nodes: [...nodes], ...(servers === undefined ? {} : { servers }) };
 }
 
 /** Keeps the records in memory (tests read `records`). */

@@ -14,7 +14,7 @@
  * (ZooKeeper's QuorumCnxManager puts messages for its own sid straight on its receive queue).
  */
 import type { Effect, NodeId } from '../contract.ts';
-import { sidOf } from '../config.ts';
+import { AddressBook, defaultAddressBook } from '../addressBook.ts';
 import { agreeing, isMajority } from './quorum.ts';
 import { totalOrderPredicate, totalOrderPredicate1419 } from './order.ts';
 import {
@@ -39,6 +39,7 @@ export interface ElectionOutcome {
 
 export class FastLeaderElection {
   private readonly myid: number;
+  private readonly book: AddressBook;
   private readonly participants: readonly number[];
   private readonly isParticipant: boolean;
   private readonly finalizeWait: number;
@@ -81,6 +82,7 @@ export class FastLeaderElection {
 
   constructor(config: ElectionConfig) {
     this.myid = config.myid;
+    this.book = config.book ?? new AddressBook(defaultAddressBook(config.participants, config.observers));
     this.participants = [...config.participants].sort((a, b) => a - b);
     this.isParticipant = this.participants.includes(config.myid);
     if (!this.isParticipant && !config.observers.includes(config.myid)) {
@@ -150,8 +152,9 @@ export class FastLeaderElection {
   onNotification(from: NodeId, n: Notification, now: number): Effect[] {
     const fx: Effect[] = [];
     this.now = now;
-    // ZooKeeper takes the sender's sid from the connection, not from the payload.
-    const sid = sidOf(from);
+    // ZooKeeper takes the sender's sid from the connection (its handshake), not from the payload:
+    // here from the address book.
+    const sid = this.book.myidOf(from);
     if (!Number.isInteger(sid)) return fx;
     if (!this.connected.has(sid)) {
       // A (re)connection: QuorumCnxManager's SendWorker starts by sending what is queued for that
@@ -159,7 +162,7 @@ export class FastLeaderElection {
       // delivered as soon as the peer talks to me.
       this.connected.add(sid);
       const last = this.lastSentTo.get(sid);
-      if (last) fx.push({ kind: 'send', to: `s${sid}`, msg: last });
+      if (last) fx.push({ kind: 'send', to: this.book.nodeOf(sid), msg: last });
     }
     this.receive(sid, n, fx);
     return this.finish(fx);
@@ -187,7 +190,7 @@ export class FastLeaderElection {
   /** The connection to a peer broke (it crashed, or the network cut it): the next message from it
    *  is a new connection, on which I re-send my last message to it. */
   onPeerDown(peer: NodeId): void {
-    this.connected.delete(sidOf(peer));
+    this.connected.delete(this.book.myidOf(peer));
   }
 
   /** What this server advertises: its proposal while LOOKING, the decided vote otherwise (for `status()`). */
@@ -388,7 +391,7 @@ export class FastLeaderElection {
 
   private emit(to: number, msg: Notification, fx: Effect[]): void {
     this.lastSentTo.set(to, msg);
-    fx.push({ kind: 'send', to: `s${to}`, msg });
+    fx.push({ kind: 'send', to: this.book.nodeOf(to), msg });
   }
 
   private message(v: Vote, state: ServerState): Notification {

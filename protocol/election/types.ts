@@ -2,6 +2,7 @@
  * Fast Leader Election data: server states, votes, the NOTIFICATION message and the configuration.
  */
 import type { Message } from '../contract.ts';
+import type { AddressBook } from '../addressBook.ts';
 
 /** QuorumPeer.ServerState (the wire ordinal is not modelled; the name travels in the message). */
 export type ServerState = 'LOOKING' | 'FOLLOWING' | 'LEADING' | 'OBSERVING';
@@ -49,6 +50,9 @@ export interface ElectionConfig {
   /** Voting members (QuorumMaj: a quorum is a strict majority of these). */
   readonly participants: readonly number[];
   readonly observers: readonly number[];
+  /** Node ids of the servers (`protocol/addressBook.ts`): whom to send to, who sent. Default: the
+   *  builders' `s<myid>` naming of `participants` and `observers` (the election's own tests). */
+  readonly book?: AddressBook;
   /** ZooKeeper `finalizeWait`, also the initial notification timeout. Default 200 ms. */
   readonly finalizeWaitMs?: number;
   /** ZooKeeper `maxNotificationInterval`. Default 60 000 ms. */

@@ -1,10 +1,10 @@
 /**
- * Node factories for a simulated ensemble: `s<myid>` nodes are QuorumPeers, `c<n>` nodes are
- * ZooKeeper clients of the ensemble's servers.
+ * Node factories for a simulated ensemble: the nodes of the address book (`cfg.servers`, by default
+ * `s<myid>`) are QuorumPeers, every other node a ZooKeeper client of the ensemble's servers.
  */
 import type { NodeFactory, NodeId, ProtocolNode } from '../contract.ts';
 import type { QuorumConfig } from '../config.ts';
-import { serverNodeId } from '../config.ts';
+import { AddressBook } from '../addressBook.ts';
 import { ZooKeeperClient } from '../client/client.ts';
 import type { ClientConfig } from '../client/client.ts';
 import type { BackendFactory } from './backend.ts';
@@ -19,8 +19,9 @@ export interface EnsembleOptions {
   readonly client?: Partial<ClientConfig>;
 }
 
+/** The servers' node ids, in myid order. */
 export function serverNodes(cfg: QuorumConfig): NodeId[] {
-  return [...cfg.participants, ...cfg.observers].sort((a, b) => a - b).map(serverNodeId);
+  return AddressBook.of(cfg.servers).nodes();
 }
 
 export function newServer(id: NodeId, opts: EnsembleOptions, seed: string = id): QuorumPeer {
@@ -34,11 +35,11 @@ export function newServer(id: NodeId, opts: EnsembleOptions, seed: string = id):
 }
 
 export function ensembleFactory(opts: EnsembleOptions): NodeFactory {
-  const servers = serverNodes(opts.cfg);
+  const book = AddressBook.of(opts.cfg.servers);
+  const servers = book.nodes();
   // Each process draws from the seed its host gives it (the run seed, the node, the incarnation).
   return (id: NodeId, seed?: string): ProtocolNode => {
-    if (id.startsWith('s')) return newServer(id, opts, seed ?? id);
-    if (id.startsWith('c')) return new ZooKeeperClient(id, { servers, ...(seed === undefined ? {} : { seed }), ...opts.client });
-    throw new Error(`ensemble: no node kind for id ${id}`);
+    if (book.has(id)) return newServer(id, opts, seed ?? id);
+    return new ZooKeeperClient(id, { servers, ...(seed === undefined ? {} : { seed }), ...opts.client });
   };
 }

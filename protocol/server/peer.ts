@@ -7,7 +7,7 @@ import type { DiskOp, DurableState, Effect, Input, Message, NodeId, ProtocolNode
 import { traceEffect } from '../contract.ts';
 import type { EventData, EventName } from '../../trace/records.ts';
 import type { QuorumConfig } from '../config.ts';
-import { serverNodeId, sidOf } from '../config.ts';
+import { AddressBook } from '../addressBook.ts';
 import { FastLeaderElection } from '../election/index.ts';
 import type { Notification, ServerState, Vote } from '../election/index.ts';
 import { invariant } from '../invariant.ts';
@@ -54,6 +54,8 @@ export class QuorumPeer implements ProtocolNode, PeerServices {
   readonly tracing: boolean;
   readonly db: ZkDatabase;
   readonly serving: ServingLayer;
+  /** Who is who in the ensemble (cfg.servers): sids ↔ node ids. */
+  readonly book: AddressBook;
   now = 0;
   wall = 0;
   acceptedEpoch = 0;
@@ -88,7 +90,9 @@ export class QuorumPeer implements ProtocolNode, PeerServices {
     readonly id: NodeId,
     private readonly opts: PeerOptions,
   ) {
-    this.sid = sidOf(id);
+    this.book = AddressBook.of(opts.cfg.servers);
+    this.sid = this.book.myidOf(id);
+    if (!Number.isInteger(this.sid)) throw new Error(`server ${id} is not in the address book`);
     this.node = id;
     this.cfg = opts.cfg;
     this.tracing = !opts.cfg.quiet;
@@ -104,6 +108,7 @@ export class QuorumPeer implements ProtocolNode, PeerServices {
       myid: this.sid,
       participants: c.participants,
       observers: c.observers,
+      book: this.book,
       finalizeWaitMs: c.finalizeWaitMs,
       maxNotificationIntervalMs: c.maxNotificationIntervalMs,
       bugs: { voteOrderIgnoresEpoch: c.bugs.voteOrderIgnoresEpoch, selfLeaderIgnoresRound: c.bugs.selfLeaderIgnoresRound },
@@ -480,6 +485,6 @@ export class QuorumPeer implements ProtocolNode, PeerServices {
   }
 
   serverNode(sid: number): NodeId {
-    return serverNodeId(sid);
+    return this.book.nodeOf(sid);
   }
 }

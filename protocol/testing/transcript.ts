@@ -8,7 +8,7 @@
  * The command language is documented in README.md (this folder).
  */
 import type { DiskOp, Effect, Input, Message, NodeId, ProtocolNode } from '../contract.ts';
-import { quorumConfig, serverNodeId } from '../config.ts';
+import { quorumConfig } from '../config.ts';
 import type { QuorumConfig } from '../config.ts';
 import { ZooKeeperClient } from '../client/client.ts';
 import { dataBackend } from '../server/dataBackend.ts';
@@ -582,7 +582,7 @@ export class TranscriptEnv {
       if (p.leader) {
         parts.push(`epoch=${p.leader.epoch}`, `proposed=${zxidHex(p.leader.lastProposed)}`, `committed=${zxidHex(p.leader.lastCommitted)}`);
         parts.push(`outstanding=${p.leader.outstandingCount}`);
-      } else if (p.learner) parts.push(`leader=${serverNodeId(p.learner.leaderSid)}`);
+      } else if (p.learner) parts.push(`leader=${p.serverNode(p.learner.leaderSid)}`);
       parts.push(`logged=${zxidHex(p.db.lastLoggedZxid())}`, `applied=${zxidHex(p.db.lastProcessedZxid)}`);
       parts.push(`disk=${s.disk.durableLen}/${s.disk.log.length}`, p.isServing() ? 'serving' : 'not-serving');
       return parts.join(' ');

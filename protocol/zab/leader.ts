@@ -6,7 +6,6 @@
  * that deposes a leader without a synced quorum.
  */
 import type { NodeId } from '../contract.ts';
-import { serverNodeId } from '../config.ts';
 import { isMajority } from '../election/quorum.ts';
 import { invariant } from '../invariant.ts';
 import { counterOf, epochOf, makeZxid, MAX_COUNTER, zxidHex } from '../zxid.ts';
@@ -429,7 +428,7 @@ export class Leader implements DurableListener {
   private processAck(sid: number, zxid: number): void {
     // Only what I proposed can be acked: an ack beyond it is a learner acking a txn it never got.
     invariant(zxid <= this.lastProposed, 'acksInsideOutstandingWindow', this.p.node, () =>
-      `ACK ${zxidHex(zxid)} from s${sid} beyond the last proposal ${zxidHex(this.lastProposed)}`,
+      `ACK ${zxidHex(zxid)} from ${this.p.serverNode(sid)} beyond the last proposal ${zxidHex(this.lastProposed)}`,
     );
     if (zxid <= this.lastCommitted) return;
     const first = this.outstanding[0];
@@ -531,6 +530,6 @@ export class Leader implements DurableListener {
   }
 
   leaderNode(): NodeId {
-    return serverNodeId(this.p.sid);
+    return this.p.node;
   }
 }

@@ -8,7 +8,6 @@
  * queue and are processed, in order, when it completes.
  */
 import type { NodeId } from '../contract.ts';
-import { serverNodeId } from '../config.ts';
 import { epochOf, makeZxid } from '../zxid.ts';
 import { META_TRUNCATED } from '../server/database.ts';
 import type { QuorumPacket, TxnEntry } from './messages.ts';
@@ -62,7 +61,7 @@ export class Learner implements DurableListener {
     readonly leaderSid: number,
     readonly observer: boolean,
   ) {
-    this.leaderNode = serverNodeId(leaderSid);
+    this.leaderNode = p.serverNode(leaderSid);
     this.conn = p.newConn(leaderSid);
     this.lastHeard = p.now;
     this.connectDeadline = p.now + p.cfg.initLimitTicks * p.cfg.tickTimeMs;

@@ -53,6 +53,8 @@ export interface PeerServices {
   readonly currentEpoch: number;
   /** The server's seeded randomness (latency draws). */
   readonly rng: Prng;
+  /** The node id of server `sid`, from the address book (`protocol/addressBook.ts`). */
+  serverNode(sid: number): NodeId;
   send(to: NodeId, msg: Message): void;
   setTimer(timer: string, afterMs: number): void;
   cancelTimer(timer: string): void;

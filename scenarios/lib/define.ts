@@ -100,6 +100,7 @@ export function zkScenario(spec: ZkScenarioSpec): ZkScenario {
     ...(spec.seed === undefined ? {} : { seed: spec.seed }),
     nodes: l.nodes.filter((id) => spec.startAtMs?.[id] === undefined),
     factory: (id, seed) => z.ensemble.factory(id, seed),
+    servers: l.cfg.servers,
     ...(spec.link === undefined ? {} : { link: spec.link }),
     ...(spec.disk === undefined ? {} : { disk: spec.disk }),
     durationUs: ms(spec.durationMs),

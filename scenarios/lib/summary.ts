@@ -4,6 +4,7 @@
  * result) and lost (acknowledged, yet absent from the log of the leader of the newest epoch).
  */
 import type { TraceRecord } from '../../sim/trace.ts';
+import { serverNames } from '../../trace/view.ts';
 
 export interface LeaderInfo {
   readonly epoch: number;
@@ -44,7 +45,7 @@ export function summarize(records: readonly TraceRecord[]): RunSummary {
     switch (r.event) {
       case 'leader.established': {
         const epoch = r.data.epoch;
-        leaders.push({ epoch, sid: Number(r.node.slice(1)), electedAtMs: r.t / 1000 });
+        leaders.push({ epoch, sid: serverNames(records).myidOf(r.node), electedAtMs: r.t / 1000 });
         if (newest === undefined || epoch > newest.epoch) newest = { node: r.node, epoch };
         break;
       }

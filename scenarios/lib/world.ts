@@ -10,7 +10,6 @@
  */
 import type { Effect, NodeId, ProtocolNode } from '../../protocol/contract.ts';
 import type { QuorumConfig } from '../../protocol/config.ts';
-import { sidOf } from '../../protocol/config.ts';
 import { FAULT_POINT_NAMES, isFaultPointName, type FaultPointName } from '../../protocol/faultpoints.ts';
 import type { Reply } from '../../protocol/request/types.ts';
 import type { QuorumPeer } from '../../protocol/server/peer.ts';
@@ -167,7 +166,7 @@ export class Zk {
   /** Voting servers that are up and not the current leader, in id order. */
   followers(): NodeId[] {
     const l = this.leader();
-    return this.servers.filter((s) => s !== l && this.sim.isUp(s) && this.cfg.participants.includes(sidOf(s)));
+    return this.servers.filter((s) => s !== l && this.sim.isUp(s) && this.cfg.servers.some((a) => a.node === s && a.role === 'participant'));
   }
 
   /** Servers answering clients now. */

@@ -6,7 +6,7 @@
  */
 import { Prng } from '../../random.ts';
 import type { Effect } from '../../contract.ts';
-import { sidOf } from '../../config.ts';
+import { AddressBook, defaultAddressBook } from '../../addressBook.ts';
 import { FastLeaderElection, type ElectionOutcome } from '../fle.ts';
 import type { ElectionBugs, Notification } from '../types.ts';
 
@@ -117,10 +117,11 @@ export function runElection(servers: readonly TestServer[], opts: TestNetOptions
     return top;
   };
 
+  const book = new AddressBook(defaultAddressBook(participants, observers));
   for (const s of servers) {
     elections.set(
       s.sid,
-      new FastLeaderElection({ myid: s.sid, participants, observers, bugs: opts.bugs }),
+      new FastLeaderElection({ myid: s.sid, participants, observers, book, bugs: opts.bugs }),
     );
     decisions.set(s.sid, []);
     push({ t: s.startAt ?? 0, seq: seq++, kind: 'start', sid: s.sid });
@@ -130,7 +131,7 @@ export function runElection(servers: readonly TestServer[], opts: TestNetOptions
     const fle = elections.get(sid)!;
     for (const e of fx) {
       if (e.kind === 'send') {
-        const to = sidOf(e.to);
+        const to = book.myidOf(e.to);
         const key = `${sid}>${to}`;
         const index = linkCount.get(key) ?? 0;
         linkCount.set(key, index + 1);
