@@ -370,6 +370,7 @@ export function narrateLines(trace: readonly TraceRecord[], options: NarrateOpti
       if (text !== undefined) push(out, { t: h.t, text });
       continue;
     }
+    if (h.k === 'notify') continue; // an application's watch events: not part of the story told
     nodeLine(h, memory, out);
   }
   for (const node of [...pending.keys()].sort()) unestablished(node, end);

@@ -92,6 +92,10 @@ export function describe(h: Happening): string {
       return describeFault(h);
     case 'node':
       return describeNodeEvent(h.node, h);
+    case 'notify':
+      return h.type === 'None'
+        ? `${h.node}'s application is told: ${h.state}`
+        : `${h.node}'s application is told: ${h.type} ${h.path ?? ''}${h.zxid >= 0 ? ` (zxid ${hexZxid(h.zxid)})` : ''}`;
   }
 }
 

@@ -118,7 +118,7 @@ function step(d: Record<string, NodeState>, h: Happening, servers: ReadonlySet<s
     else if (h.fault === 'restart' || h.fault === 'boot') d[h.node] = fresh('starting');
     return;
   }
-  if (!servers.has(h.node)) return;
+  if (h.k === 'notify' || !servers.has(h.node)) return;
   const s = (d[h.node] ??= fresh('starting'));
   switch (h.event) {
     case 'state':
@@ -196,6 +196,7 @@ const EVENTS_READ = new Set([
 function relevant(h: Happening, servers: ReadonlySet<string>): boolean {
   if (h.k === 'msg') return h.type === 'NOTIFICATION' && h.fate !== 'drop' && servers.has(h.to);
   if (h.k === 'fault') return h.node !== undefined && servers.has(h.node) && (h.fault === 'crash' || h.fault === 'restart' || h.fault === 'boot');
+  if (h.k === 'notify') return false;
   return servers.has(h.node) && EVENTS_READ.has(h.event);
 }
 

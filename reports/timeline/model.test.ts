@@ -104,6 +104,20 @@ describe('timeline model', () => {
     expect(m.marks.find((k) => k.label === 'unclog')?.text).toBe('link s1 → s2 unclogged (3 held messages released)');
   });
 
+  it("draws a client's notifications (watch events, connection states) on its lane", () => {
+    const tr: TraceRecord[] = [
+      { t: 0, node: 'c1', ev: 'boot' },
+      { t: 10, node: 'c1', ev: 'notify', type: 'None', state: 'SyncConnected', path: null, zxid: -1 },
+      { t: 20, node: 'c1', ev: 'notify', type: 'NodeDeleted', state: 'SyncConnected', path: '/eph', zxid: 0x100000003 },
+    ];
+    const m = buildModel(tr);
+    const marks = m.marks.filter((k) => k.lane === lane(m, 'c1') && k.group === 'client').map((k) => [k.label, k.text]);
+    expect(marks).toEqual([
+      ['SyncConnected', "c1's application is told: SyncConnected"],
+      ['⚑ NodeDeleted /eph', "c1's application is told: NodeDeleted /eph (zxid 0x100000003)"],
+    ]);
+  });
+
   it('pairs client calls with their answers', () => {
     const m = buildModel(splitBrainTrace());
     const ops = m.ops.map((o) => `${m.lanes[o.lane]?.id} ${o.label} ${o.ok}`);

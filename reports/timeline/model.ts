@@ -168,7 +168,7 @@ function laneIds(hs: readonly Happening[], servers: readonly string[]): { lanes:
     if (h.k === 'msg') {
       see(h.from);
       see(h.to);
-    } else if (h.k === 'node') see(h.node);
+    } else if (h.k === 'node' || h.k === 'notify') see(h.node);
     else if (h.k === 'fault') {
       see(h.node);
       see(h.from);
@@ -358,6 +358,14 @@ export function buildModel(trace: readonly TraceRecord[], options: ModelOptions 
           break;
         }
       }
+      continue;
+    }
+    if (h.k === 'notify') {
+      // A watch event (its type and path) or a connection state the client told its application of.
+      const lane = index.get(h.node);
+      if (lane === undefined) continue;
+      if (h.type === 'None') mark(h, lane, 'session', 'client', h.state);
+      else mark(h, lane, 'other', 'client', `⚑ ${h.type} ${h.path ?? ''}`);
       continue;
     }
     // A node's own trace event.

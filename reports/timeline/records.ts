@@ -52,7 +52,19 @@ export interface FaultHappening {
 /** A node's own trace event: `event` selects the type of `data` (trace/schema.ts). */
 export type NodeHappening = { readonly k: 'node'; readonly i: number; readonly t: number; readonly node: string } & NodeEvent;
 
-export type Happening = MsgHappening | FaultHappening | NodeHappening;
+/** A client told its application of a watch event or a connection-state change (`notify` record). */
+export interface NotifyHappening {
+  readonly k: 'notify';
+  readonly i: number;
+  readonly t: number;
+  readonly node: string;
+  readonly type: string;
+  readonly state: string;
+  readonly path: string | null;
+  readonly zxid: number;
+}
+
+export type Happening = MsgHappening | FaultHappening | NodeHappening | NotifyHappening;
 
 const NODE_FAULTS = { crash: 'crash', restart: 'restart', pause: 'pause', resume: 'resume', clock: 'skew', boot: 'boot' } as const;
 
@@ -127,6 +139,9 @@ export function toHappenings(trace: readonly TraceRecord[]): Happening[] {
         return;
       case 'trace':
         out.push({ k: 'node', i, t, node, event: r.event, data: r.data } as NodeHappening);
+        return;
+      case 'notify':
+        out.push({ k: 'notify', i, t, node, type: r.type, state: r.state, path: r.path, zxid: r.zxid });
         return;
       // Kernel bookkeeping the timeline does not draw: `request`/`reply` are the application's
       // side of a call; clients also emit client.invoke/return, which carry the session and xid.
