@@ -61,10 +61,35 @@ export interface DurableState {
   readonly meta: Readonly<Record<string, unknown>>;
 }
 
-/** Operations on a node's own disk. */
+/** Operations on a node's own disk.
+ *
+ * **Completions and their order** (what every host keeps, and all a node may rely on):
+ * - Every op except `append` gets exactly one completion (a `disk` input with the op's `id` and a
+ *   `status`), unless the process dies first: ops in flight at a crash or halt are never completed.
+ * - Completions reach the node in the order the ops were issued (per node, across all op kinds).
+ * - An op's durable effect happens at some moment between its issue and its completion. Two ops in
+ *   flight together may reach the platter in either order (the simulator applies `truncate` and
+ *   `purge` at issue, the rest at completion): a node that needs A durable before B takes effect
+ *   issues B only after A's completion.
+ * - `append` has no completion. A failure to write appended records is reported by the completion
+ *   of the next `fsync`.
+ * - `status.ok`: the op is durable (`fsync`: every record appended before it, and not cut by a later
+ *   `truncate` or `purge`, survives any crash).
+ * - An error says the op did not take effect durably:
+ *   - `fsync`: none of the records appended since the last `fsync` that completed ok may be relied
+ *     on — the host may keep any of them or none, now or after a crash (the page cache drops pages
+ *     whose write-back failed). An ok completion of a later fsync does not vouch for them either.
+ *     A node must never treat them as durable; it brings its log back to a known state with a
+ *     `truncate` to the records it saw durable.
+ *   - `writeMeta`: the file keeps its old value (the write is atomic); `snapshot`: no new snapshot
+ *     exists; `truncate`, `purge`: the log and snapshots are either as before the op or as after
+ *     it (a `purge` may also have deleted only its oldest files).
+ * - Errors are plain errno names (`DiskError`); a node treats them all alike, as ZooKeeper 3.8
+ *   treats every IOException alike.
+ */
 export type DiskOp =
   /** Write records to the end of the txn log. Buffered: NOT durable until a later `fsync`
-   *  completes. Completes at once (no completion input is sent). */
+   *  completes ok. No completion input is sent (an error is reported by the next `fsync`). */
   | { readonly op: 'append'; readonly records: readonly unknown[] }
   /** Make every record appended before this op durable. Completes after the disk's fsync latency. */
   | { readonly op: 'fsync' }
@@ -73,7 +98,20 @@ export type DiskOp =
   /** Write a snapshot file. Durable when it completes. */
   | { readonly op: 'snapshot'; readonly snapshot: unknown }
   /** Cut the txn log to its first `length` records. Durable when it completes. */
-  | { readonly op: 'truncate'; readonly length: number };
+  | { readonly op: 'truncate'; readonly length: number }
+  /** Delete old files (ZooKeeper's autopurge, PurgeTxnLog): the oldest `snapshots` snapshots and the
+   *  first `log` txn log records (whole log files; the node only names records it saw durable).
+   *  Oldest first, so a crash part-way leaves a suffix of each. Durable when it completes. */
+  | { readonly op: 'purge'; readonly snapshots: number; readonly log: number };
+
+/** An I/O error as its errno name: `EIO`, `ENOSPC`, `EDQUOT`, `EROFS`, ... */
+export type DiskError = string;
+
+/** How a disk op ended (see `DiskOp` for what each outcome promises). */
+export type DiskStatus = { readonly ok: true } | { readonly ok: false; readonly error: DiskError };
+
+/** The status of every op that succeeded (shared; hosts need not allocate one per completion). */
+export const DISK_OK: DiskStatus = Object.freeze({ ok: true });
 
 /** Inputs a host hands to a node. */
 export type Input =
@@ -86,8 +124,9 @@ export type Input =
   /** The application (a workload, a scenario, a user) asks this node to do something: for a client
    *  node a ZooKeeper API call, for a server an admin command. Answered by a `reply` effect. */
   | { readonly kind: 'request'; readonly id: number; readonly op: unknown }
-  /** A disk operation (other than `append`) completed. */
-  | { readonly kind: 'disk'; readonly id: number; readonly op: DiskOp['op'] }
+  /** A disk operation (other than `append`) completed, ok or with an error (`DiskOp`: the order
+   *  completions arrive in and what each status promises). */
+  | { readonly kind: 'disk'; readonly id: number; readonly op: DiskOp['op']; readonly status: DiskStatus }
   /** The connection to `peer` broke (its process died and the OS closed the socket). Delivered
    *  like a message: late, or never if the network between the two is cut. */
   | { readonly kind: 'peerDown'; readonly peer: NodeId };
@@ -112,7 +151,13 @@ export type Effect =
   /** A fault point (`protocol/faultpoints.ts`): the node has just done the effects before this one.
    *  A host may crash the node right here (the effects after it never happen); one without fault
    *  injection ignores it. */
-  | { readonly kind: 'point'; readonly name: string };
+  | { readonly kind: 'point'; readonly name: string }
+  /** The process exits (ZooKeeper's `ServiceUtils.requestSystemExit(code)`: a snapshot or TRUNC
+   *  that failed with an I/O error). Effects after it in the list are not carried out. The Node host
+   *  ends that server as a process exit would (the page cache keeps every appended record; the
+   *  process is not restarted); the simulator stops the node the same way (`crash` record with
+   *  `graceful` and `halt: code`) and restarts it only when a scenario or the heal does. */
+  | { readonly kind: 'halt'; readonly code: number; readonly reason: string };
 
 /** Watcher.Event.EventType: `None` for a connection-state change, the others for a watch. */
 export type WatchedEventType =

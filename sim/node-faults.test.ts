@@ -30,7 +30,7 @@ describe('crash and disk durability', () => {
     const { sim, p, act } = setup();
     act('a', append(1, 'r1', 'r2'), fsync(2));
     sim.run(); // fsync completes
-    expect(p.of('a', 'disk').map((s) => s.input)).toEqual([{ kind: 'disk', id: 2, op: 'fsync' }]);
+    expect(p.of('a', 'disk').map((s) => s.input)).toEqual([{ kind: 'disk', id: 2, op: 'fsync', status: { ok: true } }]);
     act('a', append(3, 'r3', 'r4', 'r5'), fsync(4)); // this fsync is still in flight at the crash
     sim.crash('a');
     const crash = sim.trace.records.find((r) => r.ev === 'crash');

@@ -8,8 +8,8 @@
  * `network` (latency, loss, duplication), `disk` (disk latency), `faults` (torn writes, random fault
  * schedules), `workload` (for scenarios and tests).
  */
-import type { DiskOp, Effect, Input, Message, NodeFactory, NodeId, WatchedEvent } from '../protocol/contract.ts';
-import { DEFAULT_DISK, type DiskConfig, type PendingDiskOp } from './disk.ts';
+import type { DiskOp, DiskStatus, Effect, Input, Message, NodeFactory, NodeId, WatchedEvent } from '../protocol/contract.ts';
+import { COMPLETING_OPS, DEFAULT_DISK, type DiskConfig, type DiskFailure, type PendingDiskOp } from './disk.ts';
 import type { Disk } from './disk.ts';
 import { sampleLatency } from './latency.ts';
 import { DEFAULT_LINK, Link, linkConfig, type LinkConfig } from './network.ts';
@@ -297,7 +297,7 @@ export class Simulation {
    * Returns false (and does nothing) if the node is already down. `graceful`: a stop, not a crash
    * — the process exits but the machine does not, so every appended log record is kept.
    */
-  crash(id: NodeId, opts: { readonly graceful?: boolean } = {}): boolean {
+  crash(id: NodeId, opts: { readonly graceful?: boolean; readonly halt?: { readonly code: number; readonly reason: string } } = {}): boolean {
     const slot = this.slot(id);
     if (!slot.up) return false;
     const graceful = opts.graceful === true;
@@ -309,7 +309,8 @@ export class Simulation {
     slot.timers.clear();
     const outcome = slot.disk.crash(this.faultRng, graceful);
     if (this.trace.enabled) {
-      this.trace.emit({ t: this.t, node: id, ev: 'crash', lost: outcome.lost, kept: outcome.kept, ...(graceful ? { graceful: true } : {}) });
+      const halt = opts.halt === undefined ? {} : { halt: opts.halt.code, reason: opts.halt.reason };
+      this.trace.emit({ t: this.t, node: id, ev: 'crash', lost: outcome.lost, kept: outcome.kept, ...(graceful ? { graceful: true } : {}), ...halt });
     }
     // What queued at a paused process dies with it.
     for (const ev of slot.deferred) {
@@ -374,14 +375,31 @@ export class Simulation {
     }
   }
 
-  /** Changes one node's disk latencies (a slow disk). */
+  /** Changes one node's disk latencies (a slow disk) or its I/O error probability (`errorP`). */
   setDisk(id: NodeId, patch: Partial<DiskConfig>): void {
     const disk = this.slot(id).disk;
     for (const [k, d] of Object.entries(patch)) {
-      if (!(d.minUs >= 0 && d.tailMeanUs >= 0 && d.tailMaxUs >= 0)) throw new Error(`disk ${k} latency must be >= 0`);
+      if (k === 'errorP') {
+        if (!(typeof d === 'number' && d >= 0 && d <= 1)) throw new Error('disk errorP must be a number in [0, 1]');
+        continue;
+      }
+      const l = d as { minUs: number; tailMeanUs: number; tailMaxUs: number };
+      if (!(l.minUs >= 0 && l.tailMeanUs >= 0 && l.tailMaxUs >= 0)) throw new Error(`disk ${k} latency must be >= 0`);
     }
     disk.config = Object.freeze({ ...disk.config, ...patch });
     if (this.trace.enabled) this.trace.emit({ t: this.t, node: id, ev: 'fault', fault: 'disk', ...patch });
+  }
+
+  /** Scripted I/O error: the `nth` (default 1: the next) `op` the node issues from now on fails
+   *  with `error` (default EIO). Armed on the disk, so it survives a crash of the process. */
+  failDisk(id: NodeId, f: { readonly op: DiskFailure['op']; readonly nth?: number; readonly error?: string }): void {
+    if (!COMPLETING_OPS.includes(f.op)) throw new Error(`failDisk: op must be one of ${COMPLETING_OPS.join(', ')}`);
+    const nth = f.nth ?? 1;
+    if (!(Number.isInteger(nth) && nth >= 1)) throw new Error('failDisk: nth must be an integer >= 1');
+    const error = f.error ?? 'EIO';
+    if (!/^E[A-Z0-9]+$/.test(error)) throw new Error(`failDisk: error must be an errno name (EIO, ENOSPC, ...), not ${JSON.stringify(error)}`);
+    this.slot(id).disk.failNext({ op: f.op, nth, error });
+    if (this.trace.enabled) this.trace.emit({ t: this.t, node: id, ev: 'fault', fault: 'failDisk', op: f.op, nth, error });
   }
 
   // ---------------------------------------------------------------- network faults
@@ -555,20 +573,23 @@ export class Simulation {
         if (ev.inc !== slot.inc) return; // lost in a crash
         const p = ev.payload as PendingDiskOp;
         slot.disk.complete(p);
-        if (this.trace.enabled) this.trace.disk(this.t, slot.tname, p.id, p.op.op);
+        if (this.trace.enabled) {
+          if (p.error === null) this.trace.disk(this.t, slot.tname, p.id, p.op.op);
+          else this.trace.emit({ t: this.t, node: slot.id, ev: 'disk', id: p.id, op: p.op.op, error: p.error });
+        }
         if (slot.paused) {
           ev.kind = EV_DISK_NOTIFY;
           slot.deferred.push(ev);
           return;
         }
-        this.stepNode(slot, { kind: 'disk', id: p.id, op: p.op.op });
+        this.stepNode(slot, { kind: 'disk', id: p.id, op: p.op.op, status: diskStatus(p) });
         return;
       }
       case EV_DISK_NOTIFY: {
         const slot = ev.target as NodeSlot;
         if (ev.inc !== slot.inc) return;
         const p = ev.payload as PendingDiskOp;
-        this.stepNode(slot, { kind: 'disk', id: p.id, op: p.op.op });
+        this.stepNode(slot, { kind: 'disk', id: p.id, op: p.op.op, status: diskStatus(p) });
         return;
       }
       case EV_REQUEST: {
@@ -714,6 +735,11 @@ export class Simulation {
         case 'point':
           if (this.points !== null) this.atPoint(slot, e.name);
           break;
+        case 'halt':
+          // The process exits: a stop, not a machine crash (the page cache keeps every appended
+          // record). The effects after it never happen (the loop sees the new incarnation).
+          this.crash(slot.id, { graceful: true, halt: { code: e.code, reason: e.reason } });
+          break;
         default:
           throw new Error(`node ${slot.id} returned an unknown effect ${JSON.stringify(e)}`);
       }
@@ -775,10 +801,17 @@ export class Simulation {
       slot.disk.append(op.records);
       return;
     }
-    if (op.op !== 'fsync' && op.op !== 'writeMeta' && op.op !== 'snapshot' && op.op !== 'truncate') {
+    if (op.op !== 'fsync' && op.op !== 'writeMeta' && op.op !== 'snapshot' && op.op !== 'truncate' && op.op !== 'purge') {
       throw new Error(`node ${slot.id} issued an unknown disk op ${JSON.stringify(op)}`);
     }
     const { pending, at } = slot.disk.issue(id, op, this.t, this.diskRng);
     this.queue.push(at, new Ev(EV_DISK, slot, slot.inc, null, null, id, '', pending));
   }
+}
+
+const DISK_OK: DiskStatus = Object.freeze({ ok: true });
+
+/** The status a completed op reports to its node. */
+function diskStatus(p: PendingDiskOp): DiskStatus {
+  return p.error === null ? DISK_OK : { ok: false, error: p.error };
 }

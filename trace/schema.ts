@@ -35,8 +35,9 @@ export const KERNEL = {
   /** A node restarts from durable state (counts of what its disk kept). */
   restart: { log: int, snapshots: int, meta: int },
   /** The node died; un-fsynced log records lost / kept (a torn prefix). `graceful`: a stop, not a
-   *  crash — the process exited and the page cache kept every appended record. */
-  crash: { lost: int, kept: int, graceful: opt(bool) },
+   *  crash — the process exited and the page cache kept every appended record. `halt`: the node
+   *  ended its own process (a `halt` effect) with this exit code, for `reason`. */
+  crash: { lost: int, kept: int, graceful: opt(bool), halt: opt(int), reason: opt(str) },
   /** The node is frozen (a GC pause). */
   pause: {},
   /** The node is thawed. */
@@ -72,8 +73,9 @@ export const KERNEL = {
     path: orNull(str),
     zxid: num,
   },
-  /** A disk op completed and is durable from here on; a paused node gets it at resume. */
-  disk: { id: int, op: oneOf('fsync', 'writeMeta', 'snapshot', 'truncate') },
+  /** A disk op completed and is durable from here on; a paused node gets it at resume. With `error`
+   *  (an errno name) it failed instead (protocol/contract.ts DiskOp: what a failure leaves). */
+  disk: { id: int, op: oneOf('fsync', 'writeMeta', 'snapshot', 'truncate', 'purge'), error: opt(str) },
   /** Free text from a scenario. */
   note: { text: str },
   /** A network or disk fault was applied (node '*' except for `disk`); fields per `FAULTS`. */
@@ -95,8 +97,10 @@ export const FAULTS = {
   unclog: { from: str, to: str, released: int },
   /** A link's settings changed; `'*' '*'` is the default link. Only the changed settings appear. */
   link: { from: str, to: str, minUs: opt(num), tailMeanUs: opt(num), tailMaxUs: opt(num), loss: opt(num), dup: opt(num), reorder: opt(bool) },
-  /** The disk of `node` changed; only the changed latencies appear. */
-  disk: { fsync: latency, writeMeta: latency, snapshot: latency, truncate: latency },
+  /** The disk of `node` changed; only the changed latencies (and I/O error probability) appear. */
+  disk: { fsync: latency, writeMeta: latency, snapshot: latency, truncate: latency, purge: latency, errorP: opt(num) },
+  /** A scripted I/O error armed on the disk of `node`: its `nth` next `op` fails with `error`. */
+  failDisk: { op: oneOf('fsync', 'writeMeta', 'snapshot', 'truncate', 'purge'), nth: int, error: str },
 } as const satisfies Record<string, Fields>;
 
 const vote = object({ leader: int, zxid: num, electionEpoch: int, peerEpoch: num });
@@ -118,8 +122,15 @@ export const EVENTS = {
   'sync.send': { peer: int, mode: oneOf('DIFF', 'TRUNC', 'SNAP'), from: num, to: num },
   /** Learner installed the leader's snapshot at `zxid` (in memory; persisted at NEWLEADER). */
   'sync.snap': { zxid: num, digest: num },
-  /** Learner cuts its txn log after `zxid` (TRUNC); a `db.load` follows. */
+  /** Learner cuts its txn log after `zxid` (TRUNC); a `db.load` follows. Also after a failed fsync:
+   *  the server cuts its log back to what it saw durable (`disk.error` before it). */
   'log.truncate': { zxid: num },
+  /** A disk op of the server failed (`op`, errno name `error`); what it does about it follows
+   *  (`log.truncate` + `zab.abandon` for the txn log or an epoch file; a `halt` for a snapshot or TRUNC). */
+  'disk.error': { op: str, error: str },
+  /** Autopurge (PurgeTxnLog) deletes the oldest `snapshots` snapshots and the first `log` log
+   *  records; `zxid` is the oldest snapshot kept. */
+  'log.purge': { snapshots: int, log: int, zxid: num },
   /** The server's tree was rebuilt from its disk (newest valid snapshot + every logged txn): at
    *  start-up, on going LOOKING, after TRUNC. `zxid` = the rebuilt tree's lastProcessedZxid. */
   'db.load': { zxid: num, digest: num },

@@ -8,8 +8,10 @@
  *   performance.now()` (ms, aligned with the epoch at process start), its wall clock `Date.now()`;
  * - server-to-server messages on sockets (`peer-net.ts`), a broken connection becomes `peerDown`
  *   (once per peer incarnation); in-process clients talk to servers through the host directly;
- * - the disk on real files with fsync (`store.ts`), completions in issue order; an I/O error stops
- *   the node (fail-stop) with one line on the log;
+ * - the disk on real files with fsync (`store.ts`), completions in issue order; an I/O error is
+ *   logged (one line) and handed to the node as the completion's status (the node decides, as
+ *   ZooKeeper 3.8 does: give up its role, or exit); a `halt` effect ends that server as a process
+ *   exit would (one line with the exit code; buffered records written out; no restart);
  * - client connections through the gateway (`wire/gateway.ts` `ServerPort`): a `send` to an id that
  *   is not a hosted node goes to the gateway's subscription for that id;
  * - the trace in the simulator's format (`trace-sink.ts`).
@@ -22,7 +24,7 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import type { DiskOp, DurableState, Effect, Input, Message, NodeId, ProtocolNode, ServerStatus, WatchedEvent } from '../../protocol/contract.ts';
-import { EMPTY_DURABLE } from '../../protocol/contract.ts';
+import { DISK_OK, EMPTY_DURABLE } from '../../protocol/contract.ts';
 import type { QuorumConfig } from '../../protocol/config.ts';
 import { quorumConfig } from '../../protocol/config.ts';
 import type { ClientConfig } from '../../protocol/client/client.ts';
@@ -256,10 +258,16 @@ export class NodeHost {
 
   /** Graceful stop: no more steps; disk ops already issued complete (durable); sockets closed. */
   async stop(id: NodeId): Promise<void> {
-    const s = this.slot(id);
+    return this.exit(this.slot(id));
+  }
+
+  /** The process exits (a stop, or a `halt` with its code): see `stop`. */
+  private exit(s: Slot, halt?: { readonly code: number; readonly reason: string }): Promise<void> {
+    const id = s.id;
     if (s.proc === null) return s.released;
     // Every appended record survives a stop (the host writes them out): un-fsynced ones are `kept`.
-    this.rec(id, { ev: 'crash', lost: 0, kept: s.store?.unsynced ?? 0, graceful: true });
+    const h = halt === undefined ? {} : { halt: halt.code, reason: halt.reason };
+    this.rec(id, { ev: 'crash', lost: 0, kept: s.store?.unsynced ?? 0, graceful: true, ...h });
     this.down(s);
     const store = s.store;
     const peer = s.peer;
@@ -514,6 +522,9 @@ export class NodeHost {
         }
         case 'point':
           break;
+        case 'halt':
+          this.halt(s, e.code, e.reason);
+          return;
       }
     }
   }
@@ -524,9 +535,19 @@ export class NodeHost {
     if (op.op === 'append') return store.append(op.records);
     void store.issue(op).then((st) => {
       if (s.inc !== inc || s.proc === null) return;
-      if (!st.ok) return this.failStop(s, `disk ${st.error} (${store.dir})`);
-      this.enqueue(s, { kind: 'disk', id, op: op.op }, { ev: 'disk', id, op: op.op }, inc);
+      if (st.ok) return this.enqueue(s, { kind: 'disk', id, op: op.op, status: DISK_OK }, { ev: 'disk', id, op: op.op }, inc);
+      this.log(`zabsim host: ${s.id}: disk ${st.detail} (${store.dir})`);
+      const status = { ok: false as const, error: st.error };
+      this.enqueue(s, { kind: 'disk', id, op: op.op, status }, { ev: 'disk', id, op: op.op, error: st.error }, inc);
     });
+  }
+
+  /** A `halt` effect: the server's process exits with `code` (the page cache keeps every appended
+   *  record, so buffered ones are written out, as `stop` does); it is not restarted. */
+  private halt(s: Slot, code: number, reason: string): void {
+    if (s.proc === null) return;
+    this.log(`zabsim host: ${s.id} exits with code ${code}: ${reason}`);
+    void this.exit(s, { code, reason });
   }
 
   private send(s: Slot, to: NodeId, msg: Message): void {

@@ -146,7 +146,8 @@ describe('FileStore', () => {
     rmSync(dir, { recursive: true });
     const st = await a.issue({ op: 'writeMeta', key: 'acceptedEpoch', value: 1 });
     expect(st.ok).toBe(false);
-    expect(st.ok ? '' : st.error).toMatch(/^writeMeta failed: ENOENT/);
+    expect(st.ok ? '' : st.error).toBe('ENOENT');
+    expect(st.ok ? '' : st.detail).toMatch(/^writeMeta failed: ENOENT/);
     await a.close();
   });
 });

@@ -11,25 +11,37 @@
  * - `truncate`: cut the log to its first `length` records (`ftruncate` + fsync; buffered records past
  *   the cut are dropped).
  * - `writeMeta`: write `meta.<key>.tmp`, fsync, rename to `meta.<key>`, fsync the directory.
- * - `snapshot`: the same with `snap.<n>` (n = 1, 2, ... in the order taken; every snapshot is kept,
- *   as ZooKeeper does with autopurge off, its default).
+ * - `snapshot`: the same with `snap.<n>` (n = 1, 2, ... in the order taken).
+ * - `purge` (autopurge): the log without its first `log` records is written to `log.tmp`, fsynced
+ *   and renamed over `log` (a crash leaves the old or the new file), then the oldest `snapshots`
+ *   `snap.<n>` files are unlinked, oldest first, and the directory fsynced. Shortcut: the log is one
+ *   file, so deleting "old log files" rewrites it.
  *
- * Ordering rule: every op (appends included) is carried out in issue order, one at a time, on one
- * queue per store; an op's completion is reported after all earlier ops completed. So a `fsync`
- * makes durable exactly the records appended before it was issued, and a completion never overtakes
- * an earlier one — the promise the simulator's disk makes too.
+ * Ordering rule (`protocol/contract.ts` DiskOp): every op (appends included) is carried out in issue
+ * order, one at a time, on one queue per store; an op's completion is reported after all earlier
+ * ops completed. So a `fsync` makes durable exactly the records appended before it was issued, a
+ * completion never overtakes an earlier one, and an op never reaches the disk before an earlier one
+ * — more than the contract promises (the simulator applies `truncate` and `purge` at issue).
+ *
+ * Errors: an op that throws completes with `{ ok: false, error: <errno name>, detail }` (EIO when
+ * the error has no code). A failed `fsync` leaves its records in doubt, as the contract says: they
+ * were handed to the file (or not) but never confirmed; the node then truncates the log to what it
+ * saw durable, which cuts them from the file. `failNext` injects an error (tests, `cluster.ts`).
  *
  * `load()` rebuilds the `DurableState` from the files: the log's valid frames (a torn or corrupt
  * tail — a crash in the middle of a write — is dropped and cut from the file), every `snap.<n>`,
  * every `meta.<key>`; leftover `*.tmp` files are removed.
  */
 import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, truncateSync } from 'node:fs';
-import { open, rename, type FileHandle } from 'node:fs/promises';
+import { open, rename, unlink, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { DiskOp, DurableState } from '../../protocol/contract.ts';
+
+type CompletingOp = Exclude<DiskOp, { op: 'append' }>;
 import { decodeFrames, encodeFrame } from './framing.ts';
 
-export type DiskStatus = { readonly ok: true } | { readonly ok: false; readonly error: string };
+/** An op's outcome: the contract's `DiskStatus` plus, for an error, the message to log. */
+export type StoreResult = { readonly ok: true } | { readonly ok: false; readonly error: string; readonly detail: string };
 
 export interface LoadResult {
   readonly durable: DurableState;
@@ -56,6 +68,8 @@ export class FileStore {
   private inFlight = 0;
   /** Records in append ops still queued (not yet in `buffer`). */
   private queuedRecords = 0;
+  /** Injected failures: the next op of kind `op` fails with `error` (one each). */
+  private failures: { op: CompletingOp['op']; error: string }[] = [];
 
   constructor(readonly dir: string) {}
 
@@ -110,18 +124,45 @@ export class FileStore {
   }
 
   /** Any other op: resolves with its status once it (and every op before it) is done. */
-  issue(op: Exclude<DiskOp, { op: 'append' }>): Promise<DiskStatus> {
+  issue(op: CompletingOp): Promise<StoreResult> {
     return new Promise((resolve) => {
       this.enqueue(async () => {
         try {
+          const i = this.failures.findIndex((f) => f.op === op.op);
+          if (i >= 0) {
+            const f = this.failures.splice(i, 1)[0]!;
+            await this.fail(op, f.error);
+          }
           await this.run(op);
           resolve({ ok: true });
         } catch (e) {
           const err = e as NodeJS.ErrnoException;
-          resolve({ ok: false, error: `${op.op} failed: ${err.code ?? ''} ${err.message}`.trim() });
+          const code = typeof err.code === 'string' && /^E[A-Z0-9]+$/.test(err.code) ? err.code : 'EIO';
+          resolve({ ok: false, error: code, detail: `${op.op} failed: ${err.code ?? ''} ${err.message}`.trim() });
         }
       });
     });
+  }
+
+  /** Injects an I/O error: the next `op` this store carries out fails with `error` (an errno name). */
+  failNext(op: CompletingOp['op'], error = 'EIO'): void {
+    this.failures.push({ op, error });
+  }
+
+  /** An injected failure, as the real one would leave things: a failed fsync wrote its records (or
+   *  some of them) but never confirmed them; the other ops do nothing. */
+  private async fail(op: CompletingOp, error: string): Promise<never> {
+    if (op.op === 'fsync' && this.buffer.length > 0) {
+      const fh = await this.logFile();
+      const frames = this.buffer.map(encodeFrame);
+      this.buffer = [];
+      let end = this.ends.length === 0 ? 0 : this.ends[this.ends.length - 1]!;
+      for (const f of frames) this.ends.push((end += f.length));
+      await fh.writeFile(Buffer.concat(frames));
+    }
+    const e = new Error(`injected ${error}`) as NodeJS.ErrnoException;
+    e.code = error;
+    throw e;
   }
 
   /** Ops issued and not yet done. */
@@ -198,7 +239,7 @@ export class FileStore {
     return this.log;
   }
 
-  private async run(op: Exclude<DiskOp, { op: 'append' }>): Promise<void> {
+  private async run(op: CompletingOp): Promise<void> {
     switch (op.op) {
       case 'fsync': {
         const fh = await this.logFile();
@@ -232,6 +273,52 @@ export class FileStore {
         return this.replaceFile(`meta.${op.key}`, op.value);
       case 'snapshot':
         return this.replaceFile(`snap.${++this.snapCount}`, op.snapshot);
+      case 'purge':
+        return this.purge(op.snapshots, op.log);
+    }
+  }
+
+  /** Deletes the first `log` records (only confirmed ones: the node names records it saw durable)
+   *  and the oldest `snapshots` snapshot files. */
+  private async purge(snapshots: number, log: number): Promise<void> {
+    const n = Math.min(Math.max(0, log), this.confirmed);
+    if (n > 0) {
+      const cut = this.ends[n - 1]!;
+      const size = this.ends[this.ends.length - 1]!;
+      await this.closeLog();
+      const rest = readFileSync(join(this.dir, LOG)).subarray(cut, size);
+      const tmp = join(this.dir, `${LOG}.tmp`);
+      const out = await open(tmp, 'w');
+      try {
+        await out.writeFile(rest);
+        await out.sync();
+      } finally {
+        await out.close();
+      }
+      await rename(tmp, join(this.dir, LOG));
+      this.ends = this.ends.slice(n).map((e) => e - cut);
+      this.confirmed -= n;
+      this.confirmedBytes -= cut;
+    }
+    const k = Math.max(0, snapshots);
+    if (k > 0) {
+      const snaps = readdirSync(this.dir)
+        .map((f) => /^snap\.(\d+)$/.exec(f))
+        .filter((m): m is RegExpExecArray => m !== null)
+        .map((m) => Number(m[1]))
+        .sort((a, b) => a - b)
+        .slice(0, k);
+      for (const x of snaps) await unlink(join(this.dir, `snap.${x}`));
+    }
+    if (n > 0 || k > 0) await this.syncDir();
+  }
+
+  private async syncDir(): Promise<void> {
+    const dir = await open(this.dir, 'r');
+    try {
+      await dir.sync();
+    } finally {
+      await dir.close();
     }
   }
 
@@ -247,11 +334,6 @@ export class FileStore {
       await fh.close();
     }
     await rename(tmp, join(this.dir, name));
-    const dir = await open(this.dir, 'r');
-    try {
-      await dir.sync();
-    } finally {
-      await dir.close();
-    }
+    await this.syncDir();
   }
 }

@@ -71,6 +71,8 @@ export function fmtDiskOp(id: number, op: DiskOp): string {
     }
     case 'truncate':
       return `truncate#${id} length=${op.length}`;
+    case 'purge':
+      return `purge#${id} snapshots=${op.snapshots} log=${op.log}`;
   }
 }
 
@@ -95,6 +97,8 @@ export function fmtEffect(node: string, e: Effect): string {
     }
     case 'point':
       return `${node} point ${e.name}`;
+    case 'halt':
+      return `${node} halt code=${e.code} ${e.reason}`;
   }
 }
 

@@ -4,7 +4,8 @@
  * log plus the first `torn` un-fsynced records (default none), and loses every op still pending.
  *
  * The same semantics as the simulator's disk (`sim/disk.ts`), without latencies or randomness: the
- * transcript decides when an op completes and how much of an un-fsynced tail survives a crash.
+ * transcript decides when an op completes, whether it fails (`disk s1 error=EIO`) and how much of an
+ * un-fsynced tail survives a crash.
  */
 import type { DiskOp, DurableState } from '../contract.ts';
 
@@ -12,7 +13,7 @@ export interface PendingOp {
   readonly id: number;
   readonly op: Exclude<DiskOp, { op: 'append' }>;
   /** fsync: the log length when it was issued (everything before becomes durable). */
-  readonly target: number;
+  target: number;
 }
 
 export class MemDisk {
@@ -38,13 +39,29 @@ export class MemDisk {
       }
       if (len < this.log.length) this.log.length = len;
     }
+    if (op.op === 'purge') {
+      this.snapshots.splice(0, Math.max(0, op.snapshots));
+      const n = Math.min(Math.max(0, op.log), this.log.length);
+      this.log.splice(0, n);
+      this.durableLen = Math.max(0, this.durableLen - n);
+      for (const q of this.pending) q.target = Math.max(0, q.target - n);
+      if (this.restore !== null) this.restore.splice(0, n);
+    }
     this.pending.push({ id, op, target: this.log.length });
   }
 
-  /** Completes the oldest pending op and returns it. */
-  completeHead(): PendingOp {
+  /** Completes the oldest pending op and returns it; with `error` it fails instead (a failed fsync
+   *  drops the un-fsynced records from the page cache, as the simulator's disk does). */
+  completeHead(error?: string): PendingOp {
     const p = this.pending.shift();
     if (!p) throw new Error('disk: nothing pending');
+    if (error !== undefined) {
+      if (p.op.op === 'fsync') {
+        if (this.log.length > this.durableLen) this.log.length = this.durableLen;
+        for (const q of this.pending) q.target = Math.min(q.target, this.durableLen);
+      }
+      return p;
+    }
     switch (p.op.op) {
       case 'fsync':
         this.durableLen = Math.max(this.durableLen, Math.min(p.target, this.log.length));

@@ -7,7 +7,8 @@
  *
  * The command language is documented in README.md (this folder).
  */
-import type { DiskOp, Effect, Input, Message, NodeId, ProtocolNode } from '../contract.ts';
+import type { DiskOp, DiskStatus, Effect, Input, Message, NodeId, ProtocolNode } from '../contract.ts';
+import { DISK_OK } from '../contract.ts';
 import { quorumConfig } from '../config.ts';
 import type { QuorumConfig } from '../config.ts';
 import { ZooKeeperClient } from '../client/client.ts';
@@ -295,6 +296,7 @@ export class TranscriptEnv {
         this.out.push((this.show === 'all' ? '  ' : `@${this.now}ms `) + fmtEffect(s.id, e));
       }
       this.apply(s, e);
+      if (!s.proc) break; // a halt: the process is gone
     }
   }
 
@@ -319,6 +321,10 @@ export class TranscriptEnv {
       case 'reply':
       case 'trace':
       case 'point':
+        return;
+      case 'halt':
+        // The process exits: the page cache keeps every appended record.
+        this.crash(s, Infinity, `halt code=${e.code}: ${e.reason}`);
         return;
     }
   }
@@ -479,25 +485,28 @@ export class TranscriptEnv {
   }
 
   private cmdDisk(cmd: Command): void {
-    this.allowed(cmd, ['n', 'crash-after'], 99);
+    this.allowed(cmd, ['n', 'crash-after', 'error'], 99);
     const all = cmd.args.includes('all');
     const list = all ? [...this.slots.values()] : this.nodesArg(cmd, () => []);
     if (list.length === 0) throw this.bad(cmd, 'disk: name a node (or all)');
     const crashAfter = cmd.kv.has('crash-after') ? this.int(cmd, 'crash-after') : undefined;
     const n = cmd.kv.get('n') === 'all' || all ? Infinity : this.int(cmd, 'n', 1);
+    const error = cmd.kv.get('error');
+    if (error !== undefined && !/^E[A-Z0-9]+$/.test(error)) throw this.bad(cmd, `disk: error must be an errno name (EIO, ENOSPC, ...), not ${error}`);
     let done = 0;
     for (const s of list) {
       for (let i = 0; i < n && s.proc && s.disk.pending.length > 0; i++) {
-        this.completeDisk(s, crashAfter);
+        this.completeDisk(s, crashAfter, error);
         done++;
       }
     }
     if (done === 0 && !all) throw this.bad(cmd, 'disk: no disk op pending');
   }
 
-  private completeDisk(s: Slot, crashAfter?: number): void {
-    const p = s.disk.completeHead();
-    this.step(s, { kind: 'disk', id: p.id, op: p.op.op }, `${s.id} disk ${p.op.op}#${p.id} done`, crashAfter);
+  private completeDisk(s: Slot, crashAfter?: number, error?: string): void {
+    const p = s.disk.completeHead(error);
+    const status: DiskStatus = error === undefined ? DISK_OK : { ok: false, error };
+    this.step(s, { kind: 'disk', id: p.id, op: p.op.op, status }, `${s.id} disk ${p.op.op}#${p.id} ${error === undefined ? 'done' : 'failed ' + error}`, crashAfter);
     if (crashAfter !== undefined && s.proc) this.crash(s, 0, `after ${crashAfter} effects`);
   }
 

@@ -122,6 +122,7 @@ export function toHappenings(trace: readonly TraceRecord[]): Happening[] {
             out.push({ k: 'fault', i, t, data, fault: 'heal' });
             return;
           case 'disk':
+          case 'failDisk':
             out.push({ k: 'fault', i, t, data, fault: 'disk', node });
             return;
           default:

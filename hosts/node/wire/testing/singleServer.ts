@@ -7,7 +7,7 @@
  * Inputs are queued and stepped one at a time (a message the gateway sends while the node's
  * effects are being carried out waits for the next turn), so the node is never re-entered.
  */
-import { EMPTY_DURABLE, type Effect, type Input, type Message, type NodeId, type ServerStatus } from '../../../../protocol/contract.ts';
+import { DISK_OK, EMPTY_DURABLE, type Effect, type Input, type Message, type NodeId, type ServerStatus } from '../../../../protocol/contract.ts';
 import { quorumConfig, type QuorumConfig } from '../../../../protocol/config.ts';
 import { newServer } from '../../../../protocol/server/ensemble.ts';
 import { dataBackend, TreeState, type DataBackendOptions } from '../../../../protocol/server/dataBackend.ts';
@@ -125,7 +125,7 @@ export class SingleServer implements ServerPort {
         return;
       }
       case 'disk':
-        if (e.op.op !== 'append') this.queue.push({ kind: 'disk', id: e.id, op: e.op.op });
+        if (e.op.op !== 'append') this.queue.push({ kind: 'disk', id: e.id, op: e.op.op, status: DISK_OK });
         return;
       case 'trace':
         if (this.opts.keepTrace) this.trace.push({ event: e.event, data: e.data });
