@@ -4,7 +4,7 @@
  * can be printed, saved with a failing seed, and shrunk.
  */
 import type { NodeId } from '../protocol/contract.ts';
-import { DEFAULT_DISK, type DiskConfig } from './disk.ts';
+import { DEFAULT_DISK, type DiskConfig, type DiskFailure } from './disk.ts';
 import type { LinkConfig } from './network.ts';
 import type { Rng } from './rng.ts';
 import type { Simulation } from './simulation.ts';
@@ -25,7 +25,9 @@ export type Fault =
   | { readonly kind: 'link'; readonly from: NodeId; readonly to: NodeId; readonly patch: Partial<LinkConfig> }
   | { readonly kind: 'clockRate'; readonly node: NodeId; readonly rate: number }
   | { readonly kind: 'clockJump'; readonly node: NodeId; readonly ms: number }
-  | { readonly kind: 'disk'; readonly node: NodeId; readonly patch: Partial<DiskConfig> };
+  | { readonly kind: 'disk'; readonly node: NodeId; readonly patch: Partial<DiskConfig> }
+  /** A scripted I/O error: the node's `nth` (default 1) next `op` fails with `error` (default EIO). */
+  | { readonly kind: 'failDisk'; readonly node: NodeId; readonly op: DiskFailure['op']; readonly nth?: number; readonly error?: string };
 
 /** A fault at a virtual time (µs). */
 export type TimedFault = Fault & { readonly at: Micros };
@@ -77,6 +79,9 @@ export function applyFault(sim: Simulation, f: Fault): void {
       return;
     case 'disk':
       sim.setDisk(f.node, f.patch);
+      return;
+    case 'failDisk':
+      sim.failDisk(f.node, f);
       return;
   }
 }

@@ -12,7 +12,7 @@ export { DEFAULT_LINK } from './network.ts';
 export type { LinkConfig } from './network.ts';
 export type { LatencyDist } from './latency.ts';
 export { DEFAULT_DISK, Disk } from './disk.ts';
-export type { DiskConfig } from './disk.ts';
+export type { DiskConfig, DiskFailure } from './disk.ts';
 export { applyFault, scheduleFaults, randomFaults, ALL_EPISODES } from './faults.ts';
 export type { Fault, TimedFault, RandomFaultOptions, EpisodeKind } from './faults.ts';
 export { pingNodes } from './ping-node.ts';
