@@ -20,6 +20,7 @@ export const BUG_NAMES = [
   'observerCountsInQuorum',
   'pzxidNotRestoredFromSnapshot',
   'readAheadOfPendingWrite',
+  'ackDespiteFsyncError',
 ] as const satisfies readonly (keyof BugFlags)[];
 
 export type BugName = (typeof BUG_NAMES)[number];

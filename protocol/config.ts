@@ -67,6 +67,10 @@ export interface BugFlags {
    *  it carries a zxid older than the write's reply just before it. Needs a read pipelined behind a
    *  write (swarm `pipeline` draw). */
   readonly readAheadOfPendingWrite?: boolean;
+  /** A failed txn-log fsync is taken for a completed one: the server marks the batch durable and
+   *  acks it (3.8's SyncRequestProcessor dies instead, and the server gives up its role), though
+   *  the disk may have lost it. Needs a disk error (swarm `diskErrors` draw, `failDisk`). */
+  readonly ackDespiteFsyncError?: boolean;
 }
 
 export interface QuorumConfig {
@@ -89,6 +93,11 @@ export interface QuorumConfig {
   /** zookeeper.snapshotSizeFactor (0.33): a negative value turns DIFF from the on-disk log off
    *  (txnLogSyncEnabled false). The size limit itself is not computed (`ZkDatabase.txnLogFrom`). */
   readonly snapshotSizeFactor: number;
+  /** autopurge.snapRetainCount: snapshots a purge keeps (default 3; less than 3 counts as 3). */
+  readonly autopurgeSnapRetainCount: number;
+  /** autopurge.purgeInterval in ms (ZooKeeper: hours; 0, the default, = no purge). The first purge
+   *  runs at start-up, then one every interval (DatadirCleanupManager). */
+  readonly autopurgeIntervalMs: number;
   /** Container/TTL sweep period in ms (ZooKeeper: znode.container.checkIntervalMs, 60 s). */
   readonly containerCheckIntervalMs: number;
   /** Whether TTL nodes are allowed (extendedTypesEnabled). */
@@ -148,6 +157,8 @@ export function quorumConfig(
     commitLogCount: 500,
     snapCount: 100_000,
     snapshotSizeFactor: 0.33,
+    autopurgeSnapRetainCount: 3,
+    autopurgeIntervalMs: 0,
     containerCheckIntervalMs: 60_000,
     extendedTypesEnabled: true,
     forceSnapSync: false,

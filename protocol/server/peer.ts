@@ -3,7 +3,7 @@
  * group commit, snapshots, acceptedEpoch/currentEpoch), runs Fast Leader Election while LOOKING
  * and hosts one Zab role (Leader or Learner) otherwise; the client-serving layer answers clients.
  */
-import type { DiskOp, DurableState, Effect, Input, Message, NodeId, ProtocolNode, ServerStatus } from '../contract.ts';
+import type { DiskOp, DiskStatus, DurableState, Effect, Input, Message, NodeId, ProtocolNode, ServerStatus } from '../contract.ts';
 import { traceEffect } from '../contract.ts';
 import type { EventData, EventName } from '../../trace/records.ts';
 import type { QuorumConfig } from '../config.ts';
@@ -19,8 +19,10 @@ import { isQuorumPacket } from '../zab/messages.ts';
 import type { TxnEntry } from '../zab/messages.ts';
 import type { DurableListener, PeerServices, ServingHooks } from '../zab/services.ts';
 import { Prng } from '../random.ts';
-import { ZkDatabase } from './database.ts';
+import { META_TRUNCATED, ZkDatabase } from './database.ts';
 import type { LogRecord, SnapshotFile, StateMachineFactory } from './database.ts';
+import { EXIT_QUORUM_PACKET_ERROR, EXIT_SNAPSHOT_ERROR } from './exitCodes.ts';
+import { planPurge } from './purge.ts';
 
 /** The client-facing layer the peer hosts (see serving.ts). */
 export interface ServingLayer extends ServingHooks {
@@ -42,6 +44,16 @@ export interface PeerOptions {
 
 /** The end of a role teardown (`abandon`): the election starts. */
 export const TEARDOWN_TIMER = 'peer.teardown';
+/** Autopurge (DatadirCleanupManager's PurgeTask): at start-up, then every autopurgeIntervalMs. */
+export const PURGE_TIMER = 'peer.purge';
+
+/** An issued disk op waiting for its completion: what to run when it is ok, and when it fails
+ *  (absent: the peer's default for that op, `diskFailed`). */
+interface DiskWait {
+  readonly op: DiskOp;
+  readonly done: (() => void) | undefined;
+  readonly fail: ((error: string) => void) | undefined;
+}
 
 export const META_ACCEPTED = 'acceptedEpoch';
 export const META_CURRENT = 'currentEpoch';
@@ -68,7 +80,15 @@ export class QuorumPeer implements ProtocolNode, PeerServices {
   private election: FastLeaderElection;
   private out: Effect[] = [];
   private nextDiskId = 1;
-  private readonly diskDone = new Map<number, () => void>();
+  private readonly diskWaits = new Map<number, DiskWait>();
+  /** Bumped by a failed txn-log fsync: completions of fsyncs issued before vouch for nothing. */
+  private logGen = 0;
+  /** Highest zxid this process saw durable in its own log (lowered by a truncate). */
+  private durableZxid = 0;
+  /** Snapshots known complete: a prefix of `db.snapshots` (the rest are still being written). */
+  private snapshotsDone = 0;
+  /** A purge (or the meta write before it) is in flight. */
+  private purging = false;
   /** Records waiting for the next group commit, with who wants to hear they are durable. */
   private logRecords: TxnEntry[] = [];
   private logListeners: (DurableListener | null)[] = [];
@@ -129,14 +149,9 @@ export class QuorumPeer implements ProtocolNode, PeerServices {
       case 'timer':
         this.onTimer(input.timer);
         break;
-      case 'disk': {
-        const cb = this.diskDone.get(input.id);
-        if (cb) {
-          this.diskDone.delete(input.id);
-          cb();
-        }
+      case 'disk':
+        this.diskCompleted(input.id, input.status);
         break;
-      }
       case 'peerDown':
         this.election.onPeerDown(input.peer);
         this.leader?.onPeerDown(input.peer);
@@ -179,6 +194,11 @@ export class QuorumPeer implements ProtocolNode, PeerServices {
     this.started = true;
     this.db.load(durable);
     this.trace('db.load', { zxid: this.db.lastProcessedZxid, digest: this.db.sm.digest() });
+    const log = this.db.log;
+    this.durableZxid = log.length > 0 ? log[log.length - 1]!.zxid : 0;
+    this.snapshotsDone = this.db.snapshots.length;
+    // DatadirCleanupManager schedules its PurgeTask at a fixed rate with no initial delay.
+    if (this.cfg.autopurgeIntervalMs > 0) this.setTimer(PURGE_TIMER, 0);
     const meta = durable.meta;
     this.acceptedEpoch = typeof meta[META_ACCEPTED] === 'number' ? (meta[META_ACCEPTED] as number) : 0;
     // ZooKeeper derives a missing currentEpoch from the last logged zxid.
@@ -290,6 +310,9 @@ export class QuorumPeer implements ProtocolNode, PeerServices {
       if (!this.tearingDown) return;
       this.tearingDown = false;
       this.lookForLeader();
+    } else if (timer === PURGE_TIMER) {
+      this.setTimer(PURGE_TIMER, this.cfg.autopurgeIntervalMs);
+      this.purge();
     } else if (timer.startsWith('fle.')) {
       this.push(this.election.onTimer(timer, this.now));
       this.checkOutcome();
@@ -366,20 +389,81 @@ export class QuorumPeer implements ProtocolNode, PeerServices {
     for (const e of effects) this.out.push(e);
   }
 
-  disk(op: DiskOp, done?: () => void): void {
+  disk(op: DiskOp, done?: () => void, fail?: (error: string) => void): void {
     const id = this.nextDiskId++;
     this.out.push({ kind: 'disk', id, op });
-    if (op.op === 'append') done?.();
-    else if (done) this.diskDone.set(id, done);
+    if (op.op === 'append') return done?.();
+    if (op.op === 'truncate') {
+      // What survives the cut is at most what was durable before it.
+      const log = this.db.log;
+      const last = op.length > 0 && op.length <= log.length ? log[op.length - 1]!.zxid : 0;
+      if (last < this.durableZxid) this.durableZxid = last;
+    }
+    this.diskWaits.set(id, { op, done, fail });
+  }
+
+  /** A `disk` input: run the op's continuation, or handle its failure (contract.ts DiskOp). */
+  private diskCompleted(id: number, status: DiskStatus): void {
+    const w = this.diskWaits.get(id);
+    if (w === undefined) return;
+    this.diskWaits.delete(id);
+    if (status.ok) return w.done?.();
+    this.trace('disk.error', { op: w.op.op, error: status.error });
+    if (w.fail !== undefined) return w.fail(status.error);
+    this.diskFailed(w.op, status.error);
+  }
+
+  /**
+   * What ZooKeeper 3.8 does when a disk write throws an IOException, by op (txn-log fsyncs and
+   * epoch files have their own handlers, `fsyncFailed` and `writeEpoch`):
+   * - a snapshot: ZooKeeperServer.takeSnapshot logs "Severe unrecoverable error, exiting" and
+   *   exits the process with TXNLOG_ERROR_TAKING_SNAPSHOT (10);
+   * - a TRUNC (the cut, or the mark that voids newer snapshots, our stand-in for deleting them):
+   *   Learner.syncWithLeader "Not able to truncate the log" exits with QUORUM_PACKET_ERROR (13);
+   * - a purge: PurgeTask logs "Error occurred while purging." and the server goes on.
+   */
+  private diskFailed(op: DiskOp, error: string): void {
+    switch (op.op) {
+      case 'snapshot':
+        return this.halt(EXIT_SNAPSHOT_ERROR, `Severe unrecoverable error, exiting: snapshot failed: ${error}`);
+      case 'truncate':
+        return this.halt(EXIT_QUORUM_PACKET_ERROR, `Not able to truncate the log: ${error}`);
+      case 'writeMeta':
+        if (op.key === META_TRUNCATED) return this.halt(EXIT_QUORUM_PACKET_ERROR, `Not able to truncate the log: ${error}`);
+        return;
+      case 'purge':
+        this.purging = false;
+        return;
+      default:
+        return;
+    }
+  }
+
+  /** The process exits (ServiceUtils.requestSystemExit): the host carries nothing out after this. */
+  private halt(code: number, reason: string): void {
+    this.out.push({ kind: 'halt', code, reason });
   }
 
   writeEpoch(kind: 'accepted' | 'current', epoch: number, done?: () => void): void {
+    const before = kind === 'accepted' ? this.acceptedEpoch : this.currentEpoch;
     if (kind === 'accepted') this.acceptedEpoch = epoch;
     else this.currentEpoch = epoch;
-    this.disk({ op: 'writeMeta', key: kind === 'accepted' ? META_ACCEPTED : META_CURRENT, value: epoch }, () => {
-      this.trace(kind === 'accepted' ? 'epoch.accepted' : 'epoch.current', { epoch });
-      done?.();
-    });
+    const key = kind === 'accepted' ? META_ACCEPTED : META_CURRENT;
+    this.disk(
+      { op: 'writeMeta', key, value: epoch },
+      () => {
+        this.trace(kind === 'accepted' ? 'epoch.accepted' : 'epoch.current', { epoch });
+        done?.();
+      },
+      (error) => {
+        // QuorumPeer.writeLongToFile threw: the file (atomic) and the field (set only after the
+        // write) keep the old epoch, and the IOException ends the role (Leader.lead,
+        // Follower.followLeader): back to LOOKING.
+        if (kind === 'accepted' && this.acceptedEpoch === epoch) this.acceptedEpoch = before;
+        if (kind === 'current' && this.currentEpoch === epoch) this.currentEpoch = before;
+        this.abandon(`${key} write failed: ${error}`);
+      },
+    );
   }
 
   logTxns(entries: readonly TxnEntry[], onDurable: () => void): void {
@@ -434,11 +518,12 @@ export class QuorumPeer implements ProtocolNode, PeerServices {
     const sync = callbacks.length > 0;
     this.point(sync ? 'learner.syncTxnsAppended' : 'log.appended');
     this.fsyncsInFlight++;
-    this.disk({ op: 'fsync' }, () => {
-      this.fsyncsInFlight--;
+    const gen = this.logGen;
+    const durable = (): void => {
       // The points come after the batch's log.durable records: a crash there must not leave a
       // trace that shows durable records as unsynced (the checkers read durability from it).
       const last = records.length - 1;
+      if (records[last]!.zxid > this.durableZxid) this.durableZxid = records[last]!.zxid;
       for (let i = 0; i <= last; i++) {
         const zxid = records[i]!.zxid;
         if (this.tracing) this.trace('log.durable', { zxid });
@@ -447,9 +532,90 @@ export class QuorumPeer implements ProtocolNode, PeerServices {
       }
       if (sync) this.point('learner.syncTxnsFsynced');
       for (const cb of callbacks) cb();
-    });
+    };
+    this.disk(
+      { op: 'fsync' },
+      () => {
+        this.fsyncsInFlight--;
+        // Issued before a failed fsync was reported: its ok says nothing of the records in doubt.
+        if (gen === this.logGen) durable();
+      },
+      (error) => {
+        this.fsyncsInFlight--;
+        if (gen !== this.logGen) return;
+        // Planted ackDespiteFsyncError: the failure is taken for a completion.
+        if (this.cfg.bugs.ackDespiteFsyncError) return durable();
+        this.fsyncFailed(records[0]!.zxid, error);
+      },
+    );
     // The snapshot thread starts at the roll; the model snapshots once per batch, after it.
     if (rolled) this.takeSnapshot();
+  }
+
+  /**
+   * The txn log's fsync failed (ZooKeeper 3.8: SyncRequestProcessor.flush throws, the critical
+   * thread dies, ZooKeeperServerListenerImpl sets the server's state to ERROR; the leader's loop
+   * and the follower's packet loop see it is not running and leave the role; the process lives on).
+   * The failed batch and everything logged after it are in doubt (contract.ts DiskOp): never
+   * acknowledged, dropped with the txns still queued for the dead processor, and cut from the log
+   * (`truncate` back to the records before the batch: the model settles the doubt as "lost", one of
+   * the outcomes a real disk allows). Then the role ends; a LOOKING server reloads its tree.
+   */
+  private fsyncFailed(firstZxid: number, error: string): void {
+    this.logGen++;
+    this.logRecords = [];
+    this.logListeners = [];
+    this.logCallbacks = [];
+    const db = this.db;
+    const keep = db.truncateLength(firstZxid - 1);
+    if (keep < db.log.length) {
+      db.log.length = keep;
+      this.trace('log.truncate', { zxid: firstZxid - 1 });
+    }
+    // FileTxnLog reopens after a failed stream: the next append starts a new file.
+    db.newFileNext = true;
+    this.disk({ op: 'truncate', length: keep }, undefined, (e) =>
+      this.halt(EXIT_QUORUM_PACKET_ERROR, `Not able to truncate the log after a failed fsync: ${e}`),
+    );
+    if (this.state !== 'LOOKING' && !this.tearingDown) return this.abandon(`txn log fsync failed: ${error}`);
+    db.reload();
+    this.trace('db.load', { zxid: db.lastProcessedZxid, digest: db.sm.digest() });
+  }
+
+  /**
+   * Autopurge (PurgeTxnLog.purge with autopurge.snapRetainCount): keep the newest N valid
+   * snapshots, delete older ones and every log file that ends before the oldest kept snapshot
+   * (`planPurge`). Runs on its own timer whatever the role, as DatadirCleanupManager's thread does.
+   */
+  private purge(): void {
+    if (this.purging) return;
+    const db = this.db;
+    const plan = planPurge(db, this.snapshotsDone, Math.max(3, this.cfg.autopurgeSnapRetainCount), this.durableZxid);
+    if (plan === null) return;
+    this.purging = true;
+    if (plan.clearTruncMark) {
+      // Every snapshot the TRUNC mark voids goes in this purge: clear the mark first (its indices
+      // would shift), then purge with a fresh plan.
+      const old = db.trunc;
+      const mark = { zxid: old!.zxid, snapshots: 0 };
+      db.trunc = mark;
+      this.disk({ op: 'writeMeta', key: META_TRUNCATED, value: mark }, () => {
+        this.purging = false;
+        this.purge();
+      }, () => {
+        // The file keeps the old mark; so does memory, unless a TRUNC wrote a new one meanwhile.
+        if (db.trunc === mark) db.trunc = old;
+        this.purging = false;
+      });
+      return;
+    }
+    db.snapshots.splice(0, plan.snapshots);
+    this.snapshotsDone -= plan.snapshots;
+    db.log.splice(0, plan.log);
+    this.trace('log.purge', { snapshots: plan.snapshots, log: plan.log, zxid: plan.zxid });
+    this.disk({ op: 'purge', snapshots: plan.snapshots, log: plan.log }, () => {
+      this.purging = false;
+    });
   }
 
   /** SyncRequestProcessor.resetSnapshotStats: randRoll = nextInt(snapCount / 2). */
@@ -462,6 +628,7 @@ export class QuorumPeer implements ProtocolNode, PeerServices {
     this.db.snapshots.push(file);
     this.trace('snapshot', { zxid: file.zxid });
     this.disk({ op: 'snapshot', snapshot: file }, () => {
+      this.snapshotsDone++;
       this.point('snapshot.written');
       done?.();
     });

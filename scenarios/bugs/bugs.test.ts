@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { runChecked } from '../lib/run.ts';
 import { ackBeforeFsync } from './ack-before-fsync.ts';
+import { ackDespiteFsyncError } from './ack-despite-fsync-error.ts';
 import { lostSyncTxns } from './lost-sync-txns.ts';
 import { syncOutlivesShutdown } from './sync-outlives-shutdown.ts';
 
@@ -42,6 +43,21 @@ describe('planted durability bugs, reproduced at fault points', () => {
     const run = runChecked(ackBeforeFsync());
     expect(failing(run)).toEqual([]);
     expect(run.ok).toBe(true);
+  });
+
+  it('fixed: a follower whose fsync fails never acks the txn, and gives up its role', () => {
+    const run = runChecked(ackDespiteFsyncError());
+    expect(failing(run)).toEqual([]);
+    expect(run.ok).toBe(true);
+    const s1 = run.result.sim.trace.records.flatMap((r) => (r.node === 's1' && r.ev === 'trace' ? [r] : []));
+    expect(s1.map((r) => r.event)).toContain('disk.error');
+    const abandon = s1.find((r) => r.event === 'zab.abandon');
+    expect(abandon?.data).toEqual({ reason: 'txn log fsync failed: EIO' });
+  });
+
+  it('ack despite a failed fsync: LeaderLogCompleteness', () => {
+    const run = runChecked(ackDespiteFsyncError({ bugs: { ackDespiteFsyncError: true } }));
+    expect(failing(run)).toContain('LeaderLogCompleteness');
   });
 
   it('ack before fsync: LeaderLogCompleteness', () => {

@@ -15,7 +15,7 @@ import type { Reply } from '../../protocol/request/types.ts';
 import type { QuorumPeer } from '../../protocol/server/peer.ts';
 import { Ensemble } from '../../ensemble/ensemble.ts';
 import type { Layout } from '../../ensemble/layout.ts';
-import type { DiskConfig } from '../../sim/disk.ts';
+import type { DiskConfig, DiskFailure } from '../../sim/disk.ts';
 import type { Expectation } from '../../sim/scenario.ts';
 import type { Simulation } from '../../sim/simulation.ts';
 
@@ -281,6 +281,10 @@ export class Zk {
   /** Change a node's disk latencies (e.g. a slow fsync). */
   disk(t: Target, patch: Partial<DiskConfig>): void {
     this.each(t, 'disk', (id) => this.sim.setDisk(id, patch));
+  }
+  /** An I/O error: the node's `nth` (default 1: the next) `op` fails with `error` (default EIO). */
+  failDisk(t: Target, f: { readonly op: DiskFailure['op']; readonly nth?: number; readonly error?: string }): void {
+    this.each(t, 'failDisk', (id) => this.sim.failDisk(id, f));
   }
   note(text: string): void {
     this.sim.note(text);
