@@ -130,6 +130,7 @@ function pass(records: readonly TraceRecord[], options?: CheckOptions): Verdict[
         }
         break;
       case 'logTruncate':
+      case 'logLost':
         for (const set of [loggedCloses.get(d.node), heldCloses.get(d.node)]) for (const z of [...(set ?? [])]) if (z > e.zxid) set!.delete(z);
         break;
       case 'dbLoad': {

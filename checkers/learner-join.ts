@@ -20,7 +20,8 @@
  * cut earlier belongs to an older connection, which both ends ignore): no partition or isolation
  * anywhere (until `heal`); at the learner and the leader no cut or clogged link, no link with loss,
  * duplication, reordering or a minimum latency over 1 ms, no pause, no disk slowed to ≥ 5 ms an
- * op. Faults elsewhere — other servers crashing, restarting, cut off — are allowed: if they cost the
+ * op, no disk failing ops (an `errorP` above 0, or a disk op that completed with an error: the
+ * server then gives up its role or exits, as 3.8 does). Faults elsewhere — other servers crashing, restarting, cut off — are allowed: if they cost the
  * leader its quorum it leaves LEADING, which ends the judgement. Clock drift and jumps are not
  * faults here (timers run on monotonic clocks, a sync takes milliseconds). Not judged either:
  * - a learner whose acceptedEpoch is above the leader's epoch (3.8's registerWithLeader refuses such
@@ -67,6 +68,7 @@ export function learnerJoin(records: readonly TraceRecord[], options?: CheckOpti
   const badLinks = new Set<string>();
   const paused = new Set<string>();
   const slowDisks = new Set<string>();
+  const failingDisks = new Set<string>();
   let lastPartition = -Infinity;
   const lastBad = new Map<string, number>();
   const mark = (t: number, key: string): void => {
@@ -74,7 +76,7 @@ export function learnerJoin(records: readonly TraceRecord[], options?: CheckOpti
   };
   const markActive = (t: number): void => {
     if (partitioned) lastPartition = t;
-    for (const set of [cuts, clogs, badLinks, paused, slowDisks]) for (const k of set) mark(t, k);
+    for (const set of [cuts, clogs, badLinks, paused, slowDisks, failingDisks]) for (const k of set) mark(t, k);
   };
   const quietSince = (a: Attempt): number => Math.max(lastPartition, lastBad.get(a.learner) ?? -Infinity, lastBad.get(a.leader) ?? -Infinity);
   // Protocol state.
@@ -137,14 +139,29 @@ export function learnerJoin(records: readonly TraceRecord[], options?: CheckOpti
             else badLinks.delete(key);
             break;
           }
-          case 'disk':
+          case 'disk': {
             mark(r.t, r.node);
-            if (slowLatency(r.fsync) || slowLatency(r.writeMeta) || slowLatency(r.snapshot) || slowLatency(r.truncate)) slowDisks.add(r.node);
-            else slowDisks.delete(r.node);
+            if (r.errorP !== undefined) {
+              if (r.errorP > 0) failingDisks.add(r.node);
+              else failingDisks.delete(r.node);
+            }
+            const latencies = [r.fsync, r.writeMeta, r.snapshot, r.truncate, r.purge];
+            if (latencies.some((l) => l !== undefined)) {
+              if (latencies.some(slowLatency)) slowDisks.add(r.node);
+              else slowDisks.delete(r.node);
+            }
+            break;
+          }
+          case 'failDisk':
+            mark(r.t, r.node);
             break;
         }
         break;
       }
+      case 'disk':
+        // An op that failed is a fault at its node.
+        if (r.error !== undefined) mark(r.t, r.node);
+        break;
       case 'pause':
         paused.add(r.node);
         mark(r.t, r.node);

@@ -109,11 +109,17 @@ export interface Case {
    *  without waiting (2–8; default: one request outstanding at a time), the hop's reconnect in the
    *  middle of them; with `close`, its last round's burst ends with a closeSession behind them. */
   readonly pipeline?: { readonly depth: number; readonly close: boolean };
+  /** I/O errors (sim/disk.ts `errorP`): every disk op of server `node` (index, modulo the servers)
+   *  fails with EIO with probability `p` until the heal (default none). */
+  readonly diskErrors?: { readonly node: number; readonly p: number };
+  /** Autopurge on every server (protocol/server/purge.ts): snapCount lowered to `snapCount` so
+   *  snapshots and log rolls happen, a purge every `intervalMs`, 3 snapshots kept (default off). */
+  readonly autopurge?: { readonly intervalMs: number; readonly snapCount: number };
 }
 
 /** A case from its fields; absent optional fields (bugs, fault points, hold) are left out, so the
  *  encoded case — and so its replay identity — carries only what was drawn. */
-export function makeCase(f: Omit<Case, 'v' | 'bugs' | 'faultPoints' | 'holdMs' | 'hop' | 'lag' | 'leaderCrash' | 'pct' | 'pipeline'> & {
+export function makeCase(f: Omit<Case, 'v' | 'bugs' | 'faultPoints' | 'holdMs' | 'hop' | 'lag' | 'leaderCrash' | 'pct' | 'pipeline' | 'diskErrors' | 'autopurge'> & {
   readonly bugs?: BugFlags | undefined;
   readonly faultPoints?: FaultPointsSpec | undefined;
   readonly holdMs?: number | undefined;
@@ -122,6 +128,8 @@ export function makeCase(f: Omit<Case, 'v' | 'bugs' | 'faultPoints' | 'holdMs' |
   readonly leaderCrash?: readonly { readonly atMs: number; readonly forMs: number }[] | undefined;
   readonly pct?: PctSpec | undefined;
   readonly pipeline?: { readonly depth: number; readonly close: boolean } | undefined;
+  readonly diskErrors?: { readonly node: number; readonly p: number } | undefined;
+  readonly autopurge?: { readonly intervalMs: number; readonly snapCount: number } | undefined;
 }): Case {
   return {
     v: 1,
@@ -138,6 +146,8 @@ export function makeCase(f: Omit<Case, 'v' | 'bugs' | 'faultPoints' | 'holdMs' |
     ...(f.leaderCrash === undefined || f.leaderCrash.length === 0 ? {} : { leaderCrash: f.leaderCrash }),
     ...(f.pct === undefined ? {} : { pct: f.pct }),
     ...(f.pipeline === undefined ? {} : { pipeline: f.pipeline }),
+    ...(f.diskErrors === undefined ? {} : { diskErrors: f.diskErrors }),
+    ...(f.autopurge === undefined ? {} : { autopurge: f.autopurge }),
   };
 }
 
@@ -243,5 +253,17 @@ export function decodeCase(text: string): Case {
     if (typeof p['close'] !== 'boolean') fail("'pipeline.close' must be a boolean");
     pipeline = { depth: int(p, 'depth', 1, 64), close: p['close'] as boolean };
   }
-  return makeCase({ seed: int(o, 'seed', 0, 2 ** 31), ensemble, windowMs, faults, workload, bugs, faultPoints, holdMs, hop, lag, leaderCrash, pct, pipeline });
+  let diskErrors: { node: number; p: number } | undefined;
+  if (o['diskErrors'] !== undefined) {
+    const d = obj(o['diskErrors'], 'diskErrors');
+    const p = d['p'];
+    if (typeof p !== 'number' || !(p >= 0 && p <= 1)) fail('diskErrors.p must be a number in [0, 1]');
+    diskErrors = { node: int(d, 'node', 0, 64), p };
+  }
+  let autopurge: { intervalMs: number; snapCount: number } | undefined;
+  if (o['autopurge'] !== undefined) {
+    const a = obj(o['autopurge'], 'autopurge');
+    autopurge = { intervalMs: int(a, 'intervalMs', 1, 600_000), snapCount: int(a, 'snapCount', 2, 1_000_000) };
+  }
+  return makeCase({ seed: int(o, 'seed', 0, 2 ** 31), ensemble, windowMs, faults, workload, bugs, faultPoints, holdMs, hop, lag, leaderCrash, pct, pipeline, diskErrors, autopurge });
 }

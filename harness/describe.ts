@@ -22,6 +22,8 @@ export function describeCase(c: Case): string[] {
     `faults    until ${c.windowMs} ms, then heal everything and ${probe} writes /probe (liveness)${c.holdMs ? `; the run goes on to ${c.windowMs + c.holdMs} ms` : ''}`,
     ...(c.lag === undefined ? [] : [`lag       links into ${servers[c.lag.node % servers.length]} +${c.lag.ms} ms until the heal`]),
     ...(c.leaderCrash === undefined ? [] : c.leaderCrash.map((k) => `leader    at ${k.atMs} ms crash whoever leads, restart it ${k.forMs} ms later`)),
+    ...(c.diskErrors === undefined ? [] : [`disk      ${servers[c.diskErrors.node % servers.length]}: every disk op fails (EIO) with p=${c.diskErrors.p} until the heal`]),
+    ...(c.autopurge === undefined ? [] : [`purge     autopurge every ${c.autopurge.intervalMs} ms keeping 3 snapshots; snapCount ${c.autopurge.snapCount}`]),
     `points    ${
       c.faultPoints === undefined
         ? 'none'

@@ -41,6 +41,13 @@ const FINDINGS: readonly { name: string; was: string }[] = [
   // The leader lost its synced quorum to an earlier cut and abandoned right after a learner began
   // its sync; its LOOKING record follows the role teardown. A leader's abandon now ends it. Checker fixed.
   { name: 'learnerjoin-leader-abandons', was: 'LearnerJoin' },
+  // A failed fsync (swarm diskErrors): the server drops the records in doubt, never acked, some of
+  // them committed by the others' acks. That is a crash's torn tail, not a TRUNC: traced as
+  // `log.lost`, which CommittedLogDurability does not judge as a truncation. Checker fixed.
+  { name: 'committedlogdurability-fsync-error-lost', was: 'CommittedLogDurability' },
+  // A follower's currentEpoch write failed during its sync, so it gave up its role (3.8's
+  // IOException out of syncWithLeader). A failing disk now counts as a fault. Checker fixed.
+  { name: 'learnerjoin-disk-error', was: 'LearnerJoin' },
 ];
 
 describe('harness findings replay clean', () => {

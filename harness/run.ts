@@ -19,6 +19,7 @@ import { BUDGET } from './outcome.ts';
 import { caseFaults, healAll } from './schedule.ts';
 import { armTriggers, armWindows, triggerOf, windowOf } from './triggers.ts';
 import { laggardFaults } from './laggard.ts';
+import { diskErrorFaults } from './disk-errors.ts';
 import { scheduleLeaderCrashes } from './leader-crash.ts';
 import { armDeafLeaders } from './deaf-leader.ts';
 import type { Reply } from './recipes.ts';
@@ -109,7 +110,11 @@ export function runCase(c: Case, opts: RunOptions = {}): RunResult {
     observers: e.observers,
     clients: c.workload.length + 1,
     seed: c.seed,
-    cfg: { tickTimeMs: e.tickTime, bugs: c.bugs ?? {} },
+    cfg: {
+      tickTimeMs: e.tickTime,
+      bugs: c.bugs ?? {},
+      ...(c.autopurge === undefined ? {} : { snapCount: c.autopurge.snapCount, autopurgeIntervalMs: c.autopurge.intervalMs }),
+    },
     client: { sessionTimeoutMs: e.sessionTimeoutMs },
     sim: {
       trace: { hash: true, ...(traceSink ? { sink: traceSink } : {}) },
@@ -123,7 +128,7 @@ export function runCase(c: Case, opts: RunOptions = {}): RunResult {
   simRef = sim;
   const { servers, clients, probe } = caseNodes(c);
   const faultNodes = [...servers, ...clients];
-  const faults = [...laggardFaults(c, servers), ...caseFaults(c.faults, faultNodes, c.windowMs)];
+  const faults = [...laggardFaults(c, servers), ...diskErrorFaults(c, servers), ...caseFaults(c.faults, faultNodes, c.windowMs)];
   scheduleFaults(sim, faults);
   scheduleLeaderCrashes(ens, c);
 

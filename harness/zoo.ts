@@ -53,6 +53,10 @@ export const ZOO: readonly ZooEntry[] = [
   { bug: 'observerCountsInQuorum', jira: '(planted)', breaks: 'observers: a leader cut from its voters stays in office on its observers (no progress; stale reads)', checkers: ['Liveness', 'Linearizability', ...CLIENT_VIEW], shape: 'default' },
   { bug: 'pzxidNotRestoredFromSnapshot', jira: '(planted)', breaks: 'stat fields: a restored snapshot loses pzxid, so trees differ at equal zxids', checkers: ['DigestConsistency'], shape: 'default' },
   { bug: 'readAheadOfPendingWrite', jira: '(planted)', breaks: "client order: a server reads for a session ahead of the session's own pipelined write, so its in-order reply goes back in time", checkers: CLIENT_VIEW, shape: 'default' },
+  // Contract v2 (disk): needs a failing disk (swarm `diskErrors` draw). The server's own disk lost
+  // txns it took as durable: a quorum counted on it (durability), and at its next load its tree
+  // skips them while later records replay (DigestConsistency, divergence).
+  { bug: 'ackDespiteFsyncError', jira: '(planted)', breaks: 'durability: a txn whose fsync failed is acked, and the disk that dropped it counts toward its quorum', checkers: [...DURABILITY, ...DIVERGENCE, 'DigestConsistency'], shape: 'default' },
 ];
 
 export function zooEntry(bug: string): ZooEntry | undefined {

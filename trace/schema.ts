@@ -122,11 +122,14 @@ export const EVENTS = {
   'sync.send': { peer: int, mode: oneOf('DIFF', 'TRUNC', 'SNAP'), from: num, to: num },
   /** Learner installed the leader's snapshot at `zxid` (in memory; persisted at NEWLEADER). */
   'sync.snap': { zxid: num, digest: num },
-  /** Learner cuts its txn log after `zxid` (TRUNC); a `db.load` follows. Also after a failed fsync:
-   *  the server cuts its log back to what it saw durable (`disk.error` before it). */
+  /** Learner cuts its txn log after `zxid` (TRUNC); a `db.load` follows. */
   'log.truncate': { zxid: num },
+  /** After a failed fsync (`disk.error` before it) the server drops its log records after `zxid`:
+   *  none of them was durable, and the model takes the ones in doubt as lost (a crash's torn tail,
+   *  not a TRUNC: they were never acknowledged by this server). */
+  'log.lost': { zxid: num },
   /** A disk op of the server failed (`op`, errno name `error`); what it does about it follows
-   *  (`log.truncate` + `zab.abandon` for the txn log or an epoch file; a `halt` for a snapshot or TRUNC). */
+   *  (`log.lost` + `zab.abandon` for the txn log or an epoch file; a `halt` for a snapshot or TRUNC). */
   'disk.error': { op: str, error: str },
   /** Autopurge (PurgeTxnLog) deletes the oldest `snapshots` snapshots and the first `log` log
    *  records; `zxid` is the oldest snapshot kept. */

@@ -27,6 +27,8 @@ export type ZEvent =
   | { readonly k: 'logAppend'; readonly zxid: number }
   | { readonly k: 'logDurable'; readonly zxid: number }
   | { readonly k: 'logTruncate'; readonly zxid: number }
+  /** Log records after `zxid` that never became durable are gone (a failed fsync). */
+  | { readonly k: 'logLost'; readonly zxid: number }
   /** The node's data tree was replaced by the leader's snapshot at `zxid` (SNAP sync). */
   | { readonly k: 'snapshotLoad'; readonly zxid: number; readonly digest: number }
   /** The node's data tree was rebuilt from its own disk (start-up, going LOOKING, after TRUNC). */
@@ -197,6 +199,8 @@ function toEvent(r: TraceRecord, nodeOf: (myid: number) => string): ZEvent | und
       return { k: 'logDurable', zxid: r.data.zxid };
     case 'log.truncate':
       return { k: 'logTruncate', zxid: r.data.zxid };
+    case 'log.lost':
+      return { k: 'logLost', zxid: r.data.zxid };
     case 'sync.snap':
       return { k: 'snapshotLoad', zxid: r.data.zxid, digest: r.data.digest };
     case 'db.load':

@@ -2,7 +2,8 @@
  * A model of each server's txn history (the TLA+ `history` variable) rebuilt from the trace: the
  * zxids in its txn log plus a snapshot base that stands for every txn up to it.
  *
- * - `log.append` adds a zxid, `log.durable` raises the fsynced watermark, `log.truncate` cuts.
+ * - `log.append` adds a zxid, `log.durable` raises the fsynced watermark, `log.truncate` cuts, and
+ *   so does `log.lost` (records a failed fsync never made durable).
  * - `crash` keeps what was fsynced plus the torn prefix of unsynced records the kernel kept
  *   (`crash {kept}`: one log record per txn). Shortcut: a crash while a truncation is still in
  *   flight (the kernel then restores the pre-truncation log) is not modelled.
@@ -96,6 +97,7 @@ export class NodeHistory {
         if (e.zxid > this.durable) this.durable = e.zxid;
         return;
       case 'logTruncate':
+      case 'logLost':
         this.cutAbove(e.zxid);
         if (this.durable > e.zxid) this.durable = e.zxid;
         if (this.base > e.zxid) {
@@ -155,6 +157,7 @@ export class Histories {
       case 'logAppend':
       case 'logDurable':
       case 'logTruncate':
+      case 'logLost':
       case 'snapshotLoad':
         this.get(node).apply(e);
         return;

@@ -570,7 +570,7 @@ export class QuorumPeer implements ProtocolNode, PeerServices {
     const keep = db.truncateLength(firstZxid - 1);
     if (keep < db.log.length) {
       db.log.length = keep;
-      this.trace('log.truncate', { zxid: firstZxid - 1 });
+      this.trace('log.lost', { zxid: firstZxid - 1 });
     }
     // FileTxnLog reopens after a failed stream: the next append starts a new file.
     db.newFileNext = true;
