@@ -79,6 +79,9 @@ export interface Cluster {
   kill(id: ServerRef): Promise<void>;
   restart(id: ServerRef): Promise<void>;
   stop(id: ServerRef): Promise<void>;
+  /** The server's next disk `op` fails with `error` (default EIO): what it does is 3.8's (give up
+   *  its role, or exit: a `halt` ends that server, which `restart` brings back). */
+  failDisk(id: ServerRef, op: 'fsync' | 'writeMeta' | 'snapshot' | 'truncate' | 'purge', error?: string): void;
   partition(groups: readonly (readonly ServerRef[])[]): void;
   heal(): void;
   close(): Promise<void>;
@@ -137,6 +140,7 @@ export async function startCluster(o: ClusterOptions): Promise<Cluster> {
     kill: (id) => host.kill(nodeOf(id)),
     restart: (id) => host.restart(nodeOf(id)),
     stop: (id) => host.stop(nodeOf(id)),
+    failDisk: (id, op, error) => host.failDisk(nodeOf(id), op, error),
     partition: (groups) => host.partition(groups.map((g) => g.map(nodeOf))),
     heal: () => host.heal(),
     close: async () => {

@@ -256,6 +256,13 @@ export class NodeHost {
     return s.released;
   }
 
+  /** An I/O error for tests: the server's next `op` fails with `error` (`FileStore.failNext`). */
+  failDisk(id: NodeId, op: Exclude<DiskOp, { op: 'append' }>['op'], error = 'EIO'): void {
+    const s = this.slot(id);
+    if (s.store === null) throw new Error(`failDisk: ${id} has no disk`);
+    s.store.failNext(op, error);
+  }
+
   /** Graceful stop: no more steps; disk ops already issued complete (durable); sockets closed. */
   async stop(id: NodeId): Promise<void> {
     return this.exit(this.slot(id));

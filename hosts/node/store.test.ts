@@ -151,3 +151,65 @@ describe('FileStore', () => {
     await a.close();
   });
 });
+
+describe('FileStore: purge and injected errors', () => {
+  it('purge deletes the log front and the oldest snapshots, crash-safe by rename; what is left reloads', async () => {
+    const dir = fresh();
+    const a = new FileStore(dir);
+    a.load();
+    a.append([{ zxid: 1 }, { zxid: 2 }, { zxid: 3 }]);
+    await a.issue({ op: 'fsync' });
+    for (const n of [1, 2, 3]) await a.issue({ op: 'snapshot', snapshot: { zxid: n } });
+    expect(await a.issue({ op: 'purge', snapshots: 2, log: 2 })).toEqual({ ok: true });
+    a.append([{ zxid: 4 }]);
+    await a.issue({ op: 'fsync' });
+    await a.issue({ op: 'truncate', length: 1 }); // relative to what is left: keeps {zxid: 3}
+    await a.close();
+    expect(readdirSync(dir).sort()).toEqual(['log', 'snap.3']);
+    expect(new FileStore(dir).load().durable).toEqual({ log: [{ zxid: 3 }], snapshots: [{ zxid: 3 }], meta: {} });
+  });
+
+  it('purge never deletes records not yet confirmed by an fsync', async () => {
+    const dir = fresh();
+    const a = new FileStore(dir);
+    a.load();
+    a.append([{ zxid: 1 }]);
+    await a.issue({ op: 'fsync' });
+    a.append([{ zxid: 2 }]);
+    await a.issue({ op: 'purge', snapshots: 0, log: 2 });
+    await a.issue({ op: 'fsync' });
+    await a.close();
+    expect(new FileStore(dir).load().durable.log).toEqual([{ zxid: 2 }]);
+  });
+
+  it('an injected fsync error: EIO status, the records stay unconfirmed, and a truncate to what was durable cuts them', async () => {
+    const dir = fresh();
+    const a = new FileStore(dir);
+    a.load();
+    a.append([{ zxid: 1 }]);
+    await a.issue({ op: 'fsync' });
+    a.failNext('fsync');
+    a.append([{ zxid: 2 }, { zxid: 3 }]);
+    const st = await a.issue({ op: 'fsync' });
+    expect(st).toMatchObject({ ok: false, error: 'EIO' });
+    expect(a.unsynced).toBe(2);
+    expect(await a.issue({ op: 'truncate', length: 1 })).toEqual({ ok: true });
+    a.append([{ zxid: 4 }]);
+    expect(await a.issue({ op: 'fsync' })).toEqual({ ok: true });
+    await a.close();
+    expect(new FileStore(dir).load().durable.log).toEqual([{ zxid: 1 }, { zxid: 4 }]);
+  });
+
+  it('an injected snapshot or writeMeta error leaves no file behind', async () => {
+    const dir = fresh();
+    const a = new FileStore(dir);
+    a.load();
+    a.failNext('snapshot', 'ENOSPC');
+    a.failNext('writeMeta');
+    expect(await a.issue({ op: 'snapshot', snapshot: { zxid: 1 } })).toMatchObject({ ok: false, error: 'ENOSPC' });
+    expect(await a.issue({ op: 'writeMeta', key: 'k', value: 1 })).toMatchObject({ ok: false, error: 'EIO' });
+    expect(await a.issue({ op: 'writeMeta', key: 'k', value: 2 })).toEqual({ ok: true });
+    await a.close();
+    expect(new FileStore(dir).load().durable).toEqual({ log: [], snapshots: [], meta: { k: 2 } });
+  });
+});
