@@ -189,8 +189,9 @@ export function swarmCaseArb(shape: CaseShape, bugs?: BugFlags): fc.Arbitrary<Ca
         // outstanding per client; the others pipeline 2–8 (actor.ts), sometimes ending with a
         // closeSession behind them. Shrinks to none.
         pipeline: fc.option(fc.record({ depth: fc.integer({ min: 2, max: 8 }), close: fc.boolean() }), { nil: undefined, freq: 2 }),
-        // Drawn after those (contract v2, disk): one server with I/O errors in 1 run of 8; autopurge
-        // with a low snapCount in 1 run of 8. Both shrink to none.
+        // Drawn after those (contract v2, disk): one server with I/O errors in 1 run of 16; autopurge
+        // with a low snapCount in 1 run of 16 (rare: the other runs keep what they were). Both
+        // shrink to none.
         diskErrors: rarely(fc.record({ node: fc.nat({ max: 8 }), p: fc.constantFrom(0.01, 0.05, 0.2) })),
         autopurge: rarely(fc.record({ intervalMs: fc.integer({ min: 200, max: 5_000 }), snapCount: fc.integer({ min: 4, max: 200 }) })),
       })
@@ -217,9 +218,9 @@ export function swarmCaseArb(shape: CaseShape, bugs?: BugFlags): fc.Arbitrary<Ca
   );
 }
 
-/** `arb` in 1 run of 8, else undefined (what shrinking moves towards). */
+/** `arb` in 1 run of 16, else undefined (what shrinking moves towards). */
 function rarely<T>(arb: fc.Arbitrary<T>): fc.Arbitrary<T | undefined> {
-  return fc.oneof({ arbitrary: fc.constant(undefined), weight: 7 }, { arbitrary: arb, weight: 1 });
+  return fc.oneof({ arbitrary: fc.constant(undefined), weight: 15 }, { arbitrary: arb, weight: 1 });
 }
 
 /** The shape of explore's runs: election-focused, swarm, or default. */

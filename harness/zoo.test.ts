@@ -74,6 +74,8 @@ describe('bug zoo', () => {
       ['observerCountsInQuorum', 417],
       ['pzxidNotRestoredFromSnapshot', 1],
       ['readAheadOfPendingWrite', 2],
+      // Contract v2 (disk): a run with a failing disk (the swarm diskErrors draw, 1 run in 16).
+      ['ackDespiteFsyncError', 472],
     ] as const;
     for (const [bug, seed] of pins) {
       const e = zooEntry(bug)!;
