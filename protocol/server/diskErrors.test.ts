@@ -81,4 +81,19 @@ describe('disk errors at a server', () => {
     expect(converge(c)).toBe(true);
     expect(allViolations(c)).toEqual([]);
   });
+
+  it('a standalone server whose txn-log fsync fails shuts down and exits with code 0 (ZooKeeperServerMain)', () => {
+    const c = Ensemble.simulate({ servers: 1, clients: 1, seed: 24, cfg: { standalone: true } });
+    expect(c.runUntil(() => c.settled(), 5_000)).toBe(true);
+    connectAll(c);
+    expect(createMany(c, 'c1', 'a', 2)).toBe(2);
+    c.sim.failDisk('s1', { op: 'fsync' });
+    c.send('c1', { op: 'create', path: '/x', data: '' });
+    expect(c.runUntil(() => halts(c).length > 0, 5_000)).toBe(true);
+    expect(halts(c)).toEqual(['s1 0']);
+    c.sim.restart('s1');
+    expect(c.runUntil(() => c.settled(), 10_000)).toBe(true);
+    expect(c.server('s1').db.log.map((e) => e.zxid).length).toBeGreaterThanOrEqual(2);
+    expect(allViolations(c)).toEqual([]);
+  });
 });

@@ -3,6 +3,10 @@
  * where the model can end it: a `halt` effect (protocol/contract.ts) carries one.
  */
 
+/** ExitCode.EXECUTION_FINISHED: a standalone server (ZooKeeperServerMain) whose state went to ERROR
+ *  (its SyncRequestProcessor died) shuts down and exits "normally". */
+export const EXIT_EXECUTION_FINISHED = 0;
+
 /** ExitCode.TXNLOG_ERROR_TAKING_SNAPSHOT: ZooKeeperServer.takeSnapshot got an IOException. */
 export const EXIT_SNAPSHOT_ERROR = 10;
 

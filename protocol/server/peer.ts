@@ -21,7 +21,7 @@ import type { DurableListener, PeerServices, ServingHooks } from '../zab/service
 import { Prng } from '../random.ts';
 import { META_TRUNCATED, ZkDatabase } from './database.ts';
 import type { LogRecord, SnapshotFile, StateMachineFactory } from './database.ts';
-import { EXIT_QUORUM_PACKET_ERROR, EXIT_SNAPSHOT_ERROR } from './exitCodes.ts';
+import { EXIT_EXECUTION_FINISHED, EXIT_QUORUM_PACKET_ERROR, EXIT_SNAPSHOT_ERROR } from './exitCodes.ts';
 import { planPurge } from './purge.ts';
 
 /** The client-facing layer the peer hosts (see serving.ts). */
@@ -560,8 +560,11 @@ export class QuorumPeer implements ProtocolNode, PeerServices {
    * acknowledged, dropped with the txns still queued for the dead processor, and cut from the log
    * (`truncate` back to the records before the batch: the model settles the doubt as "lost", one of
    * the outcomes a real disk allows). Then the role ends; a LOOKING server reloads its tree.
+   * A standalone server (ZooKeeperServerMain) has a shutdown handler on the ERROR state: it shuts
+   * down and the process exits with EXECUTION_FINISHED (0).
    */
   private fsyncFailed(firstZxid: number, error: string): void {
+    if (this.cfg.standalone) return this.halt(EXIT_EXECUTION_FINISHED, `txn log fsync failed: ${error}: the standalone server shuts down`);
     this.logGen++;
     this.logRecords = [];
     this.logListeners = [];
