@@ -113,12 +113,54 @@ export type DiskStatus = { readonly ok: true } | { readonly ok: false; readonly 
 /** The status of every op that succeeded (shared; hosts need not allocate one per completion). */
 export const DISK_OK: DiskStatus = Object.freeze({ ok: true });
 
+/**
+ * A named port a node listens on. ZooKeeper 3.8: every server listens on `election`
+ * (QuorumCnxManager's listener) and on `client` from its start; the leader listens on `quorum` from
+ * when its LearnerCnxAcceptor starts until it stops leading.
+ */
+export type Port = 'election' | 'quorum' | 'client';
+
+/**
+ * Connections (TCP, modelled by the host; `ConnId` names one).
+ *
+ * - The opener names the connection (`connect {conn, to, port}`); the id must be unique for the
+ *   whole run — no connection of any node, earlier or later, may have it (a host may assert it).
+ *   ZooKeeper nodes build it from their own id, the peer's, a per-process counter and the local
+ *   clock at the connect (`s2>s1#7@1234.5`). The accepting end sees the same id, with `from`.
+ * - A connect to a port nobody listens on (or to a node that is down) is refused: the opener gets
+ *   `lost {reason: 'refused'}`. Otherwise the listener gets `accepted {conn, from, port}` and the
+ *   opener, a round trip later, `connected {conn}`.
+ * - A node may `send` on a connection it just opened before `connected` arrives: the host carries
+ *   the message behind the connect, and drops it if the connect is refused.
+ * - Each direction is FIFO and never duplicates or reorders. `close {conn}` is a FIN: the other end
+ *   gets `closed {conn}` after every message sent before it.
+ * - `lost {conn, reason}`: `refused` (above); `reset` — the other end's process died (the OS reset
+ *   its connections: each live peer end hears it one link latency later, after everything already
+ *   sent on it), or a message reached the other side where no open end exists any more (its process
+ *   restarted, or it closed its end); `broken` — the network lost a message of this direction
+ *   (a host that cannot retransmit reports the connection broken in place of the next message).
+ * - At most one of `closed`/`lost` reaches an end; after it, or after the node's own `close`,
+ *   nothing more arrives on that connection at that end, and sending on it is a no-op (the host
+ *   drops it). A node need not `close` an end it was told is closed or lost.
+ * - `unlisten {port}` stops accepting new connections on it; established ones are left alone.
+ */
+export type ConnId = string;
+
 /** Inputs a host hands to a node. */
 export type Input =
   /** The process starts. `restart` is false on the first boot (durable state empty). */
   | { readonly kind: 'start'; readonly durable: DurableState; readonly restart: boolean }
-  /** A message from a peer arrived. */
-  | { readonly kind: 'message'; readonly from: NodeId; readonly msg: Message }
+  /** A message from a peer arrived, on connection `conn` (absent for a connectionless `send {to}`,
+   *  which only the kernel's trivial test nodes use). */
+  | { readonly kind: 'message'; readonly from: NodeId; readonly msg: Message; readonly conn?: ConnId }
+  /** `from` connected to a port this node listens on (see `ConnId`). */
+  | { readonly kind: 'accepted'; readonly conn: ConnId; readonly from: NodeId; readonly port: Port }
+  /** A connection this node opened is established. */
+  | { readonly kind: 'connected'; readonly conn: ConnId }
+  /** The other end closed the connection (after every message it sent before closing). */
+  | { readonly kind: 'closed'; readonly conn: ConnId }
+  /** The connection is gone: refused, reset or broken (see `ConnId`). */
+  | { readonly kind: 'lost'; readonly conn: ConnId; readonly reason: 'refused' | 'reset' | 'broken' }
   /** A timer set with `setTimer` fired. */
   | { readonly kind: 'timer'; readonly timer: string }
   /** The application (a workload, a scenario, a user) asks this node to do something: for a client
@@ -133,7 +175,19 @@ export type Input =
 
 /** Effects a node returns; the host carries them out. */
 export type Effect =
-  | { readonly kind: 'send'; readonly to: NodeId; readonly msg: Message }
+  /** A message on an open connection (ZooKeeper nodes send only so). */
+  | { readonly kind: 'send'; readonly conn: ConnId; readonly msg: Message; readonly to?: undefined }
+  /** A connectionless message (the kernel's trivial test nodes only): may be lost, duplicated,
+   *  reordered by the network's faults, and never reports anything. */
+  | { readonly kind: 'send'; readonly to: NodeId; readonly msg: Message; readonly conn?: undefined }
+  /** Open a connection to `to`'s `port`, named `conn` (see `ConnId`). */
+  | { readonly kind: 'connect'; readonly conn: ConnId; readonly to: NodeId; readonly port: Port }
+  /** Close this end (FIN). */
+  | { readonly kind: 'close'; readonly conn: ConnId }
+  /** Accept connections on `port` from now on. */
+  | { readonly kind: 'listen'; readonly port: Port }
+  /** Stop accepting connections on `port` (established ones stay). */
+  | { readonly kind: 'unlisten'; readonly port: Port }
   /** Fire `timer` after `afterMs` of the node's monotonic time. Replaces a pending timer of that name. */
   | { readonly kind: 'setTimer'; readonly timer: string; readonly afterMs: number }
   | { readonly kind: 'cancelTimer'; readonly timer: string }

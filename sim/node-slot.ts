@@ -1,7 +1,8 @@
 /**
  * Kernel-internal per-node and per-event records. Not part of the public API.
  */
-import type { Message, NodeFactory, NodeId, ProtocolNode } from '../protocol/contract.ts';
+import type { Message, NodeFactory, NodeId, Port, ProtocolNode } from '../protocol/contract.ts';
+import type { Conn } from './connections.ts';
 import { LocalClock } from './clock.ts';
 import { Disk, type DiskConfig } from './disk.ts';
 import type { Link } from './network.ts';
@@ -15,7 +16,8 @@ export class Ev {
     public target: NodeSlot | null,
     /** The target's incarnation when scheduled; -1 = whatever incarnation is current. */
     public inc: number,
-    /** Sender (messages, peerDown). */
+    /** Sender (messages, segments, peerDown). For a segment (`EV_SEG`), `inc` is the receiving end
+     *  (0 opener, 1 acceptor), `name` the segment kind and `payload` the `Conn`. */
     public from: NodeSlot | null,
     public msg: Message | null,
     /** Message number, timer token, disk op id or request id. */
@@ -42,6 +44,10 @@ export class NodeSlot {
   readonly disk: Disk;
   /** Outgoing links by destination slot index (created lazily). */
   readonly out: (Link | undefined)[] = [];
+  /** Connections with an open end in the current process (insertion order: reset in that order). */
+  readonly conns = new Set<Conn>();
+  /** Ports the current process listens on. */
+  readonly listening = new Set<Port>();
   /** The node id's name number in the trace (`Trace.intern`): the kernel emits records by numbers. */
   tname = -1;
 

@@ -100,6 +100,8 @@ class PingNode implements ProtocolNode {
         this.waiting.delete(input.id);
         return [{ kind: 'reply', id: w.req, result: { ok: true, index: w.index } }];
       }
+      default:
+        return []; // ping nodes use no connections
     }
   }
 

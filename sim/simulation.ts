@@ -8,7 +8,8 @@
  * `network` (latency, loss, duplication), `disk` (disk latency), `faults` (torn writes, random fault
  * schedules), `workload` (for scenarios and tests).
  */
-import type { DiskOp, DiskStatus, Effect, Input, Message, NodeFactory, NodeId, WatchedEvent } from '../protocol/contract.ts';
+import type { ConnId, DiskOp, DiskStatus, Effect, Input, Message, NodeFactory, NodeId, Port, WatchedEvent } from '../protocol/contract.ts';
+import { ACCEPTOR, Conn, OPENER, SEG_DATA, SEG_FIN, SEG_REFUSE, SEG_RST, SEG_SYN, SEG_SYNACK } from './connections.ts';
 import { COMPLETING_OPS, DEFAULT_DISK, type DiskConfig, type DiskFailure, type PendingDiskOp } from './disk.ts';
 import type { Disk } from './disk.ts';
 import { sampleLatency } from './latency.ts';
@@ -35,6 +36,8 @@ const EV_DISK = 4;
 const EV_DISK_NOTIFY = 5;
 const EV_REQUEST = 6;
 const EV_ACTION = 7;
+/** A segment of a connection (sim/connections.ts). */
+const EV_SEG = 8;
 
 export interface SimulationOptions {
   readonly seed: number | string;
@@ -115,6 +118,8 @@ export class Simulation {
   private readonly pct: Pct | null;
   /** Null until a run asks for fault points: plain runs only skip `point` effects. */
   private points: FaultPoints | null = null;
+  /** Every connection of the run by id (ids are unique for the whole run: contract.ts `ConnId`). */
+  private readonly conns = new Map<ConnId, Conn>();
   /** Timer events still queued but cancelled, replaced or orphaned by a crash (lazy deletion). */
   private staleTimers = 0;
 
@@ -301,6 +306,7 @@ export class Simulation {
     const slot = this.slot(id);
     if (!slot.up) return false;
     const graceful = opts.graceful === true;
+    const inc = slot.inc;
     slot.up = false;
     slot.paused = false;
     slot.proc = null;
@@ -312,12 +318,24 @@ export class Simulation {
       const halt = opts.halt === undefined ? {} : { halt: opts.halt.code, reason: opts.halt.reason };
       this.trace.emit({ t: this.t, node: id, ev: 'crash', lost: outcome.lost, kept: outcome.kept, ...(graceful ? { graceful: true } : {}), ...halt });
     }
-    // What queued at a paused process dies with it.
-    for (const ev of slot.deferred) {
+    // The OS resets the process's connections: each peer end hears it one link latency later,
+    // after everything already sent on it (the reset travels behind it).
+    slot.listening.clear();
+    const ends = [...slot.conns];
+    slot.conns.clear();
+    for (const c of ends) {
+      const end = c.ends[OPENER] === slot && c.incs[OPENER] === inc ? OPENER : ACCEPTOR;
+      c.open[end] = false;
+      this.segSend(c, end, SEG_RST, null, 0);
+    }
+    // What queued at a paused process dies with it (a segment finds no open end: a reset or a refusal).
+    const deferred = slot.deferred;
+    slot.deferred = [];
+    for (const ev of deferred) {
       if (ev.kind === EV_MSG) this.drop(ev, 'down');
       else if (ev.kind === EV_REQUEST) this.dropRequest(slot, ev.num);
+      else if (ev.kind === EV_SEG) this.segArrive(ev);
     }
-    slot.deferred = [];
     for (const peer of this.slots) {
       if (peer === slot || !peer.up) continue;
       const link = this.link(slot, peer);
@@ -615,6 +633,9 @@ export class Simulation {
       case EV_ACTION:
         (ev.payload as (sim: Simulation) => void)(this);
         return;
+      case EV_SEG:
+        this.segArrive(ev);
+        return;
     }
   }
 
@@ -644,7 +665,7 @@ export class Simulation {
     if (isMsg) {
       const msg = ev.msg as Message;
       this.stats.delivered++;
-      if (this.trace.enabled) this.trace.recv(this.t, to.tname, from.tname, ev.num, msg.type);
+      if (this.trace.enabled) this.trace.recv(this.t, to.tname, from.tname, -1, ev.num, msg.type);
       this.stepNode(to, { kind: 'message', from: from.id, msg });
     } else {
       if (this.trace.enabled) this.trace.peerDown(this.t, to.tname, from.tname);
@@ -657,7 +678,8 @@ export class Simulation {
     if (this.trace.enabled) {
       const to = ev.target as NodeSlot;
       const from = ev.from as NodeSlot;
-      this.trace.drop(this.t, to.tname, from.tname, ev.num, (ev.msg as Message).type, reason);
+      const c = ev.kind === EV_SEG ? (ev.payload as Conn) : null;
+      this.trace.drop(this.t, to.tname, from.tname, c === null ? -1 : this.trace.intern(c.id), ev.num, (ev.msg as Message).type, reason);
     }
   }
 
@@ -677,7 +699,7 @@ export class Simulation {
   private dropRequest(slot: NodeSlot, id: number): void {
     this.stats.dropped++;
     if (this.trace.enabled) {
-      this.trace.drop(this.t, slot.tname, this.trace.intern('app'), id, 'request', 'down');
+      this.trace.drop(this.t, slot.tname, this.trace.intern('app'), -1, id, 'request', 'down');
     }
   }
 
@@ -702,7 +724,20 @@ export class Simulation {
       const e = effects[i] as Effect;
       switch (e.kind) {
         case 'send':
-          this.send(slot, e.to, e.msg);
+          if (e.to === undefined) this.connSend(slot, e.conn, e.msg);
+          else this.send(slot, e.to, e.msg);
+          break;
+        case 'connect':
+          this.connect(slot, e.conn, e.to, e.port);
+          break;
+        case 'close':
+          this.close(slot, e.conn);
+          break;
+        case 'listen':
+        case 'unlisten':
+          if (e.kind === 'listen') slot.listening.add(e.port);
+          else slot.listening.delete(e.port);
+          if (this.trace.enabled) this.trace.emit({ t: this.t, node: slot.id, ev: e.kind, port: e.port });
           break;
         case 'setTimer': {
           const token = ++this.timerSeq;
@@ -767,7 +802,7 @@ export class Simulation {
     const tracing = this.trace.enabled;
     const to = this.byId.get(toId);
     if (tracing) {
-      if (to !== undefined) this.trace.send(this.t, from.tname, to.tname, m, msg.type, msg);
+      if (to !== undefined) this.trace.send(this.t, from.tname, to.tname, -1, m, msg.type, msg);
       else this.trace.emit({ t: this.t, node: from.id, ev: 'send', to: toId, m, type: msg.type, msg });
     }
     if (to === undefined) {
@@ -785,7 +820,7 @@ export class Simulation {
     else if (cfg.loss > 0 && this.net.chance(cfg.loss)) reason = 'loss';
     if (reason !== null) {
       this.stats.dropped++;
-      if (tracing) this.trace.drop(this.t, to.tname, from.tname, m, msg.type, reason);
+      if (tracing) this.trace.drop(this.t, to.tname, from.tname, -1, m, msg.type, reason);
       return;
     }
     this.queue.push(this.msgArrival(link, from, to, msg), new Ev(EV_MSG, to, to.inc, from, msg, m, '', null));
@@ -794,6 +829,178 @@ export class Simulation {
       if (tracing) this.trace.dup(this.t, from.tname, to.tname, m);
       this.queue.push(this.msgArrival(link, from, to, msg), new Ev(EV_MSG, to, to.inc, from, msg, m, '', null));
     }
+  }
+
+  // ---------------------------------------------------------------- connections (contract.ts ConnId)
+
+  private connect(from: NodeSlot, id: ConnId, toId: NodeId, port: Port): void {
+    const to = this.byId.get(toId);
+    if (to === undefined) throw new Error(`node ${from.id} connects to unknown node ${toId}`);
+    if (to === from) throw new Error(`node ${from.id} connects to itself (${id})`);
+    if (this.conns.has(id)) throw new Error(`node ${from.id} reuses connection id ${id} (ids are unique for the whole run)`);
+    const c = new Conn(id, [from, to], from.inc, port);
+    this.conns.set(id, c);
+    from.conns.add(c);
+    if (this.trace.enabled) this.trace.emit({ t: this.t, node: from.id, ev: 'connect', to: toId, conn: id, port });
+    this.segSend(c, OPENER, SEG_SYN, null, 0);
+  }
+
+  /** The end of `id` that `slot`'s process holds open, or -1. */
+  private openEnd(slot: NodeSlot, id: ConnId): { c: Conn | undefined; end: number } {
+    const c = this.conns.get(id);
+    if (c === undefined) return { c, end: -1 };
+    const end = c.endOf(slot);
+    return { c, end: end >= 0 && c.open[end] === true ? end : -1 };
+  }
+
+  private close(slot: NodeSlot, id: ConnId): void {
+    const { c, end } = this.openEnd(slot, id);
+    if (c === undefined || end < 0) return; // already closed or lost: a no-op
+    c.open[end] = false;
+    slot.conns.delete(c);
+    if (this.trace.enabled) this.trace.emit({ t: this.t, node: slot.id, ev: 'close', conn: id });
+    this.segSend(c, end, SEG_FIN, null, 0);
+  }
+
+  private connSend(from: NodeSlot, id: ConnId, msg: Message): void {
+    const m = ++this.msgSeq;
+    this.stats.sent++;
+    const { c, end } = this.openEnd(from, id);
+    if (c === undefined) throw new Error(`node ${from.id} sends on unknown connection ${id}`);
+    const to = c.ends[c.ends[OPENER] === from ? ACCEPTOR : OPENER] as NodeSlot;
+    if (this.trace.enabled) this.trace.send(this.t, from.tname, to.tname, this.trace.intern(id), m, msg.type, msg);
+    if (end < 0) {
+      // Sending on an end already closed or lost: the host drops it (contract.ts).
+      this.stats.dropped++;
+      if (this.trace.enabled) this.trace.drop(this.t, to.tname, from.tname, this.trace.intern(id), m, msg.type, 'closed');
+      return;
+    }
+    this.segSend(c, end, SEG_DATA, msg, m);
+  }
+
+  /**
+   * Puts a segment from end `fromEnd` of `c` on the link toward the other end: dropped at once if
+   * the link is cut (or, for data, lost at random), which breaks that direction; else it arrives one
+   * link latency later, FIFO on the link (PCT: on the connection's own lane).
+   */
+  private segSend(c: Conn, fromEnd: number, kind: string, msg: Message | null, m: number): void {
+    const from = c.ends[fromEnd] as NodeSlot;
+    const toEnd = 1 - fromEnd;
+    const to = c.ends[toEnd] as NodeSlot;
+    const link = this.link(from, to);
+    const cfg = link.cfg ?? this.defaultLink;
+    let reason: DropReason | null = null;
+    if (link.cut) reason = 'cut';
+    else if (kind === SEG_DATA && cfg.loss > 0 && this.net.chance(cfg.loss)) reason = 'loss';
+    const ev = new Ev(EV_SEG, to, toEnd, from, msg, m, kind, c);
+    if (reason !== null) {
+      // A lost SYN, SYN-ACK or message breaks the direction; after a lost FIN, reset or refusal
+      // nothing more comes from that end (the answer to its next message tells).
+      if (kind === SEG_DATA || kind === SEG_SYN || kind === SEG_SYNACK) c.broken[toEnd] = true;
+      if (kind === SEG_DATA) this.drop(ev, reason);
+      return;
+    }
+    let at: Micros;
+    if (this.pct === null) {
+      // FIFO on the link; on a link that reorders, still FIFO within the connection (TCP).
+      at = this.arrival(link);
+      const last = c.last[toEnd] as number;
+      if (at < last) at = last;
+      c.last[toEnd] = at;
+    } else {
+      at = this.pct.arrival(this.t, sampleLatency(cfg, this.net), c.id, false);
+      if (at > link.lastArrival) link.lastArrival = at;
+    }
+    this.queue.push(at, ev);
+  }
+
+  /** A segment reaches the other end (or is dropped, held, deferred, answered with a reset). */
+  private segArrive(ev: Ev): void {
+    const to = ev.target as NodeSlot;
+    const from = ev.from as NodeSlot;
+    const c = ev.payload as Conn;
+    const end = ev.inc;
+    const kind = ev.name;
+    const isData = kind === SEG_DATA;
+    const link = from.out[to.index] as Link;
+    if (link.cut) {
+      if (isData || kind === SEG_SYN || kind === SEG_SYNACK) c.broken[end] = true;
+      if (isData) this.drop(ev, 'cut');
+      return;
+    }
+    if (link.clogged) {
+      link.held.push(ev);
+      if (isData && this.trace.enabled) this.trace.hold(this.t, to.tname, from.tname, ev.num);
+      return;
+    }
+    if (to.up && to.paused) {
+      to.deferred.push(ev);
+      return;
+    }
+    const tracing = this.trace.enabled;
+    if (kind === SEG_SYN) {
+      if (!to.up || !to.listening.has(c.port)) {
+        // Nobody listens (or the node is down): refused.
+        this.segSend(c, end, SEG_REFUSE, null, 0);
+        return;
+      }
+      c.incs[ACCEPTOR] = to.inc;
+      c.open[ACCEPTOR] = true;
+      to.conns.add(c);
+      this.segSend(c, ACCEPTOR, SEG_SYNACK, null, 0);
+      if (tracing) this.trace.emit({ t: this.t, node: to.id, ev: 'accept', from: from.id, conn: c.id, port: c.port });
+      this.stepNode(to, { kind: 'accepted', conn: c.id, from: from.id, port: c.port });
+      return;
+    }
+    if (!c.isOpen(end)) {
+      // No open end here (the process died or restarted, or closed it): a message is answered
+      // with a reset. (A FIN or SYN-ACK needs none: the other end closed, or the crash's own
+      // reset is on its way; a reset or refusal is never answered.)
+      if (!isData) return;
+      this.drop(ev, !to.up ? 'down' : c.incs[end] !== to.inc && c.incs[end] >= 0 ? 'stale' : 'closed');
+      if (c.isOpen(1 - end)) this.segSend(c, end, SEG_RST, null, 0);
+      return;
+    }
+    if (c.broken[end]) {
+      // A segment of this direction was lost: TCP would retransmit; the kernel reports the
+      // connection broken in its place, and resets the other end (sim/README.md, Shortcuts).
+      if (isData) this.drop(ev, 'broken');
+      this.endLost(to, c, end, 'broken');
+      if (c.isOpen(1 - end)) this.segSend(c, end, SEG_RST, null, 0);
+      return;
+    }
+    switch (kind) {
+      case SEG_DATA: {
+        const msg = ev.msg as Message;
+        this.stats.delivered++;
+        if (tracing) this.trace.recv(this.t, to.tname, from.tname, this.trace.intern(c.id), ev.num, msg.type);
+        this.stepNode(to, { kind: 'message', conn: c.id, from: from.id, msg });
+        return;
+      }
+      case SEG_SYNACK:
+        if (tracing) this.trace.emit({ t: this.t, node: to.id, ev: 'connected', conn: c.id });
+        this.stepNode(to, { kind: 'connected', conn: c.id });
+        return;
+      case SEG_FIN:
+        c.open[end] = false;
+        to.conns.delete(c);
+        if (tracing) this.trace.emit({ t: this.t, node: to.id, ev: 'closed', conn: c.id });
+        this.stepNode(to, { kind: 'closed', conn: c.id });
+        return;
+      case SEG_RST:
+        this.endLost(to, c, end, 'reset');
+        return;
+      case SEG_REFUSE:
+        this.endLost(to, c, end, 'refused');
+        return;
+    }
+  }
+
+  private endLost(slot: NodeSlot, c: Conn, end: number, reason: 'refused' | 'reset' | 'broken'): void {
+    c.open[end] = false;
+    slot.conns.delete(c);
+    if (this.trace.enabled) this.trace.emit({ t: this.t, node: slot.id, ev: 'lost', conn: c.id, reason });
+    this.stepNode(slot, { kind: 'lost', conn: c.id, reason });
   }
 
   private diskOp(slot: NodeSlot, id: number, op: DiskOp): void {

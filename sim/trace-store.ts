@@ -7,7 +7,7 @@
  *
  * Why: keeping millions of small objects alive makes every major GC mark them, and building them
  * costs time whether or not anyone reads them; the typed columns are flat memory the GC does not look
- * into (33 bytes a record, plus the 8-byte slot).
+ * into (37 bytes a record, plus the 8-byte slot).
  */
 import type { Micros } from './time.ts';
 import * as ids from './trace-digest.ts';
@@ -34,6 +34,7 @@ export interface StoredRecord {
 }
 
 // Column layouts by kind:           a (string)  b (string)  c (string)  n (number)  ref
+// (SEND, RECV, DROP: column d holds the connection, -1 for a connectionless message.)
 const GENERIC = 0; //                                                                 the record
 const SEND = 1; //                   to          type                    m           msg
 const RECV = 2; //                   from        type                    m
@@ -71,6 +72,7 @@ export class TraceStore {
   private ac!: Int32Array;
   private bc!: Int32Array;
   private cc!: Int32Array;
+  private dc!: Int32Array;
   private nc!: Float64Array;
   private rc!: unknown[];
   private lastStr: string | null = null;
@@ -83,6 +85,8 @@ export class TraceStore {
    * broadcast) or a constant one is serialised once. */
   private lastMsg: object | null = null;
   private lastMsgText = '';
+  /** The string id of the key `conn` (interned at the first record with a connection). */
+  private connKey = -1;
 
   get length(): number {
     return this.len;
@@ -105,29 +109,32 @@ export class TraceStore {
     this.rc[i] = rec;
   }
 
-  send(t: Micros, node: number, to: number, m: number, type: string, msg: unknown): boolean {
+  send(t: Micros, node: number, to: number, conn: number, m: number, type: string, msg: unknown): boolean {
     if (typeof type !== 'string') return false;
     const i = this.slot(t, SEND, node);
     this.ac[i] = to;
+    this.dc[i] = conn;
     this.bc[i] = this.intern(type);
     this.nc[i] = m;
     this.rc[i] = msg;
     return true;
   }
 
-  recv(t: Micros, node: number, from: number, m: number, type: string): boolean {
+  recv(t: Micros, node: number, from: number, conn: number, m: number, type: string): boolean {
     if (typeof type !== 'string') return false;
     const i = this.slot(t, RECV, node);
     this.ac[i] = from;
+    this.dc[i] = conn;
     this.bc[i] = this.intern(type);
     this.nc[i] = m;
     return true;
   }
 
-  drop(t: Micros, node: number, from: number, m: number, type: string, reason: string): boolean {
+  drop(t: Micros, node: number, from: number, conn: number, m: number, type: string, reason: string): boolean {
     if (typeof type !== 'string') return false;
     const i = this.slot(t, DROP, node);
     this.ac[i] = from;
+    this.dc[i] = conn;
     this.bc[i] = this.intern(type);
     this.cc[i] = this.intern(reason);
     this.nc[i] = m;
@@ -200,12 +207,21 @@ export class TraceStore {
     const a = s[ch.a[i] as number] as string;
     const n = small(ch.n[i] as number);
     switch (ch.k[i]) {
-      case SEND:
+      case SEND: {
+        const d = ch.d[i] as number;
+        if (d >= 0) return { t, node, ev: 'send', to: a, conn: s[d], m: n, type: s[ch.b[i] as number], msg: ch.r[i] };
         return { t, node, ev: 'send', to: a, m: n, type: s[ch.b[i] as number], msg: ch.r[i] };
-      case RECV:
+      }
+      case RECV: {
+        const d = ch.d[i] as number;
+        if (d >= 0) return { t, node, ev: 'recv', from: a, conn: s[d], m: n, type: s[ch.b[i] as number] };
         return { t, node, ev: 'recv', from: a, m: n, type: s[ch.b[i] as number] };
-      case DROP:
+      }
+      case DROP: {
+        const d = ch.d[i] as number;
+        if (d >= 0) return { t, node, ev: 'drop', from: a, conn: s[d], m: n, type: s[ch.b[i] as number], reason: s[ch.c[i] as number] };
         return { t, node, ev: 'drop', from: a, m: n, type: s[ch.b[i] as number], reason: s[ch.c[i] as number] };
+      }
       case DUP:
         return { t, node, ev: 'dup', to: a, m: n };
       case HOLD:
@@ -254,6 +270,7 @@ export class TraceStore {
           b[p++] = T_SHORT + V_SEND;
           b[p++] = T_SHORT + K_TO;
           p = this.str(d, p, ch.a[i] as number);
+          p = this.conn(d, p, ch.d[i] as number);
           b[p++] = T_SHORT + K_M;
           p = this.num(d, p, ch.n[i] as number);
           b[p++] = T_SHORT + K_TYPE;
@@ -268,6 +285,7 @@ export class TraceStore {
           b[p++] = T_SHORT + (kind === RECV ? V_RECV : V_DROP);
           b[p++] = T_SHORT + K_FROM;
           p = this.str(d, p, ch.a[i] as number);
+          p = this.conn(d, p, ch.d[i] as number);
           b[p++] = T_SHORT + K_M;
           p = this.num(d, p, ch.n[i] as number);
           b[p++] = T_SHORT + K_TYPE;
@@ -346,6 +364,14 @@ export class TraceStore {
     d.number(v);
     d.reserve(RESERVE);
     return d.pos;
+  }
+
+  /** Writes the `conn` field of connection string id `id` at `p` (nothing for -1: no connection). */
+  private conn(d: TraceDigest, p: number, id: number): number {
+    if (id < 0) return p;
+    if (this.connKey < 0) this.connKey = this.intern('conn');
+    p = this.str(d, p, this.connKey);
+    return this.str(d, p, id);
   }
 
   /** Writes string column id `id` at `p`: its digest id when it has one (the usual case). */
@@ -433,6 +459,7 @@ export class TraceStore {
     this.ac = c.a;
     this.bc = c.b;
     this.cc = c.c;
+    this.dc = c.d;
     this.nc = c.n;
     this.rc = c.r;
   }
@@ -449,13 +476,14 @@ class Columns {
   readonly a: Int32Array;
   readonly b: Int32Array;
   readonly c: Int32Array;
+  readonly d: Int32Array;
   readonly k: Uint8Array;
   /** The object a record carries (message, op, result, data), or the whole record (GENERIC). */
   readonly r: unknown[] = new Array(CHUNK);
 
   constructor() {
     // One allocation for all typed columns of the chunk (fewer external buffers for the GC to track).
-    const buf = new ArrayBuffer(CHUNK * (8 + 8 + 4 * 4 + 1));
+    const buf = new ArrayBuffer(CHUNK * (8 + 8 + 5 * 4 + 1));
     let at = 0;
     const f64 = (): Float64Array => {
       const v = new Float64Array(buf, at, CHUNK);
@@ -473,6 +501,7 @@ class Columns {
     this.a = i32();
     this.b = i32();
     this.c = i32();
+    this.d = i32();
     this.k = new Uint8Array(buf, at, CHUNK);
   }
 }

@@ -90,28 +90,33 @@ export class Trace {
     return this.store === null ? -1 : this.store.intern(name);
   }
 
-  send(t: Micros, node: number, to: number, m: number, type: string, msg: unknown): void {
+  /** `conn`: the connection's name number (`intern`), -1 for a connectionless message. */
+  send(t: Micros, node: number, to: number, conn: number, m: number, type: string, msg: unknown): void {
     this.count++;
     const st = this.store;
     if (st === null) return;
-    if (!st.send(t, node, to, m, type, msg)) st.generic({ t, node: st.name(node), ev: 'send', to: st.name(to), m, type, msg });
+    if (!st.send(t, node, to, conn, m, type, msg)) {
+      st.generic({ t, node: st.name(node), ev: 'send', to: st.name(to), ...connField(st, conn), m, type, msg });
+    }
     this.stored();
   }
 
-  recv(t: Micros, node: number, from: number, m: number, type: string): void {
+  recv(t: Micros, node: number, from: number, conn: number, m: number, type: string): void {
     this.count++;
     const st = this.store;
     if (st === null) return;
-    if (!st.recv(t, node, from, m, type)) st.generic({ t, node: st.name(node), ev: 'recv', from: st.name(from), m, type });
+    if (!st.recv(t, node, from, conn, m, type)) {
+      st.generic({ t, node: st.name(node), ev: 'recv', from: st.name(from), ...connField(st, conn), m, type });
+    }
     this.stored();
   }
 
-  drop(t: Micros, node: number, from: number, m: number, type: string, reason: string): void {
+  drop(t: Micros, node: number, from: number, conn: number, m: number, type: string, reason: string): void {
     this.count++;
     const st = this.store;
     if (st === null) return;
-    if (!st.drop(t, node, from, m, type, reason)) {
-      st.generic({ t, node: st.name(node), ev: 'drop', from: st.name(from), m, type, reason });
+    if (!st.drop(t, node, from, conn, m, type, reason)) {
+      st.generic({ t, node: st.name(node), ev: 'drop', from: st.name(from), ...connField(st, conn), m, type, reason });
     }
     this.stored();
   }
@@ -211,6 +216,10 @@ export class Trace {
     store.hashInto(this.digest, this.hashed, store.length);
     this.hashed = store.length;
   }
+}
+
+function connField(st: TraceStore, conn: number): { conn?: string } {
+  return conn < 0 ? {} : { conn: st.name(conn) };
 }
 
 /** The canonical JSONL text of some records (used by `cli/` to write files and by tests). */

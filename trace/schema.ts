@@ -45,14 +45,33 @@ export const KERNEL = {
   /** Clock skew changed (`rate` = local µs per global µs, both clocks) or the wall clock jumped
    *  (`jumpMs`; the monotonic clock never jumps). */
   clock: { rate: num, jumpMs: num },
-  /** The node sent message #m (`msg` is the full message). */
-  send: { to: str, m: int, type: str, msg: message },
+  /** The node sent message #m (`msg` is the full message) on connection `conn` (absent: a
+   *  connectionless test-node message). */
+  send: { to: str, conn: opt(str), m: int, type: str, msg: message },
   /** Message #m was delivered to `node`. */
-  recv: { from: str, m: int, type: str },
+  recv: { from: str, conn: opt(str), m: int, type: str },
   /** Message #m was not delivered: 'cut' | 'loss' | 'down' (crashed destination) | 'stale' (the
-   *  destination restarted since the send) | 'unknown' (no such node); a request to a crashed node
-   *  is `{from: 'app', m: <request id>, type: 'request'}`. */
-  drop: { from: str, m: int, type: str, reason: oneOf('cut', 'loss', 'down', 'stale', 'unknown') },
+   *  destination restarted since the send) | 'unknown' (no such node) | 'closed' (no open end of
+   *  its connection there: answered with a reset) | 'broken' (an earlier message of its connection
+   *  was lost: the end hears `lost` instead); a request to a crashed node is `{from: 'app', m:
+   *  <request id>, type: 'request'}`. */
+  drop: { from: str, conn: opt(str), m: int, type: str, reason: oneOf('cut', 'loss', 'down', 'stale', 'unknown', 'closed', 'broken') },
+  /** The node opens connection `conn` to `to`'s `port`. */
+  connect: { to: str, conn: str, port: oneOf('election', 'quorum', 'client') },
+  /** `node` accepted connection `conn` from `from` on its `port`. */
+  accept: { from: str, conn: str, port: oneOf('election', 'quorum', 'client') },
+  /** The connection `node` opened is established. */
+  connected: { conn: str },
+  /** `node` closed its end of `conn` (FIN). */
+  close: { conn: str },
+  /** `node` was told the other end closed `conn`. */
+  closed: { conn: str },
+  /** `node` was told `conn` is gone: refused (nobody listens), reset (the other process died or
+   *  had no open end), broken (a message of it was lost). */
+  lost: { conn: str, reason: oneOf('refused', 'reset', 'broken') },
+  /** `node` starts (`listen`) or stops (`unlisten`) accepting connections on `port`. */
+  listen: { port: oneOf('election', 'quorum', 'client') },
+  unlisten: { port: oneOf('election', 'quorum', 'client') },
   /** Message #m will be delivered twice. */
   dup: { to: str, m: int },
   /** Message #m is held by a clogged link. */

@@ -488,6 +488,7 @@ export class NodeHost {
       if (s.proc === null || s.inc !== inc) return;
       switch (e.kind) {
         case 'send':
+          if (e.to === undefined) throw new Error(`node ${s.id}: the Node host does not carry connections yet`);
           this.send(s, e.to, e.msg);
           break;
         case 'setTimer': {

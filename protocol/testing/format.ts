@@ -80,7 +80,14 @@ export function fmtDiskOp(id: number, op: DiskOp): string {
 export function fmtEffect(node: string, e: Effect): string {
   switch (e.kind) {
     case 'send':
-      return `${node}->${e.to} ${fmtMessage(e.msg)}`;
+      return e.to === undefined ? `${node}=>${e.conn} ${fmtMessage(e.msg)}` : `${node}->${e.to} ${fmtMessage(e.msg)}`;
+    case 'connect':
+      return `${node} connect ${e.conn} to ${e.to}:${e.port}`;
+    case 'close':
+      return `${node} close ${e.conn}`;
+    case 'listen':
+    case 'unlisten':
+      return `${node} ${e.kind} ${e.port}`;
     case 'setTimer':
       return `${node} timer ${e.timer} +${e.afterMs}ms`;
     case 'cancelTimer':

@@ -303,6 +303,7 @@ export class TranscriptEnv {
   private apply(s: Slot, e: Effect): void {
     switch (e.kind) {
       case 'send':
+        if (e.to === undefined) throw new Error(`${s.id}: the transcript harness does not carry connections yet`);
         if (typeof e.msg['conn'] === 'string' && typeof e.msg['seq'] === 'number') {
           this.lastPacket.set(`${s.id}>${e.to}`, { conn: e.msg['conn'], seq: e.msg['seq'] });
         }

@@ -131,6 +131,7 @@ export function runElection(servers: readonly TestServer[], opts: TestNetOptions
     const fle = elections.get(sid)!;
     for (const e of fx) {
       if (e.kind === 'send') {
+        if (e.to === undefined) throw new Error('testnet: connections are not carried');
         const to = book.myidOf(e.to);
         const key = `${sid}>${to}`;
         const index = linkCount.get(key) ?? 0;

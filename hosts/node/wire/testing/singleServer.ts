@@ -102,6 +102,7 @@ export class SingleServer implements ServerPort {
   private effect(e: Effect): void {
     switch (e.kind) {
       case 'send': {
+        if (e.to === undefined) throw new Error('singleServer: connections are not carried yet');
         const sub = this.subs.get(e.to);
         if (sub !== undefined) sub(e.msg);
         else if (/^s\d+$/.test(e.to)) this.peerSend(e.to, this.serverId, e.msg);
