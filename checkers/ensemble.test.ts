@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { Ensemble } from '../ensemble/ensemble.ts';
-import { connectAll, converge, createMany } from '../ensemble/testing/workload.ts';
+import { connectAll, converge, createMany, reconnected } from '../ensemble/testing/workload.ts';
 import { runAll } from './index.ts';
 import type { CheckResult } from './types.ts';
 
@@ -21,6 +21,7 @@ describe('checkers on a simulated 3.8 ensemble', () => {
       expect(createMany(c, 'c1', 'before', 5)).toBe(5);
       c.sim.crash(c.leader()!.id);
       expect(c.runUntil(() => c.leader() !== null, 10_000, 1)).toBe(true);
+      expect(reconnected(c, 'c2')).toBe(true);
       expect(createMany(c, 'c2', 'after', 5)).toBe(5);
       const old = c.serverIds.find((s) => !c.sim.isUp(s))!;
       c.sim.restart(old);

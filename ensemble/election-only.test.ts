@@ -19,6 +19,8 @@ class ElectionOnlyNode implements ProtocolNode {
   private readonly fle: FastLeaderElection;
   private state: ServerState = 'LOOKING';
   private leader = -1;
+  /** The peer at the other end of each election connection (opened or accepted). */
+  private readonly peers = new Map<string, NodeId>();
 
   constructor(
     readonly id: NodeId,
@@ -32,7 +34,11 @@ class ElectionOnlyNode implements ProtocolNode {
     let fx: Effect[] = [];
     switch (input.kind) {
       case 'start':
-        fx = this.fle.lookForLeader(this.disk.zxid, this.disk.epoch, now);
+        fx = [{ kind: 'listen', port: 'election' }, ...this.fle.lookForLeader(this.disk.zxid, this.disk.epoch, now)];
+        break;
+      case 'accepted':
+        this.peers.set(input.conn, input.from);
+        fx = this.fle.onAccepted(input.from, now);
         break;
       case 'message':
         if (input.msg.type === 'NOTIFICATION') fx = this.fle.onNotification(input.from, input.msg as Notification, now);
@@ -40,17 +46,23 @@ class ElectionOnlyNode implements ProtocolNode {
       case 'timer':
         fx = this.fle.onTimer(input.timer, now);
         break;
-      case 'peerDown':
-        this.fle.onPeerDown(input.peer);
-        if (this.state !== 'LOOKING' && input.peer === `s${this.leader}`) {
+      case 'closed':
+      case 'lost': {
+        // The leader's process died: its connections are reset (no Zab here to notice it).
+        const peer = this.peers.get(input.conn);
+        this.peers.delete(input.conn);
+        fx = this.fle.onConnGone(input.conn, input.kind === 'closed' ? 'closed' : input.reason, now);
+        if (this.state !== 'LOOKING' && peer === `s${this.leader}`) {
           this.state = 'LOOKING';
           this.fle.setCurrent('LOOKING', this.fle.proposal);
           fx = this.fle.lookForLeader(this.disk.zxid, this.disk.epoch, now);
         }
         break;
+      }
       default:
         break;
     }
+    for (const e of fx) if (e.kind === 'connect') this.peers.set(e.conn, e.to);
     const outcome = this.fle.takeOutcome();
     if (outcome) {
       this.state = outcome.state;

@@ -100,8 +100,10 @@ describe('election-focused generated runs', () => {
 
 describe('a planted election bug (ZOOKEEPER-1419: voteOrderIgnoresEpoch)', () => {
   it('is found by election-focused generated runs; with the flag off the shrunk case passes', () => {
-    // Seed 3 finds it in 4 runs (seed 1 needed 242 once the 3.8 teardown/start-up latencies went in).
-    const r = search({ seed: 3, numRuns: 60, shape: ELECTION_SHAPE, bugs: { voteOrderIgnoresEpoch: true }, shrinkBudget: 60 });
+    // Seed 4 finds it in 17 runs by ElectionOrder (seed 1 needed 242 once the 3.8 teardown/start-up
+    // latencies went in; since connections moved into the kernel seeds 1 and 3 first hit the bug's
+    // other symptom, the vote flip-flop that never settles, as a Budget failure).
+    const r = search({ seed: 4, numRuns: 60, shape: ELECTION_SHAPE, bugs: { voteOrderIgnoresEpoch: true }, shrinkBudget: 60 });
     expect(r.found).not.toBeNull();
     const f = r.found!;
     expect(f.result.failures).toContain('ElectionOrder');

@@ -67,9 +67,10 @@ describe('bug zoo', () => {
     // Seed = the swarm run where `npm run zoo -- --seed 1` first finds each (run index + 1): one run
     // each. A generation or model change may move the hit (then re-pin: `npm run zoo -- --bug B`).
     const pins = [
-      // Re-pinned after the pipeline draw (14:33 UTC): 387 -> 416 and 645 -> 417, the others kept.
+      // Re-pinned after the pipeline draw (14:33 UTC): 387 -> 416 and 645 -> 417, the others kept;
+      // after connections in the kernel (contract v2): 416 -> 523.
       ['sessionsLostOnLeaderChange', 37],
-      ['staleServerAcceptsSession', 416],
+      ['staleServerAcceptsSession', 523],
       ['truncKeepsTail', 35],
       ['observerCountsInQuorum', 417],
       ['pzxidNotRestoredFromSnapshot', 1],
@@ -89,11 +90,12 @@ describe('bug zoo', () => {
 
   it('ZOOKEEPER-4685 and -4394 are found by LearnerJoin, ZOOKEEPER-1514 by ElectionOrder, and the shrunk cases replay', () => {
     // Swarm runs (election-focused for 1514), started at the seed of their first hit in
-    // `npm run zoo` at seed 1 (runs 4, 19 and 102): a regression in finding them fails here.
+    // `npm run zoo` at seed 1 (runs 2, 6 and 153 since connections moved into the kernel; were 4,
+    // 19 and 102): a regression in finding them fails here.
     for (const [bug, seed, checker] of [
-      ['ackProposalsBeforeNewLeader', 4, 'LearnerJoin'],
-      ['commitBeforeUptodateCrashes', 19, 'LearnerJoin'],
-      ['selfLeaderIgnoresRound', 102, 'ElectionOrder'],
+      ['ackProposalsBeforeNewLeader', 2, 'LearnerJoin'],
+      ['commitBeforeUptodateCrashes', 6, 'LearnerJoin'],
+      ['selfLeaderIgnoresRound', 153, 'ElectionOrder'],
     ] as const) {
       const maxRuns = 5;
       const e = zooEntry(bug)!;

@@ -59,6 +59,14 @@ describe('connections', () => {
     expect(heard('b')).toEqual([]);
   });
 
+  it('a connect to a node that does not exist (yet) is refused', () => {
+    const { sim, act, heard } = setup();
+    act('a', connect('a>z#1', 'z'), send('a>z#1', 1));
+    sim.run();
+    expect(heard('a')).toEqual(['lost a>z#1 refused']);
+    expect(sim.trace.records.find((r) => r.ev === 'drop')).toMatchObject({ node: 'z', from: 'a', conn: 'a>z#1', reason: 'unknown' });
+  });
+
   it('a connect to a crashed node is refused', () => {
     const { sim, act, heard } = setup();
     act('b', listen());

@@ -35,10 +35,12 @@ export class Conn {
 
   constructor(
     readonly id: ConnId,
-    /** [opener, acceptor]. */
+    /** [opener, acceptor]; [opener, opener] for a connect to a node that does not exist. */
     readonly ends: readonly [NodeSlot, NodeSlot],
     openerInc: number,
     readonly port: Port,
+    /** The id of the node that does not exist (the connect is refused), else null. */
+    readonly unknownTo: string | null = null,
   ) {
     this.incs = [openerInc, -1];
     this.open = [true, false];

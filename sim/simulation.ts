@@ -835,13 +835,20 @@ export class Simulation {
 
   private connect(from: NodeSlot, id: ConnId, toId: NodeId, port: Port): void {
     const to = this.byId.get(toId);
-    if (to === undefined) throw new Error(`node ${from.id} connects to unknown node ${toId}`);
     if (to === from) throw new Error(`node ${from.id} connects to itself (${id})`);
     if (this.conns.has(id)) throw new Error(`node ${from.id} reuses connection id ${id} (ids are unique for the whole run)`);
-    const c = new Conn(id, [from, to], from.inc, port);
+    const c = to === undefined ? new Conn(id, [from, from], from.inc, port, toId) : new Conn(id, [from, to], from.inc, port);
     this.conns.set(id, c);
     from.conns.add(c);
     if (this.trace.enabled) this.trace.emit({ t: this.t, node: from.id, ev: 'connect', to: toId, conn: id, port });
+    if (to === undefined) {
+      // No such node (not added yet): refused at once.
+      const inc = from.inc;
+      this.after(0, () => {
+        if (from.inc === inc && c.open[OPENER]) this.endLost(from, c, OPENER, 'refused');
+      });
+      return;
+    }
     this.segSend(c, OPENER, SEG_SYN, null, 0);
   }
 
@@ -868,7 +875,10 @@ export class Simulation {
     const { c, end } = this.openEnd(from, id);
     if (c === undefined) throw new Error(`node ${from.id} sends on unknown connection ${id}`);
     const to = c.ends[c.ends[OPENER] === from ? ACCEPTOR : OPENER] as NodeSlot;
-    if (this.trace.enabled) this.trace.send(this.t, from.tname, to.tname, this.trace.intern(id), m, msg.type, msg);
+    if (this.trace.enabled) {
+      if (c.unknownTo === null) this.trace.send(this.t, from.tname, to.tname, this.trace.intern(id), m, msg.type, msg);
+      else this.trace.emit({ t: this.t, node: from.id, ev: 'send', to: c.unknownTo, conn: id, m, type: msg.type, msg });
+    }
     if (end < 0) {
       // Sending on an end already closed or lost: the host drops it (contract.ts).
       this.stats.dropped++;
@@ -884,6 +894,16 @@ export class Simulation {
    * link latency later, FIFO on the link (PCT: on the connection's own lane).
    */
   private segSend(c: Conn, fromEnd: number, kind: string, msg: Message | null, m: number): void {
+    if (c.unknownTo !== null) {
+      // A connection to a node that does not exist: nothing travels.
+      if (kind === SEG_DATA) {
+        this.stats.dropped++;
+        if (this.trace.enabled) {
+          this.trace.emit({ t: this.t, node: c.unknownTo, ev: 'drop', from: c.ends[OPENER].id, conn: c.id, m, type: (msg as Message).type, reason: 'unknown' });
+        }
+      }
+      return;
+    }
     const from = c.ends[fromEnd] as NodeSlot;
     const toEnd = 1 - fromEnd;
     const to = c.ends[toEnd] as NodeSlot;

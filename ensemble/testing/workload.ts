@@ -12,6 +12,13 @@ export function connectAll(c: Ensemble, clients = c.clientIds): void {
   }
 }
 
+/**
+ * Runs until `client` has its session up on a connection again (after losing its server: a refused
+ * reconnect to a dead server fails what it had queued, as ClientCnxn's cleanup does). */
+export function reconnected(c: Ensemble, client: string, maxMs = 30_000): boolean {
+  return c.runUntil(() => c.client(client).connected, maxMs);
+}
+
 /** Issue `n` creates `/prefix-i` from `client`, one after another; returns the acked count. */
 export function createMany(c: Ensemble, client: string, prefix: string, n: number, maxMs = 30_000): number {
   let ok = 0;

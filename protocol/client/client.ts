@@ -21,7 +21,7 @@
  * drops the handle without closing it) notifies nothing.
  */
 import { Prng } from '../random.ts';
-import type { Effect, Input, KeeperState, NodeId, ProtocolNode, WatchedEvent, WatchedEventType } from '../contract.ts';
+import type { ConnId, Effect, Input, KeeperState, NodeId, ProtocolNode, WatchedEvent, WatchedEventType } from '../contract.ts';
 import { traceEffect } from '../contract.ts';
 import type { EventData, EventName } from '../../trace/records.ts';
 import { Err } from '../request/errors.ts';
@@ -80,7 +80,12 @@ export class ZooKeeperClient implements ProtocolNode {
   get currentServer(): NodeId | null {
     return this.server;
   }
-  private cnx = '';
+  /** A session is up on a live connection (for tests that wait for a reconnect). */
+  get connected(): boolean {
+    return this.state === 'connected';
+  }
+  /** The connection to `server` ('' when none is open). */
+  private cnx: ConnId = '';
   private cnxCounter = 0;
   sessionId: SessionId = NO_SESSION;
   private requestedTimeout: number;
@@ -97,8 +102,6 @@ export class ZooKeeperClient implements ProtocolNode {
   private lastSend = 0;
   /** When the ping timer is due (local ms); -1 while no connection is up. */
   private pingDueAt = -1;
-  private sendSeq = 0;
-  private recvSeq = 0;
   private lastRecv = 0;
 
   constructor(
@@ -128,21 +131,17 @@ export class ZooKeeperClient implements ProtocolNode {
         this.onApp(input.id, input.op);
         break;
       case 'message':
-        if (isClientWire(input.msg) && input.from === this.server && input.msg.cnx === this.cnx) {
-          const m = input.msg;
-          if (m.type !== 'ZK_CLOSE' && m.seq !== this.recvSeq + 1) {
-            this.connectionLost(`connection broken (packet ${m.seq}, expected ${this.recvSeq + 1})`);
-          } else {
-            this.recvSeq = m.seq;
-            this.onWire(m);
-          }
+        if (input.conn === this.cnx && this.cnx !== '' && isClientWire(input.msg)) this.onWire(input.msg);
+        break;
+      case 'closed':
+      case 'lost':
+        if (input.conn === this.cnx && this.cnx !== '') {
+          this.cnx = ''; // gone: nothing to close
+          this.connectionLost(input.kind === 'closed' ? 'server closed the connection' : `connection ${input.reason}`);
         }
         break;
       case 'timer':
         this.onTimer(input.timer);
-        break;
-      case 'peerDown':
-        if (input.peer === this.server) this.connectionLost('server down');
         break;
       case 'disk':
         break;
@@ -184,7 +183,7 @@ export class ZooKeeperClient implements ProtocolNode {
         return this.reply(id, { op: 'reconnect', rc: Err.OK, zxid: -1 });
       case 'abandon':
         // Drop the connection without closing the session; it will expire.
-        if (this.server) this.send({ type: 'ZK_CLOSE', cnx: this.cnx, seq: ++this.sendSeq });
+        this.closeConn();
         this.failAll(Err.CONNECTIONLOSS);
         this.state = 'closed';
         this.stopTimers();
@@ -221,7 +220,7 @@ export class ZooKeeperClient implements ProtocolNode {
         ...(req.op === 'create' ? { flags: req.flags } : {}),
       });
     }
-    this.send({ type: 'ZK_REQ', cnx: this.cnx, seq: ++this.sendSeq, xid, req });
+    this.send({ type: 'ZK_REQ', xid, req });
   }
 
   // ------------------------------------------------------------------ connection
@@ -231,13 +230,12 @@ export class ZooKeeperClient implements ProtocolNode {
     this.hostIndex = (this.hostIndex + 1) % this.hosts.length;
     this.tried++;
     this.server = this.hosts[this.hostIndex]!;
-    this.cnx = `${this.id}#${++this.cnxCounter}`;
-    this.sendSeq = 0;
-    this.recvSeq = 0;
+    // Ids `<client>><server>#<n>@<local ms>` (unique for the run, contract.ts `ConnId`); the
+    // ZK_CONNECT rides behind the connect.
+    this.cnx = `${this.id}>${this.server}#${++this.cnxCounter}@${this.now}`;
+    this.out.push({ kind: 'connect', conn: this.cnx, to: this.server, port: 'client' });
     this.send({
       type: 'ZK_CONNECT',
-      cnx: this.cnx,
-      seq: ++this.sendSeq,
       sessionId: this.sessionId,
       lastZxidSeen: this.lastZxid,
       timeoutMs: this.negotiatedTimeout || this.requestedTimeout,
@@ -280,8 +278,6 @@ export class ZooKeeperClient implements ProtocolNode {
         return this.onWatch(m.eventType, m.path, m.zxid);
       case 'ZK_PONG':
         return;
-      case 'ZK_CLOSE':
-        return this.connectionLost('server closed the connection');
       default:
         return;
     }
@@ -352,7 +348,7 @@ export class ZooKeeperClient implements ProtocolNode {
     if (head.req.op === 'closeSession') {
       this.state = 'closed';
       this.stopTimers();
-      this.send({ type: 'ZK_CLOSE', cnx: this.cnx, seq: ++this.sendSeq });
+      this.closeConn();
       this.server = null;
       this.failAll(Err.CONNECTIONLOSS);
       this.notifyState('Closed');
@@ -369,7 +365,7 @@ export class ZooKeeperClient implements ProtocolNode {
   private connectionLost(reason: string): void {
     if (this.state === 'closed' || this.state === 'expired' || this.state === 'idle' || this.state === 'authFailed') return;
     const wasConnected = this.state === 'connected' || (this.state === 'closing' && this.pending.length > 0);
-    if (this.server) this.send({ type: 'ZK_CLOSE', cnx: this.cnx, seq: ++this.sendSeq });
+    this.closeConn();
     if (wasConnected) this.trace('client.disconnected', { server: this.server, session: this.sessionId, reason });
     this.notifyLost();
     this.failAll(Err.CONNECTIONLOSS);
@@ -378,6 +374,7 @@ export class ZooKeeperClient implements ProtocolNode {
   }
 
   private expire(): void {
+    this.closeConn();
     this.state = 'expired';
     this.stopTimers();
     this.server = null;
@@ -415,7 +412,7 @@ export class ZooKeeperClient implements ProtocolNode {
         return this.startConnect();
       }
       if (this.state === 'connecting' || this.state === 'closing') {
-        if (this.server) this.send({ type: 'ZK_CLOSE', cnx: this.cnx, seq: ++this.sendSeq });
+        this.closeConn();
         this.notifyLost();
         this.nextServer();
       }
@@ -443,7 +440,7 @@ export class ZooKeeperClient implements ProtocolNode {
     const half = this.readTimeout() / 2;
     const toNext = half - idle - (idle > 1000 ? 1000 : 0);
     if (toNext <= 0 || idle > MAX_SEND_PING_INTERVAL_MS) {
-      this.send({ type: 'ZK_PING', cnx: this.cnx, seq: ++this.sendSeq });
+      this.send({ type: 'ZK_PING'  });
       this.pingDueAt = this.now + half;
       this.setTimer(PING_TIMER, half);
     } else if (this.pingDueAt !== this.now + toNext) {
@@ -458,11 +455,16 @@ export class ZooKeeperClient implements ProtocolNode {
 
   // ------------------------------------------------------------------ effects
 
-  /** Callers stamp `cnx` and `seq: ++this.sendSeq` themselves (object literals stay monomorphic). */
   private send(msg: ClientWire): void {
-    if (!this.server) return;
-    this.out.push({ kind: 'send', to: this.server, msg });
+    if (!this.server || this.cnx === '') return;
+    this.out.push({ kind: 'send', conn: this.cnx, msg });
     this.lastSend = this.now;
+  }
+  /** Close the current connection (FIN), if one is open. */
+  private closeConn(): void {
+    if (this.cnx === '') return;
+    this.out.push({ kind: 'close', conn: this.cnx });
+    this.cnx = '';
   }
   private reply(id: number, result: unknown): void {
     this.out.push({ kind: 'reply', id, result });

@@ -21,8 +21,12 @@ function make(config: ElectionConfig): FastLeaderElection {
   }
   return fle;
 }
+/** Sends, with the destination read from the connection id (`<me>><sid>#e<n>@<ms>`). */
 const sends = (fx: Effect[]) =>
-  fx.flatMap((e) => (e.kind === 'send' ? [{ to: e.to, msg: e.msg as Notification }] : []));
+  fx.flatMap((e) =>
+    e.kind === 'send' ? [{ to: e.to ?? `s${e.conn.split('>')[1]!.split('#')[0]}`, msg: e.msg as Notification }] : [],
+  );
+const sendConns = (fx: Effect[]) => fx.flatMap((e) => (e.kind === 'send' && e.conn !== undefined ? [e.conn] : []));
 const timers = (fx: Effect[]) =>
   fx.flatMap((e) => (e.kind === 'setTimer' ? [`${e.timer}:${e.afterMs}`] : e.kind === 'cancelTimer' ? [`-${e.timer}`] : []));
 const traces = (fx: Effect[], event: string) =>
@@ -275,23 +279,41 @@ describe('FastLeaderElection (single instance)', () => {
     expect(fle.takeOutcome()?.state).toBe('LEADING');
   });
 
-  it('re-sends the last message to a peer when its connection is (re)established', () => {
+  it('sends on its own connection per peer, opened at the first send', () => {
     const fle = new FastLeaderElection({ myid: 1, participants: P3, observers: [] });
-    const first = sends(fle.lookForLeader(5, 1, 0));
-    // s2 was not up when I sent; when it connects, my queued notification goes out.
-    const fx = fle.onNotification('s2', note(2, 'LOOKING', 2, 4, 1), 1);
-    expect(sends(fx)).toEqual([{ to: 's2', msg: first[0]!.msg }]);
-    expect(sends(fle.onNotification('s2', note(2, 'LOOKING', 2, 4, 1), 2))).toEqual([]);
-    fle.onPeerDown('s2');
-    expect(sends(fle.onNotification('s2', note(2, 'LOOKING', 2, 4, 1), 3))).toEqual([{ to: 's2', msg: first[0]!.msg }]);
+    const fx = fle.lookForLeader(5, 1, 0);
+    const connects = fx.filter((e) => e.kind === 'connect');
+    expect(connects).toEqual([
+      { kind: 'connect', conn: '1>2#e1@0', to: 's2', port: 'election' },
+      { kind: 'connect', conn: '1>3#e2@0', to: 's3', port: 'election' },
+    ]);
+    expect(sendConns(fx)).toEqual(['1>2#e1@0', '1>3#e2@0']);
+    // The next notification goes on the same connections.
+    const again = fle.onTimer(POLL_TIMER, 200);
+    expect(again.filter((e) => e.kind === 'connect')).toEqual([]);
+    expect(sendConns(again)).toEqual(['1>2#e1@0', '1>3#e2@0']);
   });
 
-  it("a client's connection going down is not a server's (c2 is not s2)", () => {
+  it('re-sends the last message to a peer that connects while I hold no connection to it', () => {
     const fle = new FastLeaderElection({ myid: 1, participants: P3, observers: [] });
-    fle.lookForLeader(5, 1, 0);
-    fle.onNotification('s2', note(2, 'LOOKING', 2, 4, 1), 1);
-    fle.onPeerDown('c2');
-    expect(sends(fle.onNotification('s2', note(2, 'LOOKING', 2, 4, 1), 2))).toEqual([]);
+    const first = sends(fle.lookForLeader(5, 1, 0));
+    // My connection to s2 is live: its connecting to me changes nothing.
+    expect(fle.onAccepted('s2', 1)).toEqual([]);
+    // s2 was down: my connection was refused. When s2 connects, I reconnect and re-send.
+    expect(fle.onConnGone('1>2#e1@0', 'refused', 2)).toEqual([]);
+    const fx = fle.onAccepted('s2', 2);
+    expect(fx).toEqual([
+      { kind: 'connect', conn: '1>2#e3@2', to: 's2', port: 'election' },
+      { kind: 'send', conn: '1>2#e3@2', msg: first[0]!.msg },
+    ]);
+    // A lost connection of someone else's (an inbound one, a client's) changes nothing.
+    expect(fle.onConnGone('2>1#e1@0', 'reset', 3)).toEqual([]);
+    expect(fle.onAccepted('s2', 3)).toEqual([]);
+    // My own connection reset or broken (the host could not retransmit): reconnect and re-send.
+    expect(fle.onConnGone('1>2#e3@2', 'broken', 4)).toEqual([
+      { kind: 'connect', conn: '1>2#e4@4', to: 's2', port: 'election' },
+      { kind: 'send', conn: '1>2#e4@4', msg: first[0]!.msg },
+    ]);
   });
 
   it('rejects a config that does not include me', () => {

@@ -13,7 +13,7 @@
  * A notification to myself goes through a local loopback queue, drained at the end of each input
  * (ZooKeeper's QuorumCnxManager puts messages for its own sid straight on its receive queue).
  */
-import type { Effect, NodeId } from '../contract.ts';
+import type { ConnId, Effect, NodeId } from '../contract.ts';
 import { AddressBook, defaultAddressBook } from '../addressBook.ts';
 import { agreeing, isMajority } from './quorum.ts';
 import { totalOrderPredicate, totalOrderPredicate1419 } from './order.ts';
@@ -70,8 +70,14 @@ export class FastLeaderElection {
   /** Notifications received while LOOKING between elections (ZooKeeper's recvqueue holds them). */
   private pending: { sid: number; n: Notification }[] = [];
   private loopback: Notification[] = [];
-  /** QuorumCnxManager state: peers I hold a connection with, and the last message queued per peer. */
-  private readonly connected = new Set<number>();
+  /**
+   * QuorumCnxManager state: my own live outbound election connection per peer (and back), and the
+   * last message queued per peer. Shortcut (protocol/election/README.md): each server sends on its
+   * own connection to a peer, so a pair holds two; QuorumCnxManager keeps one, the larger sid's.
+   */
+  private readonly outConn = new Map<number, ConnId>();
+  private readonly outSid = new Map<ConnId, number>();
+  private connCounter = 0;
   private readonly lastSentTo = new Map<number, Notification>();
   /** Set when a notification reached the loop body during the current input (the poll restarts). */
   private polled = false;
@@ -156,16 +162,53 @@ export class FastLeaderElection {
     // here from the address book.
     const sid = this.book.myidOf(from);
     if (!Number.isInteger(sid)) return fx;
-    if (!this.connected.has(sid)) {
-      // A (re)connection: QuorumCnxManager's SendWorker starts by sending what is queued for that
-      // peer, or else the last message it sent. A message sent while the peer was down is thereby
-      // delivered as soon as the peer talks to me.
-      this.connected.add(sid);
-      const last = this.lastSentTo.get(sid);
-      if (last) fx.push({ kind: 'send', to: this.book.nodeOf(sid), msg: last });
-    }
     this.receive(sid, n, fx);
     return this.finish(fx);
+  }
+
+  /**
+   * A peer connected to my election port. Without a live connection of my own to it, I connect
+   * back, and the new SendWorker starts with the last message I sent that peer (QuorumCnxManager:
+   * an empty queue re-sends `lastMessageSent`): a message sent while the peer was down is thereby
+   * delivered as soon as the peer talks to me.
+   */
+  onAccepted(from: NodeId, now: number): Effect[] {
+    const fx: Effect[] = [];
+    this.now = now;
+    const sid = this.book.myidOf(from);
+    if (!Number.isInteger(sid) || this.outConn.has(sid)) return fx;
+    const last = this.lastSentTo.get(sid);
+    if (last) fx.push({ kind: 'send', conn: this.open(sid, fx), msg: last });
+    return fx;
+  }
+
+  /**
+   * A connection closed or was lost (`why`: 'closed', 'refused', 'reset', 'broken'). If it was my
+   * own, the next send opens another — and after a reset or a break I reconnect at once and re-send
+   * my last message to that peer. Shortcut (protocol/election/README.md): the host breaks a
+   * connection where TCP would retransmit (a lost segment, a partition that heals), so the message
+   * that was lost is sent again on a new connection, as a retransmission would have delivered it;
+   * a refused connect waits for the peer to connect to me (`onAccepted`) or for my next send.
+   */
+  onConnGone(conn: ConnId, why: string, now: number): Effect[] {
+    const fx: Effect[] = [];
+    const sid = this.outSid.get(conn);
+    if (sid === undefined) return fx;
+    this.now = now;
+    this.outSid.delete(conn);
+    this.outConn.delete(sid);
+    const last = this.lastSentTo.get(sid);
+    if ((why === 'reset' || why === 'broken') && last) fx.push({ kind: 'send', conn: this.open(sid, fx), msg: last });
+    return fx;
+  }
+
+  /** Opens my election connection to `sid` (ids: `<myid>>`<sid>#e<n>@<local ms>`, unique per run). */
+  private open(sid: number, fx: Effect[]): ConnId {
+    const conn = `${this.myid}>${sid}#e${++this.connCounter}@${this.now}`;
+    this.outConn.set(sid, conn);
+    this.outSid.set(conn, sid);
+    fx.push({ kind: 'connect', conn, to: this.book.nodeOf(sid), port: 'election' });
+    return conn;
   }
 
   onTimer(timer: string, now: number): Effect[] {
@@ -185,12 +228,6 @@ export class FastLeaderElection {
       this.decide(this.proposedLeader, vote, this.finalizeVoters, 'lookingQuorum', fx);
     }
     return this.finish(fx);
-  }
-
-  /** The connection to a peer broke (it crashed, or the network cut it): the next message from it
-   *  is a new connection, on which I re-send my last message to it. */
-  onPeerDown(peer: NodeId): void {
-    this.connected.delete(this.book.myidOf(peer));
   }
 
   /** What this server advertises: its proposal while LOOKING, the decided vote otherwise (for `status()`). */
@@ -391,7 +428,7 @@ export class FastLeaderElection {
 
   private emit(to: number, msg: Notification, fx: Effect[]): void {
     this.lastSentTo.set(to, msg);
-    fx.push({ kind: 'send', to: this.book.nodeOf(to), msg });
+    fx.push({ kind: 'send', conn: this.outConn.get(to) ?? this.open(to, fx), msg });
   }
 
   private message(v: Vote, state: ServerState): Notification {

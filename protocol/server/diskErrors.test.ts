@@ -61,7 +61,9 @@ describe('disk errors at a server', () => {
     const c = ready(23, { snapCount: 10 });
     const f = c.serverIds.find((s) => s !== c.leader()!.id)!;
     c.sim.failDisk(f, { op: 'snapshot' });
-    expect(createMany(c, 'c1', 's', 30)).toBe(30);
+    // c1 is connected to s1 (no shuffle): when that is f, the create in flight as it exits fails
+    // with ConnectionLoss (its connection is reset), as with a 3.8 server that exits.
+    expect(createMany(c, 'c1', 's', 30)).toBeGreaterThanOrEqual(f === 's1' ? 29 : 30);
     expect(halts(c)).toEqual([`${f} 10`]);
     expect(c.isUp(f)).toBe(false);
     const crash = c.sim.trace.records.flatMap((r) => (r.ev === 'crash' && r.node === f ? [r] : []))[0]!;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Ensemble } from '../../ensemble/ensemble.ts';
-import { connectAll, converge, createMany } from '../../ensemble/testing/workload.ts';
+import { connectAll, converge, createMany, reconnected } from '../../ensemble/testing/workload.ts';
 import { allViolations } from '../../ensemble/testing/violations.ts';
 import type { QuorumConfig } from '../config.ts';
 
@@ -51,7 +51,8 @@ describe('failover timing against the real 3.8 band', () => {
       c.sim.localNow(p.id),
       c.sim.wallNow(p.id),
     );
-    const answer = effects.find((e) => e.kind === 'send' && e.to === other.id);
+    // On p's own election connection to `other`.
+    const answer = effects.find((e) => e.kind === 'send' && e.conn?.startsWith(`${p.sid}>${other.sid}#`) === true);
     expect(answer && answer.kind === 'send' && answer.msg).toMatchObject({ type: 'NOTIFICATION', state: 'FOLLOWING', leader: old.sid });
   });
 
@@ -83,7 +84,9 @@ describe('leader crash', () => {
       const fresh = c.leader()!;
       expect(fresh.id).not.toBe(old.id);
       expect(fresh.leader!.epoch).toBe(oldEpoch + 1);
+      expect(reconnected(c, 'c1')).toBe(true);
       expect(createMany(c, 'c1', 'after', 5)).toBe(5);
+      expect(reconnected(c, 'c2')).toBe(true);
       expect(createMany(c, 'c2', 'after2', 2)).toBe(2);
       c.sim.restart(old.id);
       expect(converge(c)).toBe(true);

@@ -3,7 +3,7 @@
  * group commit, snapshots, acceptedEpoch/currentEpoch), runs Fast Leader Election while LOOKING
  * and hosts one Zab role (Leader or Learner) otherwise; the client-serving layer answers clients.
  */
-import type { DiskOp, DiskStatus, DurableState, Effect, Input, Message, NodeId, ProtocolNode, ServerStatus } from '../contract.ts';
+import type { ConnId, DiskOp, DiskStatus, DurableState, Effect, Input, Message, NodeId, Port, ProtocolNode, ServerStatus } from '../contract.ts';
 import { traceEffect } from '../contract.ts';
 import type { EventData, EventName } from '../../trace/records.ts';
 import type { QuorumConfig } from '../config.ts';
@@ -28,8 +28,10 @@ import { planPurge } from './purge.ts';
 export interface ServingLayer extends ServingHooks {
   /** Stop serving: close every client connection (the ZooKeeperServer shuts down). */
   stop(): void;
-  onClientMessage(from: NodeId, msg: Message): void;
-  onClientDown(peer: NodeId): void;
+  /** A client message on connection `conn` (to the `client` port). */
+  onClientMessage(conn: ConnId, from: NodeId, msg: Message): void;
+  /** A client connection was closed by the client or lost. */
+  onClientGone(conn: ConnId): void;
   onTimer(timer: string): void;
   handles(msg: Message): boolean;
 }
@@ -101,6 +103,9 @@ export class QuorumPeer implements ProtocolNode, PeerServices {
   /** The server's own randomness (randRoll, latencies): seeded by the host, deterministic. */
   readonly rng: Prng;
   private connCounter = 0;
+  /** The port of every connection with an open end here (opened or accepted), to route
+   *  `closed`/`lost` to its owner. */
+  private readonly conns = new Map<ConnId, Port>();
   private started = false;
   /** Between leaving a role and starting the election (roleTeardown...Ms): the role is closed,
    *  `state` still names it and the election still answers with the decided vote. */
@@ -144,19 +149,24 @@ export class QuorumPeer implements ProtocolNode, PeerServices {
         this.start(input.durable);
         break;
       case 'message':
-        this.onMessage(input.from, input.msg);
+        this.onMessage(input.conn ?? '', input.from, input.msg);
+        break;
+      case 'accepted':
+        this.onAccepted(input.conn, input.from, input.port);
+        break;
+      case 'connected':
+        break;
+      case 'closed':
+        this.onConnGone(input.conn, 'closed');
+        break;
+      case 'lost':
+        this.onConnGone(input.conn, input.reason);
         break;
       case 'timer':
         this.onTimer(input.timer);
         break;
       case 'disk':
         this.diskCompleted(input.id, input.status);
-        break;
-      case 'peerDown':
-        this.election.onPeerDown(input.peer);
-        this.leader?.onPeerDown(input.peer);
-        this.learner?.onPeerDown(input.peer);
-        this.serving.onClientDown(input.peer);
         break;
       case 'request':
         this.out.push({ kind: 'reply', id: input.id, result: this.admin(input.op) });
@@ -192,6 +202,10 @@ export class QuorumPeer implements ProtocolNode, PeerServices {
   private start(durable: DurableState): void {
     if (this.started) return;
     this.started = true;
+    // QuorumCnxManager's listener and the client port accept from the start (a server that is not
+    // serving closes new client connections: serving.ts).
+    this.listen('election');
+    this.listen('client');
     this.db.load(durable);
     this.trace('db.load', { zxid: this.db.lastProcessedZxid, digest: this.db.sm.digest() });
     const log = this.db.log;
@@ -280,7 +294,7 @@ export class QuorumPeer implements ProtocolNode, PeerServices {
 
   // ------------------------------------------------------------------ dispatch
 
-  private onMessage(from: NodeId, msg: Message): void {
+  private onMessage(conn: ConnId, from: NodeId, msg: Message): void {
     if (msg.type === 'NOTIFICATION') {
       this.push(this.election.onNotification(from, msg as Notification, this.now));
       this.checkOutcome();
@@ -288,21 +302,40 @@ export class QuorumPeer implements ProtocolNode, PeerServices {
     }
     // Client traffic first: it is the bulk (ZK_* types, see client/wire.ts).
     if (msg.type.startsWith('ZK_')) {
-      if (this.serving.handles(msg)) this.serving.onClientMessage(from, msg);
+      if (this.serving.handles(msg)) this.serving.onClientMessage(conn, from, msg);
       return;
     }
     if (isQuorumPacket(msg)) {
-      if (this.leader) this.leader.onPacket(from, msg);
-      else if (this.learner) this.learner.onPacket(from, msg);
-      else if (msg.type === 'FOLLOWERINFO' || msg.type === 'OBSERVERINFO') {
-        // (Also while tearing a role down: the leader's quorum socket is already closed.)
-        // Not leading: nobody listens on the quorum port, the connection is refused.
-        this.send(from, { type: 'QCLOSE', conn: msg.conn, seq: 1 });
-      }
-      // Anything else is from a connection that is already closed (TCP would not deliver it).
+      // Quorum connections are the role's: a role that ended closed them all.
+      if (this.leader) this.leader.onPacket(conn, from, msg);
+      else if (this.learner) this.learner.onPacket(conn, msg);
       return;
     }
     this.unexpected(from, msg.type, 'peer');
+  }
+
+  /** Someone connected to one of my ports. */
+  private onAccepted(conn: ConnId, from: NodeId, port: Port): void {
+    this.conns.set(conn, port);
+    if (port === 'election') this.push(this.election.onAccepted(from, this.now));
+    else if (port === 'quorum') {
+      // Only a leader listens on the quorum port (it unlistens when it stops leading).
+      if (this.leader) this.leader.onAccepted(conn);
+      else this.close(conn);
+    }
+    // 'client': the ZK_CONNECT that follows opens the session (serving.ts).
+  }
+
+  /** A connection closed by the other end (`why` 'closed') or lost (refused, reset, broken). */
+  private onConnGone(conn: ConnId, why: string): void {
+    const port = this.conns.get(conn);
+    if (port === undefined) return;
+    this.conns.delete(conn);
+    if (port === 'election') this.push(this.election.onConnGone(conn, why, this.now));
+    else if (port === 'quorum') {
+      this.leader?.onConnGone(conn, why);
+      this.learner?.onConnGone(conn, why);
+    } else this.serving.onClientGone(conn);
   }
 
   private onTimer(timer: string): void {
@@ -369,8 +402,25 @@ export class QuorumPeer implements ProtocolNode, PeerServices {
 
   // ------------------------------------------------------------------ services for the roles
 
-  send(to: NodeId, msg: Message): void {
-    this.out.push({ kind: 'send', to, msg });
+  send(conn: ConnId, msg: Message): void {
+    this.out.push({ kind: 'send', conn, msg });
+  }
+  /** Ids: `<sid>><peer sid>#<n>@<local ms>` (unique for the run, contract.ts `ConnId`). */
+  connect(to: NodeId, port: Port): ConnId {
+    const conn = `${this.sid}>${this.book.myidOf(to)}#${++this.connCounter}@${this.now}`;
+    this.conns.set(conn, port);
+    this.out.push({ kind: 'connect', conn, to, port });
+    return conn;
+  }
+  close(conn: ConnId): void {
+    if (!this.conns.delete(conn)) return; // already closed or lost
+    this.out.push({ kind: 'close', conn });
+  }
+  listen(port: Port): void {
+    this.out.push({ kind: 'listen', port });
+  }
+  unlisten(port: Port): void {
+    this.out.push({ kind: 'unlisten', port });
   }
   setTimer(timer: string, afterMs: number): void {
     this.out.push({ kind: 'setTimer', timer, afterMs });
@@ -386,7 +436,10 @@ export class QuorumPeer implements ProtocolNode, PeerServices {
     this.out.push(pointEffect(name));
   }
   private push(effects: Effect[]): void {
-    for (const e of effects) this.out.push(e);
+    for (const e of effects) {
+      if (e.kind === 'connect') this.conns.set(e.conn, e.port); // the election's own connections
+      this.out.push(e);
+    }
   }
 
   disk(op: DiskOp, done?: () => void, fail?: (error: string) => void): void {
@@ -648,10 +701,6 @@ export class QuorumPeer implements ProtocolNode, PeerServices {
     }
     this.point('apply.done');
     this.serving.applied(entry, result);
-  }
-
-  newConn(peerSid: number): string {
-    return `${this.sid}>${peerSid}#${++this.connCounter}@${this.now}`;
   }
 
   serverNode(sid: number): NodeId {

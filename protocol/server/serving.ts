@@ -4,7 +4,7 @@
  * and sync() routed through the leader, replies once the txn is applied here, watch notifications,
  * and on the leader the session expiry and container/TTL sweeps.
  */
-import type { Message, NodeId } from '../contract.ts';
+import type { ConnId, Message, NodeId } from '../contract.ts';
 import { negotiateSessionTimeout } from '../config.ts';
 import { Err } from '../request/errors.ts';
 import type { Reply, Request, SessionId } from '../request/types.ts';
@@ -27,7 +27,8 @@ interface Item {
 }
 
 interface Conn extends ConnInfo {
-  readonly cnx: string;
+  /** The client's connection to my `client` port. */
+  readonly cnx: ConnId;
   readonly node: NodeId;
   sessionId: SessionId;
   timeout: number;
@@ -35,8 +36,6 @@ interface Conn extends ConnInfo {
   established: boolean;
   readonly queue: Item[];
   readonly authIds: AuthId[];
-  sendSeq: number;
-  recvSeq: number;
 }
 
 /** Every simulated client connects from loopback (what an `ip` ACL sees). */
@@ -98,7 +97,7 @@ export class Serving implements ServingLayer {
     this.tracker = null;
     this.peer.cancelTimer(CONTAINER_TIMER);
     for (const c of this.conns.values()) {
-      this.peer.send(c.node, { type: 'ZK_CLOSE', cnx: c.cnx, seq: ++c.sendSeq });
+      this.peer.close(c.cnx);
       this.backend.forget(c.sessionId);
     }
     this.conns.clear();
@@ -121,38 +120,30 @@ export class Serving implements ServingLayer {
     p.setTimer(CONTAINER_TIMER, p.cfg.containerCheckIntervalMs);
   }
 
-  onClientDown(peer: NodeId): void {
-    for (const c of [...this.conns.values()]) if (c.node === peer) this.dropConn(c);
+  onClientGone(conn: ConnId): void {
+    const c = this.conns.get(conn);
+    if (c) this.dropConn(c);
   }
 
   // ------------------------------------------------------------------ client messages
 
-  onClientMessage(from: NodeId, msg: Message): void {
+  onClientMessage(conn: ConnId, from: NodeId, msg: Message): void {
     const m = msg as ClientWire;
-    if (m.type === 'ZK_CONNECT') return this.onConnect(from, m.cnx, m.sessionId, m.lastZxidSeen, m.timeoutMs);
-    const c = this.conns.get(m.cnx);
-    if (!c || c.node !== from) {
-      if (m.type !== 'ZK_CLOSE') this.peer.send(from, { type: 'ZK_CLOSE', cnx: m.cnx, seq: 0 });
+    if (m.type === 'ZK_CONNECT') return this.onConnect(from, conn, m.sessionId, m.lastZxidSeen, m.timeoutMs);
+    const c = this.conns.get(conn);
+    if (!c) {
+      // A connection this server no longer serves (it stopped serving, or dropped it): close it.
+      this.peer.close(conn);
       return;
     }
-    if (m.type !== 'ZK_CLOSE' && m.seq !== c.recvSeq + 1) {
-      // A packet went missing: on TCP the connection would have broken.
-      this.peer.send(c.node, { type: 'ZK_CLOSE', cnx: c.cnx, seq: ++c.sendSeq });
-      this.dropConn(c);
-      return;
-    }
-    c.recvSeq = m.seq;
     switch (m.type) {
       case 'ZK_PING':
         this.touchConn(c);
-        this.peer.send(c.node, { type: 'ZK_PONG', cnx: c.cnx, seq: ++c.sendSeq });
+        this.peer.send(c.cnx, { type: 'ZK_PONG'  });
         return;
       case 'ZK_REQ':
         this.touchConn(c);
         return this.onRequest(c, m.xid, m.req);
-      case 'ZK_CLOSE':
-        this.dropConn(c);
-        return;
       default:
         return;
     }
@@ -161,14 +152,15 @@ export class Serving implements ServingLayer {
   private onConnect(from: NodeId, cnx: string, sessionId: SessionId, lastZxidSeen: number, timeoutMs: number): void {
     const p = this.peer;
     if (this.role === null) {
-      p.send(from, { type: 'ZK_CLOSE', cnx, seq: 1 });
+      // Not serving: the connection is closed at once (ZooKeeperServer not running).
+      p.close(cnx);
       return;
     }
     // Planted staleServerAcceptsSession skips this check.
     if (lastZxidSeen > p.db.lastProcessedZxid && !p.cfg.bugs.staleServerAcceptsSession) {
       // Single system image: never let a client see state go backwards.
       p.trace('session.refused', { session: sessionId, clientZxid: lastZxidSeen, zxid: p.db.lastProcessedZxid });
-      p.send(from, { type: 'ZK_CLOSE', cnx, seq: 1 });
+      p.close(cnx);
       return;
     }
     const timeout = negotiateSessionTimeout(p.cfg, timeoutMs);
@@ -180,8 +172,6 @@ export class Serving implements ServingLayer {
       established: false,
       queue: [],
       authIds: [{ scheme: 'ip', id: CLIENT_ADDR }],
-      sendSeq: 0,
-      recvSeq: 1,
     };
     this.conns.set(cnx, c);
     if (sessionId === NO_SESSION) {
@@ -204,7 +194,7 @@ export class Serving implements ServingLayer {
     const c = this.bySession.get(sessionId);
     if (!c || c.established) return;
     if (!valid) {
-      this.peer.send(c.node, { type: 'ZK_CONNECTED', cnx: c.cnx, seq: ++c.sendSeq, sessionId, timeoutMs: 0 });
+      this.peer.send(c.cnx, { type: 'ZK_CONNECTED', sessionId, timeoutMs: 0 });
       this.dropConn(c);
       return;
     }
@@ -214,7 +204,7 @@ export class Serving implements ServingLayer {
   private establish(c: Conn): void {
     c.established = true;
     this.touchConn(c);
-    this.peer.send(c.node, { type: 'ZK_CONNECTED', cnx: c.cnx, seq: ++c.sendSeq, sessionId: c.sessionId, timeoutMs: c.timeout });
+    this.peer.send(c.cnx, { type: 'ZK_CONNECTED', sessionId: c.sessionId, timeoutMs: c.timeout });
   }
 
   private dropConn(c: Conn): void {
@@ -232,15 +222,15 @@ export class Serving implements ServingLayer {
     if (!c.established) return;
     if (req.op !== 'setWatches' && !this.backend.fits(req)) {
       // Past jute.maxbuffer the server drops the connection: the client sees ConnectionLoss.
-      this.peer.send(c.node, { type: 'ZK_CLOSE', cnx: c.cnx, seq: ++c.sendSeq });
+      this.peer.close(c.cnx);
       this.dropConn(c);
       return;
     }
     if (req.op === 'addAuth') {
       const ids = this.backend.authenticate(req.scheme, req.auth, CLIENT_ADDR);
       if (!ids) {
-        this.peer.send(c.node, { type: 'ZK_REPLY', cnx: c.cnx, seq: ++c.sendSeq, xid, reply: { op: 'addAuth', rc: Err.AUTHFAILED, zxid: -1 } });
-        this.peer.send(c.node, { type: 'ZK_CLOSE', cnx: c.cnx, seq: ++c.sendSeq });
+        this.peer.send(c.cnx, { type: 'ZK_REPLY', xid, reply: { op: 'addAuth', rc: Err.AUTHFAILED, zxid: -1 } });
+        this.peer.close(c.cnx);
         this.dropConn(c);
         return;
       }
@@ -253,7 +243,7 @@ export class Serving implements ServingLayer {
     if (c.queue.length >= limit) {
       // See ../limits.ts: a client pipelining past the limit loses its connection.
       this.peer.trace('limit', { queue: 'connectionQueue', limit, session: c.sessionId });
-      this.peer.send(c.node, { type: 'ZK_CLOSE', cnx: c.cnx, seq: ++c.sendSeq });
+      this.peer.close(c.cnx);
       this.dropConn(c);
       return;
     }
@@ -325,7 +315,7 @@ export class Serving implements ServingLayer {
       }
       // SetWatches is answered too: the client keeps it in its pending queue (xid -8).
       c.queue.shift();
-      this.peer.send(c.node, { type: 'ZK_REPLY', cnx: c.cnx, seq: ++c.sendSeq, xid: head.xid, reply: head.reply });
+      this.peer.send(c.cnx, { type: 'ZK_REPLY', xid: head.xid, reply: head.reply });
     }
   }
 
@@ -364,7 +354,7 @@ export class Serving implements ServingLayer {
       p.point('session.closed');
       if (c) {
         // The session is over: close its connection (an expired client learns it on reconnect).
-        this.peer.send(c.node, { type: 'ZK_CLOSE', cnx: c.cnx, seq: ++c.sendSeq });
+        this.peer.close(c.cnx);
         this.dropConn(c);
       }
     }
@@ -390,7 +380,7 @@ export class Serving implements ServingLayer {
   }
 
   private notify(c: Conn, ev: WatchEvent, zxid: number): void {
-    this.peer.send(c.node, { type: 'ZK_WATCH', cnx: c.cnx, seq: ++c.sendSeq, eventType: ev.type, path: ev.path, zxid });
+    this.peer.send(c.cnx, { type: 'ZK_WATCH', eventType: ev.type, path: ev.path, zxid });
   }
 
   private readonly authOf = (sessionId: SessionId): readonly AuthId[] | undefined => this.bySession.get(sessionId)?.authIds;

@@ -5,9 +5,15 @@
  * happens unless a command says so: time stands still until `tick`, a message waits until
  * `deliver`, a disk op until `disk`. It does not use the simulator (`sim/`).
  *
+ * Connections (contract.ts `ConnId`) are modelled here as a small kernel would: a connect is
+ * accepted (or refused) when its first message reaches the other end; a close, a reset (crash) or a
+ * refusal travels as an item of its own; a lost message breaks its connection (the next item that
+ * gets through is `lost {broken}` at that end, and a reset goes back). Shortcut: `connected` is
+ * never delivered (no ZooKeeper node uses it). See README.md.
+ *
  * The command language is documented in README.md (this folder).
  */
-import type { DiskOp, DiskStatus, Effect, Input, Message, NodeId, ProtocolNode } from '../contract.ts';
+import type { ConnId, DiskOp, DiskStatus, Effect, Input, Message, NodeId, Port, ProtocolNode } from '../contract.ts';
 import { DISK_OK } from '../contract.ts';
 import { quorumConfig } from '../config.ts';
 import type { QuorumConfig } from '../config.ts';
@@ -25,11 +31,28 @@ import { MemDisk } from './memDisk.ts';
 
 type Show = 'all' | 'trace' | 'none';
 
+/** What travels on a connection: a message, a close (FIN), a reset, a refusal. */
+type Seg = 'data' | 'close' | 'reset' | 'refused';
+
 interface InFlight {
   readonly from: NodeId;
   readonly to: NodeId;
-  /** null: a peerDown notice (the OS closed `from`'s sockets). */
+  readonly conn: ConnId;
+  readonly seg: Seg;
+  /** The message (`data` only). */
   readonly msg: Message | null;
+}
+
+/** One connection: end 0 the opener's, end 1 the acceptor's. */
+interface Conn {
+  readonly id: ConnId;
+  readonly ends: readonly [NodeId, NodeId];
+  readonly port: Port;
+  /** Incarnation of the process holding each end (-1: the acceptor has not accepted yet). */
+  readonly incs: [number, number];
+  readonly open: [boolean, boolean];
+  /** An item toward this end was lost: the end hears `lost {broken}` at the next one. */
+  readonly broken: [boolean, boolean];
 }
 
 interface Timer {
@@ -45,6 +68,9 @@ interface Slot {
   readonly timers: Map<string, Timer>;
   booted: boolean;
   nextRequest: number;
+  /** Bumped at every crash (connection ends belong to one incarnation). */
+  inc: number;
+  readonly listening: Set<Port>;
 }
 
 /** The most steps a `stabilize` may take before it reports that the system did not go quiet. */
@@ -68,10 +94,11 @@ export class TranscriptEnv {
   private cfg: QuorumConfig | null = null;
   private readonly slots = new Map<NodeId, Slot>();
   private wire: InFlight[] = [];
-  /** Cut links `from>to`: a message sent on one is lost (as is a peerDown notice). */
+  /** Cut links `from>to`: an item sent on one is lost (and breaks its connection). */
   private readonly cuts = new Set<string>();
-  /** Last packet connection id and sequence number per link `from>to` (for `inject`). */
-  private readonly lastPacket = new Map<string, { conn: string; seq: number }>();
+  private readonly conns = new Map<ConnId, Conn>();
+  /** Last connection a message went on per link `from>to` (for `inject`). */
+  private readonly lastConn = new Map<string, ConnId>();
   private timerOrder = 0;
   private show: Show = 'all';
   private out: string[] = [];
@@ -221,7 +248,7 @@ export class TranscriptEnv {
   }
 
   private addSlot(id: NodeId): Slot {
-    const s: Slot = { id, proc: null, disk: new MemDisk(), timers: new Map(), booted: false, nextRequest: 1 };
+    const s: Slot = { id, proc: null, disk: new MemDisk(), timers: new Map(), booted: false, nextRequest: 1, inc: 0, listening: new Set() };
     this.slots.set(id, s);
     return s;
   }
@@ -293,21 +320,68 @@ export class TranscriptEnv {
         break;
       }
       if (this.show === 'all' || (this.show === 'trace' && (e.kind === 'trace' || e.kind === 'reply'))) {
-        this.out.push((this.show === 'all' ? '  ' : `@${this.now}ms `) + fmtEffect(s.id, e));
+        this.out.push((this.show === 'all' ? '  ' : `@${this.now}ms `) + this.fmt(s, e));
       }
       this.apply(s, e);
       if (!s.proc) break; // a halt: the process is gone
     }
   }
 
+  /** An effect as the transcript shows it: a message on a connection as `from->to MSG`. */
+  private fmt(s: Slot, e: Effect): string {
+    if (e.kind === 'send' && e.to === undefined) {
+      const c = this.conns.get(e.conn);
+      if (c) return `${s.id}->${c.ends[c.ends[0] === s.id ? 1 : 0]} ${fmtMessage(e.msg)}`;
+    }
+    return fmtEffect(s.id, e);
+  }
+
+  /** The end of `c` that `s`'s current process holds open, or -1. */
+  private openEnd(c: Conn, s: Slot): number {
+    for (const end of [0, 1]) if (c.ends[end] === s.id && c.incs[end] === s.inc && c.open[end] && s.proc) return end;
+    return -1;
+  }
+
+  /** Puts an item on the link from end `fromEnd` of `c` toward the other (lost on a cut link). */
+  private put(c: Conn, fromEnd: number, seg: Seg, msg: Message | null): void {
+    const from = c.ends[fromEnd]!;
+    const to = c.ends[1 - fromEnd]!;
+    if (this.cuts.has(`${from}>${to}`)) {
+      if (seg === 'data') c.broken[1 - fromEnd] = true;
+      return;
+    }
+    this.wire.push({ from, to, conn: c.id, seg, msg });
+  }
+
   private apply(s: Slot, e: Effect): void {
     switch (e.kind) {
-      case 'send':
-        if (e.to === undefined) throw new Error(`${s.id}: the transcript harness does not carry connections yet`);
-        if (typeof e.msg['conn'] === 'string' && typeof e.msg['seq'] === 'number') {
-          this.lastPacket.set(`${s.id}>${e.to}`, { conn: e.msg['conn'], seq: e.msg['seq'] });
-        }
-        if (!this.cuts.has(`${s.id}>${e.to}`)) this.wire.push({ from: s.id, to: e.to, msg: e.msg });
+      case 'send': {
+        if (e.to !== undefined) throw new Error(`${s.id}: ZooKeeper nodes send on connections only`);
+        const c = this.conns.get(e.conn);
+        if (!c) throw new Error(`${s.id}: send on unknown connection ${e.conn}`);
+        const end = this.openEnd(c, s);
+        if (end < 0) return; // an end already closed or lost: the host drops it
+        this.lastConn.set(`${s.id}>${c.ends[1 - end]}`, c.id);
+        this.put(c, end, 'data', e.msg);
+        return;
+      }
+      case 'connect':
+        if (this.conns.has(e.conn)) throw new Error(`${s.id}: connection id ${e.conn} reused`);
+        this.conns.set(e.conn, { id: e.conn, ends: [s.id, e.to], port: e.port, incs: [s.inc, -1], open: [true, false], broken: [false, false] });
+        return;
+      case 'close': {
+        const c = this.conns.get(e.conn);
+        const end = c ? this.openEnd(c, s) : -1;
+        if (!c || end < 0) return;
+        c.open[end] = false;
+        this.put(c, end, 'close', null);
+        return;
+      }
+      case 'listen':
+        s.listening.add(e.port);
+        return;
+      case 'unlisten':
+        s.listening.delete(e.port);
         return;
       case 'setTimer':
         s.timers.set(e.timer, { at: this.now + e.afterMs, order: this.timerOrder++ });
@@ -333,14 +407,30 @@ export class TranscriptEnv {
   private crash(s: Slot, torn: number, why: string): void {
     s.proc = null;
     s.timers.clear();
+    s.listening.clear();
     const { lost, kept } = s.disk.crash(torn);
     const before = this.wire.length;
     this.wire = this.wire.filter((m) => m.to !== s.id);
     const dropped = before - this.wire.length;
     this.out.push(`${s.id} crashed (${why}): ${lost} unsynced records lost, ${kept} kept, ${dropped} messages to it dropped`);
-    for (const peer of this.slots.values()) {
-      if (peer !== s && peer.proc && !this.cuts.has(`${s.id}>${peer.id}`)) this.wire.push({ from: s.id, to: peer.id, msg: null });
+    // The OS resets the process's connections: a reset goes to each peer end.
+    for (const c of this.conns.values()) {
+      for (const end of [0, 1]) {
+        if (c.ends[end] !== s.id || c.incs[end] !== s.inc || !c.open[end]) continue;
+        c.open[end] = false;
+        this.put(c, end, 'reset', null);
+      }
     }
+    s.inc++;
+  }
+
+  /** What an item is called in filters (`type=`): its message type, or close/reset/refused. */
+  private static typeOf(m: InFlight): string {
+    return m.msg ? m.msg.type : m.seg;
+  }
+
+  private static what(m: InFlight): string {
+    return m.msg ? fmtMessage(m.msg) : `${m.seg} ${m.conn}`;
   }
 
   /** A message filter: from=, to=, type= (a list matches any). */
@@ -349,19 +439,52 @@ export class TranscriptEnv {
     const from = list('from');
     const to = list('to');
     const type = list('type');
-    return (m) =>
-      (!from || from.includes(m.from)) && (!to || to.includes(m.to)) && (!type || type.includes(m.msg ? m.msg.type : 'peerDown'));
+    return (m) => (!from || from.includes(m.from)) && (!to || to.includes(m.to)) && (!type || type.includes(TranscriptEnv.typeOf(m)));
   }
 
   private deliverOne(m: InFlight, crashAfter?: number): void {
     const s = this.slots.get(m.to)!;
-    const what = m.msg ? fmtMessage(m.msg) : 'peerDown';
+    const what = TranscriptEnv.what(m);
+    const head = `${m.from}->${m.to} ${what}`;
     if (!s.proc) {
-      if (this.show === 'all') this.out.push(`${m.from}->${m.to} ${what} (dropped: ${m.to} is down)`);
+      if (this.show === 'all') this.out.push(`${head} (dropped: ${m.to} is down)`);
       return;
     }
-    const input: Input = m.msg ? { kind: 'message', from: m.from, msg: m.msg } : { kind: 'peerDown', peer: m.from };
-    this.step(s, input, `${m.from}->${m.to} ${what}`, crashAfter);
+    const c = this.conns.get(m.conn)!;
+    const end = c.ends[0] === m.to ? 0 : 1;
+    if (m.seg === 'data' && end === 1 && c.incs[1] === -1) {
+      // The connect reaches the acceptor with its first message.
+      if (!s.listening.has(c.port)) {
+        if (this.show === 'all') this.out.push(`${head} (refused: ${m.to} does not listen on ${c.port})`);
+        c.incs[1] = -2; // never accepted: what follows finds no end
+        this.put(c, 1, 'refused', null);
+        return;
+      }
+      c.incs[1] = s.inc;
+      c.open[1] = true;
+      this.step(s, { kind: 'accepted', conn: c.id, from: m.from, port: c.port }, `${m.from}->${m.to} connect ${c.id} ${c.port}`);
+      if (!s.proc) return;
+    }
+    if (this.openEnd(c, s) !== end) {
+      // No open end here: a message is answered with a reset (if the sender still listens for one).
+      if (m.seg === 'data') {
+        if (this.show === 'all') this.out.push(`${head} (dropped: ${c.incs[end] === -2 ? 'refused' : `no open end at ${m.to}`})`);
+        const sender = this.slots.get(m.from)!;
+        if (c.incs[end] !== -2 && this.openEnd(c, sender) === 1 - end) this.put(c, end, 'reset', null);
+      }
+      return;
+    }
+    let input: Input;
+    if (c.broken[end] && m.seg !== 'reset' && m.seg !== 'refused') {
+      // An earlier item of this direction was lost: this end hears the connection broken.
+      input = { kind: 'lost', conn: c.id, reason: 'broken' };
+      const sender = this.slots.get(m.from)!;
+      if (this.openEnd(c, sender) === 1 - end) this.put(c, end, 'reset', null);
+    } else if (m.seg === 'data') input = { kind: 'message', conn: c.id, from: m.from, msg: m.msg! };
+    else if (m.seg === 'close') input = { kind: 'closed', conn: c.id };
+    else input = { kind: 'lost', conn: c.id, reason: m.seg === 'refused' ? 'refused' : 'reset' };
+    if (input.kind !== 'message') c.open[end] = false;
+    this.step(s, input, input.kind === 'lost' && input.reason === 'broken' ? `${head} (broken: ${c.id} lost an earlier message)` : head, crashAfter);
     if (crashAfter !== undefined && s.proc) this.crash(s, 0, `after ${crashAfter} effects`);
   }
 
@@ -384,7 +507,7 @@ export class TranscriptEnv {
     for (const m of picked) this.deliverOne(m, crashAfter);
   }
 
-  /** `cut from=a,b to=c [both]`: messages sent on those links are lost until `heal`. */
+  /** `cut from=a,b to=c [both]`: items sent on those links are lost until `heal`. */
   private cmdCut(cmd: Command): void {
     this.allowed(cmd, ['from', 'to'], 1);
     const both = cmd.args[0] === 'both';
@@ -401,10 +524,10 @@ export class TranscriptEnv {
   }
 
   /**
-   * `inject from=A to=B type=T [field=value ...]`: forge a packet from A to B on their current
-   * connection (the conn id and next sequence number of the last packet A sent B) and put it in
-   * flight. Numbers may be decimal or 0x-hex; `entry=Z` is a txn entry with zxid Z and no txn.
-   * For tests of what a node does with a packet it should never get.
+   * `inject from=A to=B type=T [field=value ...]`: forge a packet from A to B on the connection A
+   * last sent B a message on, and put it in flight. Numbers may be decimal or 0x-hex; `entry=Z` is
+   * a txn entry with zxid Z and no txn. For tests of what a node does with a packet it should never
+   * get.
    */
   private cmdInject(cmd: Command): void {
     const from = this.slot(cmd, cmd.kv.get('from') ?? '').id;
@@ -413,18 +536,14 @@ export class TranscriptEnv {
     if (!type) throw this.bad(cmd, 'inject: missing type=');
     if (cmd.args.length > 0) throw this.bad(cmd, `inject: unexpected '${cmd.args[0]}'`);
     const msg: Record<string, unknown> = { type };
-    const last = this.lastPacket.get(`${from}>${to}`);
-    if (last) {
-      msg['conn'] = last.conn;
-      msg['seq'] = last.seq + 1;
-      this.lastPacket.set(`${from}>${to}`, { conn: last.conn, seq: last.seq + 1 });
-    }
+    const conn = this.lastConn.get(`${from}>${to}`);
+    if (conn === undefined) throw this.bad(cmd, `inject: ${from} has sent ${to} nothing yet (no connection to forge on)`);
     for (const [k, v] of cmd.kv) {
       if (k === 'from' || k === 'to' || k === 'type' || k === 'show') continue;
       const n = /^(0x[0-9a-f]+|-?\d+)$/i.test(v) ? Number(v) : null;
       msg[k] = k === 'entry' ? { zxid: n ?? 0, txn: null } : (n ?? v);
     }
-    this.wire.push({ from, to, msg: msg as Message });
+    this.wire.push({ from, to, conn, seg: 'data', msg: msg as Message });
     this.out.push(`forged ${from}->${to} ${fmtMessage(msg as Message)}`);
   }
 
@@ -436,7 +555,10 @@ export class TranscriptEnv {
     for (const m of this.wire) {
       if (max > 0 && match(m)) {
         max--;
-        this.out.push(`dropped ${m.from}->${m.to} ${m.msg ? fmtMessage(m.msg) : 'peerDown'}`);
+        this.out.push(`dropped ${m.from}->${m.to} ${TranscriptEnv.what(m)}`);
+        // A lost message breaks its connection (TCP is not modelled: the next item is `broken`).
+        const c = this.conns.get(m.conn)!;
+        if (m.seg === 'data') c.broken[c.ends[0] === m.to ? 0 : 1] = true;
       } else kept.push(m);
     }
     if (kept.length === this.wire.length) throw this.bad(cmd, 'drop: no message in flight matches');
@@ -606,7 +728,7 @@ export class TranscriptEnv {
 
   private cmdPending(cmd: Command): void {
     this.allowed(cmd, []);
-    for (const m of this.wire) this.out.push(`msg ${m.from}->${m.to} ${m.msg ? fmtMessage(m.msg) : 'peerDown'}`);
+    for (const m of this.wire) this.out.push(`msg ${m.from}->${m.to} ${TranscriptEnv.what(m)}`);
     for (const s of this.slots.values()) {
       const timers = [...s.timers].sort((a, b) => a[1].at - b[1].at || a[1].order - b[1].order);
       for (const [name, t] of timers) this.out.push(`timer ${s.id} ${name} @${t.at}ms`);

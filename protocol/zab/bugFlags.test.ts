@@ -20,6 +20,7 @@ function newLeaderSteps(bugs: BugFlags): string[] {
   const t = c.sim.now;
   c.sim.heal();
   expect(converge(c)).toBe(true);
+  c.runFor(100); // the lagging follower's last fsync may still be in flight when the trees agree
   const synced = c.events('sync.send').find((e) => e.t > t && `s${String(e.data['peer'])}` === lag)!;
   expect(synced.data['mode']).toBe('DIFF');
   const last = synced.data['to'] as number;

@@ -5,7 +5,7 @@
  * acks), then broadcast (PROPOSAL/ACK/COMMIT in zxid order, INFORM to observers) with the ping loop
  * that deposes a leader without a synced quorum.
  */
-import type { NodeId } from '../contract.ts';
+import type { ConnId, NodeId } from '../contract.ts';
 import { isMajority } from '../election/quorum.ts';
 import { invariant } from '../invariant.ts';
 import { counterOf, epochOf, makeZxid, MAX_COUNTER, zxidHex } from '../zxid.ts';
@@ -21,7 +21,7 @@ type Stage = 'info' | 'epochAck' | 'sync' | 'newLeader' | 'newLeaderAcked' | 'ru
 interface Handler {
   readonly sid: number;
   readonly node: NodeId;
-  readonly conn: string;
+  readonly conn: ConnId;
   readonly observer: boolean;
   stage: Stage;
   ackEpoch?: AckEpoch;
@@ -30,9 +30,6 @@ interface Handler {
   forwarding: boolean;
   /** zxid -> local time sent, for proposals not yet acked (LearnerHandler.SyncLimitCheck). */
   unacked: UnackedProposals;
-  /** Packet sequence numbers on this connection, each way (see messages.ts). */
-  sendSeq: number;
-  recvSeq: number;
 }
 
 interface Outstanding {
@@ -64,6 +61,8 @@ export class Leader implements DurableListener {
   established = false;
   /** The quorum port accepts learners (the Leader constructor bound it). */
   private listening = false;
+  /** Accepted learner connections that have not sent FOLLOWERINFO/OBSERVERINFO yet. */
+  private readonly accepted = new Set<ConnId>();
   /** The NEWLEADER ack quorum is in and startZkServer runs (`leaderStartup...Ms`). */
   private startingUp = false;
   private closed = false;
@@ -97,28 +96,26 @@ export class Leader implements DurableListener {
     // QuorumPeer.makeLeader: the Leader constructor binds the quorum port; a learner that decided
     // first is refused until then and retries after leaderConnectDelayDuringRetryMs.
     const listenMs = p.rng.range(p.cfg.leaderListenMinMs, p.cfg.leaderListenMaxMs);
-    if (listenMs <= 0) this.listening = true;
+    if (listenMs <= 0) this.startListening();
     else p.setTimer(LISTEN_TIMER, listenMs);
     this.tryChooseEpoch();
   }
 
   // ------------------------------------------------------------------ inputs
 
-  onPacket(from: NodeId, m: QuorumPacket): void {
+  /** A learner connected to the quorum port (only open while `listening`). */
+  onAccepted(conn: ConnId): void {
+    if (this.closed) return this.p.close(conn);
+    this.accepted.add(conn);
+  }
+
+  onPacket(conn: ConnId, from: NodeId, m: QuorumPacket): void {
     if (this.closed) return;
-    if (m.type === 'FOLLOWERINFO' || m.type === 'OBSERVERINFO') {
-      // Nobody listens on the quorum port yet: the connection is refused.
-      if (!this.listening) return this.p.send(from, { type: 'QCLOSE', conn: m.conn, seq: 1 });
-      return this.onInfo(from, m);
+    if ((m.type === 'FOLLOWERINFO' || m.type === 'OBSERVERINFO') && this.accepted.delete(conn)) {
+      return this.onInfo(conn, from, m);
     }
-    const h = this.handlerFor(from, m.conn);
+    const h = this.handlerFor(conn);
     if (!h) return;
-    if (m.seq !== h.recvSeq + 1) {
-      // A packet of this connection went missing: on TCP that means the connection broke.
-      this.dropHandler(h, `connection broken (packet ${m.seq}, expected ${h.recvSeq + 1})`);
-      return;
-    }
-    h.recvSeq = m.seq;
     h.tickOfNextAckDeadline = this.tick + this.p.cfg.syncLimitTicks;
     switch (m.type) {
       case 'ACKEPOCH':
@@ -133,20 +130,20 @@ export class Leader implements DurableListener {
         return;
       case 'REVALIDATE': {
         const valid = this.p.serving.revalidate(h.sid, m.sessionId, m.timeout);
-        this.p.send(h.node, { type: 'REVALIDATE', conn: h.conn, seq: ++h.sendSeq, sessionId: m.sessionId, timeout: m.timeout, valid });
+        this.p.send(h.conn, { type: 'REVALIDATE', sessionId: m.sessionId, timeout: m.timeout, valid });
         return;
       }
-      case 'QCLOSE':
-        this.dropHandler(h, 'learner closed');
-        return;
       default:
         this.p.unexpected(from, m.type, `leader/${h.stage}`);
         return;
     }
   }
 
-  onPeerDown(peer: NodeId): void {
-    for (const h of this.handlers.values()) if (h.node === peer) this.dropHandler(h, 'peer down');
+  /** A quorum connection was closed by the learner or lost (`why`: 'closed', 'reset', 'broken'). */
+  onConnGone(conn: ConnId, why: string): void {
+    this.accepted.delete(conn);
+    const h = this.handlerFor(conn);
+    if (h) this.dropHandler(h, why === 'closed' ? 'learner closed' : `connection ${why}`);
   }
 
   onTimer(timer: string): void {
@@ -157,41 +154,48 @@ export class Leader implements DurableListener {
     } else if (timer === PING_TIMER) {
       this.pingLoop();
     } else if (timer === LISTEN_TIMER) {
-      this.listening = true;
+      this.startListening();
     } else if (timer === STARTUP_TIMER) {
       this.establish();
     }
   }
 
-  /** Leave leadership: close every learner connection (they see EOF at once). */
+  /** The LearnerCnxAcceptor starts: the quorum port accepts learners. */
+  private startListening(): void {
+    this.listening = true;
+    this.p.listen('quorum');
+  }
+
+  /** Leave leadership: stop accepting, close every learner connection (they see EOF at once). */
   close(): void {
     if (this.closed) return;
     this.closed = true;
     this.p.cancelTimer(INIT_TIMER);
     this.p.cancelTimer(PING_TIMER);
     if (!this.listening) this.p.cancelTimer(LISTEN_TIMER);
+    else this.p.unlisten('quorum');
     if (this.startingUp) this.p.cancelTimer(STARTUP_TIMER);
-    for (const h of this.handlers.values()) this.p.send(h.node, { type: 'QCLOSE', conn: h.conn, seq: ++h.sendSeq })
+    for (const conn of this.accepted) this.p.close(conn);
+    this.accepted.clear();
+    for (const h of this.handlers.values()) this.p.close(h.conn);
     this.handlers.clear();
   }
 
   // ------------------------------------------------------------------ discovery
 
-  private onInfo(from: NodeId, m: FollowerInfo): void {
+  private onInfo(conn: ConnId, from: NodeId, m: FollowerInfo): void {
     const old = this.handlers.get(m.sid);
     if (old) this.dropHandler(old, 'replaced by a new connection');
     const observer = m.type === 'OBSERVERINFO' || !this.p.cfg.participants.includes(m.sid);
     const h: Handler = {
       sid: m.sid,
       node: from,
-      conn: m.conn,
+      conn,
       observer,
       stage: 'info',
       tickOfNextAckDeadline: this.tick + this.p.cfg.initLimitTicks + this.p.cfg.syncLimitTicks,
       forwarding: false,
       unacked: new UnackedProposals(),
-      sendSeq: 0,
-      recvSeq: m.seq,
     };
     this.handlers.set(m.sid, h);
     const accepted = epochOf(m.zxid);
@@ -227,7 +231,7 @@ export class Leader implements DurableListener {
   private sendLeaderInfo(h: Handler): void {
     if (h.stage !== 'info') return;
     h.stage = 'epochAck';
-    this.p.send(h.node, { type: 'LEADERINFO', conn: h.conn, seq: ++h.sendSeq, zxid: makeZxid(this.epoch, 0) });
+    this.p.send(h.conn, { type: 'LEADERINFO', zxid: makeZxid(this.epoch, 0) });
   }
 
   private onAckEpoch(h: Handler, m: AckEpoch): void {
@@ -279,17 +283,17 @@ export class Leader implements DurableListener {
     const txnLog = this.p.cfg.snapshotSizeFactor >= 0 ? (z: number) => db.txnLogFrom(z) : undefined;
     const plan = planSync(peerLast, db.window(), db.lastProcessedZxid, this.p.cfg.forceSnapSync, this.p.cfg.bugs, txnLog);
     if (plan.mode === 'SNAP') {
-      this.p.send(h.node, { type: 'SNAP', conn: h.conn, seq: ++h.sendSeq, zxid: plan.zxid, snapshot: db.sm.serialize() });
+      this.p.send(h.conn, { type: 'SNAP', zxid: plan.zxid, snapshot: db.sm.serialize() });
     } else {
-      this.p.send(h.node, { type: plan.mode, conn: h.conn, seq: ++h.sendSeq, zxid: plan.zxid });
+      this.p.send(h.conn, { type: plan.mode, zxid: plan.zxid });
     }
     for (const e of plan.entries) {
-      this.p.send(h.node, { type: 'PROPOSAL', conn: h.conn, seq: ++h.sendSeq, entry: e });
-      this.p.send(h.node, { type: 'COMMIT', conn: h.conn, seq: ++h.sendSeq, zxid: e.zxid });
+      this.p.send(h.conn, { type: 'PROPOSAL', entry: e });
+      this.p.send(h.conn, { type: 'COMMIT', zxid: e.zxid });
     }
     this.p.trace('sync.send', { peer: h.sid, mode: plan.mode, from: peerLast, to: plan.upTo });
     this.startForwarding(h, plan.upTo);
-    this.p.send(h.node, { type: 'NEWLEADER', conn: h.conn, seq: ++h.sendSeq, zxid: makeZxid(this.epoch, 0) });
+    this.p.send(h.conn, { type: 'NEWLEADER', zxid: makeZxid(this.epoch, 0) });
     this.p.point('leader.afterNewLeaderSent');
   }
 
@@ -298,7 +302,7 @@ export class Leader implements DurableListener {
     if (!h.observer && this.lastProposed > upTo) {
       for (const o of this.outstanding) {
         if (o.entry.zxid <= upTo) continue;
-        this.p.send(h.node, { type: 'PROPOSAL', conn: h.conn, seq: ++h.sendSeq, entry: o.entry });
+        this.p.send(h.conn, { type: 'PROPOSAL', entry: o.entry });
         h.unacked.add(o.entry.zxid, this.p.now);
       }
     }
@@ -381,7 +385,7 @@ export class Leader implements DurableListener {
 
   private sendUpToDate(h: Handler): void {
     h.stage = 'running';
-    this.p.send(h.node, { type: 'UPTODATE', conn: h.conn, seq: ++h.sendSeq, zxid: makeZxid(this.epoch, 0) });
+    this.p.send(h.conn, { type: 'UPTODATE', zxid: makeZxid(this.epoch, 0) });
   }
 
   // ------------------------------------------------------------------ broadcast
@@ -414,7 +418,7 @@ export class Leader implements DurableListener {
     if (this.p.tracing) this.p.trace('propose', { zxid });
     for (const h of this.handlers.values()) {
       if (!h.forwarding || h.observer) continue;
-      this.p.send(h.node, { type: 'PROPOSAL', conn: h.conn, seq: ++h.sendSeq, entry });
+      this.p.send(h.conn, { type: 'PROPOSAL', entry });
       h.unacked.add(zxid, this.p.now);
     }
     this.p.logTxn(entry, this);
@@ -451,8 +455,8 @@ export class Leader implements DurableListener {
       if (this.p.tracing) this.p.trace('commit', { zxid });
       for (const h of this.handlers.values()) {
         if (!h.forwarding) continue;
-        if (h.observer) this.p.send(h.node, { type: 'INFORM', conn: h.conn, seq: ++h.sendSeq, entry: o.entry });
-        else this.p.send(h.node, { type: 'COMMIT', conn: h.conn, seq: ++h.sendSeq, zxid });
+        if (h.observer) this.p.send(h.conn, { type: 'INFORM', entry: o.entry });
+        else this.p.send(h.conn, { type: 'COMMIT', zxid });
       }
       this.p.point('leader.commitSent');
       this.p.applyCommitted(o.entry);
@@ -480,7 +484,7 @@ export class Leader implements DurableListener {
     const conn = h.conn;
     this.whenCommitted(() => {
       const now = this.handlers.get(sid);
-      if (now && now.conn === conn) this.p.send(now.node, { type: 'SYNC', conn: now.conn, seq: ++now.sendSeq, request });
+      if (now && now.conn === conn) this.p.send(now.conn, { type: 'SYNC', request });
     });
   }
 
@@ -507,20 +511,20 @@ export class Leader implements DurableListener {
         this.dropHandler(h, 'proposal not acked within syncLimit');
         continue;
       }
-      if (h.stage === 'running') this.p.send(h.node, { type: 'PING', conn: h.conn, seq: ++h.sendSeq, zxid: this.lastProposed });
+      if (h.stage === 'running') this.p.send(h.conn, { type: 'PING', zxid: this.lastProposed });
     }
     this.p.setTimer(PING_TIMER, cfg.tickTimeMs / 2);
   }
 
-  private handlerFor(from: NodeId, conn: string): Handler | undefined {
-    for (const h of this.handlers.values()) if (h.node === from && h.conn === conn) return h;
+  private handlerFor(conn: ConnId): Handler | undefined {
+    for (const h of this.handlers.values()) if (h.conn === conn) return h;
     return undefined;
   }
 
   private dropHandler(h: Handler, reason: string): void {
     if (this.handlers.get(h.sid) !== h) return;
     this.handlers.delete(h.sid);
-    this.p.send(h.node, { type: 'QCLOSE', conn: h.conn, seq: ++h.sendSeq })
+    this.p.close(h.conn);
     this.p.trace('zab.learnerDropped', { peer: h.sid, reason });
   }
 

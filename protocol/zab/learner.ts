@@ -7,7 +7,7 @@
  * meanwhile. We model that with `blocked` + `inbox`: while a blocking write is in flight, packets
  * queue and are processed, in order, when it completes.
  */
-import type { NodeId } from '../contract.ts';
+import type { ConnId, NodeId } from '../contract.ts';
 import { epochOf, makeZxid } from '../zxid.ts';
 import { META_TRUNCATED } from '../server/database.ts';
 import type { QuorumPacket, TxnEntry } from './messages.ts';
@@ -26,7 +26,8 @@ type Phase = 'connecting' | 'leaderInfo' | 'sync' | 'afterNewLeader' | 'broadcas
 
 export class Learner implements DurableListener {
   readonly leaderNode: NodeId;
-  private conn: string;
+  /** The connection to the leader's quorum port ('' before the first attempt). */
+  private conn: ConnId = '';
   private phase: Phase = 'connecting';
   /** The sync phase, for `status()`. */
   get syncPhase(): string {
@@ -53,8 +54,6 @@ export class Learner implements DurableListener {
   private lastHeard: number;
   /** What NEWLEADER does once the server start-up (`learnerStartup...Ms`) is over. */
   private afterStartup: (() => void) | null = null;
-  private sendSeq = 0;
-  private recvSeq = 0;
 
   constructor(
     private readonly p: PeerServices,
@@ -62,7 +61,6 @@ export class Learner implements DurableListener {
     readonly observer: boolean,
   ) {
     this.leaderNode = p.serverNode(leaderSid);
-    this.conn = p.newConn(leaderSid);
     this.lastHeard = p.now;
     this.connectDeadline = p.now + p.cfg.initLimitTicks * p.cfg.tickTimeMs;
     this.connect();
@@ -70,12 +68,10 @@ export class Learner implements DurableListener {
 
   private connect(): void {
     this.connectAttempts++;
-    this.sendSeq = 0;
-    this.recvSeq = 0;
-    this.p.send(this.leaderNode, {
+    // The FOLLOWERINFO rides behind the connect (contract.ts): a refused connect drops it.
+    this.conn = this.p.connect(this.leaderNode, 'quorum');
+    this.p.send(this.conn, {
       type: this.observer ? 'OBSERVERINFO' : 'FOLLOWERINFO',
-      conn: this.conn,
-      seq: ++this.sendSeq,
       sid: this.p.sid,
       zxid: makeZxid(this.p.acceptedEpoch, 0),
     });
@@ -89,15 +85,8 @@ export class Learner implements DurableListener {
 
   // ------------------------------------------------------------------ inputs
 
-  onPacket(from: NodeId, m: QuorumPacket): void {
-    if (this.closed || from !== this.leaderNode || m.conn !== this.conn) return;
-    if (m.type === 'QCLOSE' && this.phase === 'connecting') return this.refused();
-    if (m.seq !== this.recvSeq + 1) {
-      // A packet of this connection went missing: on TCP that means the connection broke.
-      return this.p.abandon(`connection to leader broken (packet ${m.seq}, expected ${this.recvSeq + 1})`);
-    }
-    this.recvSeq = m.seq;
-    if (m.type === 'QCLOSE') return this.p.abandon('leader closed the connection');
+  onPacket(conn: ConnId, m: QuorumPacket): void {
+    if (this.closed || conn !== this.conn) return;
     // The socket read timeout is re-armed lazily (see onTimer): no timer effect per packet.
     this.lastHeard = this.p.now;
     if (this.blocked) {
@@ -123,8 +112,12 @@ export class Learner implements DurableListener {
     }
   }
 
-  onPeerDown(peer: NodeId): void {
-    if (!this.closed && peer === this.leaderNode) this.p.abandon('leader connection broken');
+  /** The connection to the leader was closed by it or lost (`why`: 'closed', 'refused', 'reset',
+   *  'broken'). Refused while connecting: retry, as connectToLeader does. */
+  onConnGone(conn: ConnId, why: string): void {
+    if (this.closed || conn !== this.conn) return;
+    if (why === 'refused' && this.phase === 'connecting') return this.refused();
+    this.p.abandon(why === 'closed' ? 'leader closed the connection' : `connection to leader ${why}`);
   }
 
   close(): void {
@@ -134,7 +127,7 @@ export class Learner implements DurableListener {
     this.p.cancelTimer(CONNECT_TIMER);
     if (this.afterStartup) this.p.cancelTimer(STARTUP_TIMER);
     this.afterStartup = null;
-    this.p.send(this.leaderNode, { type: 'QCLOSE', conn: this.conn, seq: ++this.sendSeq });
+    if (this.conn !== '') this.p.close(this.conn);
   }
 
   get serving(): boolean {
@@ -147,7 +140,6 @@ export class Learner implements DurableListener {
       this.p.abandon('could not connect to leader');
       return;
     }
-    this.conn = this.p.newConn(this.leaderSid);
     this.p.setTimer(CONNECT_TIMER, CONNECT_RETRY_MS);
   }
 
@@ -202,10 +194,8 @@ export class Learner implements DurableListener {
     const newEpoch = epochOf(zxid);
     this.newEpoch = newEpoch;
     const ack = (currentEpoch: number) =>
-      this.p.send(this.leaderNode, {
+      this.p.send(this.conn, {
         type: 'ACKEPOCH',
-        conn: this.conn,
-        seq: ++this.sendSeq,
         currentEpoch,
         lastZxid: this.p.db.lastProcessedZxid,
       });
@@ -344,7 +334,7 @@ export class Learner implements DurableListener {
     this.notCommitted = [];
     const ack = () => {
       if (this.closed) return;
-      this.p.send(this.leaderNode, { type: 'ACK', conn: this.conn, seq: ++this.sendSeq, zxid });
+      this.p.send(this.conn, { type: 'ACK', zxid });
       this.p.trace('zab.ackNewLeader', { zxid });
       this.p.point('learner.afterNewLeaderAck');
     };
@@ -410,10 +400,10 @@ export class Learner implements DurableListener {
     if (this.phase !== 'afterNewLeader') return this.p.unexpected(this.leaderNode, 'UPTODATE', `learner/${this.phase}`);
     this.p.point('learner.atUptodate');
     this.phase = 'broadcast';
-    this.p.send(this.leaderNode, { type: 'ACK', conn: this.conn, seq: ++this.sendSeq, zxid: makeZxid(this.newEpoch, 0) });
+    this.p.send(this.conn, { type: 'ACK', zxid: makeZxid(this.newEpoch, 0) });
     this.p.serving.start(this.observer ? 'observer' : 'follower');
     if (!this.observer) {
-      for (const z of this.toAck) this.p.send(this.leaderNode, { type: 'ACK', conn: this.conn, seq: ++this.sendSeq, zxid: z });
+      for (const z of this.toAck) this.p.send(this.conn, { type: 'ACK', zxid: z });
     }
     this.toAck = [];
     const rest = this.notCommitted;
@@ -445,7 +435,7 @@ export class Learner implements DurableListener {
         this.p.applyCommitted(m.entry);
         return;
       case 'PING':
-        this.p.send(this.leaderNode, { type: 'PINGREPLY', conn: this.conn, seq: ++this.sendSeq, sessions: this.p.serving.drainTouched() });
+        this.p.send(this.conn, { type: 'PINGREPLY', sessions: this.p.serving.drainTouched() });
         return;
       case 'SYNC':
         this.p.serving.syncReply(m.request);
@@ -453,8 +443,6 @@ export class Learner implements DurableListener {
       case 'REVALIDATE':
         this.p.serving.revalidated(m.sessionId, m.valid === true);
         return;
-      case 'QCLOSE':
-        return this.p.abandon('leader closed the connection');
       default:
         return this.p.unexpected(this.leaderNode, m.type, 'learner/broadcast');
     }
@@ -472,7 +460,7 @@ export class Learner implements DurableListener {
   }
 
   durable(zxid: number): void {
-    if (!this.closed) this.p.send(this.leaderNode, { type: 'ACK', conn: this.conn, seq: ++this.sendSeq, zxid });
+    if (!this.closed) this.p.send(this.conn, { type: 'ACK', zxid });
   }
 
   /** FollowerZooKeeperServer.commit: the committed zxid must be the oldest pending txn. */
@@ -490,10 +478,10 @@ export class Learner implements DurableListener {
 
   /** A write/sync/session request to forward to the leader. */
   forward(request: unknown): void {
-    if (!this.closed) this.p.send(this.leaderNode, { type: 'REQUEST', conn: this.conn, seq: ++this.sendSeq, request });
+    if (!this.closed) this.p.send(this.conn, { type: 'REQUEST', request });
   }
 
   revalidate(sessionId: string, timeout: number): void {
-    if (!this.closed) this.p.send(this.leaderNode, { type: 'REVALIDATE', conn: this.conn, seq: ++this.sendSeq, sessionId, timeout });
+    if (!this.closed) this.p.send(this.conn, { type: 'REVALIDATE', sessionId, timeout });
   }
 }

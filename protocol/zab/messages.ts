@@ -1,10 +1,9 @@
 /**
  * Quorum packets between a leader and its learners (ZooKeeper's Leader.* packet types).
  *
- * Every packet carries `conn`: the id of the learner's connection attempt. ZooKeeper runs each
- * learner over its own TCP connection, so a packet from an old connection can never be read on a
- * new one; the simulated network has no connections, so both ends drop packets whose `conn` is not
- * the current one (that is the whole model of TCP here).
+ * They travel on the learner's connection to the leader's `quorum` port (contract.ts `ConnId`):
+ * the host models TCP, so a packet is read only on the connection it was sent on, in order, and a
+ * close or a broken connection arrives as a `closed`/`lost` input.
  */
 import type { Message } from '../contract.ts';
 
@@ -15,15 +14,7 @@ export interface TxnEntry {
   readonly txn: unknown;
 }
 
-interface Base extends Message {
-  readonly conn: string;
-  /**
-   * 1, 2, 3... per connection and direction. The simulated network may drop a packet of a stream
-   * that TCP would have delivered (a short cut, a clog); a receiver that sees a gap treats the
-   * connection as broken, as TCP would have reported it, instead of silently missing a proposal.
-   */
-  readonly seq: number;
-}
+type Base = Message;
 
 export interface FollowerInfo extends Base {
   readonly type: 'FOLLOWERINFO' | 'OBSERVERINFO';
@@ -81,11 +72,6 @@ export interface SyncReply extends Base {
   readonly type: 'SYNC';
   readonly request: unknown;
 }
-/** The TCP connection was closed by the sender (models the peer seeing EOF at once). */
-export interface CloseMsg extends Base {
-  readonly type: 'QCLOSE';
-}
-
 export type QuorumPacket =
   | FollowerInfo
   | LeaderInfo
@@ -97,15 +83,14 @@ export type QuorumPacket =
   | PingReply
   | ForwardedRequest
   | Revalidate
-  | SyncReply
-  | CloseMsg;
+  | SyncReply;
 
 const QUORUM_TYPES = new Set([
   'FOLLOWERINFO', 'OBSERVERINFO', 'LEADERINFO', 'ACKEPOCH', 'DIFF', 'TRUNC', 'SNAP', 'PROPOSAL',
   'INFORM', 'NEWLEADER', 'COMMIT', 'ACK', 'UPTODATE', 'PING', 'PINGREPLY', 'REQUEST', 'REVALIDATE',
-  'SYNC', 'QCLOSE',
+  'SYNC',
 ]);
 
 export function isQuorumPacket(msg: Message): msg is QuorumPacket {
-  return QUORUM_TYPES.has(msg.type) && typeof msg['conn'] === 'string' && typeof msg['seq'] === 'number';
+  return QUORUM_TYPES.has(msg.type);
 }

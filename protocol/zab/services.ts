@@ -5,7 +5,7 @@
  */
 import type { Prng } from '../random.ts';
 import type { EventData, EventName } from '../../trace/records.ts';
-import type { DiskOp, Message, NodeId } from '../contract.ts';
+import type { ConnId, DiskOp, Message, NodeId, Port } from '../contract.ts';
 import type { QuorumConfig } from '../config.ts';
 import type { FaultPointName } from '../faultpoints.ts';
 import type { ZkDatabase } from '../server/database.ts';
@@ -55,7 +55,15 @@ export interface PeerServices {
   readonly rng: Prng;
   /** The node id of server `sid`, from the address book (`protocol/addressBook.ts`). */
   serverNode(sid: number): NodeId;
-  send(to: NodeId, msg: Message): void;
+  /** Send on an open connection (contract.ts `ConnId`). */
+  send(conn: ConnId, msg: Message): void;
+  /** Open a connection to `to`'s `port`; returns its id. Messages may be sent on it at once. */
+  connect(to: NodeId, port: Port): ConnId;
+  /** Close a connection (FIN); a no-op for one already closed or lost. */
+  close(conn: ConnId): void;
+  /** Start / stop accepting connections on `port`. */
+  listen(port: Port): void;
+  unlisten(port: Port): void;
   setTimer(timer: string, afterMs: number): void;
   cancelTimer(timer: string): void;
   trace<N extends EventName>(event: N, data: EventData<N>): void;
@@ -77,6 +85,4 @@ export interface PeerServices {
   unexpected(from: NodeId, type: string, where: string): void;
   /** Leave the current role and go back to LOOKING. */
   abandon(reason: string): void;
-  /** A fresh connection id (see messages.ts). */
-  newConn(peerSid: number): string;
 }

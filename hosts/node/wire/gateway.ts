@@ -380,8 +380,6 @@ class Connection {
       case 'ZK_PONG':
         this.write(this.header(XID_PING, 'last', 0));
         return;
-      case 'ZK_CLOSE':
-        return this.closeAfterWrites();
       default:
         return;
     }

@@ -3,6 +3,11 @@
  * (test support; the real harness is `sim/`). Links are FIFO with seeded per-message delays, messages can be
  * dropped by a predicate, servers start at given times, and the loop plays the QuorumPeer's part of
  * telling the election its new state once an election ends.
+ *
+ * Connections are simple here: the first message of a connection tells the receiver `onAccepted`
+ * first; a message to a server that has not started refuses its connection (the sender's
+ * `onConnGone`, and nothing more goes on it). A message the `drop` predicate loses just vanishes
+ * (no broken connection). The kernel's full connection model is exercised by `sim/` runs.
  */
 import { Prng } from '../../random.ts';
 import type { Effect } from '../../contract.ts';
@@ -60,7 +65,7 @@ export interface TestNetResult {
 
 type Event =
   | { t: number; seq: number; kind: 'start'; sid: number }
-  | { t: number; seq: number; kind: 'deliver'; from: number; to: number; msg: Notification }
+  | { t: number; seq: number; kind: 'deliver'; from: number; to: number; conn: string; msg: Notification }
   | { t: number; seq: number; kind: 'timer'; sid: number; timer: string; gen: number };
 
 export function runElection(servers: readonly TestServer[], opts: TestNetOptions = {}): TestNetResult {
@@ -78,6 +83,10 @@ export function runElection(servers: readonly TestServer[], opts: TestNetOptions
   const timerGen = new Map<string, number>();
   const linkCount = new Map<string, number>();
   const linkLast = new Map<string, number>();
+  /** Connection id -> destination sid; connections accepted and refused so far. */
+  const connTo = new Map<string, number>();
+  const acceptedConns = new Set<string>();
+  const refusedConns = new Set<string>();
   const maxEvents = opts.maxEvents ?? 200_000;
   let events = 0;
   let endedAt = 0;
@@ -130,9 +139,11 @@ export function runElection(servers: readonly TestServer[], opts: TestNetOptions
   const apply = (sid: number, fx: Effect[], t: number): void => {
     const fle = elections.get(sid)!;
     for (const e of fx) {
-      if (e.kind === 'send') {
-        if (e.to === undefined) throw new Error('testnet: connections are not carried');
-        const to = book.myidOf(e.to);
+      if (e.kind === 'connect') {
+        connTo.set(e.conn, book.myidOf(e.to));
+      } else if (e.kind === 'send') {
+        const to = e.to === undefined ? connTo.get(e.conn) : book.myidOf(e.to);
+        if (to === undefined) throw new Error(`testnet: send on unknown connection ${e.conn}`);
         const key = `${sid}>${to}`;
         const index = linkCount.get(key) ?? 0;
         linkCount.set(key, index + 1);
@@ -144,7 +155,7 @@ export function runElection(servers: readonly TestServer[], opts: TestNetOptions
         // Links are FIFO (QuorumCnxManager runs over TCP): never overtake the previous message.
         const at = Math.max(t + minDelay + rng.next() * (maxDelay - minDelay), linkLast.get(key) ?? 0);
         linkLast.set(key, at);
-        push({ t: at, seq: seq++, kind: 'deliver', from: sid, to, msg });
+        push({ t: at, seq: seq++, kind: 'deliver', from: sid, to, conn: e.conn ?? `${sid}>${to}`, msg });
       } else if (e.kind === 'setTimer') {
         const key = `${sid}/${e.timer}`;
         const gen = (timerGen.get(key) ?? 0) + 1;
@@ -174,13 +185,26 @@ export function runElection(servers: readonly TestServer[], opts: TestNetOptions
       started.add(e.sid);
       const fle = elections.get(e.sid)!;
       // Earlier rounds only advance logicalclock; their effects never left the process.
-      for (let r = 1; r < (s.round ?? 1); r++) fle.lookForLeader(s.zxid ?? 0, s.epoch ?? 0, e.t);
+      // (Their connects did happen.)
+      for (let r = 1; r < (s.round ?? 1); r++) {
+        for (const x of fle.lookForLeader(s.zxid ?? 0, s.epoch ?? 0, e.t)) if (x.kind === 'connect') connTo.set(x.conn, book.myidOf(x.to));
+      }
       apply(e.sid, fle.lookForLeader(s.zxid ?? 0, s.epoch ?? 0, e.t), e.t);
     } else if (e.kind === 'deliver') {
-      // A server that is not running yet has no listener: the message is lost.
-      if (!started.has(e.to)) {
+      // A server that is not running yet has no listener: the connection is refused.
+      if (refusedConns.has(e.conn)) {
         dropped++;
         continue;
+      }
+      if (!started.has(e.to)) {
+        dropped++;
+        refusedConns.add(e.conn);
+        apply(e.from, elections.get(e.from)!.onConnGone(e.conn, 'refused', e.t), e.t);
+        continue;
+      }
+      if (!acceptedConns.has(e.conn)) {
+        acceptedConns.add(e.conn);
+        apply(e.to, elections.get(e.to)!.onAccepted(`s${e.from}`, e.t), e.t);
       }
       delivered++;
       apply(e.to, elections.get(e.to)!.onNotification(`s${e.from}`, e.msg, e.t), e.t);
