@@ -168,10 +168,7 @@ export type Input =
   | { readonly kind: 'request'; readonly id: number; readonly op: unknown }
   /** A disk operation (other than `append`) completed, ok or with an error (`DiskOp`: the order
    *  completions arrive in and what each status promises). */
-  | { readonly kind: 'disk'; readonly id: number; readonly op: DiskOp['op']; readonly status: DiskStatus }
-  /** The connection to `peer` broke (its process died and the OS closed the socket). Delivered
-   *  like a message: late, or never if the network between the two is cut. */
-  | { readonly kind: 'peerDown'; readonly peer: NodeId };
+  | { readonly kind: 'disk'; readonly id: number; readonly op: DiskOp['op']; readonly status: DiskStatus };
 
 /** Effects a node returns; the host carries them out. */
 export type Effect =

@@ -23,7 +23,7 @@ function setup(seed: number | string = 1, link = {}) {
   const heard = (node: string): string[] =>
     p.of(node)
       .map((s) => s.input)
-      .filter((i) => i.kind !== 'start' && i.kind !== 'request' && i.kind !== 'peerDown')
+      .filter((i) => i.kind !== 'start' && i.kind !== 'request')
       .map(show);
   return { sim, p, act, heard };
 }
@@ -240,7 +240,7 @@ describe('connections', () => {
     sim.crash('a');
     sim.run();
     const recs = sim.trace.records;
-    const kinds = recs.map((r) => r.ev).filter((e) => !['header', 'boot', 'request', 'peerDown'].includes(e));
+    const kinds = recs.map((r) => r.ev).filter((e) => !['header', 'boot', 'request'].includes(e));
     expect(kinds).toEqual(['listen', 'connect', 'send', 'accept', 'recv', 'connected', 'send', 'close', 'crash', 'drop']);
     expect(recs.find((r) => r.ev === 'send')).toMatchObject({ to: 'b', conn: 'a>b#1', type: 'x' });
     const text = toJsonl(recs);

@@ -6,9 +6,10 @@ import { ms } from './time.ts';
 
 const NODES = ['s1', 's2', 's3', 's4'];
 
-/** A small workload with one episode of EVERY fault kind plus a few random extra ones. */
+/** A small workload with one episode of EVERY fault kind plus a few random extra ones; odd seeds
+ *  run the ping nodes on connections. */
 function runOnce(seed: number): { sha: string; records: number; kinds: Set<string> } {
-  const sim = new Simulation({ seed, nodes: NODES, factory: pingNodes(NODES, { periodMs: 5, fsyncEvery: 2 }) });
+  const sim = new Simulation({ seed, nodes: NODES, factory: pingNodes(NODES, { periodMs: 5, fsyncEvery: 2, connections: seed % 2 === 1 }) });
   const faults = sim.rng.stream('faults');
   const schedule: TimedFault[] = [];
   for (const kind of ALL_EPISODES) {

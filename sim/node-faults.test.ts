@@ -115,18 +115,21 @@ describe('restart', () => {
     expect(p.of('a', 'timer')).toHaveLength(0); // timers died with the old process
   });
 
-  it('tells live peers that are not cut off, one link latency later', () => {
-    const { sim, p } = setup();
+  it('resets its connections at live peers that are not cut off, one link latency later', () => {
+    const { sim, p, act } = setup();
+    act('a', { kind: 'listen', port: 'election' });
+    act('b', { kind: 'connect', conn: 'b>a#1', to: 'a', port: 'election' });
+    act('c', { kind: 'connect', conn: 'c>a#1', to: 'a', port: 'election' });
+    sim.run();
     sim.cut('a', 'c');
     const t0 = sim.now;
     sim.crash('a');
     sim.run();
-    const down = p.of('b', 'peerDown');
-    expect(down.map((s) => s.input)).toEqual([{ kind: 'peerDown', peer: 'a' }]);
-    const t = sim.trace.records.find((r) => r.ev === 'peerDown')?.t as number;
+    expect(p.of('b', 'lost').map((s) => s.input)).toEqual([{ kind: 'lost', conn: 'b>a#1', reason: 'reset' }]);
+    const t = sim.trace.records.find((r) => r.ev === 'lost')?.t as number;
     expect(t - t0).toBeGreaterThanOrEqual(100);
     expect(t - t0).toBeLessThanOrEqual(1000);
-    expect(p.of('c', 'peerDown')).toHaveLength(0);
+    expect(p.of('c', 'lost')).toHaveLength(0);
   });
 
   it('drops requests to a crashed node', () => {

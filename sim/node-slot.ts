@@ -16,7 +16,7 @@ export class Ev {
     public target: NodeSlot | null,
     /** The target's incarnation when scheduled; -1 = whatever incarnation is current. */
     public inc: number,
-    /** Sender (messages, segments, peerDown). For a segment (`EV_SEG`), `inc` is the receiving end
+    /** Sender (messages, segments). For a segment (`EV_SEG`), `inc` is the receiving end
      *  (0 opener, 1 acceptor), `name` the segment kind and `payload` the `Conn`. */
     public from: NodeSlot | null,
     public msg: Message | null,

@@ -2,18 +2,23 @@
  * A trivial protocol node for kernel demos, tests and benches — NOT ZooKeeper. It exercises every
  * part of the contract: on each `tick` timer it pings the next peer (round robin) and appends a log
  * record; every few ticks it fsyncs; it answers pings with pongs; it counts boots in a metadata file;
- * it answers `request`s; it traces state changes and peerDown notices.
+ * it answers `request`s; it traces state changes and lost connections. With `connections` it pings
+ * on a connection of its own per peer (reopened at the next ping after it is lost) and answers on
+ * the connection a ping came on; without, it sends connectionless messages (which the network may
+ * duplicate and reorder).
  *
  * Requests: `{ cmd: 'stats' }` → its counters; `{ cmd: 'write', value }` → appends, fsyncs, and
  * replies `{ ok: true, index }` once the fsync completed (a durable write).
  */
-import type { Effect, Input, NodeFactory, NodeId, ProtocolNode } from '../protocol/contract.ts';
+import type { ConnId, Effect, Input, NodeFactory, NodeId, ProtocolNode } from '../protocol/contract.ts';
 
 export interface PingOptions {
   /** Local ms between ticks. */
   readonly periodMs?: number;
   /** fsync after this many ticks. */
   readonly fsyncEvery?: number;
+  /** Ping on connections (contract.ts `ConnId`) instead of connectionless messages. */
+  readonly connections?: boolean;
 }
 
 export interface PingStats {
@@ -22,7 +27,8 @@ export interface PingStats {
   readonly pings: number;
   readonly pongs: number;
   readonly logLength: number;
-  readonly peerDowns: number;
+  /** Connections it was told are closed or lost. */
+  readonly lost: number;
   readonly now: number;
 }
 
@@ -31,7 +37,11 @@ class PingNode implements ProtocolNode {
   private ticks = 0;
   private pings = 0;
   private pongs = 0;
-  private peerDowns = 0;
+  private lost = 0;
+  /** My open connection per peer (connections mode), and the peer of every connection I hold. */
+  private readonly outConn = new Map<NodeId, ConnId>();
+  private readonly peerOf = new Map<ConnId, NodeId>();
+  private connCount = 0;
   private logLength = 0;
   private next = 0;
   private diskId = 0;
@@ -44,6 +54,9 @@ class PingNode implements ProtocolNode {
     private readonly peers: readonly NodeId[],
     private readonly periodMs: number,
     private readonly fsyncEvery: number,
+    /** The process's seed (unique per incarnation): connection ids are built from it. */
+    private readonly seed: string,
+    private readonly connections: boolean,
   ) {}
 
   step(input: Input, now: number): Effect[] {
@@ -53,6 +66,7 @@ class PingNode implements ProtocolNode {
         this.boots = ((input.durable.meta['boots'] as number | undefined) ?? 0) + 1;
         this.logLength = input.durable.log.length;
         return [
+          ...(this.connections ? [{ kind: 'listen', port: 'election' } as const] : []),
           { kind: 'disk', id: ++this.diskId, op: { op: 'writeMeta', key: 'boots', value: this.boots } },
           { kind: 'setTimer', timer: 'tick', afterMs: this.periodMs },
           { kind: 'trace', event: 'ping.up', data: { boots: this.boots, log: this.logLength } },
@@ -63,7 +77,18 @@ class PingNode implements ProtocolNode {
         const out: Effect[] = [{ kind: 'setTimer', timer: 'tick', afterMs: this.periodMs }];
         if (this.peers.length > 0) {
           const to = this.peers[this.next++ % this.peers.length] as NodeId;
-          out.push({ kind: 'send', to, msg: { type: 'ping', n: this.ticks, at: now } });
+          const msg = { type: 'ping', n: this.ticks, at: now };
+          if (!this.connections) out.push({ kind: 'send', to, msg });
+          else {
+            let conn = this.outConn.get(to);
+            if (conn === undefined) {
+              conn = `${this.seed}>${to}#${++this.connCount}`;
+              this.outConn.set(to, conn);
+              this.peerOf.set(conn, to);
+              out.push({ kind: 'connect', conn, to, port: 'election' });
+            }
+            out.push({ kind: 'send', conn, msg });
+          }
         }
         out.push({ kind: 'disk', id: ++this.diskId, op: { op: 'append', records: [{ from: this.id, tick: this.ticks }] } });
         this.logLength++;
@@ -73,14 +98,24 @@ class PingNode implements ProtocolNode {
       case 'message': {
         if (input.msg.type === 'ping') {
           this.pings++;
-          return [{ kind: 'send', to: input.from, msg: { type: 'pong', n: input.msg['n'] } }];
+          const msg = { type: 'pong', n: input.msg['n'] };
+          return [input.conn === undefined ? { kind: 'send', to: input.from, msg } : { kind: 'send', conn: input.conn, msg }];
         }
         if (input.msg.type === 'pong') this.pongs++;
         return [];
       }
-      case 'peerDown':
-        this.peerDowns++;
-        return [{ kind: 'trace', event: 'ping.peerDown', data: { peer: input.peer } }];
+      case 'accepted':
+        this.peerOf.set(input.conn, input.from);
+        return [];
+      case 'closed':
+      case 'lost': {
+        this.lost++;
+        const peer = this.peerOf.get(input.conn) ?? '?';
+        this.peerOf.delete(input.conn);
+        if (this.outConn.get(peer) === input.conn) this.outConn.delete(peer);
+        const reason = input.kind === 'closed' ? 'closed' : input.reason;
+        return [{ kind: 'trace', event: 'ping.lost', data: { peer, reason } }];
+      }
       case 'request': {
         const op = input.op as { cmd?: string; value?: unknown };
         if (op.cmd === 'write') {
@@ -112,7 +147,7 @@ class PingNode implements ProtocolNode {
       pings: this.pings,
       pongs: this.pongs,
       logLength: this.logLength,
-      peerDowns: this.peerDowns,
+      lost: this.lost,
       now: this.lastNow,
     };
   }
@@ -122,5 +157,5 @@ class PingNode implements ProtocolNode {
 export function pingNodes(nodes: readonly NodeId[], opts: PingOptions = {}): NodeFactory {
   const periodMs = opts.periodMs ?? 10;
   const fsyncEvery = opts.fsyncEvery ?? 3;
-  return (id) => new PingNode(id, nodes.filter((n) => n !== id), periodMs, fsyncEvery);
+  return (id, seed) => new PingNode(id, nodes.filter((n) => n !== id), periodMs, fsyncEvery, seed, opts.connections === true);
 }

@@ -29,7 +29,6 @@ type DropReason = RecordOf<'drop'>['reason'];
 /** Event kinds (plain module-local numbers: a switch on small ints is the cheapest dispatch). */
 const EV_BOOT = 0;
 const EV_MSG = 1;
-const EV_PEERDOWN = 2;
 const EV_TIMER = 3;
 const EV_DISK = 4;
 /** A disk completion already applied to the disk, waiting for a paused node to see it. */
@@ -297,8 +296,9 @@ export class Simulation {
 
   /**
    * Kills the node's process: volatile state and timers are gone, un-fsynced log records are lost
-   * (a random prefix of them may survive: torn write), in-flight disk ops are lost. Every live node
-   * not cut off from it gets `peerDown` one link latency later (the OS closed the sockets).
+   * (a random prefix of them may survive: torn write), in-flight disk ops are lost. The OS resets
+   * its connections: each open peer end not cut off from it hears `lost {reset}` one link latency
+   * later, after what was already sent on it.
    * Returns false (and does nothing) if the node is already down. `graceful`: a stop, not a crash
    * — the process exits but the machine does not, so every appended log record is kept.
    */
@@ -335,13 +335,6 @@ export class Simulation {
       if (ev.kind === EV_MSG) this.drop(ev, 'down');
       else if (ev.kind === EV_REQUEST) this.dropRequest(slot, ev.num);
       else if (ev.kind === EV_SEG) this.segArrive(ev);
-    }
-    for (const peer of this.slots) {
-      if (peer === slot || !peer.up) continue;
-      const link = this.link(slot, peer);
-      if (link.cut) continue;
-      const at = this.arrival(link);
-      this.queue.push(at, new Ev(EV_PEERDOWN, peer, peer.inc, slot, null, 0, '', null));
     }
     return true;
   }
@@ -526,8 +519,8 @@ export class Simulation {
     return at;
   }
 
-  /** Arrival of a message: the link's (FIFO per link), or PCT's (FIFO per lane, priority delay).
-   *  Either way the link remembers its latest arrival, so a crash's `peerDown` comes after it. */
+  /** Arrival of a connectionless message: the link's (FIFO per link), or PCT's (FIFO per lane,
+   *  priority delay). */
   private msgArrival(link: Link, from: NodeSlot, to: NodeSlot, msg: Message): Micros {
     if (this.pct === null) return this.arrival(link);
     const cfg = link.cfg ?? this.defaultLink;
@@ -567,7 +560,6 @@ export class Simulation {
   private dispatch(ev: Ev): void {
     switch (ev.kind) {
       case EV_MSG:
-      case EV_PEERDOWN:
         this.deliver(ev);
         return;
       case EV_TIMER: {
@@ -639,38 +631,32 @@ export class Simulation {
     }
   }
 
-  /** A message or peerDown reaches its destination (or is dropped / held / deferred). */
+  /** A connectionless message reaches its destination (or is dropped / held / deferred). */
   private deliver(ev: Ev): void {
     const to = ev.target as NodeSlot;
     const from = ev.from as NodeSlot;
-    const isMsg = ev.kind === EV_MSG;
     if (ev.inc !== to.inc || !to.up) {
-      if (isMsg) this.drop(ev, to.up ? 'stale' : 'down');
+      this.drop(ev, to.up ? 'stale' : 'down');
       return;
     }
     const link = from.out[to.index] as Link;
     if (link.cut) {
-      if (isMsg) this.drop(ev, 'cut');
+      this.drop(ev, 'cut');
       return;
     }
     if (link.clogged) {
       link.held.push(ev);
-      if (isMsg && this.trace.enabled) this.trace.hold(this.t, to.tname, from.tname, ev.num);
+      if (this.trace.enabled) this.trace.hold(this.t, to.tname, from.tname, ev.num);
       return;
     }
     if (to.paused) {
       to.deferred.push(ev);
       return;
     }
-    if (isMsg) {
-      const msg = ev.msg as Message;
-      this.stats.delivered++;
-      if (this.trace.enabled) this.trace.recv(this.t, to.tname, from.tname, -1, ev.num, msg.type);
-      this.stepNode(to, { kind: 'message', from: from.id, msg });
-    } else {
-      if (this.trace.enabled) this.trace.peerDown(this.t, to.tname, from.tname);
-      this.stepNode(to, { kind: 'peerDown', peer: from.id });
-    }
+    const msg = ev.msg as Message;
+    this.stats.delivered++;
+    if (this.trace.enabled) this.trace.recv(this.t, to.tname, from.tname, -1, ev.num, msg.type);
+    this.stepNode(to, { kind: 'message', from: from.id, msg });
   }
 
   private drop(ev: Ev, reason: DropReason): void {

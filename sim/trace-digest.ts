@@ -33,7 +33,8 @@
  */
 import { createHash, type Hash } from 'node:crypto';
 
-/** Keys and kinds every trace uses, interned from the start (their order is part of the format). */
+/** Keys and kinds every trace uses, interned from the start (their order is part of the format;
+ *  'peerDown', a retired record kind, keeps its place so the ids stay). */
 const PRESEEDED = [
   't', 'node', 'ev', 'to', 'm', 'type', 'msg', 'from', 'reason', 'peer', 'timer', 'id', 'op', 'result', 'event', 'data',
   'send', 'recv', 'drop', 'dup', 'hold', 'peerDown', 'disk', 'request', 'reply', 'trace',
@@ -47,7 +48,7 @@ export const K_T = pre('t'), K_NODE = pre('node'), K_EV = pre('ev'), K_TO = pre(
   K_ID = pre('id'), K_OP = pre('op'), K_RESULT = pre('result'), K_EVENT = pre('event'), K_DATA = pre('data');
 /** Preseeded ids of record kinds ('timer' is a key and a kind: one id). */
 export const V_SEND = pre('send'), V_RECV = pre('recv'), V_DROP = pre('drop'), V_DUP = pre('dup'), V_HOLD = pre('hold'),
-  V_PEERDOWN = pre('peerDown'), V_TIMER = pre('timer'), V_DISK = pre('disk'), V_REQUEST = pre('request'),
+  V_TIMER = pre('timer'), V_DISK = pre('disk'), V_REQUEST = pre('request'),
   V_REPLY = pre('reply'), V_TRACE = pre('trace');
 
 /** The digest format's name; it changes whenever the same records would hash differently. */

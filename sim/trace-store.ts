@@ -16,10 +16,10 @@ import type { TraceDigest } from './trace-digest.ts';
 // Local copies of the digest's preseeded ids: an imported binding read in the hot loop may cost a
 // getter call under some loaders (tsx's CommonJS interop).
 const K_T = ids.K_T, K_NODE = ids.K_NODE, K_EV = ids.K_EV, K_TO = ids.K_TO, K_M = ids.K_M, K_TYPE = ids.K_TYPE,
-  K_MSG = ids.K_MSG, K_FROM = ids.K_FROM, K_REASON = ids.K_REASON, K_PEER = ids.K_PEER, K_TIMER = ids.K_TIMER,
+  K_MSG = ids.K_MSG, K_FROM = ids.K_FROM, K_REASON = ids.K_REASON, K_TIMER = ids.K_TIMER,
   K_ID = ids.K_ID, K_OP = ids.K_OP, K_RESULT = ids.K_RESULT, K_EVENT = ids.K_EVENT, K_DATA = ids.K_DATA;
 const V_SEND = ids.V_SEND, V_RECV = ids.V_RECV, V_DROP = ids.V_DROP, V_DUP = ids.V_DUP, V_HOLD = ids.V_HOLD,
-  V_PEERDOWN = ids.V_PEERDOWN, V_TIMER = ids.V_TIMER, V_DISK = ids.V_DISK, V_REQUEST = ids.V_REQUEST,
+  V_TIMER = ids.V_TIMER, V_DISK = ids.V_DISK, V_REQUEST = ids.V_REQUEST,
   V_REPLY = ids.V_REPLY, V_TRACE = ids.V_TRACE;
 const T_END = ids.T_END, T_REF = ids.T_REF, T_INT = ids.T_INT, T_SHORT = ids.T_SHORT, SHORT_IDS = ids.SHORT_IDS;
 /** Bytes the fast path may write between two `reserve` calls (the fixed part of any record). */
@@ -41,7 +41,7 @@ const RECV = 2; //                   from        type                    m
 const DROP = 3; //                   from        type        reason      m
 const DUP = 4; //                    to                                  m
 const HOLD = 5; //                   from                                m
-const PEERDOWN = 6; //               peer
+// 6: unused (was peerDown)
 const TIMER = 7; //                  timer
 const DISK = 8; //                   op                                  id
 const REQUEST = 9; //                                                    id          op
@@ -153,11 +153,6 @@ export class TraceStore {
     this.nc[i] = m;
   }
 
-  peerDown(t: Micros, node: number, peer: number): void {
-    const i = this.slot(t, PEERDOWN, node);
-    this.ac[i] = peer;
-  }
-
   timer(t: Micros, node: number, timer: string): boolean {
     if (typeof timer !== 'string') return false;
     const i = this.slot(t, TIMER, node);
@@ -226,8 +221,6 @@ export class TraceStore {
         return { t, node, ev: 'dup', to: a, m: n };
       case HOLD:
         return { t, node, ev: 'hold', from: a, m: n };
-      case PEERDOWN:
-        return { t, node, ev: 'peerDown', peer: a };
       case TIMER:
         return { t, node, ev: 'timer', timer: a };
       case DISK:
@@ -302,11 +295,6 @@ export class TraceStore {
           p = this.str(d, p, ch.a[i] as number);
           b[p++] = T_SHORT + K_M;
           p = this.num(d, p, ch.n[i] as number);
-          break;
-        case PEERDOWN:
-          b[p++] = T_SHORT + V_PEERDOWN;
-          b[p++] = T_SHORT + K_PEER;
-          p = this.str(d, p, ch.a[i] as number);
           break;
         case TIMER:
           b[p++] = T_SHORT + V_TIMER;

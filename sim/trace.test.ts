@@ -59,13 +59,13 @@ describe('trace', () => {
 
   it('records the kinds the timeline relies on, with integer times', () => {
     const nodes = ['s1', 's2'];
-    const sim = new Simulation({ seed: 1, nodes, factory: pingNodes(nodes) });
+    const sim = new Simulation({ seed: 1, nodes, factory: pingNodes(nodes, { connections: true }) });
     sim.at(ms(50), (s) => s.crash('s2'));
     sim.at(ms(60), (s) => s.restart('s2'));
     sim.at(ms(70), (s) => s.request('s1', { cmd: 'stats' }));
     sim.run({ until: ms(100) });
     const kinds = new Set<string>(sim.trace.records.map((r) => r.ev));
-    for (const k of ['boot', 'send', 'recv', 'timer', 'disk', 'crash', 'restart', 'peerDown', 'request', 'reply', 'trace']) {
+    for (const k of ['boot', 'send', 'recv', 'timer', 'disk', 'crash', 'restart', 'connect', 'accept', 'lost', 'request', 'reply', 'trace']) {
       expect(kinds.has(k), k).toBe(true);
     }
     expect(sim.trace.records.every((r) => Number.isInteger(r.t))).toBe(true);

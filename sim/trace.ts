@@ -135,13 +135,6 @@ export class Trace {
     this.stored();
   }
 
-  peerDown(t: Micros, node: number, peer: number): void {
-    this.count++;
-    if (this.store === null) return;
-    this.store.peerDown(t, node, peer);
-    this.stored();
-  }
-
   timer(t: Micros, node: number, timer: string): void {
     this.count++;
     const st = this.store;

@@ -76,8 +76,6 @@ export const KERNEL = {
   dup: { to: str, m: int },
   /** Message #m is held by a clogged link. */
   hold: { from: str, m: int },
-  /** `node` was told its connection to `peer` broke. */
-  peerDown: { peer: str },
   /** A timer fired at the node (late, at resume, if paused). */
   timer: { timer: str },
   /** The application asked `node` to do something (`op` is opaque to the trace). */
@@ -239,6 +237,6 @@ export const EVENTS = {
   // ---- the kernel's demo protocol (sim/ping-node.ts)
   /** A ping node started (`boots` so far, `log` records on its disk). */
   'ping.up': { boots: int, log: int },
-  /** A ping node was told `peer` went down. */
-  'ping.peerDown': { peer: str },
+  /** A ping node was told its connection with `peer` is closed or lost (`reason`). */
+  'ping.lost': { peer: str, reason: oneOf('closed', 'refused', 'reset', 'broken') },
 } as const satisfies Record<string, Fields>;

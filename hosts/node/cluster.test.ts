@@ -16,6 +16,7 @@ import { startCluster, type Cluster } from './cluster.ts';
 import { encodeFrame } from './framing.ts';
 import { FileStore } from './store.ts';
 import { MemorySink } from './trace-sink.ts';
+import type { TraceRecord } from '../../trace/records.ts';
 
 const open: Cluster[] = [];
 const dirs: string[] = [];
@@ -186,7 +187,7 @@ describe('autopurge on the Node host', () => {
 });
 
 describe('in-process clients on the Node host', () => {
-  it('a killed client is peerDown at the servers; its session expires and its ephemeral goes', async () => {
+  it("a killed client's connection is reset at its server; its session expires and its ephemeral goes", async () => {
     const sink = new MemorySink();
     const zk = await startCluster({ servers: 3, clients: 2, config: { tickTime: 200 }, trace: sink });
     try {
@@ -194,7 +195,8 @@ describe('in-process clients on the Node host', () => {
       expect((await call(zk, 'c1', { op: 'create', path: '/eph', data: 'v', flags: 1 })).rc).toBe(0);
       expect((await call(zk, 'c2', { op: 'connect' })).rc).toBe(0);
       await zk.kill('c1');
-      expect(await zk.host.waitFor(() => sink.records.some((r) => r.ev === 'peerDown' && r.peer === 'c1' && /^s\d$/.test(r.node)), 5_000)).toBe(true);
+      const reset = (r: TraceRecord): boolean => r.ev === 'lost' && r.reason === 'reset' && r.conn.startsWith('c1>') && /^s\d$/.test(r.node);
+      expect(await zk.host.waitFor(() => sink.records.some(reset), 5_000)).toBe(true);
       expect(
         await zk.host.waitFor(() => zk.servers.every((s) => zk.status(s)!.sessions.length === 1), 10_000),
       ).toBe(true);

@@ -6,24 +6,26 @@
  * - one serial input queue per node: one `step` at a time, inputs in arrival order;
  * - real timers (`setTimeout`); a node's monotonic clock (`now`) is `performance.timeOrigin +
  *   performance.now()` (ms, aligned with the epoch at process start), its wall clock `Date.now()`;
- * - server-to-server messages on sockets (`peer-net.ts`), a broken connection becomes `peerDown`
- *   (once per peer incarnation); in-process clients talk to servers through the host directly;
+ * - connections (`conns.ts`, the contract's `ConnId` rules, as the simulator's kernel keeps them):
+ *   between servers as frames on per-pair sockets (`peer-net.ts`; a socket that dies resets every
+ *   connection of that peer process), between in-process clients and servers through the host on
+ *   the next turn of the event loop, and real clients' through the gateway;
  * - the disk on real files with fsync (`store.ts`), completions in issue order; an I/O error is
  *   logged (one line) and handed to the node as the completion's status (the node decides, as
  *   ZooKeeper 3.8 does: give up its role, or exit); a `halt` effect ends that server as a process
  *   exit would (one line with the exit code; buffered records written out; no restart);
- * - client connections through the gateway (`wire/gateway.ts` `ServerPort`): a `send` to an id that
- *   is not a hosted node goes to the gateway's subscription for that id;
+ * - client connections through the gateway (`wire/gateway.ts` `ServerPort`): each real client
+ *   socket is one connection to the server's `client` port;
  * - the trace in the simulator's format (`trace-sink.ts`).
  *
  * Faults: `kill` (crash: un-fsynced records lost, sockets reset), `stop` (graceful: issued disk ops
  * finish, sockets closed with FIN), `restart` (a new process from the files), `partition` / `heal`
- * (messages between servers in different groups are dropped when sent or when they arrive, as the
- * simulator does; sockets stay up and no `peerDown` is sent; clients are never cut).
+ * (segments between servers in different groups are dropped when sent or when they arrive, which
+ * breaks their connection, as the simulator does; sockets stay up; clients are never cut).
  */
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import type { DiskOp, DurableState, Effect, Input, Message, NodeId, ProtocolNode, ServerStatus, WatchedEvent } from '../../protocol/contract.ts';
+import type { DiskOp, DurableState, Effect, Input, Message, NodeId, Port, ProtocolNode, ServerStatus, WatchedEvent } from '../../protocol/contract.ts';
 import { DISK_OK, EMPTY_DURABLE } from '../../protocol/contract.ts';
 import type { QuorumConfig } from '../../protocol/config.ts';
 import { quorumConfig } from '../../protocol/config.ts';
@@ -33,7 +35,8 @@ import { dataBackend, TreeState } from '../../protocol/server/dataBackend.ts';
 import { QuorumPeer } from '../../protocol/server/peer.ts';
 import { ensembleFactory, serverNodes } from '../../protocol/server/ensemble.ts';
 import type { TraceRecord } from '../../trace/records.ts';
-import { PeerEndpoint, type AddressBook } from './peer-net.ts';
+import { ConnTable, type HostConn, type Seg } from './conns.ts';
+import { PeerEndpoint, type AddressBook, type PeerFrame } from './peer-net.ts';
 import { FileStore } from './store.ts';
 import { headerRecord, type TraceSink } from './trace-sink.ts';
 import { listenClients, type ServerPort } from './wire/gateway.ts';
@@ -86,10 +89,8 @@ class Slot {
   peer: PeerEndpoint | null = null;
   gateway: { port: number; close(): Promise<void> } | null = null;
   clientPort = 0;
-  /** Gateway clients: `send` effects to these ids go to the callback. */
-  readonly subs = new Map<NodeId, (msg: Message) => void>();
-  /** Peer incarnations already reported down. */
-  readonly downSeen = new Set<string>();
+  /** Ports the current process listens on. */
+  readonly listening = new Set<Port>();
   readonly replies = new Map<number, { resolve(r: unknown): void; reject(e: Error): void }>();
   /** Resolves when the last process's files are released (after a kill or stop). */
   released: Promise<void> = Promise.resolve();
@@ -117,6 +118,7 @@ export class NodeHost {
   private closed = false;
   private readonly log: (line: string) => void;
   private readonly notifyListeners: ((node: NodeId, event: WatchedEvent) => void)[] = [];
+  private readonly conns: ConnTable;
 
   private constructor(private readonly opts: NodeHostOptions) {
     const participants = Array.from({ length: opts.servers }, (_, i) => i + 1);
@@ -126,6 +128,19 @@ export class NodeHost {
     this.clientIds = Array.from({ length: opts.clients ?? 0 }, (_, i) => `c${i + 1}`);
     this.bind = opts.bind ?? '127.0.0.1';
     this.seed = opts.seed ?? randomBytes(8).toString('hex');
+    this.conns = new ConnTable({
+      incOf: (node) => {
+        const s = this.slots.get(node);
+        return s !== undefined && s.proc !== null ? s.inc : null;
+      },
+      listening: (node, port) => this.slots.get(node)?.listening.has(port) === true,
+      deliver: (node, inc, input, rec) => {
+        const s = this.slots.get(node);
+        if (s !== undefined) this.enqueue(s, input, rec, inc);
+      },
+      carry: (c, fromEnd, seg, msg, m) => this.carry(c, fromEnd, seg, msg, m),
+      rec: (node, r) => this.rec(node, r),
+    });
     this.log = opts.log ?? ((line) => process.stderr.write(line + '\n'));
     this.factory = ensembleFactory({
       cfg: this.cfg,
@@ -252,7 +267,7 @@ export class NodeHost {
     const gw = s.gateway;
     s.gateway = null;
     s.released = Promise.all([store?.crash(), gw?.close()]).then(() => undefined);
-    this.tellClientsDown(id);
+    this.resetEnds(s);
     return s.released;
   }
 
@@ -286,7 +301,7 @@ export class NodeHost {
       await peer?.close();
       await gw?.close();
     })();
-    this.tellClientsDown(id);
+    this.resetEnds(s);
     return s.released;
   }
 
@@ -348,7 +363,6 @@ export class NodeHost {
   private async boot(s: Slot): Promise<void> {
     s.inc++;
     s.queue = [];
-    s.downSeen.clear();
     let durable: DurableState = EMPTY_DURABLE;
     if (s.server) {
       const store = new FileStore(join(this.opts.dataDir, s.id));
@@ -358,9 +372,14 @@ export class NodeHost {
       s.store = store;
       const inc = s.inc;
       const peer = new PeerEndpoint(s.id, inc, this.book, {
-        message: (from, m, msg) => this.arrive(s, inc, from, m, msg),
-        lost: (peerId, peerInc) => this.peerLost(s, inc, peerId, peerInc),
-        dropped: (to, m, msg) => this.rec(s.id, { ev: 'drop', from: s.id, m, type: msg.type, reason: 'down' }),
+        frame: (from, f) => this.frameArrive(s, inc, from, f),
+        lost: (peerId, peerInc) => {
+          if (s.inc === inc && s.proc !== null) this.conns.resetPeer(s.id, inc, peerId, peerInc);
+        },
+        dropped: (to, f) => {
+          const c = this.conns.get(f.conn);
+          if (c !== undefined) this.conns.lostOnTheWay(c, c.ends[0].node === to ? 0 : 1, f.seg as Seg, f.msg ?? null, f.m ?? 0, 'down');
+        },
       });
       s.peer = peer;
       await peer.listen(this.bind, 0);
@@ -383,47 +402,39 @@ export class NodeHost {
     s.timers.clear();
     for (const r of s.replies.values()) r.reject(new NodeDownError(`${s.id} went down`));
     s.replies.clear();
-    s.subs.clear();
+    s.listening.clear();
   }
 
-  /** Nodes without a socket to `id` learn that its process died (their connection to it broke):
-   *  in-process clients of a dead server, and servers of a dead in-process client. */
-  private tellClientsDown(id: NodeId): void {
-    const deadIsServer = this.slot(id).server;
-    for (const c of this.slots.values()) {
-      if ((c.server && deadIsServer) || c.proc === null || c.id === id) continue;
-      const inc = c.inc;
-      setImmediate(() => this.enqueue(c, { kind: 'peerDown', peer: id }, { ev: 'peerDown', peer: id }, inc));
+  /**
+   * The process of `s` died: its connections' other ends are reset — by the death of the socket
+   * when both are servers (`peer-net.ts` reports it: `resetPeer`), else (an in-process client, a
+   * real client behind the gateway) by the host on the next turn.
+   */
+  private resetEnds(s: Slot): void {
+    for (const c of this.conns.died(s.id, s.inc)) {
+      const other = c.ends[0].node === s.id ? 1 : 0;
+      const o = this.slots.get(c.ends[other].node);
+      if (s.server && o !== undefined && o.server) continue;
+      setImmediate(() => this.conns.arrive(c, other, 'rst', null, 0));
     }
-  }
-
-  private peerLost(s: Slot, inc: number, peer: NodeId, peerInc: number): void {
-    const key = `${peer}#${peerInc}`;
-    if (s.inc !== inc || s.downSeen.has(key)) return;
-    s.downSeen.add(key);
-    this.enqueue(s, { kind: 'peerDown', peer }, { ev: 'peerDown', peer }, inc);
   }
 
   private serverPort(s: Slot, inc: number): ServerPort {
     let last: ServerStatus | undefined;
     return {
       serverId: s.id,
-      deliver: (from, msg) => {
-        if (s.inc !== inc || s.proc === null) return;
-        const m = ++this.m;
-        this.rec(from, { ev: 'send', to: s.id, m, type: msg.type, msg });
-        this.enqueue(s, { kind: 'message', from, msg }, { ev: 'recv', from, m, type: msg.type }, inc);
+      connect: (from, conn, onMsg, onClose) => {
+        if (s.inc !== inc || s.proc === null) return onClose();
+        this.conns.open(from, 0, conn, s.id, 'client', { onMsg, onClose });
       },
-      disconnected: (from) => {
-        if (s.inc !== inc) return;
-        s.subs.delete(from);
-        this.enqueue(s, { kind: 'peerDown', peer: from }, { ev: 'peerDown', peer: from }, inc);
+      deliver: (conn, msg) => {
+        const c = this.conns.get(conn);
+        if (c === undefined || c.gateway === null) return;
+        this.conns.send(c.ends[0].node, 0, conn, msg, ++this.m);
       },
-      subscribe: (from, onMsg) => {
-        if (s.inc === inc && s.proc !== null) s.subs.set(from, onMsg);
-      },
-      unsubscribe: (from) => {
-        if (s.inc === inc) s.subs.delete(from);
+      disconnected: (conn) => {
+        const c = this.conns.get(conn);
+        if (c !== undefined && c.gateway !== null) this.conns.close(c.ends[0].node, 0, conn);
       },
       status: () => {
         const st = s.inc === inc ? s.proc?.status?.() : undefined;
@@ -443,12 +454,49 @@ export class NodeHost {
     };
   }
 
-  /** A message from `from` reaches `s` (incarnation `inc` when it was sent/read). */
-  private arrive(s: Slot, inc: number, from: NodeId, m: number, msg: Message): void {
-    if (s.proc === null) return this.rec(s.id, { ev: 'drop', from, m, type: msg.type, reason: 'down' });
-    if (s.inc !== inc) return this.rec(s.id, { ev: 'drop', from, m, type: msg.type, reason: 'stale' });
-    if (this.cut(from, s.id)) return this.rec(s.id, { ev: 'drop', from, m, type: msg.type, reason: 'cut' });
-    this.enqueue(s, { kind: 'message', from, msg }, { ev: 'recv', from, m, type: msg.type }, inc);
+  /** A frame from server `from` reaches `s` (incarnation `inc` when its socket was read). */
+  private frameArrive(s: Slot, inc: number, from: NodeId, f: PeerFrame): void {
+    const c = this.conns.get(f.conn);
+    if (c === undefined || s.inc !== inc) return; // a forgotten connection; a socket of a dead process
+    const toEnd = c.ends[0].node === s.id ? 0 : 1;
+    const msg = f.msg ?? null;
+    const m = f.m ?? 0;
+    if (this.cut(from, s.id)) return this.conns.lostOnTheWay(c, toEnd, f.seg as Seg, msg, m, 'cut');
+    this.conns.arrive(c, toEnd, f.seg as Seg, msg, m);
+  }
+
+  /** Carries a segment of `c` from end `fromEnd` toward the other end (see `conns.ts`). */
+  private carry(c: HostConn, fromEnd: number, seg: Seg, msg: Message | null, m: number): void {
+    const toEnd = 1 - fromEnd;
+    const from = c.ends[fromEnd].node;
+    const to = c.ends[toEnd].node;
+    if (c.gateway !== null) {
+      // A real client's connection: at once, never cut (clients are never partitioned).
+      if (toEnd === 1) return this.conns.arrive(c, 1, seg, msg, m);
+      try {
+        this.conns.arrive(c, 0, seg, msg, m);
+      } catch (e) {
+        // A gateway problem is that connection's, not the server's: the connection is reset.
+        this.log(`zabsim host: ${from}: client ${to}: the gateway failed on ${msg?.type ?? seg}: ${(e as Error).message}`);
+        c.ends[0].open = false;
+        setImmediate(() => this.conns.arrive(c, 1, 'rst', null, 0));
+      }
+      return;
+    }
+    const src = this.slots.get(from);
+    const dst = this.slots.get(to);
+    if (dst === undefined) return this.conns.lostOnTheWay(c, toEnd, seg, msg, m, 'down');
+    if (this.cut(from, to)) return this.conns.lostOnTheWay(c, toEnd, seg, msg, m, 'cut');
+    if (src?.server === true && dst.server) {
+      if (src.peer === null) return;
+      const f: PeerFrame = { seg, conn: c.id, ...(seg === 'syn' ? { port: c.port } : {}), ...(msg === null ? {} : { m, msg }) };
+      return src.peer.send(to, f);
+    }
+    // A client and a server in this process: handed over after the current step, in order.
+    setImmediate(() => {
+      if (this.cut(from, to)) return this.conns.lostOnTheWay(c, toEnd, seg, msg, m, 'cut');
+      this.conns.arrive(c, toEnd, seg, msg, m);
+    });
   }
 
   private enqueue(s: Slot, input: Input, rec?: Rec, inc = s.inc): void {
@@ -488,8 +536,20 @@ export class NodeHost {
       if (s.proc === null || s.inc !== inc) return;
       switch (e.kind) {
         case 'send':
-          if (e.to === undefined) throw new Error(`node ${s.id}: the Node host does not carry connections yet`);
-          this.send(s, e.to, e.msg);
+          if (e.to !== undefined) throw new Error(`node ${s.id}: a connectionless send (to ${e.to}); ZooKeeper nodes send on connections`);
+          this.conns.send(s.id, inc, e.conn, e.msg, ++this.m);
+          break;
+        case 'connect':
+          this.conns.open(s.id, inc, e.conn, e.to, e.port);
+          break;
+        case 'close':
+          this.conns.close(s.id, inc, e.conn);
+          break;
+        case 'listen':
+        case 'unlisten':
+          if (e.kind === 'listen') s.listening.add(e.port);
+          else s.listening.delete(e.port);
+          this.rec(s.id, { ev: e.kind, port: e.port });
           break;
         case 'setTimer': {
           const old = s.timers.get(e.timer);
@@ -557,32 +617,4 @@ export class NodeHost {
     this.log(`zabsim host: ${s.id} exits with code ${code}: ${reason}`);
     void this.exit(s, { code, reason });
   }
-
-  private send(s: Slot, to: NodeId, msg: Message): void {
-    const m = ++this.m;
-    this.rec(s.id, { ev: 'send', to, m, type: msg.type, msg });
-    const dst = this.slots.get(to);
-    if (dst === undefined) {
-      const sub = s.subs.get(to);
-      if (sub !== undefined) {
-        try {
-          sub(msg);
-        } catch (e) {
-          // A gateway problem is that connection's, not the server's: drop the connection.
-          this.log(`zabsim host: ${s.id}: client ${to}: the gateway failed on ${msg.type}: ${(e as Error).message}`);
-          s.subs.delete(to);
-          const inc = s.inc;
-          setImmediate(() => this.enqueue(s, { kind: 'peerDown', peer: to }, { ev: 'peerDown', peer: to }, inc));
-        }
-        return;
-      }
-      return this.rec(to, { ev: 'drop', from: s.id, m, type: msg.type, reason: 'unknown' });
-    }
-    if (this.cut(s.id, to)) return this.rec(to, { ev: 'drop', from: s.id, m, type: msg.type, reason: 'cut' });
-    if (s.server && dst.server) return s.peer!.send(to, m, msg);
-    // A client and a server in this process: handed over after the current step, in send order.
-    const inc = dst.inc;
-    setImmediate(() => this.arrive(dst, inc, s.id, m, msg));
-  }
 }
-

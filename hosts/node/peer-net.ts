@@ -1,15 +1,15 @@
 /**
- * Server-to-server messages on `net` sockets (127.0.0.1 by default). One endpoint per server
- * process: it listens for its peers and keeps one outgoing connection per destination, opened at
- * the first message to it, so each direction of each pair is one TCP stream (FIFO, as the
- * simulator's links). Frames are `framing.ts`'s length-prefixed JSON: first a hello `{hello: id,
- * inc}` each way (`inc` = the process's incarnation), then `{m, msg}` per message (`m` = the trace's
- * message number). This is not ZooKeeper's quorum/election wire format, which is not the point.
+ * Server-to-server frames on `net` sockets (127.0.0.1 by default). One endpoint per server
+ * process: it listens for its peers and keeps one outgoing socket per destination, opened at the
+ * first frame to it, so each direction of each pair is one TCP stream (FIFO, as the simulator's
+ * links). It carries the segments of the protocol connections between the pair (`conns.ts`: a
+ * connect, a message, a close...). Frames are `framing.ts`'s length-prefixed JSON: first a hello
+ * `{hello: id, inc}` each way (`inc` = the process's incarnation), then one `PeerFrame` per
+ * segment. This is not ZooKeeper's quorum/election wire format, which is not the point.
  *
- * A connection to a peer that is down is refused: its queued messages are reported `dropped` (the
- * simulator drops messages to a crashed node) and the next message tries again. A connection that
- * closes after the hellos is reported `lost` with the peer's incarnation — the host turns that
- * into one `peerDown` per peer incarnation.
+ * A socket to a peer that is down is refused: its queued frames are reported `dropped` and the
+ * next frame tries again. A socket that closes after the hellos is reported `lost` with the peer's
+ * incarnation — the host resets that process's connections.
  */
 import { createServer, connect, type Server, type Socket } from 'node:net';
 import type { Message, NodeId } from '../../protocol/contract.ts';
@@ -23,18 +23,28 @@ export interface Address {
 /** Where each server's peer endpoint listens (updated at every (re)start). */
 export type AddressBook = Map<NodeId, Address>;
 
+/** One segment of a protocol connection (`conns.ts` `Seg`); `m`/`msg` for a message, `port` for a
+ *  connect. */
+export interface PeerFrame {
+  readonly seg: string;
+  readonly conn: string;
+  readonly port?: string;
+  readonly m?: number;
+  readonly msg?: Message;
+}
+
 export interface PeerEvents {
-  message(from: NodeId, m: number, msg: Message): void;
-  /** A connection with incarnation `inc` of `peer` closed (either direction). */
+  frame(from: NodeId, f: PeerFrame): void;
+  /** A socket with incarnation `inc` of `peer` closed (either direction). */
   lost(peer: NodeId, inc: number): void;
-  /** Messages that never left: the connection to `to` was refused or failed before the hellos. */
-  dropped(to: NodeId, m: number, msg: Message): void;
+  /** Frames that never left: the socket to `to` was refused or failed before the hellos. */
+  dropped(to: NodeId, f: PeerFrame): void;
 }
 
 interface Outgoing {
   readonly sock: Socket;
   open: boolean;
-  queue: { m: number; msg: Message; frame: Buffer }[];
+  queue: { f: PeerFrame; frame: Buffer }[];
   remoteInc: number | null;
 }
 
@@ -67,17 +77,17 @@ export class PeerEndpoint {
     });
   }
 
-  send(to: NodeId, m: number, msg: Message): void {
+  send(to: NodeId, f: PeerFrame): void {
     if (this.closed) return;
     let o = this.out.get(to);
     if (o === undefined) {
       const addr = this.book.get(to);
-      if (addr === undefined) return this.events.dropped(to, m, msg);
+      if (addr === undefined) return this.events.dropped(to, f);
       o = this.dial(to, addr);
     }
-    const frame = encodeFrame({ m, msg });
+    const frame = encodeFrame(f);
     if (o.open && o.remoteInc !== null) o.sock.write(frame);
-    else o.queue.push({ m, msg, frame });
+    else o.queue.push({ f, frame });
   }
 
   /** The process died: every socket is reset at once, nothing more is sent or read. */
@@ -136,7 +146,7 @@ export class PeerEndpoint {
       if (this.out.get(to) === o) this.out.delete(to);
       if (this.closed) return;
       if (o.remoteInc !== null) this.events.lost(to, o.remoteInc);
-      for (const q of o.queue) this.events.dropped(to, q.m, q.msg);
+      for (const q of o.queue) this.events.dropped(to, q.f);
       o.queue = [];
     });
     return o;
@@ -160,9 +170,10 @@ export class PeerEndpoint {
           sock.write(encodeFrame({ hello: this.id, inc: this.inc }));
           continue;
         }
-        const f = v as { m?: unknown; msg?: unknown };
-        if (typeof f.m !== 'number' || typeof f.msg !== 'object' || f.msg === null) return void sock.destroy();
-        this.events.message(from, f.m, f.msg as Message);
+        const f = v as { seg?: unknown; conn?: unknown; msg?: unknown };
+        if (typeof f.seg !== 'string' || typeof f.conn !== 'string') return void sock.destroy();
+        if (f.seg === 'data' && (typeof f.msg !== 'object' || f.msg === null)) return void sock.destroy();
+        this.events.frame(from, v as PeerFrame);
       }
       if (corrupt !== undefined) sock.destroy();
     });

@@ -146,13 +146,22 @@ export function toHappenings(trace: readonly TraceRecord[]): Happening[] {
         return;
       // Kernel bookkeeping the timeline does not draw: `request`/`reply` are the application's
       // side of a call; clients also emit client.invoke/return, which carry the session and xid.
+      // Connection lifecycle records (connect, accept, ..., lost): the messages on them are drawn,
+      // and what a node does about a lost connection shows in its own trace events.
+      case 'connect':
+      case 'accept':
+      case 'connected':
+      case 'close':
+      case 'closed':
+      case 'lost':
+      case 'listen':
+      case 'unlisten':
       case 'header':
       case 'dup':
       case 'hold':
       case 'timer':
       case 'disk':
       case 'note':
-      case 'peerDown':
       case 'request':
       case 'reply':
         return;

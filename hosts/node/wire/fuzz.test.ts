@@ -17,7 +17,7 @@ import { ZkSession } from '../../../conformance/real/client.ts';
 import { fourLetterWord } from '../../../conformance/real/fourlw.ts';
 import { OpCode } from '../../../protocol/request/types.ts';
 import { connectFrame, exchange, requestFrame } from './testing/raw.ts';
-import type { Message, NodeId } from '../../../protocol/contract.ts';
+import type { ConnId, Message, NodeId } from '../../../protocol/contract.ts';
 import type { ServerPort } from './gateway.ts';
 import { startSingleServer, type SingleServerOptions } from './testing/singleServer.ts';
 import { startServed } from '../../../cli/testing/served.ts';
@@ -202,23 +202,25 @@ async function fuzzRun(start: () => Promise<Target>, ms: number, seed: string): 
   return { problems, sent, acked: acked.length, worstMs };
 }
 
-/** Planted defect: every client's connection is dropped when any one closes (peerDown fan-out). */
+/** Planted defect: every client's connection is dropped when any one closes (a close fanned out:
+ *  the server forgets them all and their sockets are closed). */
 const dropEveryoneOnClose = (inner: ServerPort): ServerPort => {
-  const live = new Set<NodeId>();
+  const live = new Map<ConnId, () => void>();
   return {
     serverId: inner.serverId,
-    deliver: (from: NodeId, msg: Message) => inner.deliver(from, msg),
-    subscribe: (from: NodeId, fn: (m: Message) => void) => {
-      live.add(from);
-      inner.subscribe(from, fn);
+    connect: (from: NodeId, conn: ConnId, onMsg: (m: Message) => void, onClose: () => void) => {
+      live.set(conn, onClose);
+      inner.connect(from, conn, onMsg, onClose);
     },
-    unsubscribe: (from: NodeId) => {
-      live.delete(from);
-      inner.unsubscribe(from);
-    },
-    disconnected: (from: NodeId) => {
-      inner.disconnected(from);
-      for (const other of [...live]) inner.disconnected(other);
+    deliver: (conn: ConnId, msg: Message) => inner.deliver(conn, msg),
+    disconnected: (conn: ConnId) => {
+      live.delete(conn);
+      inner.disconnected(conn);
+      for (const [other, close] of [...live]) {
+        live.delete(other);
+        inner.disconnected(other);
+        close();
+      }
     },
     status: () => inner.status(),
   };

@@ -1,16 +1,18 @@
 /**
  * The client port of one server: real ZooKeeper 3.8 clients over TCP, translated to and from the
- * plain-data client messages of `protocol/client/wire.ts` (ZK_CONNECT, ZK_REQ, ZK_PING, ZK_CLOSE in;
- * ZK_CONNECTED, ZK_REPLY, ZK_WATCH, ZK_PONG, ZK_CLOSE out).
+ * plain-data client messages of `protocol/client/wire.ts` (ZK_CONNECT, ZK_REQ, ZK_PING in;
+ * ZK_CONNECTED, ZK_REPLY, ZK_WATCH, ZK_PONG out) on a protocol connection (contract.ts `ConnId`).
  *
- * Each TCP connection is one client node `w<serverId>-<n>` (e.g. `ws1-7`) whose protocol
- * connection name (`cnx`) is that id. Frames are a 4-byte big-endian length and a jute record:
+ * Each TCP connection is one client node `w<serverId>-<n>` (e.g. `ws1-7`) with one connection to
+ * the server's client port, `ws1-7>s1`: the server is told `accepted` when the ConnectRequest
+ * arrives, `closed` when the socket closes; the server's own close of the connection ends the
+ * socket after what was written (FIN). Frames are a 4-byte big-endian length and a jute record:
  * ConnectRequest/ConnectResponse first, then RequestHeader + body / ReplyHeader + body. What each
  * kind of bad input gets (as 3.8 answers it) is listed in README.md.
  */
 import net from 'node:net';
 import { JuteDecodeError, JuteReader, JuteWriter } from '../../../conformance/real/jute.ts';
-import type { Message, NodeId, ServerStatus } from '../../../protocol/contract.ts';
+import type { ConnId, Message, NodeId, ServerStatus } from '../../../protocol/contract.ts';
 import type { ClientWire, SetWatchesRequest } from '../../../protocol/client/wire.ts';
 import { Err } from '../../../protocol/request/errors.ts';
 import { OpCode, type AddAuthRequest, type Reply, type Request } from '../../../protocol/request/types.ts';
@@ -25,13 +27,16 @@ import { encodeMultiReadBody, encodeReplyBody, sessionLong } from './replies.ts'
 /** What the gateway needs of a server node; the host implements it. */
 export interface ServerPort {
   readonly serverId: NodeId;
-  /** A ZK_* message into the server as if from client node `from`. */
-  deliver(from: NodeId, msg: Message): void;
-  /** That client's TCP connection closed (the host delivers peerDown(from)). */
-  disconnected(from: NodeId): void;
-  /** Called for each message the server sends to `from`. */
-  subscribe(from: NodeId, onMsg: (msg: Message) => void): void;
-  unsubscribe(from: NodeId): void;
+  /**
+   * Client node `from` opened connection `conn` to the server's client port: the server is told
+   * `accepted`. What the server sends on `conn` goes to `onMsg`; its close of `conn` (or its
+   * process ending) calls `onClose`. A server that is down ignores it (the gateway closes too).
+   */
+  connect(from: NodeId, conn: ConnId, onMsg: (msg: Message) => void, onClose: () => void): void;
+  /** A ZK_* message on `conn` into the server. */
+  deliver(conn: ConnId, msg: Message): void;
+  /** The client's TCP connection closed: the server is told `closed`. */
+  disconnected(conn: ConnId): void;
   /** `protocol/contract.ts`; for the four-letter words and the running check. */
   status(): ServerStatus;
   /** Optional: the DataTree's node count (`srvr`'s `Node count:`, mntr's zk_znode_count). */
@@ -146,9 +151,10 @@ type Phase = 'new' | 'connecting' | 'connected' | 'closed';
 
 class Connection {
   private id: NodeId | undefined = undefined;
+  /** The protocol connection to the server (`<id>><server>`), once the ConnectRequest came. */
+  private conn: ConnId | undefined = undefined;
   private phase: Phase = 'new';
   private inbuf: Buffer = Buffer.alloc(0);
-  private seq = 0;
   /** Whether the client sent ConnectRequest's trailing readOnly flag (3.8 answers in kind). */
   private readOnlyField = false;
   /** Frames that arrived before the session was established (the server reads them after). */
@@ -267,12 +273,11 @@ class Connection {
     }
     const id = nextClientId(this.gw.port.serverId);
     this.id = id;
+    this.conn = `${id}>${this.gw.port.serverId}`;
     this.phase = 'connecting';
-    this.gw.port.subscribe(id, (msg) => this.onServerMessage(msg));
+    this.gw.port.connect(id, this.conn, (msg) => this.onServerMessage(msg), () => this.closeAfterWrites());
     this.deliver({
       type: 'ZK_CONNECT',
-      cnx: id,
-      seq: ++this.seq,
       sessionId: '0x' + BigInt.asUintN(64, sessionId).toString(16),
       lastZxidSeen: Number(lastZxidSeen),
       timeoutMs,
@@ -284,7 +289,7 @@ class Connection {
     const xid = r.int();
     const type = r.int();
     if (type === OpCode.ping) {
-      this.deliver({ type: 'ZK_PING', cnx: this.id!, seq: ++this.seq });
+      this.deliver({ type: 'ZK_PING' });
       return;
     }
     if (type === OpCode.auth) {
@@ -293,7 +298,7 @@ class Connection {
       const auth = (r.buffer() ?? Buffer.alloc(0)).toString('utf8');
       const req: AddAuthRequest = { op: 'addAuth', scheme, auth };
       this.pending.push({ kind: 'remote', xid, opcode: type, at: Date.now(), auth: req });
-      this.deliver({ type: 'ZK_REQ', cnx: this.id!, seq: ++this.seq, xid, req });
+      this.deliver({ type: 'ZK_REQ', xid, req });
       return;
     }
     let decoded;
@@ -321,14 +326,14 @@ class Connection {
 
   private forward(xid: number, opcode: number, req: Request | SetWatchesRequest): void {
     this.pending.push({ kind: 'remote', xid, opcode, at: Date.now() });
-    this.deliver({ type: 'ZK_REQ', cnx: this.id!, seq: ++this.seq, xid, req });
+    this.deliver({ type: 'ZK_REQ', xid, req });
   }
 
   private multiRead(xid: number, reads: readonly ReadSubRequest[]): void {
     if (reads.length === 0) return this.local(() => this.header(xid, 'last', 0, encodeMultiReadBody([])), false);
     const opcodes = reads.map((q) => (q.op === 'getData' ? OpCode.getData : OpCode.getChildren));
     this.pending.push({ kind: 'multiRead', xid, at: Date.now(), opcodes, replies: [] });
-    for (const req of reads) this.deliver({ type: 'ZK_REQ', cnx: this.id!, seq: ++this.seq, xid, req });
+    for (const req of reads) this.deliver({ type: 'ZK_REQ', xid, req });
   }
 
   /**
@@ -357,7 +362,7 @@ class Connection {
   }
 
   private deliver(msg: ClientWire): void {
-    this.gw.port.deliver(this.id!, msg);
+    this.gw.port.deliver(this.conn!, msg);
   }
 
   // ------------------------------------------------------------------ messages out
@@ -365,7 +370,6 @@ class Connection {
   private onServerMessage(msg: Message): void {
     if (this.phase === 'closed') return;
     const m = msg as ClientWire;
-    if (m.cnx !== this.id) return;
     switch (m.type) {
       case 'ZK_CONNECTED':
         return this.onConnected(m.sessionId, m.timeoutMs);
@@ -486,9 +490,6 @@ class Connection {
     this.gw.conns.delete(this);
     this.early = [];
     this.pending.length = 0;
-    if (this.id !== undefined) {
-      this.gw.port.unsubscribe(this.id);
-      this.gw.port.disconnected(this.id);
-    }
+    if (this.conn !== undefined) this.gw.port.disconnected(this.conn);
   }
 }

@@ -1,7 +1,7 @@
 /**
  * An in-memory ensemble for the gateway's tests: `n` test servers (`singleServer.ts`), each with
- * its client port; server-to-server messages are delivered on the next turn of the event loop, in
- * order, and never lost (no faults: those are the Node host's).
+ * its client port; server-to-server connections carry their messages on the next turn of the event
+ * loop, in order, and never lose them (no faults: those are the Node host's).
  */
 import { listenClients, type ClientListener } from '../gateway.ts';
 import { SingleServer, type SingleServerOptions } from './singleServer.ts';
@@ -19,12 +19,7 @@ export async function startMemoryEnsemble(n: number, opts: SingleServerOptions =
   const ids = Array.from({ length: n }, (_, i) => i + 1);
   const servers = ids.map((id) => new SingleServer(opts, id, ids));
   const byId = new Map(servers.map((s) => [s.serverId, s] as const));
-  for (const s of servers) {
-    s.peerSend = (to, from, msg) => {
-      const target = byId.get(to);
-      if (target !== undefined) setImmediate(() => target.fromPeer(from, msg));
-    };
-  }
+  for (const s of servers) s.peers = byId;
   for (const s of servers) s.start();
   const deadline = Date.now() + 20_000;
   while (!servers.every((s) => s.status().serving)) {

@@ -6,8 +6,13 @@
  *
  * Inputs are queued and stepped one at a time (a message the gateway sends while the node's
  * effects are being carried out waits for the next turn), so the node is never re-entered.
+ *
+ * Connections (contract.ts `ConnId`) are simple pipes here, with no faults: a connect to another
+ * server of the ensemble is accepted (or refused, when it does not listen on the port) on the next
+ * turn of the event loop, messages and closes follow in order; a client connection from the
+ * gateway is accepted at once. Nothing is ever lost, reset or broken.
  */
-import { DISK_OK, EMPTY_DURABLE, type Effect, type Input, type Message, type NodeId, type ServerStatus } from '../../../../protocol/contract.ts';
+import { DISK_OK, EMPTY_DURABLE, type ConnId, type Effect, type Input, type Message, type NodeId, type Port, type ServerStatus } from '../../../../protocol/contract.ts';
 import { quorumConfig, type QuorumConfig } from '../../../../protocol/config.ts';
 import { newServer } from '../../../../protocol/server/ensemble.ts';
 import { dataBackend, TreeState, type DataBackendOptions } from '../../../../protocol/server/dataBackend.ts';
@@ -24,14 +29,23 @@ export interface SingleServerOptions {
   readonly wrap?: (port: ServerPort) => ServerPort;
 }
 
+/** The other end of a connection, as this server sees it. */
+interface End {
+  readonly from: NodeId;
+  send(msg: Message): void;
+  close(): void;
+}
+
 export class SingleServer implements ServerPort {
   readonly serverId: NodeId;
   readonly node: QuorumPeer;
-  /** Where messages to other servers go (an in-memory ensemble sets it; alone, there are none). */
-  peerSend: (to: NodeId, from: NodeId, msg: Message) => void = () => {};
+  /** The other servers of the ensemble (an in-memory ensemble sets them; alone, there are none). */
+  peers = new Map<NodeId, SingleServer>();
   readonly trace: { event: string; data: unknown }[] = [];
   private readonly timers = new Map<string, NodeJS.Timeout>();
-  private readonly subs = new Map<NodeId, (msg: Message) => void>();
+  /** Connections with an open end here. */
+  private readonly ends = new Map<ConnId, End>();
+  private readonly listening = new Set<Port>();
   private readonly queue: Input[] = [];
   private stepping = false;
   private stopped = false;
@@ -46,9 +60,26 @@ export class SingleServer implements ServerPort {
     this.node = newServer(this.serverId, { cfg, backend: dataBackend(opts.backend ?? {}) });
   }
 
-  /** A message from another server of the ensemble. */
-  fromPeer(from: NodeId, msg: Message): void {
-    this.input({ kind: 'message', from, msg });
+  /** Server `from` connects to my `port` (next turn after its `connect`). */
+  private onConnect(from: SingleServer, conn: ConnId, port: Port): void {
+    if (this.stopped) return;
+    if (!this.listening.has(port)) return void setImmediate(() => from.onGone(conn, 'refused'));
+    this.ends.set(conn, {
+      from: from.serverId,
+      send: (msg) => setImmediate(() => from.onMessage(conn, msg)),
+      close: () => setImmediate(() => from.onGone(conn, 'closed')),
+    });
+    this.input({ kind: 'accepted', conn, from: from.serverId, port });
+  }
+
+  private onMessage(conn: ConnId, msg: Message): void {
+    const e = this.ends.get(conn);
+    if (e !== undefined) this.input({ kind: 'message', conn, from: e.from, msg });
+  }
+
+  private onGone(conn: ConnId, how: 'closed' | 'refused'): void {
+    if (!this.ends.delete(conn)) return;
+    this.input(how === 'closed' ? { kind: 'closed', conn } : { kind: 'lost', conn, reason: 'refused' });
   }
 
   start(): void {
@@ -63,17 +94,16 @@ export class SingleServer implements ServerPort {
 
   // ------------------------------------------------------------------ ServerPort
 
-  deliver(from: NodeId, msg: Message): void {
-    this.input({ kind: 'message', from, msg });
+  connect(from: NodeId, conn: ConnId, onMsg: (msg: Message) => void, onClose: () => void): void {
+    if (this.stopped) return;
+    this.ends.set(conn, { from, send: onMsg, close: onClose });
+    this.input({ kind: 'accepted', conn, from, port: 'client' });
   }
-  disconnected(from: NodeId): void {
-    this.input({ kind: 'peerDown', peer: from });
+  deliver(conn: ConnId, msg: Message): void {
+    this.onMessage(conn, msg);
   }
-  subscribe(from: NodeId, onMsg: (msg: Message) => void): void {
-    this.subs.set(from, onMsg);
-  }
-  unsubscribe(from: NodeId): void {
-    this.subs.delete(from);
+  disconnected(conn: ConnId): void {
+    this.onGone(conn, 'closed');
   }
   status(): ServerStatus {
     return this.node.status();
@@ -101,13 +131,31 @@ export class SingleServer implements ServerPort {
 
   private effect(e: Effect): void {
     switch (e.kind) {
-      case 'send': {
-        if (e.to === undefined) throw new Error('singleServer: connections are not carried yet');
-        const sub = this.subs.get(e.to);
-        if (sub !== undefined) sub(e.msg);
-        else if (/^s\d+$/.test(e.to)) this.peerSend(e.to, this.serverId, e.msg);
+      case 'send':
+        if (e.to === undefined) this.ends.get(e.conn)?.send(e.msg);
+        return;
+      case 'connect': {
+        const target = this.peers.get(e.to);
+        const end: End = target === undefined
+          ? { from: e.to, send: () => undefined, close: () => undefined }
+          : { from: e.to, send: (msg) => setImmediate(() => target.onMessage(e.conn, msg)), close: () => setImmediate(() => target.onGone(e.conn, 'closed')) };
+        this.ends.set(e.conn, end);
+        if (target !== undefined) setImmediate(() => target.onConnect(this, e.conn, e.port));
+        else setImmediate(() => this.onGone(e.conn, 'refused'));
         return;
       }
+      case 'close': {
+        const end = this.ends.get(e.conn);
+        this.ends.delete(e.conn);
+        end?.close();
+        return;
+      }
+      case 'listen':
+        this.listening.add(e.port);
+        return;
+      case 'unlisten':
+        this.listening.delete(e.port);
+        return;
       case 'setTimer': {
         const old = this.timers.get(e.timer);
         if (old !== undefined) clearTimeout(old);
