@@ -1,8 +1,8 @@
 /**
- * The connection a message rides between two nodes, for hosts that tell channels apart (the
- * kernel's PCT scheduling, `sim/pct.ts`): ZooKeeper peers talk over two TCP connections — the
- * election one (QuorumCnxManager: FLE notifications) and the quorum one (Learner/LearnerHandler:
- * Zab packets) — which are not ordered against each other. Client traffic has its own node pair.
+ * The channel a connectionless message rides between two nodes, for PCT scheduling (`sim/pct.ts`).
+ * ZooKeeper nodes now send only on connections, and PCT gives every connection its own lane (the
+ * election connections apart from the quorum one, as in ZooKeeper), so this applies only to
+ * messages sent without a connection (test nodes); kept for hosts that pass it.
  */
 import type { Message } from '../protocol/contract.ts';
 

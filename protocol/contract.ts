@@ -7,7 +7,8 @@
  * randomness on its own: everything arrives as an input, everything leaves as an effect.
  *
  * The simulator (`sim/`) is one host. A real host (sockets, real timers, files) implements the same
- * contract: deliver `message`, fire `timer`, complete `disk` operations, and carry out the effects.
+ * contract: model connections (`ConnId`: accept, refuse, carry, close, reset), deliver `message`,
+ * fire `timer`, complete `disk` operations, and carry out the effects.
  *
  * Clocks. `step(input, now, wall)` hands the node both of its host's clocks, read once per step:
  * - `now`, the monotonic clock (ms; ZooKeeper's Time.currentElapsedTime, System.nanoTime): it only
