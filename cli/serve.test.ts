@@ -11,6 +11,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startServed } from './testing/served.ts';
+import { ZkSession } from '../conformance/real/client.ts';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const dir = mkdtempSync(join(tmpdir(), 'zabsim-serve-'));
@@ -99,7 +100,7 @@ describe('cli/serve.ts', () => {
       s.command('stop s1');
       await s.waitFor(/^stopped s1$/m, from);
       expect(s.err().trim().split('\n')).toEqual([
-        'serve: control: unknown command "frob" (kill|stop|restart ID|leader)',
+        'serve: control: unknown command "frob" (kill|stop|restart ID|leader, fail-disk ID|leader fsync|writeMeta|snapshot|truncate|purge)',
         'serve: control: kill needs one server: a myid, sN or leader',
         'serve: control: kill 9: no server 9',
         'serve: control: restart needs one server: a myid, sN or leader',
@@ -108,6 +109,29 @@ describe('cli/serve.ts', () => {
     } finally {
       expect(await s.stop()).toBe(0);
     }
+  }, 60_000);
+
+  it('--control fail-disk: a standalone server whose txn-log fsync fails exits, and serve with it (3.8: ZooKeeperServerMain ends)', async () => {
+    const s = await startServed(['--servers', '1', '--control']);
+    try {
+      const from = s.out().length;
+      for (const bad of ['fail-disk 1', 'fail-disk 1 frob']) s.command(bad);
+      s.command('fail-disk 1 fsync');
+      await s.waitFor(/^armed fail-disk s1 fsync$/m, from);
+      // A new session is a txn: its fsync fails, the server shuts down.
+      const [host, port] = s.addresses[0]!.split(':');
+      await ZkSession.connect({ host: host!, port: Number(port), timeoutMs: 4000, connectTimeoutMs: 3000, requestTimeoutMs: 3000 }).then(
+        (z) => z.abandon(),
+        () => undefined,
+      );
+      await s.waitFor(/^stopped \(s1 exited with code 0\)$/m, from);
+      expect(s.err()).toContain('serve: control: fail-disk needs one server: a myid, sN or leader, then a disk op');
+      expect(s.err()).toContain('serve: control: fail-disk: unknown disk op "frob" (fsync|writeMeta|snapshot|truncate|purge)');
+      expect(s.err()).toMatch(/s1 exits with code 0/);
+    } finally {
+      expect(await s.stop()).toBe(0);
+    }
+    expect(s.alive()).toBe(false);
   }, 60_000);
 
   it('bad flags: one line on stderr, exit 2', () => {

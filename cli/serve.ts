@@ -14,15 +14,19 @@
  * to a fresh temporary folder removed at exit.
  *
  * `--control` reads fault commands from stdin, one a line: `kill ID`, `stop ID`, `restart ID`
- * (ID a myid, `s3`, or `leader`); each done prints `killed s2` / `stopped s2` / `restarted s2`, a
+ * (ID a myid, `s3`, or `leader`), `fail-disk ID OP` (the server's next OP — fsync, writeMeta,
+ * snapshot, truncate, purge — fails with EIO; the server then does what 3.8 does: gives up its role,
+ * or exits); each done prints `killed s2` / `stopped s2` / `restarted s2` / `armed fail-disk s2 fsync`, a
  * bad one prints one `serve: control: ...` line on stderr and is ignored. (Off by default: a
  * background job reading the terminal would be stopped by the shell.)
  *
- * Exit: 0 stopped by a signal; 1 it could not start (a port in use, not ready in time); 2 bad usage
+ * Exit: 0 stopped by a signal; the server's own exit code when a standalone server exits (a
+ * `halt`: 3.8's ZooKeeperServerMain exits, e.g. 10 when a snapshot fails); 1 it could not start (a port in use, not ready in time); 2 bad usage
  * (one line on stderr).
  */
 import { parseKnobs, type Knobs } from '../conformance/knobs.ts';
 import { startCluster, type Cluster } from '../hosts/node/cluster.ts';
+import type { NodeId } from '../protocol/contract.ts';
 import { createInterface } from 'node:readline';
 import { UsageError, ensureDir, optionValue } from './args.ts';
 
@@ -81,6 +85,8 @@ async function main(argv: readonly string[]): Promise<number> {
   const args = parseServeArgs(argv);
   if (args.dataDir !== undefined) ensureDir(args.dataDir, '--data-dir');
   const problems: string[] = [];
+  // Set once the stop machinery exists: a standalone server that halts ends the process with its code.
+  let halted: ((id: NodeId, code: number) => void) | null = null;
   let zk: Cluster;
   try {
     zk = await startCluster({
@@ -93,6 +99,7 @@ async function main(argv: readonly string[]): Promise<number> {
       ...(args.dataDir === undefined ? {} : { dataDir: args.dataDir }),
       ...(args.trace === undefined ? {} : { trace: args.trace }),
       waitReady: false,
+      onHalt: (id, code) => halted?.(id, code),
       log: (line) => {
         problems.push(line);
         console.error(`serve: ${line}`);
@@ -134,6 +141,9 @@ async function main(argv: readonly string[]): Promise<number> {
   let ready = false;
   const done = new Promise<number>((resolve) => {
     for (const sig of ['SIGINT', 'SIGTERM'] as const) process.once(sig, () => void stop(sig, 0).then(resolve));
+    // ZooKeeperServerMain is the process: when its server exits (a failed snapshot: code 10), so does
+    // serve. A halted server of an ensemble only goes DOWN, as one JVM of a real ensemble would.
+    if (standalone) halted = (id, code) => void stop(`${id} exited with code ${code}`, code).then(resolve);
   });
   try {
     await zk.ready(args.readyTimeoutMs);
@@ -156,20 +166,35 @@ function isStandalone(args: ServeArgs): boolean {
   return args.servers === 1 && args.observers === 0 && !args.quorum;
 }
 
+/** Disk ops `fail-disk` can fail (the next one of that kind, on that server). */
+const DISK_OPS = ['fsync', 'writeMeta', 'snapshot', 'truncate', 'purge'] as const;
+
 /** `--control`: fault commands on stdin (see the top of this file). */
 function readControl(zk: Cluster, stopping: () => boolean): void {
   const lines = createInterface({ input: process.stdin });
   const done = { kill: 'killed', stop: 'stopped', restart: 'restarted' } as const;
+  const usage = 'kill|stop|restart ID|leader, fail-disk ID|leader fsync|writeMeta|snapshot|truncate|purge';
   lines.on('line', (line) => {
     const words = line.trim().split(/\s+/);
     if (words[0] === '' || stopping()) return;
     const [cmd, ref] = words;
     const fail = (why: string): void => console.error(`serve: control: ${why}`);
-    if (cmd !== 'kill' && cmd !== 'stop' && cmd !== 'restart') return fail(`unknown command "${line.trim()}" (kill|stop|restart ID|leader)`);
+    if (cmd !== 'kill' && cmd !== 'stop' && cmd !== 'restart' && cmd !== 'fail-disk') return fail(`unknown command "${line.trim()}" (${usage})`);
     const id = ref === 'leader' ? zk.leader() : /^s?\d+$/.test(ref ?? '') ? Number(ref!.replace(/^s/, '')) : undefined;
-    if (id === undefined || words.length !== 2) return fail(`${cmd} needs one server: a myid, sN or leader`);
+    const arity = cmd === 'fail-disk' ? 3 : 2;
+    if (id === undefined || words.length !== arity) return fail(`${cmd} needs one server: a myid, sN or leader${cmd === 'fail-disk' ? ', then a disk op' : ''}`);
     if (id === null) return fail(`${cmd} leader: there is no established leader`);
     if (!zk.servers.includes(id)) return fail(`${cmd} ${ref}: no server ${id}`);
+    if (cmd === 'fail-disk') {
+      const op = DISK_OPS.find((o) => o === words[2]);
+      if (op === undefined) return fail(`fail-disk: unknown disk op "${words[2]}" (${DISK_OPS.join('|')})`);
+      try {
+        zk.failDisk(id, op);
+      } catch (e) {
+        return fail(`fail-disk s${id}: ${(e as Error).message}`);
+      }
+      return console.log(`armed fail-disk s${id} ${op}`);
+    }
     zk[cmd](id).then(
       () => console.log(`${done[cmd]} s${id}`),
       (e: Error) => fail(`${cmd} s${id}: ${e.message}`),

@@ -54,6 +54,8 @@ export interface ClusterOptions {
   readonly readyTimeoutMs?: number;
   /** Host problems (I/O errors); default stderr. */
   readonly log?: (line: string) => void;
+  /** A server exited on its own (a `halt`: see `NodeHostOptions.onHalt`). */
+  readonly onHalt?: (id: NodeId, code: number, reason: string) => void;
   /** The client gateway (default `wire/gateway.ts`). */
   readonly listenClients?: ListenClients;
 }
@@ -116,6 +118,7 @@ export async function startCluster(o: ClusterOptions): Promise<Cluster> {
     ...(o.bind === undefined ? {} : { bind: o.bind }),
     ...(trace === undefined ? {} : { trace }),
     ...(o.log === undefined ? {} : { log: o.log }),
+    ...(o.onHalt === undefined ? {} : { onHalt: o.onHalt }),
     ...(o.listenClients === undefined ? {} : { listenClients: o.listenClients }),
   });
   const servers = host.serverIds.map((id) => Number(id.slice(1)));

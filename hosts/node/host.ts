@@ -68,6 +68,9 @@ export interface NodeHostOptions {
   readonly seed?: string;
   /** One line per host problem (an I/O error, a node that threw); default stderr. */
   readonly log?: (line: string) => void;
+  /** A server's process exited on its own (a `halt` effect: 3.8 calls System.exit), after its files
+   *  are closed. `npm run serve` ends with that code when its one standalone server halts. */
+  readonly onHalt?: (id: NodeId, code: number, reason: string) => void;
   /** The client gateway (default `wire/gateway.ts`; tests plug in their own). */
   readonly listenClients?: ListenClients;
 }
@@ -117,6 +120,7 @@ export class NodeHost {
   private groups: Map<NodeId, number> | null = null;
   private closed = false;
   private readonly log: (line: string) => void;
+  private readonly onHalt: ((id: NodeId, code: number, reason: string) => void) | undefined;
   private readonly notifyListeners: ((node: NodeId, event: WatchedEvent) => void)[] = [];
   private readonly conns: ConnTable;
 
@@ -142,6 +146,7 @@ export class NodeHost {
       rec: (node, r) => this.rec(node, r),
     });
     this.log = opts.log ?? ((line) => process.stderr.write(line + '\n'));
+    this.onHalt = opts.onHalt;
     this.factory = ensembleFactory({
       cfg: this.cfg,
       backend: opts.backend ?? dataBackend(),
@@ -615,6 +620,6 @@ export class NodeHost {
   private halt(s: Slot, code: number, reason: string): void {
     if (s.proc === null) return;
     this.log(`zabsim host: ${s.id} exits with code ${code}: ${reason}`);
-    void this.exit(s, { code, reason });
+    void this.exit(s, { code, reason }).then(() => this.onHalt?.(s.id, code, reason));
   }
 }
