@@ -115,8 +115,8 @@ async function main(argv: readonly string[]): Promise<number> {
   let stopping = false;
   const standalone = isStandalone(args);
   const role = (id: number): string => {
-    const r = zk.status(id)?.role ?? 'DOWN';
-    return standalone && r === 'LEADING' ? 'STANDALONE' : r;
+    const st = zk.status(id);
+    return st === null ? 'DOWN' : st.standalone && st.role === 'LEADING' ? 'STANDALONE' : st.role;
   };
   const line = (id: number): string => `s${id} myid=${id} client=${args.bind}:${zk.clientPort(id)} role=${role(id)}`;
   const stop = async (why: string, code: number): Promise<number> => {

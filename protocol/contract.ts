@@ -263,8 +263,11 @@ export function traceEffect<N extends EventName>(event: N, data: EventData<N>): 
 export interface ServerStatus {
   readonly kind: 'server';
   readonly myid: number;
-  /** LOOKING, FOLLOWING, LEADING, OBSERVING (QuorumPeer.ServerState). */
+  /** LOOKING, FOLLOWING, LEADING, OBSERVING (QuorumPeer.ServerState). A standalone server
+   *  (`standalone`) reports LEADING: it commits its own writes, as a leader of no one. */
   readonly role: 'LOOKING' | 'FOLLOWING' | 'LEADING' | 'OBSERVING';
+  /** ZooKeeperServerMain rather than a QuorumPeer: no election, no Zab (4lw `Mode: standalone`). */
+  readonly standalone: boolean;
   readonly acceptedEpoch: number;
   readonly currentEpoch: number;
   /** The vote this server advertises (its proposal while LOOKING, the decided vote otherwise). */

@@ -447,7 +447,7 @@ export class NodeHost {
         // The process died (its gateway is closing): not serving, as a ZooKeeperServer that stopped.
         const myid = this.cfg.servers.find((a) => a.node === s.id)?.myid ?? NaN;
         const base: ServerStatus = last ?? {
-          kind: 'server', myid, role: 'LOOKING', acceptedEpoch: 0, currentEpoch: 0, vote: null, leader: null,
+          kind: 'server', myid, role: 'LOOKING', standalone: this.cfg.standalone === true, acceptedEpoch: 0, currentEpoch: 0, vote: null, leader: null,
           lastLoggedZxid: 0, lastProcessedZxid: 0, serving: false, outstandingProposals: 0, learnerPhase: null, sessions: [],
         };
         return { ...base, role: 'LOOKING', leader: null, serving: false, outstandingProposals: 0, learnerPhase: null };

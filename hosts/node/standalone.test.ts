@@ -57,7 +57,7 @@ describe('a standalone server on the Node host', () => {
     const dir = tempDir();
     const tracePath = join(dir, 'trace.jsonl');
     const zk = await cluster({ servers: 1, clients: 1, dataDir: join(dir, 'data'), trace: tracePath });
-    expect(zk.status(1)).toMatchObject({ role: 'LEADING', serving: true, acceptedEpoch: 0, currentEpoch: 0 });
+    expect(zk.status(1)).toMatchObject({ role: 'LEADING', standalone: true, serving: true, acceptedEpoch: 0, currentEpoch: 0 });
     expect((await call(zk, { op: 'connect' })).rc).toBe(0);
     const zxids: number[] = [];
     for (let i = 0; i < 5; i++) {
@@ -93,7 +93,7 @@ describe('a standalone server on the Node host', () => {
   it('standalone: false is a one-voter quorum: it elects itself and writes its epochs', async () => {
     const dir = tempDir();
     const zk = await cluster({ servers: 1, standalone: false, dataDir: dir });
-    expect(zk.status(1)).toMatchObject({ role: 'LEADING', serving: true, acceptedEpoch: 1, currentEpoch: 1 });
+    expect(zk.status(1)).toMatchObject({ role: 'LEADING', standalone: false, serving: true, acceptedEpoch: 1, currentEpoch: 1 });
     await zk.close();
     expect(readdirSync(join(dir, 's1')).filter((f) => f.startsWith('meta.')).sort()).toEqual(['meta.acceptedEpoch', 'meta.currentEpoch']);
     await expect(startCluster({ servers: 3, standalone: true })).rejects.toThrow('a standalone server is 1 server and no observers');

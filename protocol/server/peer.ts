@@ -383,6 +383,7 @@ export class QuorumPeer implements ProtocolNode, PeerServices {
       kind: 'server',
       myid: this.sid,
       role: this.state,
+      standalone: this.cfg.standalone === true,
       acceptedEpoch: this.acceptedEpoch,
       currentEpoch: this.currentEpoch,
       vote: this.election.advertised(),

@@ -11,7 +11,7 @@ describe('status(): a pure read of a server', () => {
     c.runFor(50);
     const leader = c.leader()!;
     const st = leader.status();
-    expect(st).toMatchObject({ kind: 'server', myid: leader.sid, role: 'LEADING', leader: leader.sid, serving: true, learnerPhase: null });
+    expect(st).toMatchObject({ kind: 'server', myid: leader.sid, role: 'LEADING', standalone: false, leader: leader.sid, serving: true, learnerPhase: null });
     expect(st.currentEpoch).toBe(st.acceptedEpoch);
     expect(st.vote).toMatchObject({ leader: leader.sid });
     expect(st.lastProcessedZxid).toBe(st.lastLoggedZxid);
