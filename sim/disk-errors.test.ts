@@ -6,24 +6,12 @@
 import { describe, expect, it } from 'vitest';
 import type { Effect } from '../protocol/contract.ts';
 import { applyFault } from './faults.ts';
-import { puppets } from './puppet.ts';
-import { Simulation } from './simulation.ts';
+import { append, fsync, puppetSim, writeMeta, type Puppets } from './puppet.ts';
 
-function setup(seed: number | string = 1, nodes = ['a']) {
-  const p = puppets();
-  const sim = new Simulation({ seed, nodes, factory: p.factory });
-  sim.run(); // boot
-  const act = (node: string, ...effects: Effect[]) => {
-    sim.request(node, { effects });
-    sim.runFor(0);
-  };
-  return { sim, p, act };
-}
+const setup = (seed: number | string = 1, nodes = ['a']) => puppetSim(seed, nodes);
 
-const append = (id: number, ...records: unknown[]): Effect => ({ kind: 'disk', id, op: { op: 'append', records } });
-const fsync = (id: number): Effect => ({ kind: 'disk', id, op: { op: 'fsync' } });
-const meta = (id: number, value: number): Effect => ({ kind: 'disk', id, op: { op: 'writeMeta', key: 'k', value } });
-const statuses = (p: ReturnType<typeof puppets>, node: string) =>
+const meta = (id: number, value: number): Effect => writeMeta(id, value);
+const statuses = (p: Puppets, node: string) =>
   p.of(node, 'disk').map((s) => {
     const i = s.input as Extract<typeof s.input, { kind: 'disk' }>;
     return `${i.op}#${i.id}:${i.status.ok ? 'ok' : i.status.error}`;

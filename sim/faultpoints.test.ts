@@ -1,13 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { Effect } from '../protocol/contract.ts';
 import type { FaultPointConfig } from './faultpoints.ts';
-import { puppets } from './puppet.ts';
+import { append, puppets, writeMeta } from './puppet.ts';
 import { Simulation } from './simulation.ts';
 
 const point = (name: string): Effect => ({ kind: 'point', name });
 const send = (to: string, type: string): Effect => ({ kind: 'send', to, msg: { type } });
-const append = (id: number, ...records: unknown[]): Effect => ({ kind: 'disk', id, op: { op: 'append', records } });
-const meta = (id: number, value: number): Effect => ({ kind: 'disk', id, op: { op: 'writeMeta', key: 'k', value } });
+const meta = (id: number, value: number): Effect => writeMeta(id, value);
 
 /** Node a, asked by request, emits: writeMeta, point p, send to b, point q, send to b. */
 function setup(faultPoints?: FaultPointConfig, seed = 1) {

@@ -1,25 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { DurableState, Effect, Input } from '../protocol/contract.ts';
-import { puppets } from './puppet.ts';
+import { append, fsync, puppetSim, type Puppets } from './puppet.ts';
 import { WALL_EPOCH_MS } from './clock.ts';
-import { Simulation } from './simulation.ts';
 import { ms } from './time.ts';
 
-function setup(seed: number | string = 1, nodes = ['a', 'b', 'c']) {
-  const p = puppets();
-  const sim = new Simulation({ seed, nodes, factory: p.factory });
-  sim.run(); // boot
-  const act = (node: string, ...effects: Effect[]) => {
-    sim.request(node, { effects });
-    sim.runFor(0);
-  };
-  return { sim, p, act };
-}
+const setup = (seed: number | string = 1, nodes = ['a', 'b', 'c']) => puppetSim(seed, nodes);
 
-const append = (id: number, ...records: unknown[]): Effect => ({ kind: 'disk', id, op: { op: 'append', records } });
-const fsync = (id: number): Effect => ({ kind: 'disk', id, op: { op: 'fsync' } });
-
-function startDurable(p: ReturnType<typeof puppets>, node: string): DurableState {
+function startDurable(p: Puppets, node: string): DurableState {
   const starts = p.of(node, 'start');
   const last = starts[starts.length - 1]?.input as Extract<Input, { kind: 'start' }>;
   return last.durable;

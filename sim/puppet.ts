@@ -4,6 +4,7 @@
  * puppet emit exactly those effects, so a test can script a node step by step from outside.
  */
 import type { Effect, Input, NodeFactory, NodeId, ProtocolNode } from '../protocol/contract.ts';
+import { Simulation } from './simulation.ts';
 
 export interface SeenInput {
   readonly node: NodeId;
@@ -53,3 +54,20 @@ export function puppets(handler: PuppetHandler = () => undefined): Puppets {
     of: (node, kind) => seen.filter((s) => s.node === node && (kind === undefined || s.input.kind === kind)),
   };
 }
+
+/** A booted simulation of puppets: `act(node, ...effects)` makes `node` emit those effects now. */
+export function puppetSim(seed: number | string = 1, nodes: readonly string[] = ['a', 'b', 'c']) {
+  const p = puppets();
+  const sim = new Simulation({ seed, nodes: [...nodes], factory: p.factory });
+  sim.run(); // boot
+  const act = (node: string, ...effects: Effect[]): void => {
+    sim.request(node, { effects });
+    sim.runFor(0);
+  };
+  return { sim, p, act };
+}
+
+/** Disk effects a test scripts a puppet with. */
+export const append = (id: number, ...records: unknown[]): Effect => ({ kind: 'disk', id, op: { op: 'append', records } });
+export const fsync = (id: number): Effect => ({ kind: 'disk', id, op: { op: 'fsync' } });
+export const writeMeta = (id: number, value: number, key = 'k'): Effect => ({ kind: 'disk', id, op: { op: 'writeMeta', key, value } });

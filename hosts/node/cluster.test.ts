@@ -6,34 +6,19 @@
  * line and what 3.8 does (the txn log: give up the role; a snapshot: exit). Timeouts are generous:
  * the machine is shared.
  */
-import { appendFileSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { appendFileSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { failures, runAll } from '../../checkers/index.ts';
 import { parseJsonl } from '../../trace/decode.ts';
 import { startCluster, type Cluster } from './cluster.ts';
+import { clustersForTests } from './testing/clusters.ts';
 import { encodeFrame } from './framing.ts';
 import { FileStore } from './store.ts';
 import { MemorySink } from './trace-sink.ts';
 import type { TraceRecord } from '../../trace/records.ts';
 
-const open: Cluster[] = [];
-const dirs: string[] = [];
-afterEach(async () => {
-  for (const c of open.splice(0)) await c.close();
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-});
-function tempDir(): string {
-  const d = mkdtempSync(join(tmpdir(), 'zabsim-host-'));
-  dirs.push(d);
-  return d;
-}
-async function cluster(o: Parameters<typeof startCluster>[0]): Promise<Cluster> {
-  const c = await startCluster(o);
-  open.push(c);
-  return c;
-}
+const { cluster, tempDir } = clustersForTests('host');
 
 interface Res {
   readonly rc: number;

@@ -5,10 +5,9 @@
  * simulator's trace format judged by every checker, and the four-letter words of a real standalone
  * 3.8. `standalone: false` keeps the one-voter quorum.
  */
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { failures, runAll } from '../../checkers/index.ts';
 import { realGate } from '../../conformance/real/availability.ts';
 import { fourLetterWord } from '../../conformance/real/fourlw.ts';
@@ -16,24 +15,10 @@ import { startRealServer } from '../../conformance/real/server.ts';
 import { parseJsonl } from '../../trace/decode.ts';
 import { epochOf } from '../../protocol/zxid.ts';
 import { startCluster, type Cluster } from './cluster.ts';
+import { clustersForTests } from './testing/clusters.ts';
 import { listenClients } from './wire/gateway.ts';
 
-const dirs: string[] = [];
-const open: Cluster[] = [];
-afterEach(async () => {
-  for (const c of open.splice(0)) await c.close();
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-});
-function tempDir(): string {
-  const d = mkdtempSync(join(tmpdir(), 'zabsim-standalone-'));
-  dirs.push(d);
-  return d;
-}
-async function cluster(o: Parameters<typeof startCluster>[0]): Promise<Cluster> {
-  const c = await startCluster(o);
-  open.push(c);
-  return c;
-}
+const { cluster, tempDir } = clustersForTests('standalone');
 
 interface Res {
   readonly rc: number;
