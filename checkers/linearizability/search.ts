@@ -57,6 +57,42 @@ function zobrist(i: number): number {
   return (z ^ (z >>> 16)) | 0;
 }
 
+/**
+ * Alike ops (equal `model.opKey`: they step alike from every state) are interchangeable in an
+ * order when one, A, is invoked no later and returns no later than the other, B: swapping their
+ * places keeps every real-time constraint (A moves earlier than B's place, which B's own call
+ * already allowed and A's earlier call allows too; B moves later, and nothing had to follow B
+ * that did not already follow A's later place, since A returns no later) and gives the same
+ * states. So if any order exists, one exists where A comes before B, and the search only tries
+ * B once A is placed. Per key, ops sorted by (call, return, index) form chains: B's predecessor
+ * is the op just before it if that one returns no later (otherwise B has none). The typical
+ * case is k writes with an unknown outcome (ConnectionLoss), identical and all returning at +∞:
+ * instead of every subset of them (2^k sets for the memo) the search sees only prefixes (k + 1).
+ * Answers, per op, the bit rank of its predecessor, or -1.
+ */
+function alikePredecessors<S, I, O>(model: Model<S, I, O>, ops: readonly Operation<I, O>[], rank: Int32Array): Int32Array {
+  const pred = new Int32Array(ops.length).fill(-1);
+  if (model.opKey === undefined) return pred;
+  const groups = new Map<string, number[]>();
+  for (let i = 0; i < ops.length; i++) {
+    const k = model.opKey(ops[i]!.input, ops[i]!.output);
+    if (k === undefined) continue;
+    let g = groups.get(k);
+    if (g === undefined) groups.set(k, (g = []));
+    g.push(i);
+  }
+  for (const g of groups.values()) {
+    if (g.length < 2) continue;
+    g.sort((a, b) => ops[a]!.call - ops[b]!.call || (ops[a]!.ret === ops[b]!.ret ? a - b : ops[a]!.ret < ops[b]!.ret ? -1 : 1));
+    for (let j = 1; j < g.length; j++) {
+      const a = g[j - 1]!;
+      const b = g[j]!;
+      if (ops[a]!.ret <= ops[b]!.ret) pred[b] = rank[a]!;
+    }
+  }
+  return pred;
+}
+
 const TIME_CHECK_MASK = 0x3ff;
 
 const FULL = 0xffffffff;
@@ -83,6 +119,7 @@ export function searchPart<S, I, O>(
     for (const i of byCall) if (!Number.isFinite(ops[i]!.ret)) rank[i] = r++;
   }
   const finWords = (finite + 31) >>> 5;
+  const predRank = alikePredecessors(model, ops, rank);
   const zob = new Int32Array(n);
   for (let i = 0; i < n; i++) zob[i] = zobrist(rank[i]!);
 
@@ -138,6 +175,12 @@ export function searchPart<S, I, O>(
     if (ret !== -1) {
       // A call entry: try to linearize its op now.
       const o = opOf[entry]!;
+      // Alike ops go in call order: o waits for its predecessor (see alikePredecessors).
+      const pr = predRank[o]!;
+      if (pr >= 0 && (bits[pr >>> 5]! & (1 << (pr & 31))) === 0) {
+        entry = next[entry]!;
+        continue;
+      }
       const newState = model.step(state, inputs[o]!, outputs[o]!);
       if (newState !== undefined) {
         // Add o to the set (inline: closures over lo/hi would slow every step).

@@ -38,6 +38,13 @@ export interface Model<S, I, O> {
   describeState(state: S): string;
   /** Heap bytes a state holds, roughly, for the memo's size budget (default: 8). */
   stateBytes?(state: S): number;
+  /**
+   * Optional: a key such that two ops with equal keys step alike from every state (same answer,
+   * same next state); `undefined` = never alike. The search then places alike ops in call order
+   * only (search.ts, "Alike ops"), which keeps the verdict exact and turns 2^k subsets of k
+   * concurrent unknown-outcome writes into k + 1 prefixes.
+   */
+  opKey?(input: I, output: O): string | undefined;
 }
 
 /** An independent piece of a history (P-compositionality), checked with its own model. */

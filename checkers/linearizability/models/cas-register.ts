@@ -31,6 +31,10 @@ function hashString(s: string): number {
   return h | 0;
 }
 
+/** A value as text that tells 1 from "1" and nil (for opKey: equal keys, equal values). */
+const valueKey = (v: RegisterValue | undefined): string =>
+  v === null || v === undefined ? 'n' : typeof v === 'string' ? `s${JSON.stringify(v)}` : `i${String(v)}`;
+
 /** The register starting at `initial`. */
 export function casRegister(initial: RegisterValue = null): Model<RegisterValue, CasInput, CasOutput> {
   return {
@@ -49,6 +53,9 @@ export function casRegister(initial: RegisterValue = null): Model<RegisterValue,
       }
     },
     equal: (a, b) => a === b,
+    opKey: (input, output) =>
+      [input.f, input.f === 'write' ? valueKey(input.value) : input.f === 'cas' ? `${valueKey(input.from)}>${valueKey(input.to)}` : '',
+        output.unknown ? '?' : input.f === 'read' ? valueKey(output.value) : input.f === 'cas' ? String(output.ok) : ''].join('|'),
     hash: (s) => (s === null ? 0x7fffffff : typeof s === 'string' ? hashString(s) : s | 0),
     describeOp(input, output) {
       const res = output.unknown ? '?' : undefined;

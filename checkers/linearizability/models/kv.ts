@@ -39,6 +39,12 @@ function describeOp(input: KvInput, output: KvOutput): string {
   return `${input.f} ${quote(input.key)} ${quote(input.value)}`;
 }
 
+/** Ops with equal keys step alike (search.ts, alike ops). */
+function opKey(input: KvInput, output: KvOutput): string {
+  const res = output.unknown ? ['?'] : input.f === 'get' ? [output.value === undefined ? 0 : output.value] : [];
+  return JSON.stringify([input.f, input.key, input.f === 'get' ? 0 : input.value, ...res]);
+}
+
 /** Applies one op to one key's interned value; undefined when a get disagrees. */
 function apply(values: Interner, cur: number, input: KvInput, output: KvOutput): number | undefined {
   switch (input.f) {
@@ -60,6 +66,7 @@ export function kvKeyModel(): Model<number, KvInput, KvOutput> {
     equal: (a, b) => a === b,
     hash: (s) => s,
     describeOp,
+    opKey,
     describeState: (s) => quote(values.values[s]!),
   };
 }
@@ -89,6 +96,7 @@ export function kvStoreModel(keys: readonly string[]): Model<readonly number[], 
       return h | 0;
     },
     describeOp,
+    opKey,
     stateBytes: (s) => 32 + 8 * s.length,
     describeState: (s) => `{${keys.map((k, i) => `${quote(k)}: ${quote(values.values[s[i]!]!)}`).join(', ')}}`,
   };

@@ -138,8 +138,13 @@ describe('zookeeper histories', () => {
 
   it('answers unknown when the budget runs out', () => {
     const recs: R[] = [];
-    // Many concurrent sets on one node, then a set answering an impossible version.
-    for (let i = 0; i < 25; i++) recs.push(inv(i, 0, `c${i}`, { op: 'set', path: '/zookeeper', version: -1 }));
+    // Many concurrent writes on one node, then a set answering an impossible version. The writes
+    // all bump the version but differ (i trailing checks): identical ones would be tried in call
+    // order only (search.ts, alike ops) and decided at once.
+    for (let i = 0; i < 25; i++) {
+      const checks = Array.from({ length: i }, () => ({ op: 'check', path: '/zookeeper', version: -1 }));
+      recs.push(inv(i, 0, `c${i}`, { op: 'multi', ops: [{ op: 'set', path: '/zookeeper', version: -1 }, ...checks] }));
+    }
     recs.push(inv(99, 0, 'x', { op: 'set', path: '/zookeeper', version: -1 }));
     for (let i = 0; i < 25; i++) recs.push(ret(i, 10, { ...ok }));
     recs.push(ret(99, 10, { ...ok, stat: { version: 1000 } }));

@@ -63,6 +63,16 @@ export function zkModel(initial: Tree = freshTree()): Model<Tree, ZkInput, ZkOut
       return `${what}${who} -> ${describeResult(output)}${subs}`;
     },
     describeState: describeTree,
+    // The op and its recorded outcome; the session only where the op reads it (a close, an
+    // ephemeral create: owner, and refused once the session is closed).
+    opKey(input, output) {
+      const op = input.op;
+      const usesSession =
+        op.op === 'close' ||
+        (op.op === 'create' && op.mode === 'ephemeral') ||
+        (op.op === 'multi' && op.ops.some((s) => s.op === 'create' && s.mode === 'ephemeral'));
+      return JSON.stringify([usesSession ? input.session : '', op, output]);
+    },
     // A written tree owns a fresh Map (copy on write): ~100 bytes per entry plus the object.
     stateBytes: (t) => 64 + 100 * t.nodes.size,
   };
