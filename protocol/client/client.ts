@@ -412,8 +412,11 @@ export class ZooKeeperClient implements ProtocolNode {
         return this.startConnect();
       }
       if (this.state === 'connecting' || this.state === 'closing') {
+        // SessionTimeoutException in the send loop: cleanAndNotifyState -> cleanup fails every
+        // queued request, as a refused or broken attempt does.
         this.closeConn();
         this.notifyLost();
+        this.failAll(Err.CONNECTIONLOSS);
         this.nextServer();
       }
     } else if (timer === READ_TIMER) {

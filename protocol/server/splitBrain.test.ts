@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { epochOf } from '../zxid.ts';
 import { Ensemble } from '../../ensemble/ensemble.ts';
-import { converge, createMany } from '../../ensemble/testing/workload.ts';
+import { converge, createMany, reconnected } from '../../ensemble/testing/workload.ts';
 import { allViolations } from '../../ensemble/testing/violations.ts';
 
 describe('split brain', () => {
@@ -33,6 +33,9 @@ describe('split brain', () => {
       // c1 loses its server, fails over to the majority and keeps its session.
       expect(c.runUntil(() => majority.includes(c.client('c1').currentServer ?? '') && c.client('c1').sessionId !== '0x0', 30_000)).toBe(true);
       expect(createMany(c, 'c1', 'post', 3)).toBe(3);
+      // c2 lost its server to the election too; a create queued while it tries a cut-off server fails
+      // with ConnectionLoss when that attempt times out (3.8's cleanup), so wait for its connection.
+      expect(reconnected(c, 'c2')).toBe(true);
       expect(createMany(c, 'c2', 'post2', 3)).toBe(3);
       expect((c.result(doomed[0]!) as { rc: number }).rc).toBe(-4);
       expect(c.events('client.disconnected').some((e) => e.node === 'c1')).toBe(true);
