@@ -175,6 +175,8 @@ export const EVENTS = {
   apply: { zxid: num, type: str, digest: num },
   /** A snapshot write was issued. */
   snapshot: { zxid: num },
+  /** The snapshot issued at `zxid` (`snapshot`) is complete on disk: a restart from here loads it. */
+  'snapshot.durable': { zxid: num },
   /** Leader closed a learner connection. */
   'zab.learnerDropped': { peer: int, reason: str },
   /** A learner saw a COMMIT it cannot match (then it abandons); `pending` = the txn it expected. */

@@ -31,6 +31,8 @@ export type ZEvent =
   | { readonly k: 'logLost'; readonly zxid: number }
   /** The node's data tree was replaced by the leader's snapshot at `zxid` (SNAP sync). */
   | { readonly k: 'snapshotLoad'; readonly zxid: number; readonly digest: number }
+  /** The snapshot at `zxid` is complete on disk (a restart loads it). */
+  | { readonly k: 'snapshotDurable'; readonly zxid: number }
   /** The node's data tree was rebuilt from its own disk (start-up, going LOOKING, after TRUNC). */
   | { readonly k: 'dbLoad'; readonly zxid: number; readonly digest: number }
   | { readonly k: 'ack'; readonly zxid: number; readonly from: string }
@@ -203,6 +205,8 @@ function toEvent(r: TraceRecord, nodeOf: (myid: number) => string): ZEvent | und
       return { k: 'logLost', zxid: r.data.zxid };
     case 'sync.snap':
       return { k: 'snapshotLoad', zxid: r.data.zxid, digest: r.data.digest };
+    case 'snapshot.durable':
+      return { k: 'snapshotDurable', zxid: r.data.zxid };
     case 'db.load':
       return { k: 'dbLoad', zxid: r.data.zxid, digest: r.data.digest };
     case 'ack':

@@ -686,6 +686,7 @@ export class QuorumPeer implements ProtocolNode, PeerServices {
     this.trace('snapshot', { zxid: file.zxid });
     this.disk({ op: 'snapshot', snapshot: file }, () => {
       this.snapshotsDone++;
+      this.trace('snapshot.durable', { zxid: file.zxid });
       this.point('snapshot.written');
       done?.();
     });
