@@ -7,8 +7,15 @@
  * - `crash` keeps what was fsynced plus the torn prefix of unsynced records the kernel kept
  *   (`crash {kept}`: one log record per txn). Shortcut: a crash while a truncation is still in
  *   flight (the kernel then restores the pre-truncation log) is not modelled.
- * - `snapshot.load` moves the base: every zxid <= base counts as held (we do not check the
- *   snapshot's content, only the zxid it claims).
+ * - `sync.snap` (a SNAP installed in memory) moves the base: every zxid <= base counts as held (we
+ *   do not check the snapshot's content, only the zxid it claims). The log records it covers stay
+ *   in the log file, and the SNAP is not on disk yet: ZooKeeper 3.8 writes it at NEWLEADER
+ *   (Learner.syncWithLeader, `takeSnapshot(syncSnapshot)`). It becomes the durable base only at
+ *   `snapshot.durable` (the snapshot's disk write completed) with a zxid at or past it.
+ * - `snapshot.durable` raises the durable base (the newest snapshot a restart would load);
+ *   `log.truncate` lowers it (ZooKeeper deletes snapshots past the cut; the model voids them).
+ * - `crash` falls back to what is on disk: a base that was not durable (a SNAP whose snapshot was
+ *   not complete) drops to the durable base, and the log records that SNAP covered come back.
  *
  * Entries are kept sorted (ZooKeeper logs append in zxid order); an out-of-order append is kept in
  * place and membership falls back to a linear search for that node.
@@ -17,9 +24,16 @@ import type { ZEvent } from '../../trace/view.ts';
 
 export class NodeHistory {
   entries: number[] = [];
+  /** Every zxid <= base is held (the snapshot the server's tree stands on, in memory). */
   base = 0;
+  /** The log's fsync watermark. */
   durable = 0;
+  /** The newest snapshot complete on disk (`snapshot.durable`): what a restart loads. */
+  durableBase = 0;
   sorted = true;
+  /** Log records a not-yet-durable SNAP covered (dropped from `entries`, still in the log file),
+   *  in log order; they come back if the server crashes before the snapshot is durable. */
+  private covered: number[] = [];
   /** The lowest zxid above which something was cut (truncate, crash, older snapshot) since the
    *  last `takeCutFloor`; Infinity when nothing was. Lets checkers re-verify only what changed. */
   private cutFloor = Infinity;
@@ -76,6 +90,7 @@ export class NodeHistory {
         if (!e.restart) this.reset();
         return;
       case 'crash': {
+        const fellBack = this.base > this.durableBase && this.fallBackToDisk();
         // Entries up to the fsync watermark survive, then `kept` more of the unsynced tail.
         const synced = this.sorted ? this.firstAbove(this.durable) : this.entries.filter((x) => x <= this.durable).length;
         const keep = Math.min(this.entries.length, synced + e.kept);
@@ -83,6 +98,7 @@ export class NodeHistory {
           this.noteCut(this.entries[keep - 1] ?? this.base);
           this.entries.length = keep;
         }
+        if (fellBack) this.dropCovered();
         const last = this.entries[this.entries.length - 1];
         if (last !== undefined && last > this.durable) this.durable = last;
         return;
@@ -104,14 +120,30 @@ export class NodeHistory {
           this.noteCut(e.zxid);
           this.base = e.zxid;
         }
+        if (e.k === 'logTruncate' && this.durableBase > e.zxid) this.durableBase = e.zxid;
+        this.covered = this.covered.filter((x) => x <= e.zxid);
         return;
-      case 'snapshotLoad':
+      case 'snapshotLoad': {
         if (e.zxid < this.base) this.noteCut(e.zxid);
-        if (e.zxid > this.base) {
-          this.base = e.zxid;
-          this.entries = this.entries.slice(this.sorted ? this.firstAbove(e.zxid) : 0).filter((x) => x > e.zxid);
-        } else this.base = e.zxid;
-        if (this.durable < e.zxid) this.durable = e.zxid;
+        // The records the SNAP covers leave the view but not the log file.
+        const keep = this.entries.filter((x) => x > e.zxid);
+        if (keep.length < this.entries.length) this.covered.push(...this.entries.filter((x) => x <= e.zxid));
+        this.entries = keep;
+        this.base = e.zxid;
+        if (this.base <= this.durableBase) this.covered = [];
+        return;
+      }
+      case 'dbLoad':
+        // Rebuilt from disk without a crash (going LOOKING): the page cache still holds every
+        // appended record, but an in-memory SNAP is gone unless its snapshot is complete.
+        if (this.base > this.durableBase) {
+          this.fallBackToDisk();
+          this.dropCovered();
+        }
+        return;
+      case 'snapshotDurable':
+        if (e.zxid > this.durableBase) this.durableBase = e.zxid;
+        if (this.base <= this.durableBase) this.covered = [];
         return;
       default:
         return;
@@ -127,7 +159,26 @@ export class NodeHistory {
     this.entries = [];
     this.base = 0;
     this.durable = 0;
+    this.durableBase = 0;
+    this.covered = [];
     this.sorted = true;
+  }
+
+  /** A crash with an in-memory base (a SNAP) that no complete snapshot holds: the server restarts
+   *  from the durable snapshot and its whole log file, covered records included. */
+  private fallBackToDisk(): true {
+    this.noteCut(this.durableBase);
+    this.base = this.durableBase;
+    const log = this.covered.concat(this.entries);
+    this.covered = [];
+    this.sorted = log.every((x, i) => i === 0 || log[i - 1]! < x);
+    this.entries = log;
+    return true;
+  }
+
+  /** Log records at or below the base are held by it: keep `entries` above the base. */
+  private dropCovered(): void {
+    if (this.entries.some((x) => x <= this.base)) this.entries = this.entries.filter((x) => x > this.base);
   }
 
   private cutAbove(zxid: number): void {
@@ -159,6 +210,8 @@ export class Histories {
       case 'logTruncate':
       case 'logLost':
       case 'snapshotLoad':
+      case 'snapshotDurable':
+      case 'dbLoad':
         this.get(node).apply(e);
         return;
       default:

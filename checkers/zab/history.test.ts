@@ -1,0 +1,140 @@
+/**
+ * The history model (history.ts) against what a server's disk holds. A SNAP is installed in memory
+ * only; ZooKeeper 3.8 writes it to disk at NEWLEADER (Learner.syncWithLeader,
+ * `takeSnapshot(syncSnapshot)`). A learner that dies between the two restarts from its old
+ * snapshot and its old log: its history must say so, not keep the SNAP's base.
+ *
+ * Cross-check: at every `db.load` (a rebuild from disk: restart, going LOOKING, TRUNC) the history's
+ * last zxid is the rebuilt tree's lastProcessedZxid.
+ */
+import { describe, expect, it } from 'vitest';
+import type { TraceRecord } from '../../trace/records.ts';
+import { decode } from '../../trace/view.ts';
+import { Ensemble } from '../../ensemble/ensemble.ts';
+import { connectAll, converge, createMany } from '../../ensemble/testing/workload.ts';
+import { TraceBuilder, z } from '../testing/trace-builder.ts';
+import { Histories } from './history.ts';
+import { failures, runAll } from '../index.ts';
+
+/** Feeds the trace to a fresh Histories; at each `db.load`, calls `onLoad` with the history then. */
+function replay(records: readonly TraceRecord[], onLoad: (node: string, zxid: number, last: number, i: number) => void = () => {}): Histories {
+  const h = new Histories();
+  for (const d of decode(records)) {
+    h.feed(d.node, d.e);
+    if (d.e.k === 'dbLoad') onLoad(d.node, d.e.zxid, h.get(d.node).last, d.i);
+  }
+  return h;
+}
+
+/**
+ * s3 logged 1:1 and 1:2, then gets a SNAP of epoch 2 at 2:3; `durable` says whether the NEWLEADER
+ * snapshot of it completes before s3 crashes and restarts (its disk then loads 1:2 or 2:3).
+ */
+function snapThenCrash(durable: boolean): TraceRecord[] {
+  const b = new TraceBuilder().boot('s1', 's2', 's3');
+  b.establish('s1', 1, ['s2', 's3']);
+  b.txn('s1', z(1, 1), ['s1', 's2', 's3']);
+  b.txn('s1', z(1, 2), ['s1', 's2', 's3']);
+  b.ev('s3', 'state', { state: 'LOOKING' });
+  b.ev('s3', 'db.load', { zxid: z(1, 2), digest: 2 });
+  b.ev('s3', 'state', { state: 'FOLLOWING' });
+  b.ev('s3', 'epoch.accepted', { epoch: 2 });
+  b.ev('s3', 'sync.snap', { zxid: z(2, 3), digest: 3 });
+  b.ev('s3', 'snapshot', { zxid: z(2, 3) });
+  if (durable) b.ev('s3', 'snapshot.durable', { zxid: z(2, 3) });
+  b.host('s3', 'crash', { lost: 0, kept: 0 });
+  b.host('s3', 'restart', { log: 2, snapshots: durable ? 1 : 0, meta: 1 });
+  b.ev('s3', 'db.load', { zxid: durable ? z(2, 3) : z(1, 2), digest: durable ? 3 : 2 });
+  return b.records;
+}
+
+describe('history: a SNAP is durable only once its snapshot is', () => {
+  it('a crash before the NEWLEADER snapshot completes falls back to the old snapshot and log', () => {
+    const h = replay(snapThenCrash(false)).get('s3');
+    // The disk holds the empty initial snapshot and the log 1:1, 1:2: 2:3 is gone. (Before this
+    // model, the history kept base 2:3 and claimed every zxid up to it.)
+    expect(h.base).toBe(0);
+    expect(h.durableBase).toBe(0);
+    expect(h.entries).toEqual([z(1, 1), z(1, 2)]);
+    expect(h.has(z(2, 3))).toBe(false);
+    expect(h.has(z(1, 2))).toBe(true);
+    expect(h.last).toBe(z(1, 2));
+  });
+
+  it('once the snapshot is durable, the SNAP survives the crash', () => {
+    const h = replay(snapThenCrash(true)).get('s3');
+    expect(h.base).toBe(z(2, 3));
+    expect(h.durableBase).toBe(z(2, 3));
+    expect(h.entries).toEqual([]);
+    expect(h.has(z(2, 3))).toBe(true);
+  });
+
+  it('db.load agrees with the history in both stories', () => {
+    for (const durable of [false, true]) {
+      const loads: [number, number][] = [];
+      replay(snapThenCrash(durable), (node, zxid, last) => node === 's3' && loads.push([zxid, last]));
+      for (const [zxid, last] of loads) expect(last).toBe(zxid);
+    }
+  });
+
+  it('going LOOKING before the snapshot completes reloads the old disk too (no crash)', () => {
+    const b = new TraceBuilder().boot('s1', 's2', 's3');
+    b.establish('s1', 1, ['s2', 's3']);
+    b.txn('s1', z(1, 1), ['s1', 's2', 's3']);
+    b.ev('s3', 'sync.snap', { zxid: z(2, 3), digest: 3 });
+    b.ev('s3', 'state', { state: 'LOOKING' });
+    b.ev('s3', 'db.load', { zxid: z(1, 1), digest: 1 });
+    const h = replay(b.records).get('s3');
+    expect([h.base, h.entries, h.last]).toEqual([0, [z(1, 1)], z(1, 1)]);
+  });
+});
+
+/** A follower cut off while the others write, synced back by SNAP; `crashAtSnap` kills it right
+ *  after it installs the SNAP (fault point `learner.snapInstalled`), restarting it 1 s later. */
+function snapSyncRun(seed: number, crashAtSnap: boolean): Ensemble {
+  const c = Ensemble.simulate({ servers: 3, clients: 1, seed, cfg: { forceSnapSync: true }, client: { noShuffle: true } });
+  expect(c.runUntil(() => c.settled(), 5_000)).toBe(true);
+  connectAll(c);
+  expect(createMany(c, 'c1', 'a', 3)).toBe(3);
+  expect(converge(c)).toBe(true);
+  c.sim.isolate('s2');
+  expect(c.runUntil(() => c.server('s2').state === 'LOOKING', 20_000)).toBe(true);
+  expect(createMany(c, 'c1', 'b', 5)).toBe(5);
+  if (crashAtSnap) c.sim.crashAtPoint({ point: 'learner.snapInstalled', node: 's2', restartAfterMs: 1000 });
+  c.sim.heal();
+  if (crashAtSnap) {
+    const crashed = () => c.sim.trace.records.some((r) => r.ev === 'crash' && r.node === 's2');
+    expect(c.runUntil(crashed, 30_000)).toBe(true);
+    expect(c.runUntil(() => c.sim.isUp('s2') && c.server('s2').state === 'FOLLOWING', 30_000)).toBe(true);
+  }
+  expect(converge(c)).toBe(true);
+  expect(createMany(c, 'c1', 'c', 2)).toBe(2);
+  expect(converge(c)).toBe(true);
+  return c;
+}
+
+describe('history on simulated SNAP syncs', () => {
+  for (const crashAtSnap of [false, true]) {
+    it(`db.load matches the history at every rebuild${crashAtSnap ? ', with a crash right after the SNAP' : ''}; every checker passes`, () => {
+      const c = snapSyncRun(3, crashAtSnap);
+      const recs = c.sim.trace.records;
+      const snaps = recs.filter((r) => r.ev === 'trace' && r.node === 's2' && r.event === 'sync.snap');
+      expect(snaps.length).toBeGreaterThan(0);
+      const loads: string[] = [];
+      replay(recs, (node, zxid, last, i) => {
+        if (last !== zxid) loads.push(`${node} #${i}: db.load ${zxid.toString(16)}, history ${last.toString(16)}`);
+      });
+      expect(loads).toEqual([]);
+      if (crashAtSnap) {
+        // s2 came back from its old disk: the first db.load after its restart is below the SNAP.
+        const crash = recs.findIndex((r) => r.ev === 'crash' && r.node === 's2');
+        expect(crash).toBeGreaterThan(0);
+        const load = recs.slice(crash).find((r) => r.ev === 'trace' && r.node === 's2' && r.event === 'db.load');
+        const before = recs.slice(0, crash).filter((r) => r.ev === 'trace' && r.node === 's2' && r.event === 'sync.snap');
+        const snapZxid = (before[before.length - 1] as { data: { zxid: number } }).data.zxid;
+        expect((load as { data: { zxid: number } }).data.zxid).toBeLessThan(snapZxid);
+      }
+      expect(failures(runAll(recs, { ensembleSize: 3 }))).toEqual([]);
+    });
+  }
+});
