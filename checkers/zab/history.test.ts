@@ -15,6 +15,7 @@ import { connectAll, converge, createMany } from '../../ensemble/testing/workloa
 import { TraceBuilder, z } from '../testing/trace-builder.ts';
 import { Histories } from './history.ts';
 import { failures, runAll } from '../index.ts';
+import { leaderLogCompleteness } from './leader-completeness.ts';
 
 /** Feeds the trace to a fresh Histories; at each `db.load`, calls `onLoad` with the history then. */
 function replay(records: readonly TraceRecord[], onLoad: (node: string, zxid: number, last: number, i: number) => void = () => {}): Histories {
@@ -137,4 +138,67 @@ describe('history on simulated SNAP syncs', () => {
       expect(failures(runAll(recs, { ensembleSize: 3 }))).toEqual([]);
     });
   }
+});
+
+/**
+ * The false negative this closes (the ZOOKEEPER-4646 family, for the snapshot): s3 is synced by SNAP
+ * in epoch 2 and acks NEWLEADER before its snapshot is durable (`early`), so the leader establishes
+ * with {s1, s3} and commits 2:1, which s3 logs. Both crash; s3 restarts from its old disk — the
+ * empty snapshot and a log holding only 2:1 — and leads epoch 3 with s2 (which has 1:1, below 2:1).
+ * The committed 1:1 is gone from the new leader. The fixed order (the snapshot durable before the
+ * ack) is the same story with `snapshot.durable` before the crash: nothing is lost.
+ */
+function ackBeforeSnapshotDurable(early: boolean): TraceRecord[] {
+  const b = new TraceBuilder().boot('s1', 's2', 's3');
+  b.establish('s1', 1, ['s2']);
+  b.txn('s1', z(1, 1), ['s1', 's2']);
+  b.host('s2', 'crash', { lost: 0, kept: 0 });
+  // Epoch 2: s1 and s3; s3 gets a SNAP of 1:1.
+  b.ev('s1', 'state', { state: 'LEADING' });
+  b.ev('s3', 'state', { state: 'FOLLOWING' });
+  for (const s of ['s1', 's3']) b.ev(s, 'epoch.accepted', { epoch: 2 });
+  b.ev('s1', 'sync.send', { peer: 3, mode: 'SNAP', from: 0, to: z(1, 1) });
+  b.ev('s3', 'sync.snap', { zxid: z(1, 1), digest: 1 });
+  b.ev('s3', 'snapshot', { zxid: z(1, 1) });
+  if (!early) b.ev('s3', 'snapshot.durable', { zxid: z(1, 1) });
+  b.ev('s3', 'epoch.current', { epoch: 2 });
+  b.ev('s3', 'zab.ackNewLeader', { zxid: z(2, 0) });
+  b.ev('s1', 'epoch.current', { epoch: 2 });
+  b.ev('s1', 'leader.established', { epoch: 2, zxid: z(2, 0), quorum: [1, 3] });
+  b.txn('s1', z(2, 1), ['s1', 's3']);
+  b.host('s1', 'crash', { lost: 0, kept: 0 });
+  b.host('s3', 'crash', { lost: 0, kept: 0 });
+  // s3 comes back from its disk; s2 comes back; s3 leads epoch 3 with s2.
+  b.host('s3', 'restart', { log: 1, snapshots: early ? 0 : 1, meta: 2 });
+  b.ev('s3', 'db.load', { zxid: z(2, 1), digest: 2 });
+  b.host('s2', 'restart', { log: 1, snapshots: 0, meta: 2 });
+  b.ev('s2', 'db.load', { zxid: z(1, 1), digest: 1 });
+  b.ev('s3', 'state', { state: 'LEADING' });
+  b.ev('s2', 'state', { state: 'FOLLOWING' });
+  for (const s of ['s3', 's2']) b.ev(s, 'epoch.accepted', { epoch: 3 });
+  b.ev('s3', 'sync.send', { peer: 2, mode: 'DIFF', from: z(1, 1), to: z(2, 1) });
+  b.ev('s2', 'log.append', { zxid: z(2, 1) });
+  b.ev('s2', 'log.durable', { zxid: z(2, 1) });
+  b.ev('s2', 'epoch.current', { epoch: 3 });
+  b.ev('s3', 'epoch.current', { epoch: 3 });
+  b.ev('s3', 'leader.established', { epoch: 3, zxid: z(3, 0), quorum: [2, 3] });
+  return b.records;
+}
+
+describe('a NEWLEADER ack before the sync snapshot is durable', () => {
+  it('is caught by LeaderLogCompleteness once the SNAP counts only when durable', () => {
+    const r = leaderLogCompleteness(ackBeforeSnapshotDurable(true));
+    expect(r.ok).toBe(false);
+    expect(r.violations.map((x) => x.message)).toEqual(['leader of epoch 3 lacks committed 0x100000001 (epoch 1)']);
+  });
+
+  it('the fixed order (snapshot durable, then ack) passes every checker that reads histories', () => {
+    const records = ackBeforeSnapshotDurable(false);
+    const names = ['LeaderLogCompleteness', 'CommittedLogDurability', 'ProcessConsistency', 'PrimaryIntegrity', 'MonotonicRead'];
+    expect(failures(runAll(records, { ensembleSize: 3 }, names))).toEqual([]);
+    // And the buggy story's db.load (2:1 over an empty snapshot) is what the history says.
+    const loads: number[][] = [];
+    replay(ackBeforeSnapshotDurable(true), (node, zxid, last) => loads.push([zxid, last]));
+    for (const [zxid, last] of loads) expect(last).toBe(zxid);
+  });
 });
