@@ -31,6 +31,8 @@ export type ZEvent =
   | { readonly k: 'logLost'; readonly zxid: number }
   /** The node's data tree was replaced by the leader's snapshot at `zxid` (SNAP sync). */
   | { readonly k: 'snapshotLoad'; readonly zxid: number; readonly digest: number }
+  /** A snapshot of the tree at `zxid` is being written (a rebuild without a crash reads it). */
+  | { readonly k: 'snapshotWrite'; readonly zxid: number }
   /** The snapshot at `zxid` is complete on disk (a restart loads it). */
   | { readonly k: 'snapshotDurable'; readonly zxid: number }
   /** The node's data tree was rebuilt from its own disk (start-up, going LOOKING, after TRUNC). */
@@ -205,6 +207,8 @@ function toEvent(r: TraceRecord, nodeOf: (myid: number) => string): ZEvent | und
       return { k: 'logLost', zxid: r.data.zxid };
     case 'sync.snap':
       return { k: 'snapshotLoad', zxid: r.data.zxid, digest: r.data.digest };
+    case 'snapshot':
+      return { k: 'snapshotWrite', zxid: r.data.zxid };
     case 'snapshot.durable':
       return { k: 'snapshotDurable', zxid: r.data.zxid };
     case 'db.load':

@@ -78,7 +78,7 @@ describe('history: a SNAP is durable only once its snapshot is', () => {
     }
   });
 
-  it('going LOOKING before the snapshot completes reloads the old disk too (no crash)', () => {
+  it('going LOOKING before NEWLEADER (no snapshot of the SNAP taken) reloads the old disk too (no crash)', () => {
     const b = new TraceBuilder().boot('s1', 's2', 's3');
     b.establish('s1', 1, ['s2', 's3']);
     b.txn('s1', z(1, 1), ['s1', 's2', 's3']);
@@ -87,6 +87,25 @@ describe('history: a SNAP is durable only once its snapshot is', () => {
     b.ev('s3', 'db.load', { zxid: z(1, 1), digest: 1 });
     const h = replay(b.records).get('s3');
     expect([h.base, h.entries, h.last]).toEqual([0, [z(1, 1)], z(1, 1)]);
+  });
+
+  it('going LOOKING while the NEWLEADER snapshot is being written keeps the SNAP (the reload reads it)', () => {
+    // Found by the zoo (ackDespiteFsyncError, swarm run 429): the learner's connection broke while
+    // its sync snapshot was in flight; its db.load shows the SNAP's zxid. A crash would lose it.
+    const b = new TraceBuilder().boot('s1', 's2', 's3');
+    b.establish('s1', 1, ['s2', 's3']);
+    b.txn('s1', z(1, 1), ['s1', 's2', 's3']);
+    b.ev('s3', 'sync.snap', { zxid: z(2, 3), digest: 3 });
+    b.ev('s3', 'snapshot', { zxid: z(2, 3) });
+    b.ev('s3', 'state', { state: 'LOOKING' });
+    b.ev('s3', 'db.load', { zxid: z(2, 3), digest: 3 });
+    const h = replay(b.records).get('s3');
+    expect([h.base, h.entries, h.last, h.durableBase]).toEqual([z(2, 3), [], z(2, 3), 0]);
+    b.host('s3', 'crash', { lost: 0, kept: 0 });
+    b.host('s3', 'restart', { log: 1, snapshots: 0, meta: 1 });
+    b.ev('s3', 'db.load', { zxid: z(1, 1), digest: 1 });
+    const after = replay(b.records).get('s3');
+    expect([after.base, after.entries, after.last]).toEqual([0, [z(1, 1)], z(1, 1)]);
   });
 });
 

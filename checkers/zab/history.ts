@@ -13,9 +13,14 @@
  *   (Learner.syncWithLeader, `takeSnapshot(syncSnapshot)`). It becomes the durable base only at
  *   `snapshot.durable` (the snapshot's disk write completed) with a zxid at or past it.
  * - `snapshot.durable` raises the durable base (the newest snapshot a restart would load);
- *   `log.truncate` lowers it (ZooKeeper deletes snapshots past the cut; the model voids them).
+ *   `snapshot` (a write issued) raises the written base: a rebuild without a crash (`db.load` on
+ *   going LOOKING) reads it, as ZooKeeper's learner thread finishes the write before it can go
+ *   LOOKING and the file is then readable. `log.truncate` lowers both (ZooKeeper deletes snapshots
+ *   past the cut; the model voids them).
  * - `crash` falls back to what is on disk: a base that was not durable (a SNAP whose snapshot was
  *   not complete) drops to the durable base, and the log records that SNAP covered come back.
+ *   `db.load` without a crash does the same with the written base (a SNAP never snapshotted: the
+ *   learner went LOOKING before NEWLEADER).
  *
  * Entries are kept sorted (ZooKeeper logs append in zxid order); an out-of-order append is kept in
  * place and membership falls back to a linear search for that node.
@@ -30,6 +35,9 @@ export class NodeHistory {
   durable = 0;
   /** The newest snapshot complete on disk (`snapshot.durable`): what a restart loads. */
   durableBase = 0;
+  /** The newest snapshot written or being written (>= durableBase): what a rebuild without a
+   *  crash loads. */
+  writtenBase = 0;
   sorted = true;
   /** Log records a not-yet-durable SNAP covered (dropped from `entries`, still in the log file),
    *  in log order; they come back if the server crashes before the snapshot is durable. */
@@ -90,7 +98,8 @@ export class NodeHistory {
         if (!e.restart) this.reset();
         return;
       case 'crash': {
-        const fellBack = this.base > this.durableBase && this.fallBackToDisk();
+        const fellBack = this.base > this.durableBase && this.fallBackTo(this.durableBase);
+        this.writtenBase = this.durableBase;
         // Entries up to the fsync watermark survive, then `kept` more of the unsynced tail.
         const synced = this.sorted ? this.firstAbove(this.durable) : this.entries.filter((x) => x <= this.durable).length;
         const keep = Math.min(this.entries.length, synced + e.kept);
@@ -120,7 +129,10 @@ export class NodeHistory {
           this.noteCut(e.zxid);
           this.base = e.zxid;
         }
-        if (e.k === 'logTruncate' && this.durableBase > e.zxid) this.durableBase = e.zxid;
+        if (e.k === 'logTruncate') {
+          if (this.durableBase > e.zxid) this.durableBase = e.zxid;
+          if (this.writtenBase > e.zxid) this.writtenBase = e.zxid;
+        }
         this.covered = this.covered.filter((x) => x <= e.zxid);
         return;
       case 'snapshotLoad': {
@@ -134,15 +146,19 @@ export class NodeHistory {
         return;
       }
       case 'dbLoad':
-        // Rebuilt from disk without a crash (going LOOKING): the page cache still holds every
-        // appended record, but an in-memory SNAP is gone unless its snapshot is complete.
-        if (this.base > this.durableBase) {
-          this.fallBackToDisk();
+        // Rebuilt from disk without a crash (going LOOKING): the page cache holds every appended
+        // record and every snapshot written, but a SNAP no snapshot was taken of is gone.
+        if (this.base > this.writtenBase) {
+          this.fallBackTo(this.writtenBase);
           this.dropCovered();
         }
         return;
+      case 'snapshotWrite':
+        if (e.zxid > this.writtenBase) this.writtenBase = e.zxid;
+        return;
       case 'snapshotDurable':
         if (e.zxid > this.durableBase) this.durableBase = e.zxid;
+        if (e.zxid > this.writtenBase) this.writtenBase = e.zxid;
         if (this.base <= this.durableBase) this.covered = [];
         return;
       default:
@@ -160,15 +176,16 @@ export class NodeHistory {
     this.base = 0;
     this.durable = 0;
     this.durableBase = 0;
+    this.writtenBase = 0;
     this.covered = [];
     this.sorted = true;
   }
 
-  /** A crash with an in-memory base (a SNAP) that no complete snapshot holds: the server restarts
-   *  from the durable snapshot and its whole log file, covered records included. */
-  private fallBackToDisk(): true {
-    this.noteCut(this.durableBase);
-    this.base = this.durableBase;
+  /** A rebuild from disk over an in-memory base (a SNAP) that no snapshot on disk holds: the
+   *  server restarts from the snapshot at `to` and its whole log file, covered records included. */
+  private fallBackTo(to: number): true {
+    this.noteCut(to);
+    this.base = to;
     const log = this.covered.concat(this.entries);
     this.covered = [];
     this.sorted = log.every((x, i) => i === 0 || log[i - 1]! < x);
@@ -210,6 +227,7 @@ export class Histories {
       case 'logTruncate':
       case 'logLost':
       case 'snapshotLoad':
+      case 'snapshotWrite':
       case 'snapshotDurable':
       case 'dbLoad':
         this.get(node).apply(e);
