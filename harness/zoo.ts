@@ -36,6 +36,7 @@ const CLIENT_VIEW = ['SessionMonotonicRead', 'ReadYourWrites', 'FifoClientOrder'
 export const ZOO: readonly ZooEntry[] = [
   { bug: 'ackNewLeaderBeforeLogging', jira: 'ZOOKEEPER-3911', breaks: 'durability: NEWLEADER acked before the DIFF txns are logged', checkers: DURABILITY, shape: 'default' },
   { bug: 'ackNewLeaderBeforeFsync', jira: 'ZOOKEEPER-4646', breaks: 'durability: NEWLEADER acked before the log fsync', checkers: DURABILITY, shape: 'default' },
+  { bug: 'ackNewLeaderBeforeSyncSnapshot', jira: '(planted)', breaks: 'durability: NEWLEADER acked after a SNAP before the snapshot of the synced tree is durable', checkers: DURABILITY, shape: 'default' },
   { bug: 'currentEpochBeforeLogging', jira: 'ZOOKEEPER-4643', breaks: 'durability/epochs: currentEpoch written before the synced txns are durable', checkers: DURABILITY, shape: 'default' },
   { bug: 'ackProposalsBeforeNewLeader', jira: 'ZOOKEEPER-4685', breaks: 'availability: proposals acked before NEWLEADER make the leader drop the learner', checkers: ['LearnerJoin'], shape: 'default' },
   { bug: 'commitBeforeUptodateCrashes', jira: 'ZOOKEEPER-4394', breaks: 'availability: a COMMIT between NEWLEADER and UPTODATE kills the learner', checkers: ['LearnerJoin'], shape: 'default' },

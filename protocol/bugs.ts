@@ -4,6 +4,7 @@ import type { BugFlags } from './config.ts';
 export const BUG_NAMES = [
   'ackNewLeaderBeforeLogging',
   'ackNewLeaderBeforeFsync',
+  'ackNewLeaderBeforeSyncSnapshot',
   'currentEpochBeforeLogging',
   'ackProposalsBeforeNewLeader',
   'commitBeforeUptodateCrashes',

@@ -22,6 +22,11 @@ export interface BugFlags {
   readonly ackNewLeaderBeforeLogging?: boolean;
   /** ZOOKEEPER-4646: send the NEWLEADER ack before the log fsync completes. */
   readonly ackNewLeaderBeforeFsync?: boolean;
+  /** (planted) After a SNAP (or TRUNC), the NEWLEADER ack does not wait for the snapshot of the
+   *  synced tree (3.8's Learner: `zk.takeSnapshot(syncSnapshot)` before the ack): the snapshot is
+   *  written after the ack, so a crash then leaves a server with the new currentEpoch and no
+   *  durable copy of the state the SNAP gave it. */
+  readonly ackNewLeaderBeforeSyncSnapshot?: boolean;
   /** ZOOKEEPER-4643: write currentEpoch before the synced txns are persisted. */
   readonly currentEpochBeforeLogging?: boolean;
   /** ZOOKEEPER-4685: ack proposals received during sync before acking NEWLEADER. */

@@ -7,8 +7,9 @@ import { connectAll, converge, createMany } from '../../ensemble/testing/workloa
  * The historical-bug flags reorder the learner's NEWLEADER steps. A lagging follower is brought
  * back with a DIFF that carries txns; we read the order of its steps from the trace.
  */
-function newLeaderSteps(bugs: BugFlags): string[] {
-  const c = Ensemble.simulate({ servers: 3, clients: 1, seed: 61, cfg: { bugs }, client: { noShuffle: true } });
+function newLeaderSteps(bugs: BugFlags, mode: 'DIFF' | 'SNAP' = 'DIFF'): string[] {
+  const cfg = { bugs, forceSnapSync: mode === 'SNAP' };
+  const c = Ensemble.simulate({ servers: 3, clients: 1, seed: 61, cfg, client: { noShuffle: true } });
   expect(c.runUntil(() => c.settled(), 5_000)).toBe(true);
   const leader = c.leader()!.id;
   const lag = c.serverIds.find((s) => s !== leader)!;
@@ -22,13 +23,15 @@ function newLeaderSteps(bugs: BugFlags): string[] {
   expect(converge(c)).toBe(true);
   c.runFor(100); // the lagging follower's last fsync may still be in flight when the trees agree
   const synced = c.events('sync.send').find((e) => e.t > t && `s${String(e.data['peer'])}` === lag)!;
-  expect(synced.data['mode']).toBe('DIFF');
+  expect(synced.data['mode']).toBe(mode);
   const last = synced.data['to'] as number;
   const steps: string[] = [];
   for (const e of c.events()) {
     if (e.t < t || e.node !== lag) continue;
     if (e.event === 'log.append' && e.data['zxid'] === last) steps.push('append');
     if (e.event === 'log.durable' && e.data['zxid'] === last) steps.push('durable');
+    if (e.event === 'snapshot' && e.data['zxid'] === last) steps.push('snapshot');
+    if (e.event === 'snapshot.durable' && e.data['zxid'] === last) steps.push('snapshotDurable');
     if (e.event === 'epoch.current') steps.push('currentEpoch');
     if (e.event === 'zab.ackNewLeader') steps.push('ack');
   }
@@ -47,5 +50,11 @@ describe('NEWLEADER step order and the bug flags that break it', () => {
   });
   it('ZOOKEEPER-4643: currentEpoch before the txns are durable', () => {
     expect(newLeaderSteps({ currentEpochBeforeLogging: true })).toEqual(['currentEpoch', 'append', 'durable', 'ack']);
+  });
+  it('fixed, after a SNAP: the sync snapshot is durable before currentEpoch and the ack', () => {
+    expect(newLeaderSteps({}, 'SNAP')).toEqual(['snapshot', 'snapshotDurable', 'currentEpoch', 'ack']);
+  });
+  it('planted ackNewLeaderBeforeSyncSnapshot: the ack goes out while the sync snapshot is in flight', () => {
+    expect(newLeaderSteps({ ackNewLeaderBeforeSyncSnapshot: true }, 'SNAP')).toEqual(['currentEpoch', 'ack', 'snapshot', 'snapshotDurable']);
   });
 });

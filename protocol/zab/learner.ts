@@ -375,6 +375,18 @@ export class Learner implements DurableListener {
         }),
       );
     }
+    if (bugs.ackNewLeaderBeforeSyncSnapshot && this.snapshotNeeded) {
+      // Planted: the ack does not wait for the sync snapshot. The disk completes ops in issue
+      // order, so the snapshot is issued right after the ack (a snapshot write still in flight
+      // when the ack goes out); the other steps keep 3.8's order.
+      return logAll(() =>
+        writeEpoch(() => {
+          ack();
+          snapshot(() => {});
+          unblock();
+        }),
+      );
+    }
     if (bugs.currentEpochBeforeLogging) {
       // ZOOKEEPER-4643: currentEpoch is durable before the synced txns are.
       return snapshot(() =>
