@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { runChecked } from '../lib/run.ts';
 import { ackBeforeFsync } from './ack-before-fsync.ts';
+import { ackBeforeSyncSnapshot } from './ack-before-sync-snapshot.ts';
 import { ackDespiteFsyncError } from './ack-despite-fsync-error.ts';
 import { lostSyncTxns } from './lost-sync-txns.ts';
 import { syncOutlivesShutdown } from './sync-outlives-shutdown.ts';
@@ -36,6 +37,19 @@ describe('planted durability bugs, reproduced at fault points', () => {
 
   it('ZOOKEEPER-4643 (currentEpoch before the synced txns are durable): LeaderLogCompleteness', () => {
     const run = runChecked(lostSyncTxns({ bugs: { currentEpochBeforeLogging: true }, point: 'learner.afterCurrentEpoch' }));
+    expect(failing(run)).toContain('LeaderLogCompleteness');
+  });
+
+  it('fixed: a learner synced by SNAP crashing right after its NEWLEADER ack loses nothing (its sync snapshot is durable)', () => {
+    const run = runChecked(ackBeforeSyncSnapshot());
+    expect(failing(run)).toEqual([]);
+    expect(run.ok).toBe(true);
+    const s1 = run.result.sim.trace.records.flatMap((r) => (r.node === 's1' && r.ev === 'trace' ? [r] : []));
+    expect(s1.map((r) => r.event)).toContain('sync.snap');
+  });
+
+  it('ack NEWLEADER before the SNAP sync snapshot is durable: LeaderLogCompleteness', () => {
+    const run = runChecked(ackBeforeSyncSnapshot({ bugs: { ackNewLeaderBeforeSyncSnapshot: true } }));
     expect(failing(run)).toContain('LeaderLogCompleteness');
   });
 
