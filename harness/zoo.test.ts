@@ -43,11 +43,13 @@ describe('bug zoo', () => {
     }
   }, 120_000);
 
-  it('the durability family (3911, 4646, 4643, ackBeforeFsync) is found by a durability checker in swarm runs (durability windows), and the shrunk case replays', () => {
-    // Caps: about twice the runs they take today at seed 1 (90, 90, 90, 2).
+  it('the durability family (3911, 4646, 4643, ackBeforeFsync, ackNewLeaderBeforeSyncSnapshot) is found by a durability checker in swarm runs (durability windows), and the shrunk case replays', () => {
+    // Caps: about twice the runs they take today at seed 1 (90, 90, 90, 2; the sync snapshot 90:
+    // the syncEpoch window crashing a SNAP-synced learner at its new currentEpoch).
     for (const [bug, maxRuns] of [
       ['ackNewLeaderBeforeLogging', 180],
       ['ackNewLeaderBeforeFsync', 180],
+      ['ackNewLeaderBeforeSyncSnapshot', 180],
       ['currentEpochBeforeLogging', 180],
       ['ackBeforeFsync', 20],
     ] as const) {
