@@ -44,7 +44,7 @@ describe.skipIf(!gate.run && !gate.mustFail)('kazoo against npm run serve (3 ser
   const compare = (ours: KazooRun, theirs: KazooRun | undefined): void => {
     if (real.mustFail) throw new Error(`CI=true but ${real.reason}`);
     if (theirs === undefined) return;
-    expect(theirs.code).toBe(0);
+    expect(theirs.code, `the real 3.8 side: ${theirs.err}`).toBe(0);
     expect(ours.out).toBe(theirs.out);
   };
 
