@@ -19,59 +19,11 @@
  * LeaderLogCompleteness names what breaks (a leader established without committed txns).
  */
 import type { BugFlags } from '../../protocol/config.ts';
-import { zkScenario, type ZkScenario } from '../lib/define.ts';
-import { acked, that } from '../lib/expect.ts';
-import type { Zk } from '../lib/world.ts';
+import type { ZkScenario } from '../lib/define.ts';
+import { lostSyncTxns } from './lost-sync-txns.ts';
 
 export function ackBeforeSyncSnapshot(o: { readonly bugs?: BugFlags; readonly seed?: number } = {}): ZkScenario {
-  const point = 'learner.afterNewLeaderAck';
-  let crashed = false;
-  return zkScenario({
-    name: 'ack-before-sync-snapshot',
-    description: `3 servers, every sync a SNAP; s1 is synced into epoch 2 with txns it missed and crashes at ${point}`,
-    seed: o.seed ?? 1,
-    servers: 3,
-    clients: 1,
-    cfg: { tickTimeMs: 500, forceSnapSync: true, bugs: o.bugs ?? {} },
-    durationMs: 30_000,
-    script(z) {
-      crashed = false;
-      // Each step waits for the previous one's answer, so the story holds for any seed.
-      z.at(300, (z) =>
-        z.connect('c1', 's3', () =>
-          z.call('c1', { op: 'create', path: '/w', data: '' }, () => {
-            z.isolate('s1');
-            for (let i = 0; i < 3; i++) {
-              z.call('c1', { op: 'create', path: `/x${i}`, data: '' }, i < 2 ? undefined : () => phase2(z), `write ${i}`);
-            }
-          }),
-        ),
-      );
-      const phase2 = (z: Zk): void => {
-        z.crash('s2');
-        z.after(100, (z) => {
-          z.heal();
-          z.crashAt(point, 's1', {
-            then: (z) => {
-              crashed = true;
-              z.crash('s3');
-              z.after(100, (z) => {
-                z.restart('s1');
-                z.restart('s2');
-              });
-              z.after(3_000, (z) => z.call('c1', { op: 'create', path: '/after', data: '' }, undefined, 'write after'));
-            },
-          });
-        });
-      };
-    },
-    expect: (z) => [
-      that(`s1 crashed at ${point}`, crashed),
-      acked(z, 'write 0'),
-      acked(z, 'write 2'),
-      acked(z, 'write after'),
-    ],
-  });
+  return lostSyncTxns({ ...o, snap: true });
 }
 
 export default ackBeforeSyncSnapshot();

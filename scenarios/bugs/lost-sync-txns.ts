@@ -26,18 +26,20 @@ export interface LostSyncTxnsOptions {
   readonly bugs?: BugFlags;
   readonly point?: FaultPointName;
   readonly seed?: number;
+  /** Every sync a SNAP (`forceSnapSync`): the story of `ack-before-sync-snapshot.ts`. */
+  readonly snap?: boolean;
 }
 
 export function lostSyncTxns(o: LostSyncTxnsOptions = {}): ZkScenario {
   const point = o.point ?? 'learner.afterNewLeaderAck';
   let crashed = false;
   return zkScenario({
-    name: 'lost-sync-txns',
-    description: `3 servers; s1 is synced into epoch 2 with txns it missed and crashes at ${point}`,
+    name: o.snap ? 'ack-before-sync-snapshot' : 'lost-sync-txns',
+    description: `3 servers${o.snap ? ', every sync a SNAP' : ''}; s1 is synced into epoch 2 with txns it missed and crashes at ${point}`,
     seed: o.seed ?? 1,
     servers: 3,
     clients: 1,
-    cfg: { tickTimeMs: 500, bugs: o.bugs ?? {} },
+    cfg: o.snap ? { tickTimeMs: 500, forceSnapSync: true, bugs: o.bugs ?? {} } : { tickTimeMs: 500, bugs: o.bugs ?? {} },
     durationMs: 30_000,
     script(z) {
       crashed = false;
