@@ -16,7 +16,7 @@ import { zkModel } from './models/zookeeper/model.ts';
 import type { ZkInput, ZkOutput } from './models/zookeeper/ops.ts';
 import { parseZkHistory } from './parsers/zk-jsonl.ts';
 import { findModel } from './registry.ts';
-import { bruteForce, op } from './test-support.ts';
+import { bruteForce, casHistories, op } from './test-support.ts';
 import type { CheckOptions, Model, Operation } from './types.ts';
 
 type CasOp = Operation<CasInput, CasOutput>;
@@ -28,43 +28,7 @@ const casSpec = (m: Model<unknown, CasInput, CasOutput>): CheckerSpec<CasInput, 
 });
 
 /** Few distinct ops (values 0/1), many lost, nested and overlapping windows; maybe a bad read. */
-const casHistory = fc
-  .array(
-    fc.record({
-      kind: fc.constantFrom('read', 'write', 'write', 'cas'),
-      a: fc.integer({ min: 0, max: 1 }),
-      b: fc.integer({ min: 0, max: 1 }),
-      before: fc.integer({ min: 0, max: 40 }),
-      after: fc.integer({ min: 0, max: 40 }),
-      lost: fc.integer({ min: 0, max: 2 }),
-      corrupt: fc.integer({ min: 0, max: 6 }),
-    }),
-    { minLength: 1, maxLength: 8 },
-  )
-  .map((specs) => {
-    let reg: number | null = null;
-    return specs.map((s, i): CasOp => {
-      const at = i * 10;
-      const call = Math.max(0, at - s.before);
-      const ret = s.lost === 0 ? null : at + s.after;
-      let input: CasInput;
-      let output: CasOutput;
-      if (s.kind === 'read') {
-        input = { f: 'read' };
-        output = { unknown: false, value: s.corrupt === 0 ? 1 - (reg ?? 0) : reg };
-      } else if (s.kind === 'write') {
-        input = { f: 'write', value: s.a };
-        output = { unknown: false };
-        reg = s.a;
-      } else {
-        input = { f: 'cas', from: s.a, to: s.b };
-        const swaps = reg === s.a;
-        output = { unknown: false, ok: s.corrupt === 0 ? !swaps : swaps };
-        if (swaps) reg = s.b;
-      }
-      return op(i, `p${i % 3}`, call, ret, input, ret === null ? { unknown: true } : output);
-    });
-  });
+const casHistory = casHistories({ kinds: ['read', 'write', 'write', 'cas'], maxValue: 1, maxWindow: 40, maxLost: 2, maxCorrupt: 6, maxLength: 8, flipBadRead: true, processes: 3 });
 
 /** Writes on one node: unversioned sets (lost, or answering their version), creates, deletes. */
 const zkHistory = fc

@@ -7,7 +7,7 @@ import { generateCasHistory } from './cas-history-gen.ts';
 import { casRegisterModel } from './models/cas-register.ts';
 import { findModel } from './registry.ts';
 import type { CasInput, CasOutput } from './models/cas-register.ts';
-import { bruteForce, op } from './test-support.ts';
+import { bruteForce, casHistories, op } from './test-support.ts';
 import type { Model, Operation } from './types.ts';
 
 type CasOp = Operation<CasInput, CasOutput>;
@@ -129,43 +129,7 @@ describe('search on hand-made histories', () => {
 });
 
 /** Random small histories: a linearizable run with random windows, then maybe a corrupted result. */
-const history = fc
-  .array(
-    fc.record({
-      kind: fc.constantFrom('read', 'write', 'cas'),
-      a: fc.integer({ min: 0, max: 2 }),
-      b: fc.integer({ min: 0, max: 2 }),
-      before: fc.integer({ min: 0, max: 30 }),
-      after: fc.integer({ min: 0, max: 30 }),
-      lost: fc.integer({ min: 0, max: 9 }),
-      corrupt: fc.integer({ min: 0, max: 9 }),
-    }),
-    { minLength: 1, maxLength: 7 },
-  )
-  .map((specs) => {
-    let reg: number | null = null;
-    return specs.map((s, i): CasOp => {
-      const at = i * 10;
-      const call = Math.max(0, at - s.before);
-      const ret = s.lost === 0 ? null : at + s.after;
-      let input: CasInput;
-      let output: CasOutput;
-      if (s.kind === 'read') {
-        input = { f: 'read' };
-        output = { unknown: false, value: s.corrupt === 0 ? s.a : reg };
-      } else if (s.kind === 'write') {
-        input = { f: 'write', value: s.a };
-        output = { unknown: false };
-        reg = s.a;
-      } else {
-        input = { f: 'cas', from: s.a, to: s.b };
-        const swaps = reg === s.a;
-        output = { unknown: false, ok: s.corrupt === 0 ? !swaps : swaps };
-        if (swaps) reg = s.b;
-      }
-      return op(i, `p${i}`, call, ret, input, ret === null ? { unknown: true } : output);
-    });
-  });
+const history = casHistories({ kinds: ['read', 'write', 'cas'], maxValue: 2, maxWindow: 30, maxLost: 9, maxCorrupt: 9, maxLength: 7, flipBadRead: false, processes: 0 });
 
 describe('search against a brute-force oracle', () => {
   it('agrees on random small histories', () => {
