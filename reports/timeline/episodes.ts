@@ -8,6 +8,7 @@ import { ballotSentence, electionSentence, elections, tripleText } from '../elec
 import { secs, hexZxid } from './names.ts';
 import { whatText, writes } from './writes.ts';
 import { FIELDS, fresh, history, show } from './inspector.ts';
+import { stringTable } from './strings.ts';
 
 export interface BallotRow {
   readonly node: string;
@@ -118,17 +119,9 @@ export function episodes(trace: readonly TraceRecord[], hs: readonly Happening[]
   });
   const servers = lanes.filter((l) => l.kind === 'server').map((l) => l.id);
   const hist = history(hs, servers);
-  const str: string[] = [];
-  const ids = new Map<string, number>();
-  const s = (v: string): number => {
-    let k = ids.get(v);
-    if (k === undefined) {
-      k = str.length;
-      str.push(v);
-      ids.set(v, k);
-    }
-    return k;
-  };
+  const strings = stringTable();
+  const str = strings.table;
+  const s = (v: string): number => strings.id(v);
   const insp: PackedInspector = { fields: [...FIELDS], init: FIELDS.map((f) => show(fresh('starting'), f)), str, i: [], t: [], l: [], f: [], b: [], a: [] };
   for (const c of hist.changes) {
     const l = laneOf.get(c.node);

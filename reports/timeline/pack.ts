@@ -8,6 +8,7 @@ import { CATEGORIES } from './categories.ts';
 import type { Layout } from './layout.ts';
 import type { Episodes } from './episodes.ts';
 import { hexZxid } from './names.ts';
+import { stringTable } from './strings.ts';
 import { CATEGORY_COLOURS, STATE_COLOURS } from './layout.ts';
 
 export const GROUPS = [...CATEGORIES, 'state', 'fault'] as const;
@@ -47,18 +48,9 @@ export interface Packed {
 }
 
 export function pack(m: Model, lay: Layout, title: string, seed: string | null, ep: Episodes | null = null): Packed {
-  const str: string[] = [];
-  const ids = new Map<string, number>();
-  const s = (v: string | undefined): number => {
-    if (v === undefined) return -1;
-    let k = ids.get(v);
-    if (k === undefined) {
-      k = str.length;
-      str.push(v);
-      ids.set(v, k);
-    }
-    return k;
-  };
+  const strings = stringTable();
+  const str = strings.table;
+  const s = (v: string | undefined): number => strings.id(v);
   const spans: number[] = [];
   for (const sp of m.spans) spans.push(sp.lane, sp.t0, sp.t1, STATES.indexOf(sp.state), sp.epoch ?? -1);
 
